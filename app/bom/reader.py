@@ -1,0 +1,270 @@
+"""Read one uploaded document: detect its format, validate it against the official schema of
+its declared version, and translate it. Refuses whole, with every error located."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from lxml import etree
+
+from app.bom.schemas import (
+    SUPPORTED_VERSIONS,
+    XML_NAMESPACE_PREFIX,
+    json_validator,
+    xml_schema,
+)
+from app.bom.translate import translate
+from app.bom.xml_shape import xml_to_json_shape
+from app.domain.bom import BomContents, BomFormat
+from app.domain.errors import (
+    BomRejectedError,
+    Located,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+)
+from app.domain.ids import Sha256
+
+MAX_REPORTED_ERRORS = 200
+MAX_MESSAGE_LENGTH = 400
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+_MEDIA_TYPES = {
+    "application/vnd.cyclonedx+json": BomFormat.JSON,
+    "application/json": BomFormat.JSON,
+    "text/json": BomFormat.JSON,
+    "application/vnd.cyclonedx+xml": BomFormat.XML,
+    "application/xml": BomFormat.XML,
+    "text/xml": BomFormat.XML,
+}
+_SNIFFED_MEDIA_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Bounds on what one upload may cost; each is refused with a clear error, never a crash."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_nesting_depth: int = 64
+    max_components: int = 250_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBom:
+    """A document accepted: its exact bytes' digest, its media type and what it says."""
+
+    sha256: Sha256
+    media_type: str
+    contents: BomContents
+
+
+def sha256_of(data: bytes) -> Sha256:
+    return Sha256(hashlib.sha256(data).hexdigest())
+
+
+def format_for_media_type(media_type: str | None) -> BomFormat | None:
+    """The format a declared media type names; None when the body must be sniffed."""
+    essence = (media_type or "").split(";", 1)[0].strip().lower()
+    if essence in _SNIFFED_MEDIA_TYPES:
+        return None
+    if essence in _MEDIA_TYPES:
+        return _MEDIA_TYPES[essence]
+    raise UnsupportedMediaTypeError(
+        f"{essence!r} is not a CycloneDX media type; send application/vnd.cyclonedx+json or "
+        "application/vnd.cyclonedx+xml (or plain JSON/XML)"
+    )
+
+
+def _sniff(data: bytes) -> BomFormat:
+    start = data.lstrip()[:1]
+    if start == b"{":
+        return BomFormat.JSON
+    if start == b"<":
+        return BomFormat.XML
+    raise BomRejectedError(
+        "the document is neither JSON nor XML",
+        [Located("/", "expected a JSON object or an XML document")],
+    )
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        return message
+    return message[: MAX_MESSAGE_LENGTH - 1] + "…"
+
+
+def _pointer(path: list[str | int]) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _refuse(detail: str, errors: list[Located]) -> BomRejectedError:
+    if len(errors) > MAX_REPORTED_ERRORS:
+        hidden = len(errors) - MAX_REPORTED_ERRORS
+        errors = [*errors[:MAX_REPORTED_ERRORS], Located("", f"… and {hidden} more errors")]
+    return BomRejectedError(detail, errors)
+
+
+def _check_version(version: object, location: str) -> str:
+    if version in SUPPORTED_VERSIONS:
+        return str(version)
+    raise BomRejectedError(
+        f"CycloneDX spec version {version!r} is not supported",
+        [Located(location, f"supported versions are {', '.join(SUPPORTED_VERSIONS)}")],
+    )
+
+
+def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
+    try:
+        document = orjson.loads(data.removeprefix(_UTF8_BOM))
+    except orjson.JSONDecodeError as error:
+        raise BomRejectedError("the document is not valid JSON", [Located("/", str(error))]) from None
+    if not isinstance(document, dict):
+        raise BomRejectedError(
+            "the document is not a CycloneDX BOM", [Located("/", "expected a JSON object")]
+        )
+    if document.get("bomFormat") != "CycloneDX":
+        raise BomRejectedError(
+            "the document is not a CycloneDX BOM",
+            [Located("/bomFormat", f"expected 'CycloneDX', found {document.get('bomFormat')!r}")],
+        )
+    version = _check_version(document.get("specVersion"), "/specVersion")
+    errors = [
+        Located(_pointer(list(error.instance_path)), _short(error.message))
+        for error in json_validator(version).iter_errors(document)
+    ]
+    if errors:
+        raise _refuse(f"the document does not conform to the CycloneDX {version} JSON schema",
+                      errors)
+    return document, version
+
+
+_XML_PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def _parse_xml(data: bytes) -> etree._ElementTree:
+    parser = etree.XMLParser(**_XML_PARSER_OPTIONS)
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, parser))
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        raise BomRejectedError(
+            "the document is not well-formed XML",
+            [Located(f"line {line}, column {column}", _short(str(error.msg)))],
+        ) from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        # CycloneDX never needs a DTD; one is only there to declare entities.
+        raise BomRejectedError(
+            "document type declarations are refused",
+            [Located("/", "a DOCTYPE (and any entity it declares) is not accepted in a BOM")],
+        )
+    return tree
+
+
+def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
+    tree = _parse_xml(data)
+    root = tree.getroot()
+    qualified = etree.QName(root)
+    namespace = qualified.namespace or ""
+    if qualified.localname != "bom" or not namespace.startswith(XML_NAMESPACE_PREFIX):
+        raise BomRejectedError(
+            "the document is not a CycloneDX BOM",
+            [Located(f"/{qualified.localname}", f"expected <bom> in {XML_NAMESPACE_PREFIX}1.x, "
+                     f"found namespace {namespace!r}")],
+        )
+    version = _check_version(namespace.removeprefix(XML_NAMESPACE_PREFIX), "/bom/@xmlns")
+    schema = xml_schema(version)
+    errors = []
+    if not schema.validate(tree):
+        errors = [
+            Located(
+                _readable_path(tree, entry.path),
+                # Element names in libxml2's messages carry the namespace; it is noise here.
+                _short(f"{entry.message.replace('{' + namespace + '}', '')} (line {entry.line})"),
+            )
+            for entry in list(schema.error_log)[: MAX_REPORTED_ERRORS + 1]
+        ]
+    errors.extend(_informal_rules(root, version))
+    if errors:
+        raise _refuse(f"the document does not conform to the CycloneDX {version} XML schema",
+                      errors)
+    return xml_to_json_shape(root, version), version
+
+
+def _readable_path(tree: etree._ElementTree, path: str | None) -> str:
+    """libxml2 names elements of a default namespace `*`; name them as the author wrote them:
+    /bom/components/component[3]/properties."""
+    if not path:
+        return "/"
+    try:
+        found = tree.xpath(path)
+    except etree.XPathError:
+        return path
+    if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+        return path
+    steps = []
+    element: etree._Element | None = found[0]
+    while element is not None:
+        name = etree.QName(element).localname
+        parent = element.getparent()
+        if parent is None:
+            steps.append(name)
+        else:
+            same = [s for s in parent if isinstance(s.tag, str) and etree.QName(s).localname == name]
+            steps.append(f"{name}[{same.index(element) + 1}]" if len(same) > 1 else name)
+        element = parent
+    return "/" + "/".join(reversed(steps))
+
+
+def _informal_rules(root: etree._Element, version: str) -> list[Located]:
+    """Rules the 1.7 JSON schema states and its XSD cannot (XSD 1.1 asserts)."""
+    if version < "1.7":
+        return []
+    tree = root.getroottree()
+    namespaces = {"c": f"{XML_NAMESPACE_PREFIX}{version}"}
+    return [
+        Located(
+            _readable_path(tree, tree.getpath(component)),
+            "versionRange is allowed only when isExternal is true",
+        )
+        for component in root.iterfind(".//c:component[c:versionRange]", namespaces)
+        if component.get("isExternal", "false") not in ("true", "1")
+    ]
+
+
+def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom:
+    """Validate and translate one upload, or raise an ExportgateError saying what is wrong."""
+    if len(data) > limits.max_bytes:
+        raise PayloadTooLargeError(
+            f"the document is {len(data)} bytes; the limit is {limits.max_bytes}",
+            limit_name="max_bytes",
+            limit=limits.max_bytes,
+        )
+    declared = format_for_media_type(media_type)
+    sniffed = _sniff(data)
+    if declared is not None and declared is not sniffed:
+        raise BomRejectedError(
+            f"the upload is declared as {declared.value.upper()} but the body is "
+            f"{sniffed.value.upper()}",
+            [Located("/", f"declared media type {media_type!r}")],
+        )
+    document, _version = _read_json(data) if sniffed is BomFormat.JSON else _read_xml(data)
+    sha256 = sha256_of(data)
+    contents = translate(
+        document,
+        bom_format=sniffed,
+        sha256=sha256,
+        max_depth=limits.max_nesting_depth,
+        max_components=limits.max_components,
+    )
+    return ReadBom(sha256=sha256, media_type=sniffed.media_type, contents=contents)

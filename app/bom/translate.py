@@ -1,0 +1,412 @@
+"""Translate a CycloneDX document (JSON form) into domain mentions and declared edges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.bom.identity import InvalidPurlError, identity_for, normalise_purl
+from app.domain.bom import (
+    AiReason,
+    BomContents,
+    BomFormat,
+    ClaimedCertificate,
+    ClaimSource,
+    DeclaredEdge,
+    EdgeKind,
+    Hash,
+    Identity,
+    IdentityKind,
+    Mention,
+    MentionRole,
+    ReadWarning,
+    ReadWarningCode,
+    with_inventory_edges,
+)
+from app.domain.errors import LimitExceededError
+from app.domain.ids import BomRef, IdentityKey, Sha256
+
+Json = Mapping[str, Any]
+
+AI_PROPERTY = "exportgate:ai-component"
+CERTIFICATE_PROPERTY = "exportgate:certificate"
+SECTOR_PROPERTY = "exportgate:sector"
+SUBJECT_REF = BomRef("#subject")
+INCOMPLETE_AGGREGATES = frozenset(
+    {
+        "incomplete",
+        "incomplete_first_party_only",
+        "incomplete_first_party_proprietary_only",
+        "incomplete_first_party_opensource_only",
+        "incomplete_third_party_only",
+        "incomplete_third_party_proprietary_only",
+        "incomplete_third_party_opensource_only",
+        "unknown",
+        "not_specified",
+    }
+)
+# Raw fields kept per mention: everything but the nested lists, which become their own
+# mentions, and our own location bookkeeping.
+_NOT_RAW = frozenset({"components", "services", "__location__"})
+
+
+def _properties(item: Json) -> list[tuple[str, str]]:
+    return [
+        (str(prop.get("name", "")), str(prop.get("value", "")))
+        for prop in item.get("properties", ()) or ()
+        if isinstance(prop, Mapping)
+    ]
+
+
+def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason, ...]:
+    reasons = []
+    if item.get("type") == "machine-learning-model":
+        reasons.append(AiReason.MODEL_TYPE)
+    if "modelCard" in item:
+        reasons.append(AiReason.MODEL_CARD)
+    if any(name == AI_PROPERTY and value.strip().lower() == "true" for name, value in properties):
+        reasons.append(AiReason.PROPERTY)
+    return tuple(reasons)
+
+
+def _claimed_certificates(
+    item: Json, properties: list[tuple[str, str]], location: str, warnings: list[ReadWarning]
+) -> tuple[ClaimedCertificate, ...]:
+    claims = [
+        ClaimedCertificate(value.strip(), ClaimSource.PROPERTY)
+        for name, value in properties
+        if name == CERTIFICATE_PROPERTY and value.strip()
+    ]
+    for index, reference in enumerate(item.get("externalReferences", ()) or ()):
+        if not isinstance(reference, Mapping) or reference.get("type") != "certification-report":
+            continue
+        url = str(reference.get("url", "")).strip() or None
+        number = str(reference.get("comment", "")).strip()
+        if not number and url:
+            # The number may be carried by the URL alone: its last path segment.
+            number = url.rstrip("/").rsplit("/", 1)[-1]
+        if number:
+            claims.append(ClaimedCertificate(number, ClaimSource.EXTERNAL_REFERENCE, url))
+        else:
+            warnings.append(
+                ReadWarning(
+                    ReadWarningCode.CERTIFICATE_CLAIM_WITHOUT_NUMBER,
+                    "a certification-report reference names no certificate number",
+                    f"{location}/externalReferences/{index}",
+                )
+            )
+    return tuple(dict.fromkeys(claims))
+
+
+def _organisation_name(value: object) -> str | None:
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        return str(name) if name is not None else None
+    return None
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one translation; kept out of the domain objects it produces."""
+
+    sha256: Sha256
+    max_depth: int
+    max_components: int
+    mentions: dict[BomRef, Mention] = field(default_factory=dict)
+    order: list[BomRef] = field(default_factory=list)
+    edges: list[DeclaredEdge] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
+    lineage: list[tuple[BomRef, EdgeKind, Json, str]] = field(default_factory=list)
+
+    def mention(self, item: Json, location: str, role: MentionRole, *, service: bool) -> BomRef:
+        if len(self.mentions) >= self.max_components:
+            raise LimitExceededError(
+                f"more than {self.max_components} components and services (at {location})",
+                limit_name="max_components",
+                limit=self.max_components,
+            )
+        location = str(item.get("__location__", location))
+        declared_ref = item.get("bom-ref")
+        ref = BomRef(str(declared_ref)) if declared_ref else BomRef(location)
+        if ref in self.mentions:
+            self.warnings.append(
+                ReadWarning(
+                    ReadWarningCode.DUPLICATE_BOM_REF,
+                    f"bom-ref {ref!r} is used again; references to it mean the first",
+                    location,
+                )
+            )
+            ref = BomRef(location)
+        self.mentions[ref] = self._translate(item, ref, location, role, service=service)
+        self.order.append(ref)
+        self._queue_lineage(item, ref, location)
+        return ref
+
+    def _translate(
+        self, item: Json, ref: BomRef, location: str, role: MentionRole, *, service: bool
+    ) -> Mention:
+        properties = _properties(item)
+        name = str(item.get("name", "")).strip()
+        version = str(item["version"]) if item.get("version") is not None else None
+        group = str(item["group"]) if item.get("group") is not None else None
+        supplier = _organisation_name(item.get("provider" if service else "supplier"))
+        purl = None
+        if item.get("purl"):
+            try:
+                purl = normalise_purl(str(item["purl"]))
+            except InvalidPurlError as error:
+                self.warnings.append(
+                    ReadWarning(
+                        ReadWarningCode.INVALID_PURL,
+                        f"purl {item['purl']!r} does not parse ({error}); identity falls back",
+                        location + "/purl",
+                    )
+                )
+        swid = item.get("swid")
+        swid_tag_id = str(swid.get("tagId")) if isinstance(swid, Mapping) else None
+        cpe = str(item["cpe"]) if item.get("cpe") else None
+        return Mention(
+            ref=ref,
+            identity=identity_for(
+                purl=purl,
+                cpe=cpe,
+                swid_tag_id=swid_tag_id,
+                supplier=supplier,
+                group=group,
+                name=name,
+                version=version,
+            ),
+            role=role,
+            location=location,
+            type="service" if service else str(item.get("type", "library")),
+            name=name,
+            version=version,
+            group=group,
+            supplier=supplier,
+            purl=purl,
+            cpe=cpe,
+            swid_tag_id=swid_tag_id,
+            ai_reasons=_ai_reasons(item, properties),
+            claimed_certificates=_claimed_certificates(item, properties, location, self.warnings),
+            hashes=tuple(
+                Hash(str(entry.get("alg", "")), str(entry.get("content", "")))
+                for entry in item.get("hashes", ()) or ()
+                if isinstance(entry, Mapping)
+            ),
+            properties=tuple(properties),
+            raw={key: value for key, value in item.items() if key not in _NOT_RAW},
+        )
+
+    def _queue_lineage(self, item: Json, ref: BomRef, location: str) -> None:
+        model_card = item.get("modelCard")
+        parameters = model_card.get("modelParameters") if isinstance(model_card, Mapping) else None
+        datasets = parameters.get("datasets") if isinstance(parameters, Mapping) else None
+        for index, dataset in enumerate(datasets or ()):
+            where = f"{location}/modelCard/modelParameters/datasets/{index}"
+            self.lineage.append((ref, EdgeKind.DATASET, dataset, where))
+        pedigree = item.get("pedigree")
+        ancestors = pedigree.get("ancestors") if isinstance(pedigree, Mapping) else None
+        for index, ancestor in enumerate(ancestors or ()):
+            where = f"{location}/pedigree/ancestors/{index}"
+            self.lineage.append((ref, EdgeKind.BASE_MODEL, ancestor, where))
+
+    def walk_tree(
+        self,
+        root: Json,
+        location: str,
+        role: MentionRole,
+        *,
+        service: bool,
+        nested_role: MentionRole | None = None,
+    ) -> BomRef:
+        """Mention a component or service and everything nested in it, without recursion:
+        nesting depth is the uploader's to choose, and the limit is ours."""
+        root_ref = self.mention(root, location, role, service=service)
+        nested_role = nested_role or role
+        stack: list[tuple[BomRef, Json, str, int]] = [(root_ref, root, location, 0)]
+        while stack:
+            parent, item, where, depth = stack.pop()
+            for key, is_service in (("components", False), ("services", True)):
+                for index, child in enumerate(item.get(key, ()) or ()):
+                    child_location = f"{where}/{key}/{index}"
+                    if depth + 1 > self.max_depth:
+                        raise LimitExceededError(
+                            f"components nested deeper than {self.max_depth} levels "
+                            f"(at {child.get('__location__', child_location)})",
+                            limit_name="max_nesting_depth",
+                            limit=self.max_depth,
+                        )
+                    child_ref = self.mention(
+                        child, child_location, nested_role, service=is_service
+                    )
+                    self.edges.append(DeclaredEdge(parent, child_ref, EdgeKind.NESTING))
+                    stack.append((child_ref, child, child_location, depth + 1))
+        return root_ref
+
+    def resolve_lineage(self) -> None:
+        # Queued until every listed component is known, so a dataset that is also listed
+        # keeps its listed role and stays part of the product.
+        index = 0
+        while index < len(self.lineage):
+            source, kind, item, where = self.lineage[index]
+            index += 1
+            if not isinstance(item, Mapping):
+                continue
+            reference = item.get("ref")
+            if reference is not None and "name" not in item:
+                self.edges.append(DeclaredEdge(source, BomRef(str(reference)), kind))
+                continue
+            declared_ref = item.get("bom-ref")
+            if declared_ref and BomRef(str(declared_ref)) in self.mentions:
+                self.edges.append(DeclaredEdge(source, BomRef(str(declared_ref)), kind))
+                continue
+            target = self.walk_tree(item, where, MentionRole.LINEAGE, service=False)
+            self.edges.append(DeclaredEdge(source, target, kind))
+
+    def read_dependencies(self, document: Json) -> None:
+        for index, entry in enumerate(document.get("dependencies", ()) or ()):
+            if not isinstance(entry, Mapping):
+                continue
+            source = BomRef(str(entry.get("ref", "")))
+            for target in entry.get("dependsOn", ()) or ():
+                self.edges.append(DeclaredEdge(source, BomRef(str(target)), EdgeKind.DEPENDENCY))
+            self._note_dangling(source, f"/dependencies/{index}/ref")
+            for position, target in enumerate(entry.get("dependsOn", ()) or ()):
+                self._note_dangling(
+                    BomRef(str(target)), f"/dependencies/{index}/dependsOn/{position}"
+                )
+
+    def _note_dangling(self, ref: BomRef, location: str) -> None:
+        if ref in self.mentions:
+            return
+        self.warnings.append(
+            ReadWarning(
+                ReadWarningCode.DANGLING_REF,
+                f"{ref!r} names no component or service in this BOM; kept as an opaque node",
+                location,
+            )
+        )
+        identity = Identity(IdentityKind.OPAQUE, IdentityKey(f"opaque:{self.sha256}:{ref}"))
+        self.mentions[ref] = Mention(
+            ref=ref,
+            identity=identity,
+            role=MentionRole.DANGLING,
+            location=location,
+            type="opaque",
+            name=ref,
+        )
+        self.order.append(ref)
+
+    def resolve_lineage_targets(self) -> None:
+        for edge in self.edges:
+            if not edge.kind.is_containment:
+                self._note_dangling(edge.target, f"(lineage of {edge.source})")
+
+
+def _incomplete_aggregates(document: Json, subject: BomRef, has_subject: bool) -> tuple[str, ...]:
+    found = []
+    for composition in document.get("compositions", ()) or ():
+        if not isinstance(composition, Mapping):
+            continue
+        aggregate = str(composition.get("aggregate", ""))
+        if aggregate not in INCOMPLETE_AGGREGATES:
+            continue
+        assemblies = [str(ref) for ref in composition.get("assemblies", ()) or ()]
+        covers_subject = not assemblies or (has_subject and subject in assemblies)
+        if covers_subject:
+            found.append(aggregate)
+    return tuple(dict.fromkeys(found))
+
+
+def translate(
+    document: Json,
+    *,
+    bom_format: BomFormat,
+    sha256: Sha256,
+    max_depth: int,
+    max_components: int,
+) -> BomContents:
+    """The domain reading of a schema-valid CycloneDX document in JSON form."""
+    walk = _Walk(sha256=sha256, max_depth=max_depth, max_components=max_components)
+    metadata = document.get("metadata") or {}
+    subject_item = metadata.get("component") if isinstance(metadata, Mapping) else None
+    serial = str(document["serialNumber"]) if document.get("serialNumber") else None
+    if isinstance(subject_item, Mapping):
+        # Parts nested in the subject are listed parts of the product.
+        subject = walk.walk_tree(
+            subject_item,
+            "/metadata/component",
+            MentionRole.SUBJECT,
+            service=False,
+            nested_role=MentionRole.LISTED,
+        )
+    else:
+        subject = SUBJECT_REF
+        key = f"inventory:{serial}" if serial else f"inventory:sha256:{sha256}"
+        walk.mentions[subject] = Mention(
+            ref=subject,
+            identity=Identity(IdentityKind.INVENTORY, IdentityKey(key)),
+            role=MentionRole.SUBJECT,
+            location="/metadata/component",
+            type="application",
+            name=f"inventory {serial or sha256[:12]}",
+        )
+        walk.order.append(subject)
+        walk.warnings.append(
+            ReadWarning(
+                ReadWarningCode.NO_SUBJECT,
+                "no metadata.component: accepted as an inventory whose subject is "
+                f"synthesised as {key}",
+                "/metadata",
+            )
+        )
+    for key, is_service in (("components", False), ("services", True)):
+        for index, item in enumerate(document.get(key, ()) or ()):
+            walk.walk_tree(item, f"/{key}/{index}", MentionRole.LISTED, service=is_service)
+    walk.resolve_lineage()
+    walk.read_dependencies(document)
+    walk.resolve_lineage_targets()
+
+    subject_mention = walk.mentions[subject]
+    incomplete = _incomplete_aggregates(document, subject, isinstance(subject_item, Mapping))
+    if incomplete:
+        walk.warnings.append(
+            ReadWarning(
+                ReadWarningCode.INVENTORY_INCOMPLETE,
+                f"compositions declare the inventory {', '.join(incomplete)}",
+                "/compositions",
+            )
+        )
+    mentions = [walk.mentions[subject]] + [
+        walk.mentions[ref] for ref in walk.order if ref != subject
+    ]
+    sector = next(
+        (value.strip() for name, value in subject_mention.properties if name == SECTOR_PROPERTY),
+        None,
+    ) or _metadata_sector(metadata)
+    return BomContents(
+        format=bom_format,
+        spec_version=str(document.get("specVersion", "")),
+        serial_number=serial,
+        version=int(document.get("version", 1) or 1),
+        mentions=tuple(mentions),
+        edges=tuple(with_inventory_edges(subject, mentions, _unique(walk.edges))),
+        sector=sector,
+        incomplete_aggregates=incomplete,
+        warnings=tuple(walk.warnings),
+    )
+
+
+def _metadata_sector(metadata: object) -> str | None:
+    if not isinstance(metadata, Mapping):
+        return None
+    for name, value in _properties(metadata):
+        if name == SECTOR_PROPERTY and value.strip():
+            return value.strip()
+    return None
+
+
+def _unique(edges: list[DeclaredEdge]) -> Iterator[DeclaredEdge]:
+    yield from dict.fromkeys(edges)
+

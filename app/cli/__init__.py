@@ -1,0 +1,1 @@
+"""The `exportgate` command line: the same use cases as the API, for people and CI gates."""

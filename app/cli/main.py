@@ -1,0 +1,314 @@
+"""The `exportgate` command: typer commands over the service layer."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from app.config import load_settings
+from app.domain.errors import ExportgateError
+from app.services.catalogue import (
+    ComponentStatus,
+    ProductUse,
+    component_status,
+    resolve_component,
+    where_used,
+)
+from app.services.ingest import IngestResult, ingest_bom
+from app.services.runtime import Runtime
+from app.store.migrations import upgrade_database
+
+app = typer.Typer(
+    name="exportgate",
+    help="May this AI-bearing product be exported, and if not, which upstream component blocks it?",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+# Markup off: names, purls and messages come from uploaded documents and may hold brackets.
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+EXIT_ERROR = 2
+BOM_SUFFIXES = (".json", ".xml")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+P = ParamSpec("P")
+
+
+def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Every ExportgateError ends a command here, once: its diagnostics, then exit 2."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except ExportgateError as error:
+            err.print(error.diagnostics())
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return run
+
+
+@contextmanager
+def _runtime() -> Iterator[Runtime]:
+    runtime = Runtime(load_settings())
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def _print_json(value: Any) -> None:
+    out.print_json(json.dumps(value, ensure_ascii=False), indent=2)
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    url = load_settings().database_url
+    upgrade_database(url)
+    out.print(f"database is at the latest schema: {_redacted(url)}")
+
+
+def _redacted(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "…@" + rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in BOM_SUFFIXES)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _ingest_line(path: Path, result: IngestResult) -> str:
+    state = "stored" if result.created else "already stored"
+    return (
+        f"{path}: {state} as BOM {result.bom_id} — {result.subject}: "
+        f"{result.component_count} components, {result.ai_component_count} AI, "
+        f"{result.edge_count} edges"
+    )
+
+
+def _ingest_json(path: Path, result: IngestResult) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "status": "stored" if result.created else "already_stored",
+        "bom_id": result.bom_id,
+        "product_id": result.subject_id,
+        "product": result.subject,
+        "components": result.component_count,
+        "ai_components": result.ai_component_count,
+        "edges": result.edge_count,
+        "warnings": [
+            {"code": w.code.value, "message": w.message, "location": w.location}
+            for w in result.warnings
+        ],
+    }
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="BOM files, or folders to search.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Store CycloneDX BOMs (JSON or XML, 1.2-1.7). Exit 0 when all were stored, 2 if any
+    was refused."""
+    files = _expand(paths)
+    if not files:
+        err.print("no BOM files found (looked for *.json and *.xml)")
+        raise typer.Exit(EXIT_ERROR)
+    refused = 0
+    reports: list[dict[str, Any]] = []
+    with _runtime() as runtime, Progress(
+        console=err, transient=True, disable=len(files) < 5 or as_json
+    ) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            try:
+                data = path.read_bytes()
+                with runtime.writing() as uow:
+                    result = ingest_bom(uow, data, None, runtime.limits, uploaded_by="cli")
+            except ExportgateError as error:
+                refused += 1
+                reports.append({"path": str(path), "status": "refused", "error": _problem(error)})
+                if not as_json:
+                    progress.console.print(f"{path}: {_brief(error)}")
+            except OSError as error:
+                refused += 1
+                reports.append({"path": str(path), "status": "refused", "error": str(error)})
+                if not as_json:
+                    progress.console.print(f"{path}: cannot read: {error.strerror}")
+            else:
+                reports.append(_ingest_json(path, result))
+                if not as_json:
+                    progress.console.print(_ingest_line(path, result))
+                    for warning in result.warnings:
+                        progress.console.print(f"  warning {warning}")
+            progress.advance(task)
+    if as_json:
+        _print_json(reports)
+    if refused:
+        err.print(f"{refused} of {len(files)} documents refused")
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _brief(error: ExportgateError, shown: int = 10) -> str:
+    """The diagnostics with at most `shown` located errors; --json lists them all."""
+    lines = error.diagnostics().splitlines()
+    if len(lines) <= shown + 1:
+        return "\n".join(lines)
+    hidden = len(lines) - 1 - shown
+    return "\n".join([*lines[: shown + 1], f"  … and {hidden} more (use --json for all)"])
+
+
+def _problem(error: ExportgateError) -> dict[str, Any]:
+    problem: dict[str, Any] = {"title": error.title, "detail": error.detail}
+    errors = getattr(error, "errors", None)
+    if errors:
+        problem["errors"] = [{"location": e.location, "message": e.message} for e in errors]
+    return problem
+
+
+def _status_json(status: ComponentStatus) -> dict[str, Any]:
+    component = status.component
+    return {
+        "id": component.id,
+        "identity": {"kind": component.identity_kind, "key": component.identity_key},
+        "name": component.name,
+        "version": component.version,
+        "purl": component.purl,
+        "types": list(status.types),
+        "is_ai": status.is_ai,
+        "ai_reasons": list(status.ai_reasons),
+        "is_product": status.is_product,
+        "appearances": [
+            {
+                "bom_id": a.bom_id,
+                "bom_subject": a.bom_subject,
+                "current": a.is_current,
+                "bom_ref": a.bom_ref,
+                "role": a.role,
+                "type": a.type,
+                "is_ai": a.is_ai,
+                "claimed_certificates": list(a.claimed_certificates),
+            }
+            for a in status.appearances
+        ],
+    }
+
+
+@app.command()
+@reports_errors
+def status(
+    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Identity of a component, whether it is an AI component and why, and its BOMs."""
+    with _runtime() as runtime, runtime.reading() as uow:
+        found = resolve_component(uow, component)
+        result = component_status(uow, runtime.cache, found.id)
+    if as_json:
+        _print_json(_status_json(result))
+        return
+    row = result.component
+    ai = f"yes ({'; '.join(result.ai_reasons)})" if result.is_ai else "no"
+    out.print(f"{row.name}{'@' + row.version if row.version else ''}  (id {row.id})", style="bold")
+    out.print(f"identity   {row.identity_kind}: {row.identity_key}")
+    out.print(f"type       {', '.join(result.types) or 'unknown'}")
+    out.print(f"AI         {ai}")
+    out.print(f"product    {'yes' if result.is_product else 'no'}")
+    table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
+    for a in result.appearances:
+        table.add_row(str(a.bom_id), a.bom_subject, "yes" if a.is_current else "no",
+                      a.bom_ref, a.role, ", ".join(a.claimed_certificates))
+    out.print(table)
+
+
+def _use_json(use: ProductUse) -> dict[str, Any]:
+    return {
+        "product_id": use.product_id,
+        "product": use.product,
+        "current_bom_id": use.current_bom_id,
+        "path": [
+            {"parent": s.parent, "child": s.child, "kind": s.kind, "bom_ids": list(s.bom_ids)}
+            for s in use.path
+        ],
+    }
+
+
+@app.command("where-used")
+@reports_errors
+def where_used_command(
+    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every product whose closure holds the component, with one shortest path each."""
+    with _runtime() as runtime, runtime.reading() as uow:
+        found = resolve_component(uow, component)
+        uses = where_used(uow, runtime.cache, found.id)
+    if as_json:
+        _print_json({"component_id": found.id, "component": found.identity_key,
+                     "used_by": [_use_json(use) for use in uses]})
+        return
+    if not uses:
+        out.print(f"{found.identity_key} is in no product")
+        return
+    for use in uses:
+        out.print(f"{use.product} (id {use.product_id})", style="bold")
+        for step in use.path:
+            out.print(f"  {step.parent} → {step.child}   [{step.kind}; {', '.join(step.boms)}]")
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    upgrade: Annotated[bool, typer.Option(help="Migrate the database first.")] = False,
+    seed: Annotated[
+        Path | None, typer.Option(help="Ingest the BOMs in this folder before serving.")
+    ] = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs)."""
+    import uvicorn
+
+    if upgrade:
+        db_upgrade()
+    if seed is not None:
+        try:
+            ingest([seed], as_json=False)
+        except typer.Exit as stop:
+            if stop.exit_code:
+                raise
+    out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    uvicorn.run("app.api.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

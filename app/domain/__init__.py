@@ -1,0 +1,1 @@
+"""The pure core: identities, BOM contents, errors. Standard library only."""

@@ -1,0 +1,89 @@
+"""One error family for the whole system; adapters translate it, never the reverse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A problem at a place in a document: a JSON pointer or an XPath."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location or '/'}: {self.message}"
+
+
+class ExportgateError(Exception):
+    """Base of every error exportgate reports to a user."""
+
+    title = "exportgate error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def diagnostics(self) -> str:
+        """The full human explanation, as the CLI prints it."""
+        return f"{self.title}: {self.detail}"
+
+
+class BomRejectedError(ExportgateError):
+    """The document is not a CycloneDX BOM exportgate can accept; nothing was stored."""
+
+    title = "BOM refused"
+
+    def __init__(self, detail: str, errors: list[Located] | None = None) -> None:
+        super().__init__(detail)
+        self.errors: list[Located] = errors or []
+
+    def diagnostics(self) -> str:
+        lines = [super().diagnostics()]
+        lines.extend(f"  {error}" for error in self.errors)
+        return "\n".join(lines)
+
+
+class UnsupportedMediaTypeError(ExportgateError):
+    """The upload declares a media type that is neither CycloneDX JSON nor XML."""
+
+    title = "unsupported media type"
+
+
+class LimitExceededError(ExportgateError):
+    """A configured size, depth or count limit was exceeded."""
+
+    title = "limit exceeded"
+
+    def __init__(self, detail: str, *, limit_name: str, limit: int) -> None:
+        super().__init__(detail)
+        self.limit_name = limit_name
+        self.limit = limit
+
+
+class PayloadTooLargeError(LimitExceededError):
+    """The upload is larger than the configured maximum size."""
+
+    title = "payload too large"
+
+
+class NotFoundError(ExportgateError):
+    """The thing asked about is not known; never answered with an empty result."""
+
+    title = "not found"
+
+
+class AmbiguousReferenceError(ExportgateError):
+    """A name@version matches more than one component."""
+
+    title = "ambiguous reference"
+
+    def __init__(self, detail: str, candidates: list[str]) -> None:
+        super().__init__(detail)
+        self.candidates = candidates
+
+    def diagnostics(self) -> str:
+        lines = [super().diagnostics(), "  candidates:"]
+        lines.extend(f"    {candidate}" for candidate in self.candidates)
+        return "\n".join(lines)

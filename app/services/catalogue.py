@@ -1,0 +1,183 @@
+"""Read-side use cases: BOMs, products, components, and where each component is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.bom.identity import InvalidPurlError, identity_from_reference
+from app.domain.errors import AmbiguousReferenceError, NotFoundError
+from app.graph.portfolio import Path, PortfolioGraph
+from app.services.portfolio import PortfolioCache
+from app.store.rows import BomRow, ComponentRow, OccurrenceRow
+from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One step of a path as a person reads it: which BOM says parent holds child."""
+
+    parent: str
+    child: str
+    kind: str
+    bom_ids: tuple[int, ...]
+    boms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductUse:
+    product_id: int
+    product: str
+    current_bom_id: int
+    path: tuple[PathStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    bom_id: int
+    bom_subject: str
+    is_current: bool
+    bom_ref: str
+    role: str
+    type: str
+    is_ai: bool
+    ai_reasons: tuple[str, ...]
+    claimed_certificates: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentStatus:
+    component: ComponentRow
+    is_ai: bool
+    ai_reasons: tuple[str, ...]
+    types: tuple[str, ...]
+    is_product: bool
+    appearances: tuple[Appearance, ...]
+
+
+def resolve_component(uow: UnitOfWork, reference: str) -> ComponentRow:
+    """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version."""
+    text = reference.strip()
+    if text.isdigit():
+        found = uow.components.get(int(text))
+        if found is None:
+            raise NotFoundError(f"no component with id {text}")
+        return found
+    try:
+        identity = identity_from_reference(text)
+    except InvalidPurlError as error:
+        raise NotFoundError(f"{text!r} is not a valid purl: {error}") from None
+    except ValueError:
+        identity = None
+    if identity is not None:
+        by_identity = uow.components.find_by_identity(identity)
+        if by_identity is None:
+            raise NotFoundError(f"no component with identity {identity.key!r}")
+        return by_identity
+    name, _, version = text.rpartition("@") if "@" in text else (text, "", "")
+    matches = uow.components.find_by_name(name, version or None)
+    if not matches:
+        raise NotFoundError(f"no component named {text!r}")
+    if len(matches) > 1:
+        raise AmbiguousReferenceError(
+            f"{text!r} names {len(matches)} components; use a purl or an id",
+            [f"{match.id}: {match.identity_key}" for match in matches],
+        )
+    return matches[0]
+
+
+def describe_path(uow: UnitOfWork, graph: PortfolioGraph, path: Path) -> tuple[PathStep, ...]:
+    bom_names = uow.boms.subject_names(
+        declaration.bom_id for step in path.steps for declaration in step.declarations
+    )
+    return tuple(
+        PathStep(
+            parent=graph.node(step.source_id).display_name,
+            child=graph.node(step.target_id).display_name,
+            kind=",".join(sorted({d.kind.value for d in step.declarations})),
+            bom_ids=tuple(d.bom_id for d in step.declarations),
+            boms=tuple(f"BOM {d.bom_id} ({bom_names[d.bom_id]})" for d in step.declarations),
+        )
+        for step in path.steps
+    )
+
+
+def where_used(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> list[ProductUse]:
+    graph = cache.current(uow)
+    if component_id not in graph:
+        return []
+    return [
+        ProductUse(
+            product_id=product.component_id,
+            product=graph.node(product.component_id).display_name,
+            current_bom_id=product.current_bom_id,
+            path=describe_path(uow, graph, path),
+        )
+        for product, path in graph.where_used(component_id)
+    ]
+
+
+def component_status(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> ComponentStatus:
+    component = uow.components.get(component_id)
+    if component is None:
+        raise NotFoundError(f"no component with id {component_id}")
+    graph = cache.current(uow)
+    current_boms = {product.current_bom_id for product in graph.products()}
+    occurrences = uow.components.occurrences(component_id)
+    subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
+    appearances = tuple(_appearance(o, b, subjects[b.id], b.id in current_boms)
+                        for o, b in occurrences)
+    current = [a for a in appearances if a.is_current] or list(appearances)
+    reasons = tuple(dict.fromkeys(r for a in current for r in a.ai_reasons))
+    return ComponentStatus(
+        component=component,
+        is_ai=bool(reasons),
+        ai_reasons=reasons,
+        types=tuple(sorted({a.type for a in current})),
+        is_product=component_id in graph and graph.is_product(component_id),
+        appearances=appearances,
+    )
+
+
+def _appearance(occurrence: OccurrenceRow, bom: BomRow, subject: str, current: bool) -> Appearance:
+    return Appearance(
+        bom_id=bom.id,
+        bom_subject=subject,
+        is_current=current,
+        bom_ref=occurrence.bom_ref,
+        role=occurrence.role,
+        type=occurrence.type,
+        is_ai=occurrence.is_ai,
+        ai_reasons=tuple(occurrence.ai_reasons),
+        claimed_certificates=tuple(c["number"] for c in occurrence.claimed_certificates),
+    )
+
+
+def get_bom(uow: UnitOfWork, bom_id: int) -> BomRow:
+    bom = uow.boms.get(bom_id)
+    if bom is None:
+        raise NotFoundError(f"no BOM with id {bom_id}")
+    return bom
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    product: ComponentRow
+    current_bom: BomRow
+    closure_size: int
+    ai_components: int
+
+
+def list_products(uow: UnitOfWork, cache: PortfolioCache) -> list[ProductSummary]:
+    graph = cache.current(uow)
+    summaries = []
+    for bom, subject in uow.boms.current_for_subjects():
+        closure = graph.closure(subject.id)
+        summaries.append(
+            ProductSummary(
+                product=subject,
+                current_bom=bom,
+                closure_size=len(closure) - 1,
+                ai_components=len(graph.ai_components_in(subject.id)),
+            )
+        )
+    return summaries

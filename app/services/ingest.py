@@ -1,0 +1,146 @@
+"""Ingest one BOM: validate, translate, and store it atomically, idempotent by SHA-256."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
+from app.domain.bom import BomContents, Identity, Mention, ReadWarning, ReadWarningCode
+from app.domain.ids import BomId
+from app.store.repositories import NewComponent
+from app.store.rows import BomRow
+from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    bom_id: BomId
+    created: bool
+    subject_id: int
+    subject: str
+    component_count: int
+    ai_component_count: int
+    edge_count: int
+    warnings: tuple[ReadWarning, ...]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
+    return IngestResult(
+        bom_id=BomId(row.id),
+        created=created,
+        subject_id=row.subject_id,
+        subject=subject,
+        component_count=row.component_count,
+        ai_component_count=row.ai_component_count,
+        edge_count=row.edge_count,
+        warnings=tuple(
+            ReadWarning(ReadWarningCode(w["code"]), w["message"], w["location"])
+            for w in row.warnings
+        ),
+    )
+
+
+def _new_component(mention: Mention) -> NewComponent:
+    return NewComponent(
+        identity=mention.identity,
+        name=mention.name,
+        version=mention.version,
+        group=mention.group,
+        purl=mention.purl,
+    )
+
+
+def _distinct_components(contents: BomContents) -> list[NewComponent]:
+    first: dict[Identity, NewComponent] = {}
+    for mention in contents.mentions:
+        first.setdefault(mention.identity, _new_component(mention))
+    return list(first.values())
+
+
+def ingest_bom(
+    uow: UnitOfWork,
+    data: bytes,
+    media_type: str | None,
+    limits: ReadLimits,
+    *,
+    uploaded_by: str | None = None,
+) -> IngestResult:
+    """Store one document, or raise an ExportgateError naming what is wrong; nothing is
+    written unless all of it is."""
+    existing = uow.boms.find_by_sha256(sha256_of(data))
+    if existing is not None:
+        subject = uow.components.get(existing.subject_id)
+        return _result(existing, subject.name if subject else "", created=False)
+    read = read_bom(data, media_type, limits)
+    return _store(uow, data, read, uploaded_by)
+
+
+def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None) -> IngestResult:
+    contents = read.contents
+    now = _now()
+    ids = uow.components.ensure(_distinct_components(contents), now)
+    subject_id = ids[contents.subject.identity]
+    ref_to_id = {mention.ref: ids[mention.identity] for mention in contents.mentions}
+    edges = {
+        (ref_to_id[edge.source], ref_to_id[edge.target], edge.kind.value)
+        for edge in contents.edges
+    }
+    row = uow.boms.add(
+        BomRow(
+            sha256=read.sha256,
+            media_type=read.media_type,
+            format=contents.format.value,
+            spec_version=contents.spec_version,
+            serial_number=contents.serial_number,
+            bom_version=contents.version,
+            size_bytes=len(data),
+            document=data,
+            subject_id=subject_id,
+            is_inventory=contents.is_inventory,
+            sector=contents.sector,
+            incomplete_aggregates=list(contents.incomplete_aggregates),
+            warnings=[
+                {"code": w.code.value, "message": w.message, "location": w.location}
+                for w in contents.warnings
+            ],
+            component_count=len(ids) - 1,
+            ai_component_count=len({m.identity for m in contents.mentions if m.is_ai}),
+            edge_count=len(edges),
+            uploaded_by=uploaded_by,
+            uploaded_at=now,
+        )
+    )
+    uow.graph.add_occurrences(
+        [
+            {
+                "bom_id": row.id,
+                "component_id": ref_to_id[mention.ref],
+                "bom_ref": mention.ref,
+                "role": mention.role.value,
+                "location": mention.location,
+                "type": mention.type,
+                "name": mention.name,
+                "version": mention.version,
+                "supplier": mention.supplier,
+                "is_ai": mention.is_ai,
+                "ai_reasons": [reason.value for reason in mention.ai_reasons],
+                "claimed_certificates": [asdict(claim) for claim in mention.claimed_certificates],
+                "hashes": [asdict(entry) for entry in mention.hashes],
+                "raw": dict(mention.raw),
+            }
+            for mention in contents.mentions
+        ]
+    )
+    uow.graph.add_edges(
+        [
+            {"bom_id": row.id, "source_id": source, "target_id": target, "kind": kind}
+            for source, target, kind in sorted(edges)
+        ]
+    )
+    uow.commit()
+    return _result(row, contents.subject.display_name, created=True)

@@ -1,0 +1,31 @@
+"""The portfolio graph, kept current in every process without rebuilding it per request.
+
+Each process keeps one built graph and the database generation it was built from. A read
+asks the database for the current generation (one cheap query); when another process (or
+this one) has stored a BOM since, the graph is rebuilt before answering. So every API worker
+answers from what is committed, never from a stale copy.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from app.graph.portfolio import PortfolioGraph
+from app.store.unit_of_work import UnitOfWork
+
+
+class PortfolioCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: tuple[int, int] | None = None
+        self._graph: PortfolioGraph | None = None
+
+    def current(self, uow: UnitOfWork) -> PortfolioGraph:
+        generation = uow.graph.generation()
+        with self._lock:
+            if self._graph is None or generation != self._generation:
+                self._graph = PortfolioGraph(
+                    uow.graph.current_nodes(), uow.graph.current_edges(), uow.graph.products()
+                )
+                self._generation = generation
+            return self._graph

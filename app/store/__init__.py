@@ -1,0 +1,1 @@
+"""The only code that touches SQLAlchemy: rows, repositories, unit of work, engine."""

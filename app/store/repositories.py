@@ -1,0 +1,255 @@
+"""Repositories: the only place that writes SQL. Bulk paths are set-based, never per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.domain.bom import EdgeKind, Identity
+from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
+from app.store.rows import BomRow, ComponentRow, EdgeRow, OccurrenceRow
+
+# Parameters per statement stay well under SQLite's and PostgreSQL's bind limits.
+CHUNK = 900
+
+
+def identity_digest(identity: Identity) -> str:
+    return hashlib.sha256(f"{identity.kind}\x00{identity.key}".encode()).hexdigest()
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class NewComponent:
+    identity: Identity
+    name: str
+    version: str | None
+    group: str | None
+    purl: str | None
+
+
+def current_bom_ids() -> Select[tuple[int]]:
+    """The current BOM of every subject: latest by BOM version, then upload time, then id."""
+    ranked = select(
+        BomRow.id,
+        func.row_number()
+        .over(
+            partition_by=BomRow.subject_id,
+            order_by=(BomRow.bom_version.desc(), BomRow.uploaded_at.desc(), BomRow.id.desc()),
+        )
+        .label("rank"),
+    ).subquery("ranked_boms")
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+class ComponentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def ensure(self, components: Iterable[NewComponent], now: dt.datetime) -> dict[Identity, int]:
+        """Ids for these identities, creating the unknown ones; safe against a concurrent
+        ingest creating the same identity (insert-or-ignore, then read back)."""
+        by_digest = {identity_digest(c.identity): c for c in components}
+        digests = list(by_digest)
+        rows = [
+            {
+                "identity_digest": digest,
+                "identity_kind": component.identity.kind.value,
+                "identity_key": component.identity.key,
+                "name": component.name,
+                "version": component.version,
+                "group": component.group,
+                "purl": component.purl,
+                "first_seen_at": now,
+            }
+            for digest, component in by_digest.items()
+        ]
+        dialect = self._session.get_bind().dialect.name
+        insert_or_ignore = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        ids: dict[Identity, int] = {}
+        for chunk in _chunks(rows, 5000):
+            self._session.execute(
+                insert_or_ignore(ComponentRow).on_conflict_do_nothing(
+                    index_elements=["identity_digest"]
+                ),
+                list(chunk),
+            )
+        for chunk in _chunks(digests):
+            found = self._session.execute(
+                select(ComponentRow.identity_digest, ComponentRow.id).where(
+                    ComponentRow.identity_digest.in_(chunk)
+                )
+            )
+            for digest, component_id in found:
+                ids[by_digest[digest].identity] = component_id
+        return ids
+
+    def get(self, component_id: int) -> ComponentRow | None:
+        return self._session.get(ComponentRow, component_id)
+
+    def find_by_identity(self, identity: Identity) -> ComponentRow | None:
+        return self._session.scalars(
+            select(ComponentRow).where(ComponentRow.identity_digest == identity_digest(identity))
+        ).one_or_none()
+
+    def find_by_name(self, name: str, version: str | None) -> list[ComponentRow]:
+        query = select(ComponentRow).where(func.lower(ComponentRow.name) == name.lower())
+        if version is not None:
+            query = query.where(ComponentRow.version == version)
+        return list(self._session.scalars(query.order_by(ComponentRow.identity_key)))
+
+    def search(
+        self,
+        *,
+        purl: str | None,
+        name: str | None,
+        type_: str | None,
+        ai: bool | None,
+        after_id: int,
+        limit: int,
+    ) -> list[ComponentRow]:
+        query = select(ComponentRow).where(ComponentRow.id > after_id)
+        if purl is not None:
+            query = query.where(ComponentRow.purl == purl)
+        if name is not None:
+            query = query.where(func.lower(ComponentRow.name).contains(name.lower()))
+        current = OccurrenceRow.bom_id.in_(current_bom_ids())
+        if type_ is not None:
+            typed = select(OccurrenceRow.component_id).where(current, OccurrenceRow.type == type_)
+            query = query.where(ComponentRow.id.in_(typed))
+        if ai is not None:
+            ai_ids = select(OccurrenceRow.component_id).where(current, OccurrenceRow.is_ai)
+            query = query.where(
+                ComponentRow.id.in_(ai_ids) if ai else ComponentRow.id.not_in(ai_ids)
+            )
+        return list(self._session.scalars(query.order_by(ComponentRow.id).limit(limit)))
+
+    def occurrences(self, component_id: int) -> list[tuple[OccurrenceRow, BomRow]]:
+        query = (
+            select(OccurrenceRow, BomRow)
+            .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
+            .where(OccurrenceRow.component_id == component_id)
+            .order_by(BomRow.id, OccurrenceRow.id)
+        )
+        return [(occurrence, bom) for occurrence, bom in self._session.execute(query)]
+
+
+class BomRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find_by_sha256(self, sha256: str) -> BomRow | None:
+        return self._session.scalars(select(BomRow).where(BomRow.sha256 == sha256)).one_or_none()
+
+    def get(self, bom_id: int) -> BomRow | None:
+        return self._session.get(BomRow, bom_id)
+
+    def document(self, bom_id: int) -> bytes | None:
+        found: bytes | None = self._session.scalar(
+            select(BomRow.document).where(BomRow.id == bom_id)
+        )
+        return found
+
+    def add(self, row: BomRow) -> BomRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def list(self, *, subject_id: int | None, after_id: int, limit: int) -> list[BomRow]:
+        query = select(BomRow).where(BomRow.id > after_id)
+        if subject_id is not None:
+            query = query.where(BomRow.subject_id == subject_id)
+        return list(self._session.scalars(query.order_by(BomRow.id).limit(limit)))
+
+    def current_for_subjects(self) -> list[tuple[BomRow, ComponentRow]]:
+        query = (
+            select(BomRow, ComponentRow)
+            .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
+            .where(BomRow.id.in_(current_bom_ids()))
+            .order_by(ComponentRow.identity_key, ComponentRow.id)
+        )
+        return [(bom, subject) for bom, subject in self._session.execute(query)]
+
+    def subject_names(self, bom_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(bom_ids))
+        names: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            query = (
+                select(BomRow.id, ComponentRow.name, ComponentRow.version)
+                .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
+                .where(BomRow.id.in_(chunk))
+            )
+            for bom_id, name, version in self._session.execute(query):
+                names[bom_id] = f"{name}@{version}" if version else name
+        return names
+
+
+class GraphRepository:
+    """Occurrences and edges: written in bulk at ingest, read back as the portfolio graph."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_occurrences(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        for chunk in _chunks(rows, 5000):
+            self._session.execute(insert(OccurrenceRow), list(chunk))
+
+    def add_edges(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        for chunk in _chunks(rows, 20000):
+            self._session.execute(insert(EdgeRow), list(chunk))
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever a BOM is stored (BOMs are never deleted or edited)."""
+        count, newest = self._session.execute(select(func.count(), func.max(BomRow.id))).one()
+        return int(count), int(newest or 0)
+
+    def products(self) -> list[Product]:
+        query = select(BomRow.subject_id, BomRow.id).where(BomRow.id.in_(current_bom_ids()))
+        return [Product(subject_id, bom_id) for subject_id, bom_id in self._session.execute(query)]
+
+    def current_edges(self) -> list[PortfolioEdge]:
+        query = select(EdgeRow.source_id, EdgeRow.target_id, EdgeRow.kind, EdgeRow.bom_id).where(
+            EdgeRow.bom_id.in_(current_bom_ids())
+        )
+        return [
+            PortfolioEdge(source, target, EdgeKind(kind), bom_id)
+            for source, target, kind, bom_id in self._session.execute(query)
+        ]
+
+    def current_nodes(self) -> list[PortfolioNode]:
+        """Every component mentioned by a current BOM; AI when any current BOM says so."""
+        current = current_bom_ids()
+        facts = (
+            select(
+                OccurrenceRow.component_id,
+                func.max(OccurrenceRow.type).label("type"),
+                func.max(case((OccurrenceRow.is_ai, 1), else_=0)).label("is_ai"),
+            )
+            .where(OccurrenceRow.bom_id.in_(current))
+            .group_by(OccurrenceRow.component_id)
+            .subquery()
+        )
+        query = select(
+            ComponentRow.id,
+            ComponentRow.identity_key,
+            ComponentRow.name,
+            ComponentRow.version,
+            facts.c.type,
+            facts.c.is_ai,
+        ).join(facts, facts.c.component_id == ComponentRow.id)
+        return [
+            PortfolioNode(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            for row in self._session.execute(query)
+        ]
+

@@ -1,0 +1,46 @@
+"""The transaction boundary: a use case opens one, does its work, and commits; anything
+else, an exception included, rolls back, so nothing is half-written."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.store.engine import WRITE_OPTION
+from app.store.repositories import (
+    BomRepository,
+    ComponentRepository,
+    GraphRepository,
+)
+
+
+class UnitOfWork:
+    """One transaction and the repositories that work inside it."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, writes: bool = False) -> None:
+        self._sessions = sessions
+        self._writes = writes
+
+    def __enter__(self) -> Self:
+        self.session = self._sessions()
+        if self._writes:
+            self.session.connection(execution_options={WRITE_OPTION: True})
+        self.boms = BomRepository(self.session)
+        self.components = ComponentRepository(self.session)
+        self.graph = GraphRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed and, unlike rollback(), leaves the
+        # loaded rows readable after the unit of work ends.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
