@@ -156,18 +156,18 @@ def ingest(
                 refused += 1
                 reports.append({"path": str(path), "status": "refused", "error": _problem(error)})
                 if not as_json:
-                    progress.console.print(f"{path}: {_brief(error)}")
+                    out.print(f"{path}: {_brief(error)}")
             except OSError as error:
                 refused += 1
                 reports.append({"path": str(path), "status": "refused", "error": str(error)})
                 if not as_json:
-                    progress.console.print(f"{path}: cannot read: {error.strerror}")
+                    out.print(f"{path}: cannot read: {error.strerror}")
             else:
                 reports.append(_ingest_json(path, result))
                 if not as_json:
-                    progress.console.print(_ingest_line(path, result))
+                    out.print(_ingest_line(path, result))
                     for warning in result.warnings:
-                        progress.console.print(f"  warning {warning}")
+                        out.print(f"  warning {warning}")
             progress.advance(task)
     if as_json:
         _print_json(reports)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from app.bom.identity import InvalidPurlError, identity_from_reference
+from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.graph.portfolio import Path, PortfolioGraph
 from app.services.portfolio import PortfolioCache
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    """A component's identity and display fields, independent of any one BOM."""
+
+    id: int
+    identity_kind: str
+    identity_key: str
+    name: str
+    version: str | None
+    group: str | None
+    purl: str | None
+
+    @classmethod
+    def of(cls, row: ComponentRow) -> ComponentView:
+        return cls(row.id, row.identity_kind, row.identity_key, row.name, row.version,
+                   row.group, row.purl)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}@{self.version}" if self.version else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +69,7 @@ class Appearance:
 
 @dataclass(frozen=True, slots=True)
 class ComponentStatus:
-    component: ComponentRow
+    component: ComponentView
     is_ai: bool
     ai_reasons: tuple[str, ...]
     types: tuple[str, ...]
@@ -54,8 +77,12 @@ class ComponentStatus:
     appearances: tuple[Appearance, ...]
 
 
-def resolve_component(uow: UnitOfWork, reference: str) -> ComponentRow:
+def resolve_component(uow: UnitOfWork, reference: str) -> ComponentView:
     """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version."""
+    return ComponentView.of(_resolve_row(uow, reference))
+
+
+def _resolve_row(uow: UnitOfWork, reference: str) -> ComponentRow:
     text = reference.strip()
     if text.isdigit():
         found = uow.components.get(int(text))
@@ -83,6 +110,28 @@ def resolve_component(uow: UnitOfWork, reference: str) -> ComponentRow:
             [f"{match.id}: {match.identity_key}" for match in matches],
         )
     return matches[0]
+
+
+def search_components(
+    uow: UnitOfWork,
+    *,
+    purl: str | None,
+    name: str | None,
+    type_: str | None,
+    ai: bool | None,
+    after_id: int,
+    limit: int,
+) -> list[ComponentView]:
+    normalised = purl
+    if purl is not None:
+        try:
+            normalised = normalise_purl(purl)
+        except InvalidPurlError:
+            return []
+    rows = uow.components.search(
+        purl=normalised, name=name, type_=type_, ai=ai, after_id=after_id, limit=limit
+    )
+    return [ComponentView.of(row) for row in rows]
 
 
 def describe_path(uow: UnitOfWork, graph: PortfolioGraph, path: Path) -> tuple[PathStep, ...]:
@@ -129,7 +178,7 @@ def component_status(uow: UnitOfWork, cache: PortfolioCache, component_id: int) 
     current = [a for a in appearances if a.is_current] or list(appearances)
     reasons = tuple(dict.fromkeys(r for a in current for r in a.ai_reasons))
     return ComponentStatus(
-        component=component,
+        component=ComponentView.of(component),
         is_ai=bool(reasons),
         ai_reasons=reasons,
         types=tuple(sorted({a.type for a in current})),
@@ -152,17 +201,84 @@ def _appearance(occurrence: OccurrenceRow, bom: BomRow, subject: str, current: b
     )
 
 
-def get_bom(uow: UnitOfWork, bom_id: int) -> BomRow:
+@dataclass(frozen=True, slots=True)
+class BomView:
+    """A stored BOM as callers see it (the document itself is fetched separately)."""
+
+    id: int
+    sha256: str
+    media_type: str
+    spec_version: str
+    serial_number: str | None
+    version: int
+    size_bytes: int
+    product_id: int
+    product: str
+    is_inventory: bool
+    sector: str | None
+    components: int
+    ai_components: int
+    edges: int
+    incomplete_aggregates: list[str]
+    warnings: list[dict[str, str]]
+    uploaded_at: dt.datetime
+    uploaded_by: str | None
+
+
+def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
+    names = uow.boms.subject_names(row.id for row in rows)
+    return [
+        BomView(
+            id=row.id,
+            sha256=row.sha256,
+            media_type=row.media_type,
+            spec_version=row.spec_version,
+            serial_number=row.serial_number,
+            version=row.bom_version,
+            size_bytes=row.size_bytes,
+            product_id=row.subject_id,
+            product=names[row.id],
+            is_inventory=row.is_inventory,
+            sector=row.sector,
+            components=row.component_count,
+            ai_components=row.ai_component_count,
+            edges=row.edge_count,
+            incomplete_aggregates=list(row.incomplete_aggregates),
+            warnings=list(row.warnings),
+            uploaded_at=row.uploaded_at,
+            uploaded_by=row.uploaded_by,
+        )
+        for row in rows
+    ]
+
+
+def get_bom(uow: UnitOfWork, bom_id: int) -> BomView:
     bom = uow.boms.get(bom_id)
     if bom is None:
         raise NotFoundError(f"no BOM with id {bom_id}")
-    return bom
+    return _bom_views(uow, [bom])[0]
+
+
+def list_boms(
+    uow: UnitOfWork, *, product_id: int | None, after_id: int, limit: int
+) -> list[BomView]:
+    return _bom_views(uow, uow.boms.list(subject_id=product_id, after_id=after_id, limit=limit))
+
+
+def get_document(uow: UnitOfWork, bom_id: int) -> tuple[str, bytes, str]:
+    """The media type, exact bytes and SHA-256 of a stored document."""
+    bom = uow.boms.get(bom_id)
+    document = uow.boms.document(bom_id)
+    if bom is None or document is None:
+        raise NotFoundError(f"no BOM with id {bom_id}")
+    return bom.media_type, document, bom.sha256
 
 
 @dataclass(frozen=True, slots=True)
 class ProductSummary:
-    product: ComponentRow
-    current_bom: BomRow
+    product: ComponentView
+    current_bom_id: int
+    sector: str | None
     closure_size: int
     ai_components: int
 
@@ -174,10 +290,24 @@ def list_products(uow: UnitOfWork, cache: PortfolioCache) -> list[ProductSummary
         closure = graph.closure(subject.id)
         summaries.append(
             ProductSummary(
-                product=subject,
-                current_bom=bom,
+                product=ComponentView.of(subject),
+                current_bom_id=bom.id,
+                sector=bom.sector,
                 closure_size=len(closure) - 1,
                 ai_components=len(graph.ai_components_in(subject.id)),
             )
         )
     return summaries
+
+
+def get_component(uow: UnitOfWork, component_id: int) -> ComponentView:
+    row = uow.components.get(component_id)
+    if row is None:
+        raise NotFoundError(f"no component with id {component_id}")
+    return ComponentView.of(row)
+
+
+def database_health(uow: UnitOfWork) -> str:
+    """The database's dialect, after a real query (the generation counter)."""
+    uow.graph.generation()
+    return uow.dialect

@@ -17,8 +17,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -31,6 +33,27 @@ NAMING_CONVENTION = {
 
 # Integer primary keys autoincrement as BIGINT on PostgreSQL and as ROWID aliases on SQLite.
 Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps in UTC on every backend: SQLite keeps no time zone, so it is restored here."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must carry a time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -51,7 +74,7 @@ class ComponentRow(Base):
     version: Mapped[str | None] = mapped_column(Text)
     group: Mapped[str | None] = mapped_column("group_name", Text)
     purl: Mapped[str | None] = mapped_column(Text)
-    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         Index("ix_components_name", "name"),
@@ -83,7 +106,7 @@ class BomRow(Base):
     ai_component_count: Mapped[int] = mapped_column(Integer)
     edge_count: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str | None] = mapped_column(Text)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_boms_subject_id", "subject_id"),)
 

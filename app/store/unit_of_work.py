@@ -42,5 +42,9 @@ class UnitOfWork:
         # loaded rows readable after the unit of work ends.
         self.session.close()
 
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
     def commit(self) -> None:
         self.session.commit()

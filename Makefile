@@ -1,0 +1,47 @@
+# exportgate — `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help install run lint format test test-sqlite test-postgres bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## Create .venv and install exportgate with its development tools
+
+run: install ## Migrate the SQLite database, load sbom_samples/, serve on 127.0.0.1:8000
+	$(BIN)/exportgate serve --upgrade --seed sbom_samples --host 127.0.0.1 --port 8000
+
+lint: install ## ruff, ruff format --check, mypy --strict, import-linter layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+
+test-sqlite: install ## The whole suite on fresh SQLite files
+	EXPORTGATE_TEST_BACKEND=sqlite $(BIN)/pytest --cov --cov-report=term:skip-covered
+
+test-postgres: install ## The whole suite on a new PostgreSQL database, dropped afterwards
+	EXPORTGATE_TEST_BACKEND=postgresql $(BIN)/pytest
+
+bench: install ## Benchmarks; each figure is a ratio measured in one run
+	$(BIN)/python -m bench.ingest
+
+clean: ## Remove the virtualenv, caches and the local database
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage

@@ -1,0 +1,99 @@
+"""Service results to response schemas: the one place the two vocabularies meet."""
+
+from __future__ import annotations
+
+from app.api.schemas import (
+    AppearanceRead,
+    BomRead,
+    ComponentRead,
+    ComponentStatusRead,
+    IdentityRead,
+    PathStepRead,
+    ProductRead,
+    ProductUseRead,
+    WarningRead,
+)
+from app.services.catalogue import (
+    BomView,
+    ComponentStatus,
+    ComponentView,
+    ProductSummary,
+    ProductUse,
+)
+
+
+def bom_read(view: BomView) -> BomRead:
+    return BomRead.model_validate(
+        {
+            **{name: getattr(view, name) for name in BomView.__dataclass_fields__},
+            "warnings": [WarningRead(**warning) for warning in view.warnings],
+        }
+    )
+
+
+def component_read(view: ComponentView) -> ComponentRead:
+    return ComponentRead(
+        id=view.id,
+        identity=IdentityRead(kind=view.identity_kind, key=view.identity_key),
+        name=view.name,
+        version=view.version,
+        group=view.group,
+        purl=view.purl,
+    )
+
+
+def component_status_read(status: ComponentStatus) -> ComponentStatusRead:
+    base = component_read(status.component)
+    return ComponentStatusRead(
+        **base.model_dump(),
+        types=list(status.types),
+        is_ai=status.is_ai,
+        ai_reasons=list(status.ai_reasons),
+        is_product=status.is_product,
+        appearances=[
+            AppearanceRead(
+                bom_id=a.bom_id,
+                bom_subject=a.bom_subject,
+                current=a.is_current,
+                bom_ref=a.bom_ref,
+                role=a.role,
+                type=a.type,
+                is_ai=a.is_ai,
+                ai_reasons=list(a.ai_reasons),
+                claimed_certificates=list(a.claimed_certificates),
+            )
+            for a in status.appearances
+        ],
+    )
+
+
+def product_use_read(use: ProductUse) -> ProductUseRead:
+    return ProductUseRead(
+        product_id=use.product_id,
+        product=use.product,
+        current_bom_id=use.current_bom_id,
+        path=[
+            PathStepRead(
+                parent=step.parent,
+                child=step.child,
+                kind=step.kind,
+                bom_ids=list(step.bom_ids),
+                boms=list(step.boms),
+            )
+            for step in use.path
+        ],
+    )
+
+
+def product_read(summary: ProductSummary) -> ProductRead:
+    product = summary.product
+    return ProductRead(
+        id=product.id,
+        identity=IdentityRead(kind=product.identity_kind, key=product.identity_key),
+        name=product.name,
+        version=product.version,
+        current_bom_id=summary.current_bom_id,
+        sector=summary.sector,
+        components=summary.closure_size,
+        ai_components=summary.ai_components,
+    )

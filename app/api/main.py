@@ -1,0 +1,45 @@
+"""The API application factory: the engine is built in the lifespan, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.problems import register_problem_handlers
+from app.api.routes import boms, components, health, products
+from app.config import Settings, load_settings
+from app.services.runtime import Runtime
+
+DESCRIPTION = """
+exportgate answers one question with an explanation a compliance officer can act on:
+**may this AI-bearing product be exported to this destination on this date?**
+
+Integrators upload CycloneDX BOMs (JSON or XML, 1.2-1.7, ML-BOM, hardware, SaaSBOM);
+exportgate joins them into one graph of products, modules, models and services across
+suppliers. Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    resolved = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = Runtime(resolved)
+        try:
+            yield
+        finally:
+            app.state.runtime.close()
+
+    app = FastAPI(
+        title="exportgate",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    register_problem_handlers(app)
+    for router in (boms.router, products.router, components.router, health.router):
+        app.include_router(router)
+    return app

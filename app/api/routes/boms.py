@@ -1,0 +1,139 @@
+"""Upload and read BOMs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from app.api.convert import bom_read
+from app.api.dependencies import RuntimeDep
+from app.api.problems import responses
+from app.api.schemas import BomPage, BomRead
+from app.domain.errors import BomRejectedError, Located, PayloadTooLargeError
+from app.services.catalogue import BomView, get_bom, get_document, list_boms
+from app.services.ingest import ingest_bom
+
+router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
+
+UPLOAD_MEDIA_TYPES = {
+    "application/vnd.cyclonedx+json": {"schema": {"type": "string", "format": "binary"}},
+    "application/vnd.cyclonedx+xml": {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "object"}},
+    "application/xml": {"schema": {"type": "string"}},
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "properties": {"bom": {"type": "string", "format": "binary"}},
+            "required": ["bom"],
+        }
+    },
+}
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be over the limit: from the
+    declared length before reading anything, or while streaming when none is declared."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(
+            f"the upload is {declared} bytes; the limit is {limit}",
+            limit_name="max_upload_bytes",
+            limit=limit,
+        )
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise PayloadTooLargeError(
+                f"the upload exceeds the limit of {limit} bytes",
+                limit_name="max_upload_bytes",
+                limit=limit,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _bom_from_multipart(request: Request, body: bytes) -> tuple[bytes, str | None]:
+    async def replay() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    form = await Request(request.scope, replay).form(max_files=1, max_fields=16)
+    try:
+        part = form.get("bom")
+        if not isinstance(part, UploadFile):
+            raise BomRejectedError(
+                "the multipart upload has no file part named 'bom'",
+                [Located("multipart/bom", "attach the BOM as a file part named 'bom'")],
+            )
+        return await part.read(), part.content_type
+    finally:
+        await form.close()
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=BomRead,
+    summary="Upload a CycloneDX BOM (JSON or XML, 1.2-1.7)",
+    description=(
+        "Validated against the official schema of its declared version and stored whole, "
+        "or refused whole with every error located. The same bytes twice are one BOM: the "
+        "second upload answers 200 with the first one's id."
+    ),
+    responses={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}}
+    | responses(413, 415, 422),
+    openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
+)
+async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) -> BomRead:
+    body = await _read_limited(request, runtime.settings.max_upload_bytes)
+    media_type = request.headers.get("content-type")
+    if media_type and media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+        body, media_type = await _bom_from_multipart(request, body)
+
+    def ingest() -> tuple[BomView, bool]:
+        with runtime.writing() as uow:
+            result = ingest_bom(uow, body, media_type, runtime.limits, uploaded_by="api")
+        with runtime.reading() as uow:
+            return get_bom(uow, result.bom_id), result.created
+
+    view, created = await run_in_threadpool(ingest)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/api/v1/boms/{view.id}"
+    return bom_read(view)
+
+
+@router.get("", response_model=BomPage, summary="List BOMs, oldest first")
+def list_boms_route(
+    runtime: RuntimeDep,
+    product_id: Annotated[int | None, Query(description="Only BOMs of this product")] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> BomPage:
+    after = int(cursor) if cursor and cursor.isdigit() else 0
+    with runtime.reading() as uow:
+        views = list_boms(uow, product_id=product_id, after_id=after, limit=limit + 1)
+    items = [bom_read(view) for view in views[:limit]]
+    return BomPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
+
+
+@router.get("/{bom_id}", response_model=BomRead, responses=responses(404))
+def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
+    with runtime.reading() as uow:
+        return bom_read(get_bom(uow, bom_id))
+
+
+@router.get(
+    "/{bom_id}/document",
+    summary="The original document, byte for byte",
+    responses={200: {"content": {"application/vnd.cyclonedx+json": {},
+                                 "application/vnd.cyclonedx+xml": {}}}} | responses(404),
+    response_class=Response,
+)
+def get_document_route(bom_id: int, runtime: RuntimeDep) -> Response:
+    with runtime.reading() as uow:
+        media_type, document, sha256 = get_document(uow, bom_id)
+    return Response(document, media_type=media_type, headers={"ETag": f'"{sha256}"'})

@@ -1,0 +1,58 @@
+"""Components for procurement: search, status, where-used."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.convert import component_read, component_status_read, product_use_read
+from app.api.dependencies import RuntimeDep
+from app.api.problems import responses
+from app.api.schemas import ComponentPage, ComponentStatusRead, WhereUsedRead
+from app.services.catalogue import component_status, search_components, where_used
+from app.services.catalogue import get_component as get_component_view
+
+router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
+
+
+@router.get("", response_model=ComponentPage, summary="Search components, in id order")
+def search_components_route(
+    runtime: RuntimeDep,
+    purl: Annotated[str | None, Query(description="Exact purl (normalised before matching)")] = None,
+    name: Annotated[str | None, Query(description="Case-insensitive substring of the name")] = None,
+    type: Annotated[str | None, Query(description="CycloneDX type, or 'service'")] = None,  # noqa: A002 - the API's field name
+    ai: Annotated[bool | None, Query(description="Only AI (true) or non-AI (false)")] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ComponentPage:
+    after = int(cursor) if cursor and cursor.isdigit() else 0
+    with runtime.reading() as uow:
+        views = search_components(
+            uow, purl=purl, name=name, type_=type, ai=ai, after_id=after, limit=limit + 1
+        )
+    items = [component_read(view) for view in views[:limit]]
+    return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
+
+
+@router.get("/{component_id}", response_model=ComponentStatusRead, responses=responses(404))
+def get_component_route(component_id: int, runtime: RuntimeDep) -> ComponentStatusRead:
+    with runtime.reading() as uow:
+        return component_status_read(component_status(uow, runtime.cache, component_id))
+
+
+@router.get(
+    "/{component_id}/where-used",
+    response_model=WhereUsedRead,
+    summary="Every product whose closure holds the component, with a shortest path",
+    responses=responses(404),
+)
+def where_used_route(component_id: int, runtime: RuntimeDep) -> WhereUsedRead:
+    with runtime.reading() as uow:
+        component = get_component_view(uow, component_id)
+        uses = where_used(uow, runtime.cache, component_id)
+    return WhereUsedRead(
+        component_id=component.id,
+        component=component.identity_key,
+        used_by=[product_use_read(use) for use in uses],
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks of exportgate's ingest against cyclonedx-python-lib on generated BOMs."""

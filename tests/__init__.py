@@ -1,0 +1,1 @@
+"""exportgate's test suite."""

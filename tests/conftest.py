@@ -1,0 +1,130 @@
+"""Real databases for every test: a fresh migrated SQLite file, or a PostgreSQL database
+created for the run, migrated by Alembic, emptied after each test and dropped at the end.
+
+EXPORTGATE_TEST_BACKEND selects sqlite (default) or postgresql;
+EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative database on it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg import sql
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app.api.main import create_app
+from app.config import Settings
+from app.services.runtime import Runtime
+from app.store.engine import build_engine
+from app.store.migrations import upgrade_database
+from app.store.rows import Base
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SAMPLES = REPO / "sbom_samples"
+
+BACKEND = os.environ.get("EXPORTGATE_TEST_BACKEND", "sqlite")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "EXPORTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_postgres_database(prefix: str = "exportgate_test") -> str:
+    """A new, empty database on the test server; its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(name)))
+        )
+
+
+def empty_database(url: str) -> str:
+    """A database with no schema at all, for migration tests; dropped by the caller."""
+    if BACKEND == "postgresql":
+        return create_postgres_database("exportgate_migration")
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrated once per run: a SQLite file to copy, or the run's PostgreSQL database."""
+    if BACKEND == "postgresql":
+        url = create_postgres_database()
+        try:
+            upgrade_database(url)
+            yield url
+        finally:
+            drop_postgres_database(url)
+        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    yield str(path)
+
+
+def truncate_all(url: str) -> None:
+    engine = build_engine(url)
+    try:
+        tables = ", ".join(table.name for table in reversed(Base.metadata.sorted_tables))
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if BACKEND == "postgresql":
+        yield migrated_template
+        truncate_all(migrated_template)
+        return
+    path = tmp_path / "exportgate.db"
+    shutil.copyfile(migrated_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    live = Runtime(settings)
+    try:
+        yield live
+    finally:
+        live.close()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The CLI reads its database from the environment, as it does for a user."""
+    monkeypatch.setenv("EXPORTGATE_DATABASE_URL", database_url)
+    return database_url
