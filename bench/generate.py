@@ -29,8 +29,32 @@ TIMESTAMP = "2024-06-01T00:00:00Z"
 _ORDINARY_TYPES = ("library", "framework", "application")
 _ORDINARY_WEIGHTS = (85, 10, 5)
 _SYLLABLES = (
-    "ar", "bo", "cy", "da", "el", "fu", "gi", "ho", "io", "ja", "ke", "lu", "mo", "ny",
-    "or", "pa", "qu", "ri", "so", "tu", "ur", "vi", "wo", "xe", "yo", "za",
+    "ar",
+    "bo",
+    "cy",
+    "da",
+    "el",
+    "fu",
+    "gi",
+    "ho",
+    "io",
+    "ja",
+    "ke",
+    "lu",
+    "mo",
+    "ny",
+    "or",
+    "pa",
+    "qu",
+    "ri",
+    "so",
+    "tu",
+    "ur",
+    "vi",
+    "wo",
+    "xe",
+    "yo",
+    "za",
 )
 _TASKS = ("text-classification", "translation", "summarization", "image-classification")
 _SUPPLIER_COUNT = 200
@@ -83,7 +107,9 @@ def _component(index: int, kind: str, rng: random.Random, suppliers: Sequence[st
 
 
 def _model_card(rng: random.Random, dataset_refs: Sequence[str]) -> Json:
-    chosen = rng.sample(dataset_refs, rng.randint(1, min(MAX_DATASETS_PER_MODEL, len(dataset_refs))))
+    chosen = rng.sample(
+        dataset_refs, rng.randint(1, min(MAX_DATASETS_PER_MODEL, len(dataset_refs)))
+    )
     return {
         "modelParameters": {
             "approach": {"type": "supervised"},
@@ -153,8 +179,16 @@ def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._E
 
 
 # The component fields generate_bom writes, in the order the 1.6 XSD's sequence demands.
-_COMPONENT_FIELDS = ("type", "bom-ref", "supplier", "name", "version", "hashes", "purl",
-                     "modelCard")
+_COMPONENT_FIELDS = (
+    "type",
+    "bom-ref",
+    "supplier",
+    "name",
+    "version",
+    "hashes",
+    "purl",
+    "modelCard",
+)
 
 
 def _component_xml(parent: etree._Element, item: Mapping[str, Any]) -> None:
@@ -210,7 +244,9 @@ def bom_paths(components: int, out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
     return out / f"bom-{components}.cdx.json", out / f"bom-{components}.cdx.xml"
 
 
-def write_boms(components: int, seed: int = DEFAULT_SEED, out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
+def write_boms(
+    components: int, seed: int = DEFAULT_SEED, out: Path = DEFAULT_OUT
+) -> tuple[Path, Path]:
     """Write the JSON and XML files of one generated BOM; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     json_path, xml_path = bom_paths(components, out)

@@ -240,9 +240,7 @@ def run(components: int, *, skip_library: bool, data_dir: Path) -> bool:
         f"ingest JSON / orjson.loads: {ingest_json.seconds / floor.seconds:.1f}x "
         "(the floor: only parsing the file, nothing checked or stored)"
     )
-    print(
-        f"ingest XML / orjson.loads of the JSON: {ingest_xml.seconds / floor.seconds:.1f}x"
-    )
+    print(f"ingest XML / orjson.loads of the JSON: {ingest_xml.seconds / floor.seconds:.1f}x")
     passed = all(target.passed for target in targets)
     print("RESULT:", "PASS" if passed else "FAIL")
     return passed

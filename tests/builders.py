@@ -98,7 +98,9 @@ def supplier_module_bom() -> bytes:
                 modelCard={"modelParameters": {"datasets": [{"ref": "images"}]}},
             ),
             component("images", "defect-images", type_="data"),
-            component("runtime", "onnxruntime", version="1.18.0", purl="pkg:pypi/onnxruntime@1.18.0"),
+            component(
+                "runtime", "onnxruntime", version="1.18.0", purl="pkg:pypi/onnxruntime@1.18.0"
+            ),
         ],
         {"vm": ["detector", "runtime"], "detector": ["runtime"]},
         spec="1.7",

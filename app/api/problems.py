@@ -76,9 +76,11 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declarations of the problems a route may answer with."""
-    return {
+def responses(
+    *statuses: int, also: dict[int | str, dict[str, Any]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the problems a route may answer with (and `also` others)."""
+    return dict(also or {}) | {
         status: {
             "model": Problem,
             "description": HTTPStatus(status).phrase,
@@ -111,8 +113,12 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         for entry in error.errors()
     ]
     return problem_response(
-        422, "invalid-request", "invalid request", "the request's parameters are not valid",
-        request, errors=located,
+        422,
+        "invalid-request",
+        "invalid request",
+        "the request's parameters are not valid",
+        request,
+        errors=located,
     )
 
 
@@ -120,16 +126,18 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)  # noqa: S101 - registered for this type only
     phrase = HTTPStatus(error.status_code).phrase
     slug = phrase.lower().replace(" ", "-")
-    detail = error.detail if isinstance(error.detail, str) else phrase
-    return problem_response(error.status_code, slug, phrase.lower(), detail, request)
+    return problem_response(error.status_code, slug, phrase.lower(), str(error.detail), request)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     # The traceback goes to the log, never to the caller.
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem_response(
-        500, "internal-error", "internal error",
-        "the server failed to answer; the error has been logged", request,
+        500,
+        "internal-error",
+        "internal error",
+        "the server failed to answer; the error has been logged",
+        request,
     )
 
 

@@ -61,7 +61,7 @@ def identity_from_reference(reference: str) -> Identity:
     if lowered.startswith("cpe:"):
         return Identity(IdentityKind.CPE, IdentityKey(lowered))
     if lowered.startswith("swid:"):
-        return Identity(IdentityKind.SWID, IdentityKey(text))
+        return Identity(IdentityKind.SWID, IdentityKey(f"swid:{text[5:].strip()}"))
     if text.count("|") == 3:
         supplier, group, name, version = text.split("|")
         return Identity(

@@ -120,7 +120,9 @@ def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
     try:
         document = orjson.loads(data.removeprefix(_UTF8_BOM))
     except orjson.JSONDecodeError as error:
-        raise BomRejectedError("the document is not valid JSON", [Located("/", str(error))]) from None
+        raise BomRejectedError(
+            "the document is not valid JSON", [Located("/", str(error))]
+        ) from None
     if not isinstance(document, dict):
         raise BomRejectedError(
             "the document is not a CycloneDX BOM", [Located("/", "expected a JSON object")]
@@ -136,24 +138,23 @@ def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
         for error in json_validator(version).iter_errors(document)
     ]
     if errors:
-        raise _refuse(f"the document does not conform to the CycloneDX {version} JSON schema",
-                      errors)
+        raise _refuse(
+            f"the document does not conform to the CycloneDX {version} JSON schema", errors
+        )
     return document, version
 
 
-_XML_PARSER_OPTIONS: dict[str, bool] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
-}
-
-
 def _parse_xml(data: bytes) -> etree._ElementTree:
-    parser = etree.XMLParser(**_XML_PARSER_OPTIONS)
+    # No entities, no DTD, no network; huge_tree off keeps libxml2's depth and size limits.
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as error:
@@ -179,8 +180,12 @@ def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
     if qualified.localname != "bom" or not namespace.startswith(XML_NAMESPACE_PREFIX):
         raise BomRejectedError(
             "the document is not a CycloneDX BOM",
-            [Located(f"/{qualified.localname}", f"expected <bom> in {XML_NAMESPACE_PREFIX}1.x, "
-                     f"found namespace {namespace!r}")],
+            [
+                Located(
+                    f"/{qualified.localname}",
+                    f"expected <bom> in {XML_NAMESPACE_PREFIX}1.x, found namespace {namespace!r}",
+                )
+            ],
         )
     version = _check_version(namespace.removeprefix(XML_NAMESPACE_PREFIX), "/bom/@xmlns")
     schema = xml_schema(version)
@@ -196,8 +201,9 @@ def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
         ]
     errors.extend(_informal_rules(root, version))
     if errors:
-        raise _refuse(f"the document does not conform to the CycloneDX {version} XML schema",
-                      errors)
+        raise _refuse(
+            f"the document does not conform to the CycloneDX {version} XML schema", errors
+        )
     return xml_to_json_shape(root, version), version
 
 
@@ -220,7 +226,9 @@ def _readable_path(tree: etree._ElementTree, path: str | None) -> str:
         if parent is None:
             steps.append(name)
         else:
-            same = [s for s in parent if isinstance(s.tag, str) and etree.QName(s).localname == name]
+            same = [
+                s for s in parent if isinstance(s.tag, str) and etree.QName(s).localname == name
+            ]
             steps.append(f"{name}[{same.index(element) + 1}]" if len(same) > 1 else name)
         element = parent
     return "/" + "/".join(reversed(steps))

@@ -6,7 +6,6 @@ library version is pinned in pyproject.toml and a test checks every file is wher
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,12 +45,12 @@ def xml_schema_path(version: str) -> Path:
     return Path(path)
 
 
-def _load_json(path: str | Path) -> Mapping[str, Any]:
-    loaded: Mapping[str, Any] = orjson.loads(Path(path).read_bytes())
+def _load_json(path: str | Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = orjson.loads(Path(path).read_bytes())
     return loaded
 
 
-def _refuse_retrieval(uri: str) -> Mapping[str, Any]:
+def _refuse_retrieval(uri: str, /) -> dict[str, Any]:
     # jsonschema-rs fetches unknown $refs over the network by default; a validator that
     # reaches out while reading an upload is both slow and a server-side request forgery.
     raise ValueError(f"schema {uri} is not bundled and will not be fetched")
@@ -60,7 +59,7 @@ def _refuse_retrieval(uri: str) -> Mapping[str, Any]:
 @cache
 def json_validator(version: str) -> Any:
     """A jsonschema-rs validator for one spec version, formats checked, no network."""
-    resources = []
+    resources: list[tuple[str, dict[str, Any]]] = []
     for name, path in _SUPPORTING_JSON_SCHEMAS.items():
         schema = _load_json(path)
         for published in (f"{name}.schema.json", f"{name}.SNAPSHOT.schema.json"):
@@ -80,7 +79,9 @@ class _LocalSchemaResolver(etree.Resolver):
         super().__init__()
         self._folder = folder
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> Any:
+    def resolve(self, system_url: str | None, _public_id: str | None, context: object) -> Any:
+        if system_url is None:
+            return None
         candidate = self._folder / Path(system_url).name
         if candidate.is_file():
             return self.resolve_filename(str(candidate), context)

@@ -117,7 +117,7 @@ class _Walk:
     order: list[BomRef] = field(default_factory=list)
     edges: list[DeclaredEdge] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
-    lineage: list[tuple[BomRef, EdgeKind, Json, str]] = field(default_factory=list)
+    lineage: list[tuple[BomRef, EdgeKind, object, str]] = field(default_factory=list)
 
     def mention(self, item: Json, location: str, role: MentionRole, *, service: bool) -> BomRef:
         if len(self.mentions) >= self.max_components:
@@ -237,9 +237,7 @@ class _Walk:
                             limit_name="max_nesting_depth",
                             limit=self.max_depth,
                         )
-                    child_ref = self.mention(
-                        child, child_location, nested_role, service=is_service
-                    )
+                    child_ref = self.mention(child, child_location, nested_role, service=is_service)
                     self.edges.append(DeclaredEdge(parent, child_ref, EdgeKind.NESTING))
                     stack.append((child_ref, child, child_location, depth + 1))
         return root_ref
@@ -409,4 +407,3 @@ def _metadata_sector(metadata: object) -> str | None:
 
 def _unique(edges: list[DeclaredEdge]) -> Iterator[DeclaredEdge]:
     yield from dict.fromkeys(edges)
-

@@ -166,7 +166,9 @@ def _dependencies(container: etree._Element) -> list[Json]:
         entries.append(
             {
                 "ref": dependency.get("ref", ""),
-                "dependsOn": [child.get("ref", "") for child in _children(dependency, "dependency")],
+                "dependsOn": [
+                    child.get("ref", "") for child in _children(dependency, "dependency")
+                ],
             }
         )
         entries.extend(_dependencies(dependency))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
+import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -143,9 +144,10 @@ def ingest(
         raise typer.Exit(EXIT_ERROR)
     refused = 0
     reports: list[dict[str, Any]] = []
-    with _runtime() as runtime, Progress(
-        console=err, transient=True, disable=len(files) < 5 or as_json
-    ) as progress:
+    with (
+        _runtime() as runtime,
+        Progress(console=err, transient=True, disable=len(files) < 5 or as_json) as progress,
+    ):
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
             try:
@@ -243,8 +245,14 @@ def status(
     out.print(f"product    {'yes' if result.is_product else 'no'}")
     table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
     for a in result.appearances:
-        table.add_row(str(a.bom_id), a.bom_subject, "yes" if a.is_current else "no",
-                      a.bom_ref, a.role, ", ".join(a.claimed_certificates))
+        table.add_row(
+            str(a.bom_id),
+            a.bom_subject,
+            "yes" if a.is_current else "no",
+            a.bom_ref,
+            a.role,
+            ", ".join(a.claimed_certificates),
+        )
     out.print(table)
 
 
@@ -271,8 +279,13 @@ def where_used_command(
         found = resolve_component(uow, component)
         uses = where_used(uow, runtime.cache, found.id)
     if as_json:
-        _print_json({"component_id": found.id, "component": found.identity_key,
-                     "used_by": [_use_json(use) for use in uses]})
+        _print_json(
+            {
+                "component_id": found.id,
+                "component": found.identity_key,
+                "used_by": [_use_json(use) for use in uses],
+            }
+        )
         return
     if not uses:
         out.print(f"{found.identity_key} is in no product")
@@ -295,8 +308,6 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs)."""
-    import uvicorn
-
     if upgrade:
         db_upgrade()
     if seed is not None:

@@ -62,12 +62,11 @@ class PortfolioGraph:
         self._lineage.add_nodes_from(self._nodes)
         for edge in edges:
             graph = self._containment if edge.kind.is_containment else self._lineage
-            data = graph.get_edge_data(edge.source_id, edge.target_id)
             declaration = Declaration(edge.kind, edge.bom_id)
-            if data is None:
-                graph.add_edge(edge.source_id, edge.target_id, declarations={declaration})
+            if graph.has_edge(edge.source_id, edge.target_id):
+                graph.edges[edge.source_id, edge.target_id]["declarations"].add(declaration)
             else:
-                data["declarations"].add(declaration)
+                graph.add_edge(edge.source_id, edge.target_id, declarations={declaration})
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -174,4 +173,3 @@ class PortfolioGraph:
                     return reached
                 queue.append(neighbour)
         return reached
-

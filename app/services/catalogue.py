@@ -27,8 +27,9 @@ class ComponentView:
 
     @classmethod
     def of(cls, row: ComponentRow) -> ComponentView:
-        return cls(row.id, row.identity_kind, row.identity_key, row.name, row.version,
-                   row.group, row.purl)
+        return cls(
+            row.id, row.identity_kind, row.identity_key, row.name, row.version, row.group, row.purl
+        )
 
     @property
     def display_name(self) -> str:
@@ -173,8 +174,9 @@ def component_status(uow: UnitOfWork, cache: PortfolioCache, component_id: int) 
     current_boms = {product.current_bom_id for product in graph.products()}
     occurrences = uow.components.occurrences(component_id)
     subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
-    appearances = tuple(_appearance(o, b, subjects[b.id], b.id in current_boms)
-                        for o, b in occurrences)
+    appearances = tuple(
+        _appearance(o, b, subjects[b.id], b.id in current_boms) for o, b in occurrences
+    )
     current = [a for a in appearances if a.is_current] or list(appearances)
     reasons = tuple(dict.fromkeys(r for a in current for r in a.ai_reasons))
     return ComponentStatus(
@@ -262,7 +264,7 @@ def get_bom(uow: UnitOfWork, bom_id: int) -> BomView:
 def list_boms(
     uow: UnitOfWork, *, product_id: int | None, after_id: int, limit: int
 ) -> list[BomView]:
-    return _bom_views(uow, uow.boms.list(subject_id=product_id, after_id=after_id, limit=limit))
+    return _bom_views(uow, uow.boms.page(subject_id=product_id, after_id=after_id, limit=limit))
 
 
 def get_document(uow: UnitOfWork, bom_id: int) -> tuple[str, bytes, str]:

@@ -87,8 +87,7 @@ def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None)
     subject_id = ids[contents.subject.identity]
     ref_to_id = {mention.ref: ids[mention.identity] for mention in contents.mentions}
     edges = {
-        (ref_to_id[edge.source], ref_to_id[edge.target], edge.kind.value)
-        for edge in contents.edges
+        (ref_to_id[edge.source], ref_to_id[edge.target], edge.kind.value) for edge in contents.edges
     }
     row = uow.boms.add(
         BomRow(

@@ -166,7 +166,7 @@ class BomRepository:
         self._session.flush()
         return row
 
-    def list(self, *, subject_id: int | None, after_id: int, limit: int) -> list[BomRow]:
+    def page(self, *, subject_id: int | None, after_id: int, limit: int) -> list[BomRow]:
         query = select(BomRow).where(BomRow.id > after_id)
         if subject_id is not None:
             query = query.where(BomRow.subject_id == subject_id)
@@ -252,4 +252,3 @@ class GraphRepository:
             PortfolioNode(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
             for row in self._session.execute(query)
         ]
-

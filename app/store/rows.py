@@ -41,7 +41,11 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -49,7 +53,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
     def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
     ) -> dt.datetime | None:
         if value is None:
             return None
@@ -150,7 +156,12 @@ class EdgeRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
 
     __table_args__ = (
-        UniqueConstraint("bom_id", "source_id", "target_id", "kind",
-                         name="uq_edges_bom_id_source_id_target_id_kind"),
+        UniqueConstraint(
+            "bom_id",
+            "source_id",
+            "target_id",
+            "kind",
+            name="uq_edges_bom_id_source_id_target_id_kind",
+        ),
         Index("ix_edges_target_id", "target_id"),
     )

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from app.api.main import create_app
 from app.config import Settings
@@ -44,16 +45,14 @@ def upload(client: TestClient, data: bytes, media_type: str = JSON_TYPE) -> dict
     return body
 
 
-def assert_problem(response: object, status: int, slug: str) -> dict[str, object]:
-    from httpx2 import Response
-
-    assert isinstance(response, Response)
+def assert_problem(response: Response, status: int, slug: str) -> dict[str, object]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM
     body: dict[str, object] = response.json()
     assert body["type"] == f"urn:exportgate:problem:{slug}"
     assert body["status"] == status
-    assert body["title"] and body["detail"]
+    assert body["title"]
+    assert body["detail"]
     return body
 
 
@@ -90,14 +89,17 @@ class TestUpload:
         assert client.get("/api/v1/boms").json()["items"] == []
 
     def test_unsupported_media_type_is_415(self, client: TestClient) -> None:
-        response = client.post("/api/v1/boms", content=b"<html/>", headers={"content-type": "text/html"})
+        response = client.post(
+            "/api/v1/boms", content=b"<html/>", headers={"content-type": "text/html"}
+        )
         assert_problem(response, 415, "unsupported-media-type")
 
     def test_oversized_upload_is_413_before_the_body_is_read(self, database_url: str) -> None:
         settings = Settings(database_url=database_url, max_upload_bytes=1000)
         with TestClient(create_app(settings)) as small:
             response = small.post(
-                "/api/v1/boms", content=camera_bom() + b" " * 2000,
+                "/api/v1/boms",
+                content=camera_bom() + b" " * 2000,
                 headers={"content-type": JSON_TYPE},
             )
             body = assert_problem(response, 413, "payload-too-large")
@@ -133,8 +135,10 @@ class TestReading:
     def test_bad_path_parameter_is_a_422_problem(self, client: TestClient) -> None:
         body = assert_problem(client.get("/api/v1/boms/abc"), 422, "invalid-request")
         assert body["errors"] == [
-            {"location": "path/bom_id", "message": "Input should be a valid integer, "
-             "unable to parse string as an integer"}
+            {
+                "location": "path/bom_id",
+                "message": "Input should be a valid integer, unable to parse string as an integer",
+            }
         ]
 
     def test_bom_list_pages_with_a_cursor(self, client: TestClient) -> None:
@@ -178,7 +182,9 @@ class TestReading:
         used = client.get(f"/api/v1/components/{model['id']}/where-used").json()
         camera = next(u for u in used["used_by"] if u["product"] == "smart-camera@4.0")
         assert [step["child"] for step in camera["path"]] == [
-            "mainboard@1.0", "vision-module@3.2.0", "defect-detector@2.1.0"
+            "mainboard@1.0",
+            "vision-module@3.2.0",
+            "defect-detector@2.1.0",
         ]
         assert camera["path"][-1]["boms"][0].endswith("(vision-module@3.2.0)")
 

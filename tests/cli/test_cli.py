@@ -48,7 +48,7 @@ def test_ingest_exits_2_and_locates_the_error_when_a_bom_is_refused(
     good.write_bytes(supplier_module_bom())
     code, out, err = run("ingest", str(bad), str(good))
     assert code == 2
-    assert "/components/0: \"type\" is a required property" in out
+    assert '/components/0: "type" is a required property' in out
     assert "good.json: stored" in out
     assert "1 of 2 documents refused" in err
 
@@ -68,7 +68,10 @@ def test_where_used_lists_products_with_paths(cli_env: str, boms: Path) -> None:
     code, out, _ = run("where-used", MODEL_PURL)
     assert code == 0
     assert "smart-camera@4.0 (id" in out
-    assert "vision-module@3.2.0 → defect-detector@2.1.0   [dependency; BOM 2 (vision-module@3.2.0)]" in out
+    assert (
+        "vision-module@3.2.0 → defect-detector@2.1.0   [dependency; BOM 2 (vision-module@3.2.0)]"
+        in out
+    )
     code, out, _ = run("where-used", "--json", "defect-detector@2.1.0")
     used = {use["product"] for use in json.loads(out)["used_by"]}
     assert used == {"smart-camera@4.0", "vision-module@3.2.0"}

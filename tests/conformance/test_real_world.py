@@ -56,7 +56,8 @@ def test_every_real_world_bom_is_stored_or_refused_clearly(
             expected = EXPECTED_REFUSALS.get(name)
             if expected is None or expected not in refused.detail:
                 unexpected.append(f"{name}: {refused.diagnostics()[:300]}")
-            assert refused.errors and refused.errors[0].location
+            if not (refused.errors and refused.errors[0].location):
+                unexpected.append(f"{name}: refused without a located error")
         except ExportgateError as error:
             unexpected.append(f"{name}: {error.diagnostics()[:300]}")
         else:
@@ -64,7 +65,9 @@ def test_every_real_world_bom_is_stored_or_refused_clearly(
             if name in EXPECTED_REFUSALS:
                 unexpected.append(f"{name}: stored, but it was expected to be refused")
     with capsys.disabled():
-        print(f"\nreal-world corpus: {outcomes['stored']} stored, {outcomes['refused']} refused")
+        print(  # noqa: T201 - the acceptance asks the run to report these counts
+            f"\nreal-world corpus: {outcomes['stored']} stored, {outcomes['refused']} refused"
+        )
     assert not unexpected, "\n".join(unexpected)
     assert outcomes["stored"] >= 60
     assert outcomes["refused"] == len(EXPECTED_REFUSALS)

@@ -82,9 +82,7 @@ def test_valid_document_is_stored(path: Path, shared_runtime: Runtime) -> None:
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_ids(INVALID))
-def test_invalid_document_is_refused_with_a_location(
-    path: Path, shared_runtime: Runtime
-) -> None:
+def test_invalid_document_is_refused_with_a_location(path: Path, shared_runtime: Runtime) -> None:
     before = _row_counts(shared_runtime)
     with pytest.raises(BomRejectedError) as refused, shared_runtime.writing() as uow:
         ingest_bom(uow, path.read_bytes(), None, shared_runtime.limits)

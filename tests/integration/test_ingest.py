@@ -136,9 +136,9 @@ class TestPortfolio:
         ingest(runtime, camera_bom(version=2, extra=[blur]))
         # An older version uploaded later does not become current.
         ingest(runtime, camera_bom(version=1))
-        assert [p for p, _ in where_used_paths(runtime, "pkg:huggingface/hikari/face-blur@1.0")] == [
-            "smart-camera@4.0"
-        ]
+        assert [
+            p for p, _ in where_used_paths(runtime, "pkg:huggingface/hikari/face-blur@1.0")
+        ] == ["smart-camera@4.0"]
         with runtime.reading() as uow:
             products = {s.product.purl: s for s in list_products(uow, runtime.cache)}
         assert products[CAMERA_PURL].ai_components == 2
@@ -171,5 +171,6 @@ class TestPortfolio:
     def test_cycles_do_not_break_where_used(self, runtime: Runtime) -> None:
         parts = [component("a", "a"), component("b", "b")]
         ingest(runtime, bom(component("p", "looped"), parts, {"p": ["a"], "a": ["b"], "b": ["a"]}))
-        assert where_used_paths(runtime, "b@1.0.0") == [("looped@1.0.0", ["looped@1.0.0>a@1.0.0",
-                                                                          "a@1.0.0>b@1.0.0"])]
+        assert where_used_paths(runtime, "b@1.0.0") == [
+            ("looped@1.0.0", ["looped@1.0.0>a@1.0.0", "a@1.0.0>b@1.0.0"])
+        ]

@@ -84,8 +84,12 @@ async def _bom_from_multipart(request: Request, body: bytes) -> tuple[bytes, str
         "or refused whole with every error located. The same bytes twice are one BOM: the "
         "second upload answers 200 with the first one's id."
     ),
-    responses={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}}
-    | responses(413, 415, 422),
+    responses=responses(
+        413,
+        415,
+        422,
+        also={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}},
+    ),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
 )
 async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) -> BomRead:
@@ -129,8 +133,18 @@ def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
 @router.get(
     "/{bom_id}/document",
     summary="The original document, byte for byte",
-    responses={200: {"content": {"application/vnd.cyclonedx+json": {},
-                                 "application/vnd.cyclonedx+xml": {}}}} | responses(404),
+    responses=responses(
+        404,
+        also={
+            200: {
+                "description": "The document as uploaded",
+                "content": {
+                    "application/vnd.cyclonedx+json": {},
+                    "application/vnd.cyclonedx+xml": {},
+                },
+            }
+        },
+    ),
     response_class=Response,
 )
 def get_document_route(bom_id: int, runtime: RuntimeDep) -> Response:

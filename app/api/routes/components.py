@@ -18,10 +18,13 @@ router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"
 
 @router.get("", response_model=ComponentPage, summary="Search components, in id order")
 def search_components_route(
+    *,
     runtime: RuntimeDep,
-    purl: Annotated[str | None, Query(description="Exact purl (normalised before matching)")] = None,
+    purl: Annotated[
+        str | None, Query(description="Exact purl (normalised before matching)")
+    ] = None,
     name: Annotated[str | None, Query(description="Case-insensitive substring of the name")] = None,
-    type: Annotated[str | None, Query(description="CycloneDX type, or 'service'")] = None,  # noqa: A002 - the API's field name
+    type: Annotated[str | None, Query(description="CycloneDX type, or 'service'")] = None,
     ai: Annotated[bool | None, Query(description="Only AI (true) or non-AI (false)")] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

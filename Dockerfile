@@ -1,0 +1,21 @@
+# exportgate: the same command `make run` runs, in a container.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    EXPORTGATE_DATABASE_URL=sqlite:////data/exportgate.db
+
+WORKDIR /srv/exportgate
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY migrations ./migrations
+COPY sbom_samples ./sbom_samples
+RUN pip install --no-cache-dir . \
+    && useradd --system --home-dir /srv/exportgate exportgate \
+    && mkdir -p /data && chown exportgate /data
+
+USER exportgate
+VOLUME ["/data"]
+EXPOSE 8000
+CMD ["exportgate", "serve", "--upgrade", "--seed", "sbom_samples", "--host", "0.0.0.0", "--port", "8000"]
