@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.bom import BomContents, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.ids import BomId
-from app.store.repositories import NewComponent
+from app.store.repositories import DocumentAlreadyStoredError, NewComponent
 from app.store.rows import BomRow
 from app.store.unit_of_work import UnitOfWork
 
@@ -45,6 +45,10 @@ def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
     )
 
 
+def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
+    return _result(row, uow.boms.subject_names([row.id])[row.id], created=False)
+
+
 def _new_component(mention: Mention) -> NewComponent:
     return NewComponent(
         identity=mention.identity,
@@ -74,10 +78,16 @@ def ingest_bom(
     written unless all of it is."""
     existing = uow.boms.find_by_sha256(sha256_of(data))
     if existing is not None:
-        subject = uow.components.get(existing.subject_id)
-        return _result(existing, subject.name if subject else "", created=False)
+        return _already_stored(uow, existing)
     read = read_bom(data, media_type, limits)
-    return _store(uow, data, read, uploaded_by)
+    try:
+        return _store(uow, data, read, uploaded_by)
+    except DocumentAlreadyStoredError as raced:
+        # A concurrent upload of the same bytes won; idempotency means answering with it.
+        stored = uow.boms.find_by_sha256(raced.sha256)
+        if stored is None:  # pragma: no cover - the repository has just seen it
+            raise
+        return _already_stored(uow, stored)
 
 
 def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None) -> IngestResult:

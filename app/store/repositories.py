@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -16,6 +17,15 @@ from sqlalchemy.orm import Session
 from app.domain.bom import EdgeKind, Identity
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 from app.store.rows import BomRow, ComponentRow, EdgeRow, OccurrenceRow
+
+
+class DocumentAlreadyStoredError(Exception):
+    """Another transaction stored the same bytes first; this one has been rolled back."""
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__(sha256)
+        self.sha256 = sha256
+
 
 # Parameters per statement stay well under SQLite's and PostgreSQL's bind limits.
 CHUNK = 900
@@ -162,9 +172,20 @@ class BomRepository:
         return found
 
     def add(self, row: BomRow) -> BomRow:
+        """Insert a document; DocumentAlreadyStoredError when a concurrent upload of the same
+        bytes committed first (the unique SHA-256 decides, not a prior read)."""
         self._session.add(row)
-        self._session.flush()
+        try:
+            self._session.flush()
+        except IntegrityError as error:
+            if self.find_sha256_after_rollback(row.sha256):
+                raise DocumentAlreadyStoredError(row.sha256) from error
+            raise
         return row
+
+    def find_sha256_after_rollback(self, sha256: str) -> bool:
+        self._session.rollback()
+        return self.find_by_sha256(sha256) is not None
 
     def page(self, *, subject_id: int | None, after_id: int, limit: int) -> list[BomRow]:
         query = select(BomRow).where(BomRow.id > after_id)

@@ -18,7 +18,7 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".json", ".xm
 
 
 def ingest_all(runtime: Runtime, paths: list[Path]) -> dict[str, int]:
-    ids = {}
+    ids: dict[str, int] = {}
     for path in paths:
         with runtime.writing() as uow:
             result = ingest_bom(uow, path.read_bytes(), None, runtime.limits)
