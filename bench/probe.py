@@ -16,7 +16,7 @@ Timings = dict[str, Any]
 
 def from_json(path: Path) -> Timings:
     # Imported here, not at the top: the orjson probe must not pay for the library's memory.
-    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.bom import Bom  # noqa: PLC0415 - see above
 
     data = path.read_bytes()
     started = time.perf_counter()
@@ -33,7 +33,7 @@ def from_json(path: Path) -> Timings:
 
 
 def from_xml(path: Path) -> Timings:
-    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.bom import Bom  # noqa: PLC0415 - as in from_json
 
     started = time.perf_counter()
     # A text file is what the library documents; it reads and parses the XML itself.
@@ -48,7 +48,19 @@ def orjson_loads(path: Path) -> Timings:
     started = time.perf_counter()
     document = orjson.loads(data)
     finished = time.perf_counter()
-    return {"seconds": finished - started, "components": len(document["components"])}
+    # What the file holds, counted after the clock stops: the report's header comes from here
+    # so that the parent never loads the document (its memory would show in later children).
+    components = document["components"]
+    return {
+        "seconds": finished - started,
+        "spec_version": document["specVersion"],
+        "components": len(components),
+        "models": sum(1 for item in components if item["type"] == "machine-learning-model"),
+        "datasets": sum(1 for item in components if item["type"] == "data"),
+        "dependency_edges": sum(
+            len(entry.get("dependsOn", ())) for entry in document["dependencies"]
+        ),
+    }
 
 
 OPERATIONS: dict[str, Callable[[Path], Timings]] = {

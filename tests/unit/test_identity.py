@@ -269,16 +269,7 @@ def test_reference_names_identity_when_written_by_a_user(
             id="cpe",
         ),
         pytest.param("swid:Tag-1", {"swid_tag_id": "Tag-1"}, id="swid"),
-        pytest.param(
-            "SWID:Tag-1",
-            {"swid_tag_id": "Tag-1"},
-            id="swid-upper-prefix",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="identity_from_reference accepts the 'SWID:' prefix case-insensitively "
-                "but keeps it verbatim in the key, so it never equals 'swid:<tagId>' from a BOM",
-            ),
-        ),
+        pytest.param("SWID: Tag-1", {"swid_tag_id": "Tag-1"}, id="swid-upper-prefix"),
         pytest.param(
             "Acme|ML|Vision|1.0",
             {"supplier": "acme", "group": "ml", "version": "1.0"},

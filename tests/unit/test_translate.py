@@ -553,7 +553,9 @@ _XML_FORM = f"""<?xml version="1.0" encoding="UTF-8"?>
         <property name="exportgate:sector">industrial-quality-inspection</property>
       </properties>
       <components>
-        <component type="firmware" bom-ref="fw"><name>firmware</name><version>1</version></component>
+        <component type="firmware" bom-ref="fw">
+          <name>firmware</name><version>1</version>
+        </component>
       </components>
     </component>
   </metadata>
