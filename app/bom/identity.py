@@ -18,8 +18,12 @@ class InvalidPurlError(ValueError):
 def normalise_purl(purl: str) -> str:
     """Canonical purl: type and (where the type says so) namespace and name lowercased,
     qualifiers sorted, percent-encoding made uniform."""
+    text = purl.strip()
+    # The scheme is case-insensitive like any URL scheme; the library only accepts "pkg:".
+    if text[:4].lower() == "pkg:":
+        text = "pkg:" + text[4:]
     try:
-        return str(PackageURL.from_string(purl.strip()).to_string())
+        return str(PackageURL.from_string(text).to_string())
     except ValueError as error:
         raise InvalidPurlError(str(error)) from error
 

@@ -79,7 +79,7 @@ def format_for_media_type(media_type: str | None) -> BomFormat | None:
 
 def _sniff(data: bytes) -> BomFormat:
     start = data.lstrip()[:1]
-    if start == b"{":
+    if start in (b"{", b"["):
         return BomFormat.JSON
     if start == b"<":
         return BomFormat.XML
@@ -118,7 +118,7 @@ def _check_version(version: object, location: str) -> str:
 
 def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
     try:
-        document = orjson.loads(data.removeprefix(_UTF8_BOM))
+        document = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise BomRejectedError(
             "the document is not valid JSON", [Located("/", str(error))]
@@ -133,10 +133,18 @@ def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
             [Located("/bomFormat", f"expected 'CycloneDX', found {document.get('bomFormat')!r}")],
         )
     version = _check_version(document.get("specVersion"), "/specVersion")
-    errors = [
-        Located(_pointer(list(error.instance_path)), _short(error.message))
-        for error in json_validator(version).iter_errors(document)
-    ]
+    try:
+        errors = [
+            Located(_pointer(list(error.instance_path)), _short(error.message))
+            for error in json_validator(version).iter_errors(document)
+        ]
+    except ValueError as error:
+        # jsonschema-rs stops at its own recursion limit (arrays or objects nested a few
+        # hundred deep); no CycloneDX document is shaped like that.
+        raise BomRejectedError(
+            "the document is nested too deeply to validate",
+            [Located("/", f"nesting exceeds the validator's limit ({error})")],
+        ) from None
     if errors:
         raise _refuse(
             f"the document does not conform to the CycloneDX {version} JSON schema", errors
@@ -259,14 +267,16 @@ def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom
             limit=limits.max_bytes,
         )
     declared = format_for_media_type(media_type)
-    sniffed = _sniff(data)
+    body = data.removeprefix(_UTF8_BOM)
+    sniffed = _sniff(body)
     if declared is not None and declared is not sniffed:
         raise BomRejectedError(
             f"the upload is declared as {declared.value.upper()} but the body is "
             f"{sniffed.value.upper()}",
             [Located("/", f"declared media type {media_type!r}")],
         )
-    document, _version = _read_json(data) if sniffed is BomFormat.JSON else _read_xml(data)
+    document, _version = _read_json(body) if sniffed is BomFormat.JSON else _read_xml(body)
+    # The digest is of the bytes as uploaded: that is what idempotency and evidence refer to.
     sha256 = sha256_of(data)
     contents = translate(
         document,

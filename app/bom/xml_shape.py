@@ -78,6 +78,9 @@ def _common(element: etree._Element, location: str) -> Json:
     for attribute in ("type", "bom-ref", "isExternal"):
         if element.get(attribute) is not None:
             shaped[attribute] = element.get(attribute)
+    # Inline datasets (componentDataType) carry their type as an element, not an attribute.
+    if "type" not in shaped and (data_type := _text(element, "type")) is not None:
+        shaped["type"] = data_type
     for field in ("group", "name", "version", "description", "purl", "cpe", "versionRange"):
         value = _text(element, field)
         if value is not None:

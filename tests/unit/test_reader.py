@@ -286,12 +286,6 @@ def test_payload_too_large_is_raised_before_parsing_when_body_is_garbage() -> No
 
 _DEPTH = 600
 _HEAD = '{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,'
-_DEEP_RECURSION_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="jsonschema-rs raises a bare ValueError('Recursion limit reached') for JSON nested "
-    "deeper than about 255 levels; the reader lets it escape instead of refusing the document",
-)
 
 
 @pytest.mark.parametrize(
@@ -308,12 +302,10 @@ _DEEP_RECURSION_BUG = pytest.mark.xfail(
         pytest.param(
             _HEAD + '"components":' + "[" * _DEPTH + "]" * _DEPTH + "}",
             id="nested-arrays",
-            marks=_DEEP_RECURSION_BUG,
         ),
         pytest.param(
             _HEAD + '"x":' + '{"a":' * _DEPTH + "1" + "}" * _DEPTH + "}",
             id="nested-objects",
-            marks=_DEEP_RECURSION_BUG,
         ),
         pytest.param("[" * _DEPTH + "]" * _DEPTH, id="bare-arrays"),
     ],
@@ -326,11 +318,6 @@ def test_deep_json_is_refused_with_a_clear_error_when_nested_600_levels(document
 # Encoding
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_sniff looks at the first byte before the UTF-8 byte-order mark is removed, so a "
-    "BOM-prefixed JSON document is refused as 'neither JSON nor XML' although _read_json strips it",
-)
 def test_json_is_accepted_when_preceded_by_a_utf8_byte_order_mark() -> None:
     read = read_bom(b"\xef\xbb\xbf" + VALID_JSON, None, LIMITS)
     assert read.contents.subject.name == "camera"

@@ -670,12 +670,6 @@ def test_both_forms_name_the_expected_graph_when_read() -> None:
     assert _mention(from_json, "vision").claimed_certificates[0].number == "AIEC-2026-0005"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="xml_shape reads `type` only as an attribute; an inline modelCard dataset "
-    "(componentDataType) carries <type> as a child element, so the XML form loses it and the "
-    "mention falls back to type 'library' while the JSON form says 'dataset'",
-)
 def test_xml_keeps_component_types_when_both_forms_say_the_same() -> None:
     from_json, from_xml = _both_forms()
     assert {(m.identity, m.type) for m in from_xml.mentions} == {

@@ -1,0 +1,146 @@
+"""The certificate registry as data: reviewers and their accreditation, certificates and
+their status history, and the versioned ruleset. Every question is asked as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain.ids import IdentityKey
+
+ALL = "*"
+
+
+class Dimension(StrEnum):
+    """What an ethical review covers (the guidance names three)."""
+
+    ALGORITHMIC_BIAS = "algorithmic_bias"
+    DATA_PRIVACY = "data_privacy"
+    SYSTEM_CONTROLLABILITY = "system_controllability"
+
+
+class CertificateStatus(StrEnum):
+    """Recorded statuses; `expired` is derived from the dates and never recorded."""
+
+    UNDER_REVIEW = "under_review"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """[start, end], end inclusive; an open end means still in force."""
+
+    start: dt.date
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewer:
+    """An institution accredited (for some periods) to issue certificates."""
+
+    id: str
+    name: str
+    accreditations: tuple[Period, ...] = ()
+    public_key: str | None = None
+
+    def accredited_on(self, day: dt.date) -> bool:
+        return any(period.covers(day) for period in self.accreditations)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class StatusEvent:
+    """A status change with its date; the history is appended to, never rewritten."""
+
+    date: dt.date
+    status: CertificateStatus
+    reason: str = ""
+    actor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    url: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """An AI Export Ethical Compliance Certificate for one component identity."""
+
+    number: str
+    subject: IdentityKey
+    reviewer_id: str
+    dimensions: frozenset[Dimension]
+    issued: dt.date
+    expires: dt.date
+    destinations: frozenset[str] = frozenset({ALL})
+    sectors: frozenset[str] = frozenset({ALL})
+    evidence: Evidence | None = None
+    events: tuple[StatusEvent, ...] = ()
+
+    def recorded_status_on(self, day: dt.date) -> CertificateStatus | None:
+        """The last event on or before the day; None before the first event."""
+        current = None
+        for event in sorted(self.events, key=lambda e: e.date):
+            if event.date > day:
+                break
+            current = event.status
+        return current
+
+    def is_expired_on(self, day: dt.date) -> bool:
+        return day > self.expires
+
+    def expires_within(self, day: dt.date, days: int) -> bool:
+        return day <= self.expires < day + dt.timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """Versioned policy data: the operator maintains it, the code never hard-codes it."""
+
+    version: str
+    domestic_country: str = "CN"
+    pilot_start: dt.date = dt.date(2026, 4, 24)
+    pilot_end: dt.date = dt.date(2026, 6, 30)
+    pilot_countries: frozenset[str] = frozenset()
+    in_force: dt.date = dt.date(2026, 7, 1)
+    required_dimensions: frozenset[Dimension] = frozenset(Dimension)
+    sectors: frozenset[str] = frozenset(
+        {
+            "intelligent-customer-service",
+            "industrial-quality-inspection",
+            "cross-border-marketing",
+            "hiring",
+            "credit-scoring",
+            "content-moderation",
+        }
+    )
+    sensitive_domains: frozenset[str] = frozenset(
+        {"hiring", "credit-scoring", "content-moderation"}
+    )
+    country_groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    require_product_certificate: bool = True
+    accept_under_review_upstream: bool = False
+    block_on_incomplete_inventory: bool = False
+    expiry_warning_days: int = 90
+
+    def expand(self, destinations: frozenset[str]) -> frozenset[str]:
+        """Country codes a scope names, with groups (such as EU) expanded."""
+        expanded: set[str] = set()
+        for destination in destinations:
+            expanded |= self.country_groups.get(destination, frozenset({destination}))
+        return frozenset(expanded)
+
+    def covers_destination(self, scope: frozenset[str], destination: str) -> bool:
+        return ALL in scope or destination in self.expand(scope)
+
+
+DEFAULT_RULESET = Ruleset(version="default")
