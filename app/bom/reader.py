@@ -4,6 +4,7 @@ its declared version, and translate it. Refuses whole, with every error located.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,9 +153,9 @@ def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
     return document, version
 
 
-def _parse_xml(data: bytes) -> etree._ElementTree:
+def _secure_parser(schema: etree.XMLSchema | None = None) -> etree.XMLParser:
     # No entities, no DTD, no network; huge_tree off keeps libxml2's depth and size limits.
-    parser = etree.XMLParser(
+    return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -162,7 +163,41 @@ def _parse_xml(data: bytes) -> etree._ElementTree:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
+        schema=schema,
     )
+
+
+_DECLARED_NAMESPACE = re.compile(rb"<(?:\w+:)?bom\b[^>]*?xmlns(?::\w+)?=[\"']([^\"']+)[\"']")
+
+
+def _parse_valid_xml(data: bytes) -> tuple[etree._ElementTree, str] | None:
+    """The fast path: parse and validate in one pass against the schema the root element
+    declares. None when that is not possible or the document is not valid, so the careful
+    path can say exactly what is wrong."""
+    declared = _DECLARED_NAMESPACE.search(data[:4096])
+    if declared is None:
+        return None
+    version = declared.group(1).decode("ascii", "replace").removeprefix(XML_NAMESPACE_PREFIX)
+    if version not in SUPPORTED_VERSIONS:
+        return None
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _secure_parser(xml_schema(version))))
+    except etree.XMLSyntaxError:
+        return None
+    root = etree.QName(tree.getroot())
+    if (
+        tree.docinfo.doctype
+        or tree.docinfo.internalDTD is not None
+        or root.localname != "bom"
+        or root.namespace != XML_NAMESPACE_PREFIX + version
+        or _informal_rules(tree.getroot(), version)
+    ):
+        return None
+    return tree, version
+
+
+def _parse_xml(data: bytes) -> etree._ElementTree:
+    parser = _secure_parser()
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as error:
@@ -181,6 +216,10 @@ def _parse_xml(data: bytes) -> etree._ElementTree:
 
 
 def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
+    valid = _parse_valid_xml(data)
+    if valid is not None:
+        tree, version = valid
+        return xml_to_json_shape(tree.getroot(), version), version
     tree = _parse_xml(data)
     root = tree.getroot()
     qualified = etree.QName(root)

@@ -32,6 +32,7 @@ Json = Mapping[str, Any]
 AI_PROPERTY = "exportgate:ai-component"
 CERTIFICATE_PROPERTY = "exportgate:certificate"
 SECTOR_PROPERTY = "exportgate:sector"
+HUMAN_OVERSIGHT_PROPERTY = "exportgate:human-oversight"
 SUBJECT_REF = BomRef("#subject")
 INCOMPLETE_AGGREGATES = frozenset(
     {
@@ -48,15 +49,19 @@ INCOMPLETE_AGGREGATES = frozenset(
 )
 # Raw fields kept per mention: everything but the nested lists, which become their own
 # mentions, and our own location bookkeeping.
+_LINEAGE = frozenset({EdgeKind.DATASET, EdgeKind.BASE_MODEL})
 _NOT_RAW = frozenset({"components", "services", "__location__"})
 
 
+# The document has passed its schema before it is translated, so field types are known:
+# the functions below check presence, not shape.
+
+
 def _properties(item: Json) -> list[tuple[str, str]]:
-    return [
-        (str(prop.get("name", "")), str(prop.get("value", "")))
-        for prop in item.get("properties", ()) or ()
-        if isinstance(prop, Mapping)
-    ]
+    properties = item.get("properties")
+    if not properties:
+        return []
+    return [(str(prop.get("name", "")), str(prop.get("value", ""))) for prop in properties]
 
 
 def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason, ...]:
@@ -73,13 +78,16 @@ def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason
 def _claimed_certificates(
     item: Json, properties: list[tuple[str, str]], location: str, warnings: list[ReadWarning]
 ) -> tuple[ClaimedCertificate, ...]:
+    references = item.get("externalReferences")
+    if not references and not properties:
+        return ()
     claims = [
         ClaimedCertificate(value.strip(), ClaimSource.PROPERTY)
         for name, value in properties
         if name == CERTIFICATE_PROPERTY and value.strip()
     ]
-    for index, reference in enumerate(item.get("externalReferences", ()) or ()):
-        if not isinstance(reference, Mapping) or reference.get("type") != "certification-report":
+    for index, reference in enumerate(references or ()):
+        if reference.get("type") != "certification-report":
             continue
         url = str(reference.get("url", "")).strip() or None
         number = str(reference.get("comment", "")).strip()
@@ -191,8 +199,7 @@ class _Walk:
             claimed_certificates=_claimed_certificates(item, properties, location, self.warnings),
             hashes=tuple(
                 Hash(str(entry.get("alg", "")), str(entry.get("content", "")))
-                for entry in item.get("hashes", ()) or ()
-                if isinstance(entry, Mapping)
+                for entry in item.get("hashes") or ()
             ),
             properties=tuple(properties),
             raw={key: value for key, value in item.items() if key not in _NOT_RAW},
@@ -263,17 +270,17 @@ class _Walk:
             self.edges.append(DeclaredEdge(source, target, kind))
 
     def read_dependencies(self, document: Json) -> None:
-        for index, entry in enumerate(document.get("dependencies", ()) or ()):
-            if not isinstance(entry, Mapping):
-                continue
-            source = BomRef(str(entry.get("ref", "")))
-            for target in entry.get("dependsOn", ()) or ():
-                self.edges.append(DeclaredEdge(source, BomRef(str(target)), EdgeKind.DEPENDENCY))
-            self._note_dangling(source, f"/dependencies/{index}/ref")
-            for position, target in enumerate(entry.get("dependsOn", ()) or ()):
-                self._note_dangling(
-                    BomRef(str(target)), f"/dependencies/{index}/dependsOn/{position}"
-                )
+        known = self.mentions
+        add = self.edges.append
+        dependency = EdgeKind.DEPENDENCY
+        for index, entry in enumerate(document.get("dependencies") or ()):
+            source = BomRef(entry.get("ref", ""))
+            if source not in known:
+                self._note_dangling(source, f"/dependencies/{index}/ref")
+            for position, target in enumerate(entry.get("dependsOn") or ()):
+                if target not in known:
+                    self._note_dangling(target, f"/dependencies/{index}/dependsOn/{position}")
+                add(DeclaredEdge(source, target, dependency))
 
     def _note_dangling(self, ref: BomRef, location: str) -> None:
         if ref in self.mentions:
@@ -298,7 +305,7 @@ class _Walk:
 
     def resolve_lineage_targets(self) -> None:
         for edge in self.edges:
-            if not edge.kind.is_containment:
+            if edge.kind in _LINEAGE and edge.target not in self.mentions:
                 self._note_dangling(edge.target, f"(lineage of {edge.source})")
 
 
@@ -391,6 +398,10 @@ def translate(
         mentions=tuple(mentions),
         edges=tuple(with_inventory_edges(subject, mentions, _unique(walk.edges))),
         sector=sector,
+        human_oversight=any(
+            name == HUMAN_OVERSIGHT_PROPERTY and value.strip().lower() == "true"
+            for name, value in subject_mention.properties
+        ),
         incomplete_aggregates=incomplete,
         warnings=tuple(walk.warnings),
     )

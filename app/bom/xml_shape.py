@@ -1,224 +1,202 @@
 """Bring a CycloneDX XML document into the shape of its JSON form, once, for the fields
-exportgate reads, so that one translator serves both formats."""
+exportgate reads, so that one translator serves both formats.
+
+Each element's children are indexed by local name in one pass; looking fields up one by one
+would rescan the children (and build a QName) for every field of every component.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from lxml import etree
 
 Json = dict[str, Any]
+Children = dict[str, list[etree._Element]]
+
+_TEXT_FIELDS = ("group", "name", "version", "description", "purl", "cpe", "versionRange")
+_ATTRIBUTES = ("type", "bom-ref", "isExternal")
 
 
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+class _Shaper:
+    def __init__(self, namespace: str) -> None:
+        self._prefix = f"{{{namespace}}}"
 
+    def children(self, element: etree._Element) -> Children:
+        """Children by local name. The parser drops comments and processing instructions, so
+        every child is an element; one of another namespace is an extension, left unread."""
+        found: dict[str, list[etree._Element]] = {}
+        for child in element:
+            found.setdefault(child.tag, []).append(child)  # type: ignore[arg-type]
+        cut = len(self._prefix)
+        return {tag[cut:]: items for tag, items in found.items() if tag.startswith(self._prefix)}
 
-def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element if _local(child.tag) == name]
+    @staticmethod
+    def _first_text(children: Children, name: str) -> str | None:
+        elements = children.get(name)
+        if not elements or elements[0].text is None:
+            return None
+        return elements[0].text.strip()
 
+    def _organisation(self, element: etree._Element) -> Json:
+        name = self._first_text(self.children(element), "name")
+        return {"name": name} if name is not None else {}
 
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    for child in element:
-        if _local(child.tag) == name:
-            return child
-    return None
+    def properties(self, children: Children) -> list[Json]:
+        return [
+            {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
+            for container in children.get("properties", ())
+            for prop in self.children(container).get("property", ())
+        ]
 
+    def _hashes(self, children: Children) -> list[Json]:
+        return [
+            {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
+            for container in children.get("hashes", ())
+            for item in self.children(container).get("hash", ())
+        ]
 
-def _text(element: etree._Element, name: str) -> str | None:
-    child = _child(element, name)
-    if child is None or child.text is None:
-        return None
-    return child.text.strip()
+    def _external_references(self, children: Children) -> list[Json]:
+        references = []
+        for container in children.get("externalReferences", ()):
+            for reference in self.children(container).get("reference", ()):
+                fields = self.children(reference)
+                entry: Json = {
+                    "type": reference.get("type", ""),
+                    "url": self._first_text(fields, "url") or "",
+                }
+                comment = self._first_text(fields, "comment")
+                if comment is not None:
+                    entry["comment"] = comment
+                references.append(entry)
+        return references
 
+    def common(self, element: etree._Element, children: Children, location: str) -> Json:
+        shaped: Json = {"__location__": location}
+        for attribute in _ATTRIBUTES:
+            value = element.get(attribute)
+            if value is not None:
+                shaped[attribute] = value
+        # Inline datasets (componentDataType) carry their type as an element.
+        if "type" not in shaped and (data_type := self._first_text(children, "type")):
+            shaped["type"] = data_type
+        for field in _TEXT_FIELDS:
+            value = self._first_text(children, field)
+            if value is not None:
+                shaped[field] = value
+        for field in ("supplier", "provider"):
+            if field in children:
+                shaped[field] = self._organisation(children[field][0])
+        if "swid" in children:
+            swid = children["swid"][0]
+            shaped["swid"] = {"tagId": swid.get("tagId", ""), "name": swid.get("name", "")}
+        if hashes := self._hashes(children):
+            shaped["hashes"] = hashes
+        if properties := self.properties(children):
+            shaped["properties"] = properties
+        if references := self._external_references(children):
+            shaped["externalReferences"] = references
+        return shaped
 
-def _organisation(element: etree._Element | None) -> Json | None:
-    if element is None:
-        return None
-    name = _text(element, "name")
-    return {"name": name} if name is not None else {}
+    def _datasets(self, model_card: etree._Element, location: str) -> list[Json]:
+        datasets: list[Json] = []
+        for parameters in self.children(model_card).get("modelParameters", ()):
+            for container in self.children(parameters).get("datasets", ()):
+                for index, item in enumerate(container):
+                    tag = item.tag if isinstance(item.tag, str) else ""
+                    where = f"{location}/modelCard/modelParameters/datasets/*[{index + 1}]"
+                    if tag == self._prefix + "ref":
+                        datasets.append({"ref": (item.text or "").strip()})
+                    elif tag == self._prefix + "dataset":
+                        datasets.append(self.common(item, self.children(item), where))
+        return datasets
 
+    def component(self, element: etree._Element, location: str) -> Json:
+        children = self.children(element)
+        shaped = self.common(element, children, location)
+        if "modelCard" in children:
+            card = children["modelCard"][0]
+            shaped["modelCard"] = {"modelParameters": {"datasets": self._datasets(card, location)}}
+        for pedigree in children.get("pedigree", ()):
+            for ancestors in self.children(pedigree).get("ancestors", ()):
+                shaped["pedigree"] = {
+                    "ancestors": [
+                        self.component(item, f"{location}/pedigree/ancestors/component[{i + 1}]")
+                        for i, item in enumerate(self.children(ancestors).get("component", ()))
+                    ]
+                }
+        for nested in children.get("components", ()):
+            shaped["components"] = self.component_list(nested, location + "/components")
+        for nested in children.get("services", ()):
+            shaped["services"] = self.service_list(nested, location + "/services")
+        return shaped
 
-def _properties(element: etree._Element) -> list[Json]:
-    container = _child(element, "properties")
-    if container is None:
-        return []
-    return [
-        {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
-        for prop in _children(container, "property")
-    ]
+    def component_list(self, container: etree._Element, location: str) -> list[Json]:
+        return [
+            self.component(item, f"{location}/component[{index + 1}]")
+            for index, item in enumerate(self.children(container).get("component", ()))
+        ]
 
+    def service_list(self, container: etree._Element, location: str) -> list[Json]:
+        services = []
+        for index, item in enumerate(self.children(container).get("service", ())):
+            where = f"{location}/service[{index + 1}]"
+            children = self.children(item)
+            shaped = self.common(item, children, where)
+            for nested in children.get("services", ()):
+                shaped["services"] = self.service_list(nested, where + "/services")
+            services.append(shaped)
+        return services
 
-def _hashes(element: etree._Element) -> list[Json]:
-    container = _child(element, "hashes")
-    if container is None:
-        return []
-    return [
-        {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
-        for item in _children(container, "hash")
-    ]
+    def dependencies(self, container: etree._Element) -> list[Json]:
+        # XML nests dependency elements; JSON lists each ref with its direct dependsOn.
+        # 1.6+ `provides` children are deliberately not read: they are not dependency edges.
+        entries = []
+        pending = deque(self.children(container).get("dependency", ()))
+        while pending:
+            dependency = pending.popleft()
+            nested = self.children(dependency).get("dependency", [])
+            entries.append(
+                {"ref": dependency.get("ref", ""), "dependsOn": [d.get("ref", "") for d in nested]}
+            )
+            pending.extend(d for d in nested if len(d))
+        return entries
 
-
-def _external_references(element: etree._Element) -> list[Json]:
-    container = _child(element, "externalReferences")
-    if container is None:
-        return []
-    references = []
-    for reference in _children(container, "reference"):
-        entry: Json = {"type": reference.get("type", ""), "url": _text(reference, "url") or ""}
-        comment = _text(reference, "comment")
-        if comment is not None:
-            entry["comment"] = comment
-        references.append(entry)
-    return references
-
-
-def _common(element: etree._Element, location: str) -> Json:
-    shaped: Json = {"__location__": location}
-    for attribute in ("type", "bom-ref", "isExternal"):
-        if element.get(attribute) is not None:
-            shaped[attribute] = element.get(attribute)
-    # Inline datasets (componentDataType) carry their type as an element, not an attribute.
-    if "type" not in shaped and (data_type := _text(element, "type")) is not None:
-        shaped["type"] = data_type
-    for field in ("group", "name", "version", "description", "purl", "cpe", "versionRange"):
-        value = _text(element, field)
-        if value is not None:
-            shaped[field] = value
-    for field, organisation in (
-        ("supplier", _child(element, "supplier")),
-        ("provider", _child(element, "provider")),
-    ):
-        if organisation is not None:
-            shaped[field] = _organisation(organisation)
-    swid = _child(element, "swid")
-    if swid is not None:
-        shaped["swid"] = {"tagId": swid.get("tagId", ""), "name": swid.get("name", "")}
-    if hashes := _hashes(element):
-        shaped["hashes"] = hashes
-    if properties := _properties(element):
-        shaped["properties"] = properties
-    if references := _external_references(element):
-        shaped["externalReferences"] = references
-    return shaped
-
-
-def _datasets(model_card: etree._Element, location: str) -> list[Json]:
-    parameters = _child(model_card, "modelParameters")
-    container = None if parameters is None else _child(parameters, "datasets")
-    if container is None:
-        return []
-    datasets: list[Json] = []
-    for index, item in enumerate(container):
-        name = _local(item.tag)
-        where = f"{location}/modelCard/modelParameters/datasets/*[{index + 1}]"
-        if name == "ref":
-            datasets.append({"ref": (item.text or "").strip()})
-        elif name == "dataset":
-            datasets.append(_common(item, where))
-    return datasets
-
-
-def _component(element: etree._Element, location: str) -> Json:
-    shaped = _common(element, location)
-    model_card = _child(element, "modelCard")
-    if model_card is not None:
-        shaped["modelCard"] = {"modelParameters": {"datasets": _datasets(model_card, location)}}
-    pedigree = _child(element, "pedigree")
-    ancestors = None if pedigree is None else _child(pedigree, "ancestors")
-    if ancestors is not None:
-        shaped["pedigree"] = {
-            "ancestors": [
-                _component(item, f"{location}/pedigree/ancestors/component[{index + 1}]")
-                for index, item in enumerate(_children(ancestors, "component"))
-            ]
-        }
-    nested = _child(element, "components")
-    if nested is not None:
-        shaped["components"] = _component_list(nested, location + "/components")
-    nested_services = _child(element, "services")
-    if nested_services is not None:
-        shaped["services"] = _service_list(nested_services, location + "/services")
-    return shaped
-
-
-def _component_list(container: etree._Element, location: str) -> list[Json]:
-    return [
-        _component(item, f"{location}/component[{index + 1}]")
-        for index, item in enumerate(_children(container, "component"))
-    ]
-
-
-def _service_list(container: etree._Element, location: str) -> list[Json]:
-    services = []
-    for index, item in enumerate(_children(container, "service")):
-        where = f"{location}/service[{index + 1}]"
-        shaped = _common(item, where)
-        nested = _child(item, "services")
-        if nested is not None:
-            shaped["services"] = _service_list(nested, where + "/services")
-        services.append(shaped)
-    return services
-
-
-def _dependencies(container: etree._Element) -> list[Json]:
-    # XML nests dependency elements; JSON lists each ref once with its direct dependsOn.
-    # 1.6+ `provides` children are deliberately not read: they are not dependency edges.
-    entries = []
-    for dependency in _children(container, "dependency"):
-        entries.append(
-            {
-                "ref": dependency.get("ref", ""),
-                "dependsOn": [
-                    child.get("ref", "") for child in _children(dependency, "dependency")
-                ],
-            }
-        )
-        entries.extend(_dependencies(dependency))
-    return entries
-
-
-def _compositions(container: etree._Element) -> list[Json]:
-    compositions = []
-    for composition in _children(container, "composition"):
-        shaped: Json = {"aggregate": _text(composition, "aggregate") or ""}
-        assemblies = _child(composition, "assemblies")
-        if assemblies is not None:
-            shaped["assemblies"] = [
-                item.get("ref", "") for item in _children(assemblies, "assembly")
-            ]
-        dependencies = _child(composition, "dependencies")
-        if dependencies is not None:
-            shaped["dependencies"] = [
-                item.get("ref", "") for item in _children(dependencies, "dependency")
-            ]
-        compositions.append(shaped)
-    return compositions
+    def compositions(self, container: etree._Element) -> list[Json]:
+        compositions = []
+        for composition in self.children(container).get("composition", ()):
+            children = self.children(composition)
+            shaped: Json = {"aggregate": self._first_text(children, "aggregate") or ""}
+            for name, item in (("assemblies", "assembly"), ("dependencies", "dependency")):
+                for listed in children.get(name, ()):
+                    shaped[name] = [i.get("ref", "") for i in self.children(listed).get(item, ())]
+            compositions.append(shaped)
+        return compositions
 
 
 def xml_to_json_shape(root: etree._Element, spec_version: str) -> Json:
     """The JSON form of the fields exportgate reads; `__location__` keys carry XPaths."""
+    shaper = _Shaper(etree.QName(root).namespace or "")
     shaped: Json = {"bomFormat": "CycloneDX", "specVersion": spec_version}
     if root.get("serialNumber") is not None:
         shaped["serialNumber"] = root.get("serialNumber")
     shaped["version"] = int(root.get("version", "1"))
-    metadata = _child(root, "metadata")
-    if metadata is not None:
+    sections = shaper.children(root)
+    for metadata in sections.get("metadata", ()):
+        children = shaper.children(metadata)
         shaped_metadata: Json = {}
-        component = _child(metadata, "component")
-        if component is not None:
-            shaped_metadata["component"] = _component(component, "/bom/metadata/component")
-        if properties := _properties(metadata):
+        for component in children.get("component", ()):
+            shaped_metadata["component"] = shaper.component(component, "/bom/metadata/component")
+        if properties := shaper.properties(children):
             shaped_metadata["properties"] = properties
         shaped["metadata"] = shaped_metadata
-    sections = {
-        "components": lambda element: _component_list(element, "/bom/components"),
-        "services": lambda element: _service_list(element, "/bom/services"),
-        "dependencies": _dependencies,
-        "compositions": _compositions,
-    }
-    for name, convert in sections.items():
-        element = _child(root, name)
-        if element is not None:
-            shaped[name] = convert(element)
+    for element in sections.get("components", ()):
+        shaped["components"] = shaper.component_list(element, "/bom/components")
+    for element in sections.get("services", ()):
+        shaped["services"] = shaper.service_list(element, "/bom/services")
+    for element in sections.get("dependencies", ()):
+        shaped["dependencies"] = shaper.dependencies(element)
+    for element in sections.get("compositions", ()):
+        shaped["compositions"] = shaper.compositions(element)
     return shaped

@@ -6,6 +6,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.ids import BomRef, IdentityKey
 
@@ -127,8 +128,10 @@ class Mention:
         return f"{name}@{self.version}" if self.version else name
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredEdge:
+class DeclaredEdge(NamedTuple):
+    """source -> target as one document declares it (a tuple: a BOM declares hundreds of
+    thousands, and they are hashed to keep them distinct)."""
+
     source: BomRef
     target: BomRef
     kind: EdgeKind
@@ -167,6 +170,8 @@ class BomContents:
     mentions: tuple[Mention, ...]
     edges: tuple[DeclaredEdge, ...]
     sector: str | None = None
+    # The subject says a person oversees its decisions (needed in sensitive domains).
+    human_oversight: bool = False
     # Aggregates of compositions that cover the subject or the whole BOM and are not complete.
     incomplete_aggregates: tuple[str, ...] = ()
     warnings: tuple[ReadWarning, ...] = ()

@@ -45,6 +45,18 @@ class BomRejectedError(ExportgateError):
         return "\n".join(lines)
 
 
+class RegistryRejectedError(BomRejectedError):
+    """A registry file, certificate or ruleset is not acceptable; nothing was recorded."""
+
+    title = "registry entry refused"
+
+
+class ConflictError(ExportgateError):
+    """The request contradicts what is recorded (history is never rewritten)."""
+
+    title = "conflict"
+
+
 class UnsupportedMediaTypeError(ExportgateError):
     """The upload declares a media type that is neither CycloneDX JSON nor XML."""
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
-from app.graph.portfolio import Path, PortfolioGraph
 from app.services.portfolio import PortfolioCache
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.graph.portfolio import Path, PortfolioGraph
 
 
 @dataclass(frozen=True, slots=True)

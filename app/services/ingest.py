@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
-from app.domain.bom import BomContents, Identity, Mention, ReadWarning, ReadWarningCode
+from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.ids import BomId
 from app.store.repositories import DocumentAlreadyStoredError, NewComponent
 from app.store.rows import BomRow
 from app.store.unit_of_work import UnitOfWork
+
+OCCURRENCE_COLUMNS = (
+    "bom_id", "component_id", "bom_ref", "role", "location", "type", "name", "version",
+    "supplier", "is_ai", "ai_reasons", "claimed_certificates", "hashes", "raw",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,19 @@ def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
             for w in row.warnings
         ),
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A large BOM allocates millions of objects that all live until it is stored; the
+    cyclic garbage collector would scan them again and again and find nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
@@ -79,15 +100,16 @@ def ingest_bom(
     existing = uow.boms.find_by_sha256(sha256_of(data))
     if existing is not None:
         return _already_stored(uow, existing)
-    read = read_bom(data, media_type, limits)
-    try:
-        return _store(uow, data, read, uploaded_by)
-    except DocumentAlreadyStoredError as raced:
-        # A concurrent upload of the same bytes won; idempotency means answering with it.
-        stored = uow.boms.find_by_sha256(raced.sha256)
-        if stored is None:  # pragma: no cover - the repository has just seen it
-            raise
-        return _already_stored(uow, stored)
+    with _collector_paused():
+        read = read_bom(data, media_type, limits)
+        try:
+            return _store(uow, data, read, uploaded_by)
+        except DocumentAlreadyStoredError as raced:
+            # A concurrent upload of the same bytes won; idempotency means answering with it.
+            stored = uow.boms.find_by_sha256(raced.sha256)
+            if stored is None:  # pragma: no cover - the repository has just seen it
+                raise
+            return _already_stored(uow, stored)
 
 
 def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None) -> IngestResult:
@@ -96,8 +118,10 @@ def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None)
     ids = uow.components.ensure(_distinct_components(contents), now)
     subject_id = ids[contents.subject.identity]
     ref_to_id = {mention.ref: ids[mention.identity] for mention in contents.mentions}
+    kinds = {kind: kind.value for kind in EdgeKind}
     edges = {
-        (ref_to_id[edge.source], ref_to_id[edge.target], edge.kind.value) for edge in contents.edges
+        (ref_to_id[source], ref_to_id[target], kinds[kind])
+        for source, target, kind in contents.edges
     }
     row = uow.boms.add(
         BomRow(
@@ -112,6 +136,7 @@ def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None)
             subject_id=subject_id,
             is_inventory=contents.is_inventory,
             sector=contents.sector,
+            human_oversight=contents.human_oversight,
             incomplete_aggregates=list(contents.incomplete_aggregates),
             warnings=[
                 {"code": w.code.value, "message": w.message, "location": w.location}
@@ -124,32 +149,32 @@ def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None)
             uploaded_at=now,
         )
     )
+    bom_id = row.id
     uow.graph.add_occurrences(
+        OCCURRENCE_COLUMNS,
         [
-            {
-                "bom_id": row.id,
-                "component_id": ref_to_id[mention.ref],
-                "bom_ref": mention.ref,
-                "role": mention.role.value,
-                "location": mention.location,
-                "type": mention.type,
-                "name": mention.name,
-                "version": mention.version,
-                "supplier": mention.supplier,
-                "is_ai": mention.is_ai,
-                "ai_reasons": [reason.value for reason in mention.ai_reasons],
-                "claimed_certificates": [asdict(claim) for claim in mention.claimed_certificates],
-                "hashes": [asdict(entry) for entry in mention.hashes],
-                "raw": dict(mention.raw),
-            }
+            (
+                bom_id,
+                ref_to_id[mention.ref],
+                mention.ref,
+                mention.role.value,
+                mention.location,
+                mention.type,
+                mention.name,
+                mention.version,
+                mention.supplier,
+                mention.is_ai,
+                [reason.value for reason in mention.ai_reasons],
+                [
+                    {"number": claim.number, "source": claim.source.value, "url": claim.url}
+                    for claim in mention.claimed_certificates
+                ],
+                [{"algorithm": h.algorithm, "value": h.value} for h in mention.hashes],
+                mention.raw,
+            )
             for mention in contents.mentions
-        ]
+        ],
     )
-    uow.graph.add_edges(
-        [
-            {"bom_id": row.id, "source_id": source, "target_id": target, "kind": kind}
-            for source, target, kind in sorted(edges)
-        ]
-    )
+    uow.graph.add_edges([(bom_id, source, target, kind) for source, target, kind in edges])
     uow.commit()
     return _result(row, contents.subject.display_name, created=True)

@@ -9,9 +9,12 @@ answers from what is committed, never from a stale copy.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from app.graph.portfolio import PortfolioGraph
 from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.graph.portfolio import PortfolioGraph
 
 
 class PortfolioCache:
@@ -21,6 +24,9 @@ class PortfolioCache:
         self._graph: PortfolioGraph | None = None
 
     def current(self, uow: UnitOfWork) -> PortfolioGraph:
+        # networkx is imported on first use: ingesting from the command line never needs it.
+        from app.graph.portfolio import PortfolioGraph  # noqa: PLC0415
+
         generation = uow.graph.generation()
         with self._lock:
             if self._graph is None or generation != self._generation:

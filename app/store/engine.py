@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "exportgate_writes"
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _prepare_sqlite_file(url: str) -> None:
@@ -21,10 +26,17 @@ def _prepare_sqlite_file(url: str) -> None:
 def build_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
     """An engine for `url`. On SQLite: WAL (readers never block the writer), a busy timeout
     (writers wait for each other instead of failing), and foreign keys enforced."""
+    # orjson writes JSON columns several times faster than the standard library.
+    json_options: dict[str, Any] = {
+        "json_serializer": _dumps,
+        "json_deserializer": orjson.loads,
+    }
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **json_options)
     _prepare_sqlite_file(url)
-    engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout_ms / 1000})
+    engine = create_engine(
+        url, connect_args={"timeout": sqlite_busy_timeout_ms / 1000}, **json_options
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(connection: Any, _record: object) -> None:
@@ -36,6 +48,9 @@ def build_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 64 MiB of page cache: a large BOM rewrites index pages far more than the default
+        # 2 MiB holds.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")

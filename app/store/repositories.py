@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, Table, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.bom import EdgeKind, Identity
+from app.domain.bom import EdgeKind, Identity, IdentityKind
+from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
-from app.store.rows import BomRow, ComponentRow, EdgeRow, OccurrenceRow
+from app.store.rows import Base, BomRow, ComponentRow, EdgeRow, OccurrenceRow
 
 
 class DocumentAlreadyStoredError(Exception):
@@ -38,6 +37,51 @@ def identity_digest(identity: Identity) -> str:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def insert_many(
+    session: Session,
+    table: Table,
+    keys: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ignore_conflicts_on: str | None = None,
+) -> None:
+    """Bulk insert through the driver's executemany, with each column's own bind processing.
+
+    SQLAlchemy's compiled-statement path builds a parameter dictionary per row through
+    several layers; for hundreds of thousands of edges that costs more than the database
+    work itself. Column types still convert values exactly as they would there.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = [table.c[key] for key in keys]
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    quote = dialect.identifier_preparer.quote
+    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
+    # Identifiers come from the table definition, quoted by the dialect; values are bound.
+    names = ", ".join(quote(c.name) for c in columns)
+    values = ", ".join([placeholder] * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})"  # noqa: S608
+    if ignore_conflicts_on is not None:
+        statement += f" ON CONFLICT ({quote(ignore_conflicts_on)}) DO NOTHING"
+    if not any(processors):
+        parameters: Sequence[Sequence[Any]] = [tuple(row) for row in rows]
+    else:
+        indexed = [(i, p) for i, p in enumerate(processors) if p is not None]
+        parameters = []
+        for row in rows:
+            values = list(row)
+            for index, process in indexed:
+                values[index] = process(values[index])
+            parameters.append(tuple(values))
+    connection.exec_driver_sql(statement, parameters)
+
+
+def _table(row: type[Base]) -> Table:
+    return Base.metadata.tables[row.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,29 +116,27 @@ class ComponentRepository:
         ingest creating the same identity (insert-or-ignore, then read back)."""
         by_digest = {identity_digest(c.identity): c for c in components}
         digests = list(by_digest)
+        keys = (
+            "identity_digest", "identity_kind", "identity_key", "name", "version", "group_name",
+            "purl", "first_seen_at",
+        )  # fmt: skip
         rows = [
-            {
-                "identity_digest": digest,
-                "identity_kind": component.identity.kind.value,
-                "identity_key": component.identity.key,
-                "name": component.name,
-                "version": component.version,
-                "group": component.group,
-                "purl": component.purl,
-                "first_seen_at": now,
-            }
+            (
+                digest,
+                component.identity.kind.value,
+                component.identity.key,
+                component.name,
+                component.version,
+                component.group,
+                component.purl,
+                now,
+            )
             for digest, component in by_digest.items()
         ]
-        dialect = self._session.get_bind().dialect.name
-        insert_or_ignore = postgresql_insert if dialect == "postgresql" else sqlite_insert
         ids: dict[Identity, int] = {}
-        for chunk in _chunks(rows, 5000):
-            self._session.execute(
-                insert_or_ignore(ComponentRow).on_conflict_do_nothing(
-                    index_elements=["identity_digest"]
-                ),
-                list(chunk),
-            )
+        insert_many(
+            self._session, _table(ComponentRow), keys, rows, ignore_conflicts_on="identity_digest"
+        )
         for chunk in _chunks(digests):
             found = self._session.execute(
                 select(ComponentRow.identity_digest, ComponentRow.id).where(
@@ -131,7 +173,8 @@ class ComponentRepository:
     ) -> list[ComponentRow]:
         query = select(ComponentRow).where(ComponentRow.id > after_id)
         if purl is not None:
-            query = query.where(ComponentRow.purl == purl)
+            digest = identity_digest(Identity(IdentityKind.PURL, IdentityKey(purl)))
+            query = query.where(ComponentRow.identity_digest == digest)
         if name is not None:
             query = query.where(func.lower(ComponentRow.name).contains(name.lower()))
         current = OccurrenceRow.bom_id.in_(current_bom_ids())
@@ -222,13 +265,13 @@ class GraphRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add_occurrences(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        for chunk in _chunks(rows, 5000):
-            self._session.execute(insert(OccurrenceRow), list(chunk))
+    def add_occurrences(self, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        insert_many(self._session, _table(OccurrenceRow), keys, rows)
 
-    def add_edges(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        for chunk in _chunks(rows, 20000):
-            self._session.execute(insert(EdgeRow), list(chunk))
+    def add_edges(self, rows: Sequence[tuple[int, int, int, str]]) -> None:
+        """(bom_id, source_id, target_id, kind) tuples."""
+        keys = ("bom_id", "source_id", "target_id", "kind")
+        insert_many(self._session, _table(EdgeRow), keys, rows)
 
     def generation(self) -> tuple[int, int]:
         """Changes whenever a BOM is stored (BOMs are never deleted or edited)."""

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,11 +83,8 @@ class ComponentRow(Base):
     group: Mapped[str | None] = mapped_column("group_name", Text)
     purl: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-
-    __table_args__ = (
-        Index("ix_components_name", "name"),
-        Index("ix_components_purl", "purl"),
-    )
+    # No index on name or purl: a purl is found by its identity digest, and names are
+    # searched case-insensitively by substring, which no plain index serves.
 
 
 class BomRow(Base):
@@ -106,6 +105,7 @@ class BomRow(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     is_inventory: Mapped[bool] = mapped_column(Boolean)
     sector: Mapped[str | None] = mapped_column(Text)
+    human_oversight: Mapped[bool] = mapped_column(Boolean, server_default=false())
     incomplete_aggregates: Mapped[list[str]] = mapped_column(JSON)
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     component_count: Mapped[int] = mapped_column(Integer)
@@ -151,17 +151,99 @@ class EdgeRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
-    source_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
-    target_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    # No foreign keys to components here: an ingest takes both ids from the components it
+    # has just ensured in the same transaction, and checking each of a BOM's hundreds of
+    # thousands of edges against the components table would double the cost of storing it.
+    source_id: Mapped[int] = mapped_column(Id)
+    target_id: Mapped[int] = mapped_column(Id)
     kind: Mapped[str] = mapped_column(String(16))
+
+    # Edges are read by BOM, as the portfolio graph is built; the translator already keeps
+    # them distinct, and a composite unique index would cost more than the insert itself.
+    __table_args__ = (Index("ix_edges_bom_id", "bom_id"),)
+
+
+class ReviewerRow(Base):
+    """An accredited review institution; `code` is the operator's stable identifier."""
+
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str | None] = mapped_column(Text)
+    # [{"from": "2026-05-01", "to": null}, …], replaced whole when the roster changes.
+    accreditations: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class CertificateRow(Base):
+    """An AI Export Ethical Compliance Certificate; its fields never change once recorded."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(128), unique=True)
+    subject_key: Mapped[str] = mapped_column(Text)
+    subject_digest: Mapped[str] = mapped_column(String(64))
+    reviewer_code: Mapped[str] = mapped_column(String(128))
+    dimensions: Mapped[list[str]] = mapped_column(JSON)
+    issued: Mapped[dt.date] = mapped_column(Date)
+    expires: Mapped[dt.date] = mapped_column(Date)
+    destinations: Mapped[list[str]] = mapped_column(JSON)
+    sectors: Mapped[list[str]] = mapped_column(JSON)
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_certificates_subject_digest", "subject_digest"),)
+
+
+class CertificateEventRow(Base):
+    """One status change of a certificate; appended, never edited."""
+
+    __tablename__ = "certificate_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         UniqueConstraint(
-            "bom_id",
-            "source_id",
-            "target_id",
-            "kind",
-            name="uq_edges_bom_id_source_id_target_id_kind",
+            "certificate_id", "status", "date", name="uq_certificate_events_certificate_id"
         ),
-        Index("ix_edges_target_id", "target_id"),
     )
+
+
+class RulesetRow(Base):
+    """A published ruleset version; the newest is the one in force."""
+
+    __tablename__ = "rulesets"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class DecisionRow(Base):
+    """A stored export check: what was asked, what was answered, on which evidence."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    destination: Mapped[str] = mapped_column(String(8))
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    sector: Mapped[str | None] = mapped_column(Text)
+    ruleset_version: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evidence_sha256: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_decisions_product_id", "product_id"),)

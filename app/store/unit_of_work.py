@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.engine import WRITE_OPTION
+from app.store.registry import RegistryRepository
 from app.store.repositories import (
     BomRepository,
     ComponentRepository,
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.boms = BomRepository(self.session)
         self.components = ComponentRepository(self.session)
         self.graph = GraphRepository(self.session)
+        self.registry = RegistryRepository(self.session)
         return self
 
     def __exit__(

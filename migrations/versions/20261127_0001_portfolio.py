@@ -37,10 +37,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_components")),
         sa.UniqueConstraint("identity_digest", name=op.f("uq_components_identity_digest")),
     )
-    with op.batch_alter_table("components", schema=None) as batch_op:
-        batch_op.create_index("ix_components_name", ["name"], unique=False)
-        batch_op.create_index("ix_components_purl", ["purl"], unique=False)
-
     op.create_table(
         "boms",
         sa.Column(
@@ -97,23 +93,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["bom_id"], ["boms.id"], name=op.f("fk_edges_bom_id_boms"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["components.id"], name=op.f("fk_edges_source_id_components")
-        ),
-        sa.ForeignKeyConstraint(
-            ["target_id"], ["components.id"], name=op.f("fk_edges_target_id_components")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_edges")),
-        sa.UniqueConstraint(
-            "bom_id",
-            "source_id",
-            "target_id",
-            "kind",
-            name="uq_edges_bom_id_source_id_target_id_kind",
-        ),
     )
     with op.batch_alter_table("edges", schema=None) as batch_op:
-        batch_op.create_index("ix_edges_target_id", ["target_id"], unique=False)
+        batch_op.create_index("ix_edges_bom_id", ["bom_id"], unique=False)
 
     op.create_table(
         "occurrences",
@@ -159,15 +142,11 @@ def downgrade() -> None:
 
     op.drop_table("occurrences")
     with op.batch_alter_table("edges", schema=None) as batch_op:
-        batch_op.drop_index("ix_edges_target_id")
+        batch_op.drop_index("ix_edges_bom_id")
 
     op.drop_table("edges")
     with op.batch_alter_table("boms", schema=None) as batch_op:
         batch_op.drop_index("ix_boms_subject_id")
 
     op.drop_table("boms")
-    with op.batch_alter_table("components", schema=None) as batch_op:
-        batch_op.drop_index("ix_components_purl")
-        batch_op.drop_index("ix_components_name")
-
     op.drop_table("components")

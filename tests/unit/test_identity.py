@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packageurl import PackageURL
 
 from app.bom.identity import (
     InvalidPurlError,
@@ -305,3 +308,30 @@ def test_reference_is_rejected_when_it_is_not_an_identity(reference: str) -> Non
 def test_reference_is_rejected_when_it_is_a_broken_purl(reference: str) -> None:
     with pytest.raises(InvalidPurlError):
         identity_from_reference(reference)
+
+
+_SEGMENT = st.text(alphabet="abcXYZ019._~-", min_size=1, max_size=8)
+_KINDS = st.sampled_from(
+    ["pypi", "npm", "maven", "github", "huggingface", "oci", "generic", "golang", "cpan", "c",
+     "mlflow", "flow", "PyPI", "Generic", "hex", "apk", "deb", "pub", "hackage", "nuget"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    kind=_KINDS,
+    namespace=st.lists(_SEGMENT, max_size=3),
+    name=_SEGMENT,
+    version=st.none() | _SEGMENT,
+)
+def test_plain_purls_normalise_exactly_as_the_library_does(
+    kind: str, namespace: list[str], name: str, version: str | None
+) -> None:
+    purl = "pkg:" + "/".join([kind, *namespace, name]) + (f"@{version}" if version else "")
+    try:
+        expected = PackageURL.from_string(purl).to_string()
+    except ValueError:
+        with pytest.raises(InvalidPurlError):
+            normalise_purl(purl)
+        return
+    assert normalise_purl(purl) == expected

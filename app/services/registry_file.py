@@ -1,0 +1,196 @@
+"""The registry import file (PRODUCT.md section 8) and ruleset documents: parsed strictly,
+every error located by entry, then turned into domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.bom.identity import InvalidPurlError, identity_from_reference
+from app.domain.errors import Located, RegistryRejectedError
+from app.domain.ids import IdentityKey
+from app.domain.registry import (
+    Certificate,
+    CertificateStatus,
+    Dimension,
+    Evidence,
+    Period,
+    Reviewer,
+    Ruleset,
+    StatusEvent,
+)
+
+CountryCode = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccreditationEntry(_Strict):
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+
+
+class ReviewerEntry(_Strict):
+    id: Annotated[str, Field(min_length=1, max_length=128)]
+    name: Annotated[str, Field(min_length=1)]
+    public_key: str | None = None
+    accreditations: list[AccreditationEntry] = []
+
+    def to_domain(self) -> Reviewer:
+        return Reviewer(
+            id=self.id,
+            name=self.name,
+            public_key=self.public_key,
+            accreditations=tuple(Period(a.start, a.end) for a in self.accreditations),
+        )
+
+
+class EvidenceEntry(_Strict):
+    url: Annotated[str, Field(min_length=1)]
+    sha256: Annotated[str, Field(pattern="^[0-9a-fA-F]{64}$")] | None = None
+
+
+class EventEntry(_Strict):
+    status: CertificateStatus
+    date: dt.date
+    reason: str = ""
+    actor: str = ""
+
+    def to_domain(self, default_actor: str) -> StatusEvent:
+        return StatusEvent(self.date, self.status, self.reason, self.actor or default_actor)
+
+
+class CertificateEntry(_Strict):
+    number: Annotated[str, Field(min_length=1, max_length=128)]
+    subject: Annotated[str, Field(min_length=1)]
+    reviewer: Annotated[str, Field(min_length=1)]
+    dimensions: list[Dimension]
+    issued: dt.date
+    expires: dt.date
+    destinations: list[CountryCode] = ["*"]
+    sectors: list[str] = ["*"]
+    evidence: EvidenceEntry | None = None
+    events: list[EventEntry] = []
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_is_an_identity(cls, value: str) -> str:
+        try:
+            return identity_from_reference(value).key
+        except (InvalidPurlError, ValueError) as error:
+            raise ValueError(str(error)) from None
+
+    @field_validator("destinations")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        return [code if code == "*" else code.upper() for code in value]
+
+    def to_domain(self, default_actor: str) -> Certificate:
+        if self.expires < self.issued:
+            raise ValueError("expires is before issued")
+        return Certificate(
+            number=self.number,
+            subject=IdentityKey(self.subject),
+            reviewer_id=self.reviewer,
+            dimensions=frozenset(self.dimensions),
+            issued=self.issued,
+            expires=self.expires,
+            destinations=frozenset(self.destinations),
+            sectors=frozenset(self.sectors),
+            evidence=Evidence(self.evidence.url, self.evidence.sha256) if self.evidence else None,
+            events=tuple(sorted(e.to_domain(default_actor) for e in self.events)),
+        )
+
+
+class RulesetEntry(_Strict):
+    version: Annotated[str, Field(min_length=1, max_length=64)]
+    domestic_country: str = "CN"
+    pilot_start: dt.date = dt.date(2026, 4, 24)
+    pilot_end: dt.date = dt.date(2026, 6, 30)
+    pilot_countries: list[str] = []
+    in_force: dt.date = dt.date(2026, 7, 1)
+    required_dimensions: list[Dimension] = list(Dimension)
+    sectors: list[str] | None = None
+    sensitive_domains: list[str] | None = None
+    country_groups: dict[str, list[str]] = {}
+    require_product_certificate: bool = True
+    accept_under_review_upstream: bool = False
+    block_on_incomplete_inventory: bool = False
+    expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] = 90
+
+    def to_domain(self) -> Ruleset:
+        defaults = Ruleset(version=self.version)
+        return Ruleset(
+            version=self.version,
+            domestic_country=self.domestic_country.upper(),
+            pilot_start=self.pilot_start,
+            pilot_end=self.pilot_end,
+            pilot_countries=frozenset(c.upper() for c in self.pilot_countries),
+            in_force=self.in_force,
+            required_dimensions=frozenset(self.required_dimensions),
+            sectors=frozenset(self.sectors) if self.sectors is not None else defaults.sectors,
+            sensitive_domains=(
+                frozenset(self.sensitive_domains)
+                if self.sensitive_domains is not None
+                else defaults.sensitive_domains
+            ),
+            country_groups={
+                name: frozenset(c.upper() for c in codes)
+                for name, codes in self.country_groups.items()
+            },
+            require_product_certificate=self.require_product_certificate,
+            accept_under_review_upstream=self.accept_under_review_upstream,
+            block_on_incomplete_inventory=self.block_on_incomplete_inventory,
+            expiry_warning_days=self.expiry_warning_days,
+        )
+
+
+class RegistryFile(_Strict):
+    reviewers: list[ReviewerEntry] = []
+    certificates: list[CertificateEntry] = []
+    ruleset: RulesetEntry | None = None
+
+
+def located(error: ValidationError) -> list[Located]:
+    return [
+        Located("/" + "/".join(str(part) for part in entry["loc"]), entry["msg"])
+        for entry in error.errors()
+    ]
+
+
+def parse_registry_file(document: Any) -> RegistryFile:
+    try:
+        return RegistryFile.model_validate(document)
+    except ValidationError as error:
+        raise RegistryRejectedError("the registry file is not valid", located(error)) from None
+
+
+def parse_ruleset(document: Any) -> Ruleset:
+    try:
+        return RulesetEntry.model_validate(document).to_domain()
+    except ValidationError as error:
+        raise RegistryRejectedError("the ruleset is not valid", located(error)) from None
+
+
+def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
+    """The stored, canonical JSON form of a ruleset (sorted, so hashes are stable)."""
+    return {
+        "version": ruleset.version,
+        "domestic_country": ruleset.domestic_country,
+        "pilot_start": ruleset.pilot_start.isoformat(),
+        "pilot_end": ruleset.pilot_end.isoformat(),
+        "pilot_countries": sorted(ruleset.pilot_countries),
+        "in_force": ruleset.in_force.isoformat(),
+        "required_dimensions": sorted(ruleset.required_dimensions),
+        "sectors": sorted(ruleset.sectors),
+        "sensitive_domains": sorted(ruleset.sensitive_domains),
+        "country_groups": {k: sorted(v) for k, v in sorted(ruleset.country_groups.items())},
+        "require_product_certificate": ruleset.require_product_certificate,
+        "accept_under_review_upstream": ruleset.accept_under_review_upstream,
+        "block_on_incomplete_inventory": ruleset.block_on_incomplete_inventory,
+        "expiry_warning_days": ruleset.expiry_warning_days,
+    }

@@ -1,0 +1,249 @@
+"""The certificate registry, reviewer roster, rulesets and decision records in SQL, read
+back as domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.ids import IdentityKey
+from app.domain.registry import (
+    Certificate,
+    CertificateStatus,
+    Dimension,
+    Evidence,
+    Period,
+    Reviewer,
+    Ruleset,
+    StatusEvent,
+)
+from app.store.rows import (
+    CertificateEventRow,
+    CertificateRow,
+    DecisionRow,
+    ReviewerRow,
+    RulesetRow,
+)
+
+CHUNK = 900
+
+
+def subject_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _period(entry: Mapping[str, str | None]) -> Period:
+    start = entry.get("from")
+    end = entry.get("to")
+    return Period(dt.date.fromisoformat(str(start)), dt.date.fromisoformat(end) if end else None)
+
+
+def reviewer_from_row(row: ReviewerRow) -> Reviewer:
+    return Reviewer(
+        id=row.code,
+        name=row.name,
+        accreditations=tuple(_period(entry) for entry in row.accreditations),
+        public_key=row.public_key,
+    )
+
+
+def certificate_from_row(row: CertificateRow, events: Sequence[CertificateEventRow]) -> Certificate:
+    return Certificate(
+        number=row.number,
+        subject=IdentityKey(row.subject_key),
+        reviewer_id=row.reviewer_code,
+        dimensions=frozenset(Dimension(d) for d in row.dimensions),
+        issued=row.issued,
+        expires=row.expires,
+        destinations=frozenset(row.destinations),
+        sectors=frozenset(row.sectors),
+        evidence=Evidence(row.evidence_url, row.evidence_sha256) if row.evidence_url else None,
+        events=tuple(
+            StatusEvent(e.date, CertificateStatus(e.status), e.reason, e.actor)
+            for e in sorted(events, key=lambda e: (e.date, e.id))
+        ),
+    )
+
+
+class RegistryRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- reviewers ---------------------------------------------------------------------------
+
+    def reviewer_row(self, code: str) -> ReviewerRow | None:
+        return self._session.scalars(
+            select(ReviewerRow).where(ReviewerRow.code == code)
+        ).one_or_none()
+
+    def save_reviewer(self, reviewer: Reviewer, now: dt.datetime) -> bool:
+        """Insert or update; True when anything changed."""
+        accreditations = [
+            {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
+            for p in reviewer.accreditations
+        ]
+        row = self.reviewer_row(reviewer.id)
+        if row is None:
+            self._session.add(
+                ReviewerRow(
+                    code=reviewer.id,
+                    name=reviewer.name,
+                    public_key=reviewer.public_key,
+                    accreditations=accreditations,
+                    updated_at=now,
+                )
+            )
+            self._session.flush()
+            return True
+        if (row.name, row.public_key, row.accreditations) == (
+            reviewer.name,
+            reviewer.public_key,
+            accreditations,
+        ):
+            return False
+        row.name, row.public_key, row.accreditations = (
+            reviewer.name,
+            reviewer.public_key,
+            accreditations,
+        )
+        row.updated_at = now
+        self._session.flush()
+        return True
+
+    def reviewers(self) -> dict[str, Reviewer]:
+        rows = self._session.scalars(select(ReviewerRow).order_by(ReviewerRow.code))
+        return {row.code: reviewer_from_row(row) for row in rows}
+
+    # -- certificates ------------------------------------------------------------------------
+
+    def certificate_row(self, number: str) -> CertificateRow | None:
+        return self._session.scalars(
+            select(CertificateRow).where(CertificateRow.number == number)
+        ).one_or_none()
+
+    def add_certificate(self, certificate: Certificate, now: dt.datetime) -> CertificateRow:
+        row = CertificateRow(
+            number=certificate.number,
+            subject_key=certificate.subject,
+            subject_digest=subject_digest(certificate.subject),
+            reviewer_code=certificate.reviewer_id,
+            dimensions=sorted(certificate.dimensions),
+            issued=certificate.issued,
+            expires=certificate.expires,
+            destinations=sorted(certificate.destinations),
+            sectors=sorted(certificate.sectors),
+            evidence_url=certificate.evidence.url if certificate.evidence else None,
+            evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
+            recorded_at=now,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def add_event(self, certificate_id: int, event: StatusEvent, now: dt.datetime) -> bool:
+        """Append a status event; False (and nothing written) when it is already recorded."""
+        exists = self._session.scalar(
+            select(func.count()).where(
+                CertificateEventRow.certificate_id == certificate_id,
+                CertificateEventRow.status == event.status.value,
+                CertificateEventRow.date == event.date,
+            )
+        )
+        if exists:
+            return False
+        self._session.add(
+            CertificateEventRow(
+                certificate_id=certificate_id,
+                status=event.status.value,
+                date=event.date,
+                reason=event.reason,
+                actor=event.actor,
+                recorded_at=now,
+            )
+        )
+        self._session.flush()
+        return True
+
+    def _with_events(self, rows: Sequence[CertificateRow]) -> list[Certificate]:
+        events: dict[int, list[CertificateEventRow]] = defaultdict(list)
+        ids = [row.id for row in rows]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for event in self._session.scalars(
+                select(CertificateEventRow).where(CertificateEventRow.certificate_id.in_(chunk))
+            ):
+                events[event.certificate_id].append(event)
+        return [certificate_from_row(row, events[row.id]) for row in rows]
+
+    def certificate(self, number: str) -> Certificate | None:
+        row = self.certificate_row(number)
+        return None if row is None else self._with_events([row])[0]
+
+    def certificates_for(self, keys: Iterable[str]) -> dict[IdentityKey, list[Certificate]]:
+        """Every certificate whose subject is one of these identity keys."""
+        digests = sorted({subject_digest(key) for key in keys})
+        rows: list[CertificateRow] = []
+        for start in range(0, len(digests), CHUNK):
+            rows.extend(
+                self._session.scalars(
+                    select(CertificateRow).where(
+                        CertificateRow.subject_digest.in_(digests[start : start + CHUNK])
+                    )
+                )
+            )
+        found: dict[IdentityKey, list[Certificate]] = defaultdict(list)
+        for certificate in self._with_events(sorted(rows, key=lambda r: r.number)):
+            found[certificate.subject].append(certificate)
+        return dict(found)
+
+    def certificates(
+        self, *, subject: str | None, after_number: str, limit: int
+    ) -> list[Certificate]:
+        query = select(CertificateRow).where(CertificateRow.number > after_number)
+        if subject is not None:
+            query = query.where(CertificateRow.subject_digest == subject_digest(subject))
+        rows = list(self._session.scalars(query.order_by(CertificateRow.number).limit(limit)))
+        return self._with_events(rows)
+
+    # -- rulesets ----------------------------------------------------------------------------
+
+    def current_ruleset_document(self) -> dict[str, Any] | None:
+        row = self._session.scalars(
+            select(RulesetRow).order_by(RulesetRow.id.desc()).limit(1)
+        ).one_or_none()
+        return None if row is None else dict(row.document)
+
+    def ruleset_document(self, version: str) -> dict[str, Any] | None:
+        row = self._session.scalars(
+            select(RulesetRow).where(RulesetRow.version == version)
+        ).one_or_none()
+        return None if row is None else dict(row.document)
+
+    def publish_ruleset(self, version: str, document: Mapping[str, Any], now: dt.datetime) -> None:
+        self._session.add(RulesetRow(version=version, document=dict(document), published_at=now))
+        self._session.flush()
+
+    def ruleset_versions(self) -> list[tuple[str, dt.datetime]]:
+        rows = self._session.execute(
+            select(RulesetRow.version, RulesetRow.published_at).order_by(RulesetRow.id)
+        )
+        return [(version, published) for version, published in rows]
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def add_decision(self, row: DecisionRow) -> DecisionRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def decision(self, decision_id: int) -> DecisionRow | None:
+        return self._session.get(DecisionRow, decision_id)
+
+
+__all__ = ["RegistryRepository", "Ruleset", "subject_digest"]
