@@ -18,4 +18,4 @@ RUN pip install --no-cache-dir . \
 USER exportgate
 VOLUME ["/data"]
 EXPOSE 8000
-CMD ["exportgate", "serve", "--upgrade", "--seed", "sbom_samples", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["exportgate", "serve", "--upgrade", "--demo", "sbom_samples", "--host", "0.0.0.0", "--port", "8000"]

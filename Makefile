@@ -19,8 +19,8 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED) ## Create .venv and install exportgate with its development tools
 
-run: install ## Migrate the SQLite database, load sbom_samples/, serve on 127.0.0.1:8000
-	$(BIN)/exportgate serve --upgrade --seed sbom_samples --host 127.0.0.1 --port 8000
+run: install ## Migrate the SQLite database, load the samples, show their checks, serve on :8000
+	$(BIN)/exportgate serve --upgrade --demo sbom_samples --host 127.0.0.1 --port 8000
 
 lint: install ## ruff, ruff format --check, mypy --strict, import-linter layer contracts
 	$(BIN)/ruff check .

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from app.cli.common import (
+    EXIT_ERROR,
+    JsonOption,
+    err,
+    opened_runtime,
+    out,
+    print_json,
+    reports_errors,
+)
+from app.cli.export import check, decisions_app, demo
+from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.config import load_settings
 from app.domain.errors import ExportgateError
 from app.services.catalogue import (
@@ -24,7 +30,6 @@ from app.services.catalogue import (
     where_used,
 )
 from app.services.ingest import IngestResult, ingest_bom
-from app.services.runtime import Runtime
 
 app = typer.Typer(
     name="exportgate",
@@ -34,44 +39,14 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(registry_app, name="registry")
+app.add_typer(certificates_app, name="certificates")
+app.add_typer(reviewers_app, name="reviewers")
+app.add_typer(decisions_app, name="decisions")
+app.command("check")(check)
+app.command("demo")(demo)
 
-# Markup off: names, purls and messages come from uploaded documents and may hold brackets.
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-
-EXIT_ERROR = 2
 BOM_SUFFIXES = (".json", ".xml")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-P = ParamSpec("P")
-
-
-def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
-    """Every ExportgateError ends a command here, once: its diagnostics, then exit 2."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-        except ExportgateError as error:
-            err.print(error.diagnostics())
-            raise typer.Exit(EXIT_ERROR) from None
-
-    return run
-
-
-@contextmanager
-def _runtime() -> Iterator[Runtime]:
-    runtime = Runtime(load_settings())
-    try:
-        yield runtime
-    finally:
-        runtime.close()
-
-
-def _print_json(value: Any) -> None:
-    out.print_json(json.dumps(value, ensure_ascii=False), indent=2)
 
 
 @db_app.command("upgrade")
@@ -93,16 +68,27 @@ def _redacted(url: str) -> str:
     return f"{scheme}{sep}{rest}"
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+_CYCLONEDX_MARKS = (b'"bomFormat"', b"cyclonedx.org/schema/bom")
+
+
+def _looks_like_cyclonedx(path: Path) -> bool:
+    with path.open("rb") as document:
+        head = document.read(4096)
+    return any(mark in head for mark in _CYCLONEDX_MARKS)
+
+
+def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to ingest, files skipped). A file named on the command line is always tried;
+    in a folder, JSON and XML files that do not even mention CycloneDX are passed over."""
     files: list[Path] = []
+    skipped: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in BOM_SUFFIXES)
-            )
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        for found in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in BOM_SUFFIXES):
+            (files if _looks_like_cyclonedx(found) else skipped).append(found)
+    return files, skipped
 
 
 def _ingest_line(path: Path, result: IngestResult) -> str:
@@ -139,14 +125,16 @@ def ingest(
 ) -> None:
     """Store CycloneDX BOMs (JSON or XML, 1.2-1.7). Exit 0 when all were stored, 2 if any
     was refused."""
-    files = _expand(paths)
+    files, skipped = _expand(paths)
+    for path in skipped:
+        err.print(f"{path}: skipped, not a CycloneDX document")
     if not files:
         err.print("no BOM files found (looked for *.json and *.xml)")
         raise typer.Exit(EXIT_ERROR)
     refused = 0
     reports: list[dict[str, Any]] = []
     with (
-        _runtime() as runtime,
+        opened_runtime() as runtime,
         Progress(console=err, transient=True, disable=len(files) < 5 or as_json) as progress,
     ):
         task = progress.add_task("ingesting", total=len(files))
@@ -173,7 +161,7 @@ def ingest(
                         out.print(f"  warning {warning}")
             progress.advance(task)
     if as_json:
-        _print_json(reports)
+        print_json(reports)
     if refused:
         err.print(f"{refused} of {len(files)} documents refused")
         raise typer.Exit(EXIT_ERROR)
@@ -231,11 +219,11 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Identity of a component, whether it is an AI component and why, and its BOMs."""
-    with _runtime() as runtime, runtime.reading() as uow:
+    with opened_runtime() as runtime, runtime.reading() as uow:
         found = resolve_component(uow, component)
         result = component_status(uow, runtime.cache, found.id)
     if as_json:
-        _print_json(_status_json(result))
+        print_json(_status_json(result))
         return
     row = result.component
     ai = f"yes ({'; '.join(result.ai_reasons)})" if result.is_ai else "no"
@@ -276,11 +264,11 @@ def where_used_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every product whose closure holds the component, with one shortest path each."""
-    with _runtime() as runtime, runtime.reading() as uow:
+    with opened_runtime() as runtime, runtime.reading() as uow:
         found = resolve_component(uow, component)
         uses = where_used(uow, runtime.cache, found.id)
     if as_json:
-        _print_json(
+        print_json(
             {
                 "component_id": found.id,
                 "component": found.identity_key,
@@ -304,8 +292,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     upgrade: Annotated[bool, typer.Option(help="Migrate the database first.")] = False,
-    seed: Annotated[
-        Path | None, typer.Option(help="Ingest the BOMs in this folder before serving.")
+    demo_folder: Annotated[
+        Path | None,
+        typer.Option("--demo", help="Load this folder's sample BOMs and registry first."),
     ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs)."""
@@ -313,16 +302,17 @@ def serve(
 
     if upgrade:
         db_upgrade()
-    if seed is not None:
-        try:
-            ingest([seed], as_json=False)
-        except typer.Exit as stop:
-            if stop.exit_code:
-                raise
+    if demo_folder is not None:
+        demo(samples=demo_folder, on=None)
     out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run("app.api.main:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point. Errors exportgate understands end in their command; anything
+    else is a defect, reported in one line rather than a traceback."""
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+        err.print(f"internal error: {type(error).__name__}: {error}")
+        raise SystemExit(EXIT_ERROR) from None

@@ -9,6 +9,7 @@ the same node in both: that is how a product reaches into its suppliers' BOMs.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -58,9 +59,15 @@ class PortfolioGraph:
         self._products = {product.component_id: product for product in products}
         self._containment: nx.DiGraph[int] = nx.DiGraph()
         self._lineage: nx.DiGraph[int] = nx.DiGraph()
-        self._containment.add_nodes_from(self._nodes)
-        self._lineage.add_nodes_from(self._nodes)
-        for edge in edges:
+        self._containment.add_nodes_from(self._ordered(self._nodes))
+        self._lineage.add_nodes_from(self._ordered(self._nodes))
+        # Edges go in by (source identity, target identity): networkx keeps insertion order,
+        # so every walk meets neighbours in identity order, whatever order BOMs arrived in,
+        # without sorting on each question.
+        keys = {node.component_id: node.identity_key for node in self._nodes.values()}
+        for edge in sorted(
+            edges, key=lambda e: (keys.get(e.source_id, ""), keys.get(e.target_id, ""))
+        ):
             graph = self._containment if edge.kind.is_containment else self._lineage
             declaration = Declaration(edge.kind, edge.bom_id)
             if graph.has_edge(edge.source_id, edge.target_id):
@@ -106,6 +113,10 @@ class PortfolioGraph:
 
     # -- questions -------------------------------------------------------------------------
 
+    def holds_anything(self, component_id: int) -> bool:
+        """Whether any BOM lists parts inside this component."""
+        return self._containment.out_degree(component_id) > 0
+
     def closure(self, component_id: int) -> set[int]:
         """Every component inside this one, itself included; cycles are harmless."""
         return {component_id, *nx.descendants(self._containment, component_id)}
@@ -127,6 +138,10 @@ class PortfolioGraph:
             steps.append(self._step(self._containment, parent, node))
             node = parent
         return Path(tuple(reversed(steps)))
+
+    def introductions(self, product_id: int) -> Introductions:
+        """Every way each component is introduced into one product (one walk, many answers)."""
+        return Introductions(self, product_id)
 
     def where_used(self, component_id: int) -> list[tuple[Product, Path]]:
         """Every other product whose closure holds the component, each with a shortest path,
@@ -165,7 +180,7 @@ class PortfolioGraph:
         queue = deque([start])
         while queue:
             current = queue.popleft()
-            for neighbour in self._ordered(neighbours(current)):
+            for neighbour in neighbours(current):
                 if neighbour in reached:
                     continue
                 reached[neighbour] = current
@@ -173,3 +188,54 @@ class PortfolioGraph:
                     return reached
                 queue.append(neighbour)
         return reached
+
+
+class Introductions:
+    """Paths from one product to the components inside it, from one breadth-first walk.
+
+    A component is introduced once per distinct parent that holds it inside the product; each
+    introduction is the shortest path to that parent plus the step into the component.
+    """
+
+    def __init__(self, graph: PortfolioGraph, product_id: int) -> None:
+        self._graph = graph
+        self._product = product_id
+        # Reached component -> the component it was first reached from (a shortest-path tree).
+        self._parents = graph._search(graph._containment.successors, product_id)
+
+    @property
+    def closure(self) -> set[int]:
+        return set(self._parents)
+
+    def _tree_path(self, component_id: int) -> list[int]:
+        nodes = [component_id]
+        while nodes[-1] != self._product:
+            nodes.append(self._parents[nodes[-1]])
+        nodes.reverse()
+        return nodes
+
+    def paths_to(self, component_id: int, limit: int) -> tuple[list[Path], int]:
+        """Up to `limit` introductions, shortest first (ties in identity order), and how many
+        more there are."""
+        if component_id == self._product or component_id not in self._parents:
+            return [], 0
+        containment = self._graph._containment
+        found: list[list[int]] = []
+        for parent in containment.predecessors(component_id):
+            if parent not in self._parents:
+                continue
+            route = self._tree_path(parent)
+            if component_id in route:
+                continue  # reaching the parent already passes through the component
+            found.append([*route, component_id])
+        found.sort(key=len)  # stable: predecessors already come in identity order
+        paths = [
+            Path(
+                tuple(
+                    self._graph._step(containment, source, target)
+                    for source, target in itertools.pairwise(route)
+                )
+            )
+            for route in found[:limit]
+        ]
+        return paths, max(0, len(found) - limit)

@@ -147,8 +147,8 @@ def describe_path(uow: UnitOfWork, graph: PortfolioGraph, path: Path) -> tuple[P
             parent=graph.node(step.source_id).display_name,
             child=graph.node(step.target_id).display_name,
             kind=",".join(sorted({d.kind.value for d in step.declarations})),
-            bom_ids=tuple(d.bom_id for d in step.declarations),
-            boms=tuple(f"BOM {d.bom_id} ({bom_names[d.bom_id]})" for d in step.declarations),
+            bom_ids=(ids := tuple(sorted({d.bom_id for d in step.declarations}))),
+            boms=tuple(f"BOM {bom_id} ({bom_names[bom_id]})" for bom_id in ids),
         )
         for step in path.steps
     )

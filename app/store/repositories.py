@@ -63,8 +63,8 @@ def insert_many(
     placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
     # Identifiers come from the table definition, quoted by the dialect; values are bound.
     names = ", ".join(quote(c.name) for c in columns)
-    values = ", ".join([placeholder] * len(columns))
-    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})"  # noqa: S608
+    slots = ", ".join([placeholder] * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({slots})"  # noqa: S608
     if ignore_conflicts_on is not None:
         statement += f" ON CONFLICT ({quote(ignore_conflicts_on)}) DO NOTHING"
     if not any(processors):
@@ -245,6 +245,14 @@ class BomRepository:
         )
         return [(bom, subject) for bom, subject in self._session.execute(query)]
 
+    def digests(self, bom_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(bom_ids))
+        found: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            query = select(BomRow.id, BomRow.sha256).where(BomRow.id.in_(chunk))
+            found.update(self._session.execute(query).tuples().all())
+        return found
+
     def subject_names(self, bom_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(bom_ids))
         names: dict[int, str] = {}
@@ -272,6 +280,20 @@ class GraphRepository:
         """(bom_id, source_id, target_id, kind) tuples."""
         keys = ("bom_id", "source_id", "target_id", "kind")
         insert_many(self._session, _table(EdgeRow), keys, rows)
+
+    def claims_for(self, component_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        """Certificate numbers the current BOMs claim for each component."""
+        ids = sorted(set(component_ids))
+        claims: dict[int, dict[str, None]] = {}
+        current = current_bom_ids()
+        for chunk in _chunks(ids):
+            query = select(OccurrenceRow.component_id, OccurrenceRow.claimed_certificates).where(
+                OccurrenceRow.bom_id.in_(current), OccurrenceRow.component_id.in_(chunk)
+            )
+            for component_id, claimed in self._session.execute(query):
+                for claim in claimed:
+                    claims.setdefault(component_id, {})[claim["number"]] = None
+        return {component_id: tuple(sorted(found)) for component_id, found in claims.items()}
 
     def generation(self) -> tuple[int, int]:
         """Changes whenever a BOM is stored (BOMs are never deleted or edited)."""

@@ -14,7 +14,7 @@ from app.services.runtime import Runtime
 from tests.conftest import SAMPLES
 
 DETECTOR = "pkg:huggingface/deepinspect/defect-detector@2.1.0"
-SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".json", ".xml"))
+SAMPLE_FILES = sorted(SAMPLES.glob("*.cdx.*"))
 
 
 def ingest_all(runtime: Runtime, paths: list[Path]) -> dict[str, int]:

@@ -1,0 +1,68 @@
+"""What every command shares: the consoles, error reporting, the runtime, JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, ParamSpec
+
+import typer
+from rich.console import Console
+
+from app.config import load_settings
+from app.domain.errors import ExportgateError
+from app.services.runtime import Runtime
+
+# Markup off: names, purls and messages come from uploaded documents and may hold brackets.
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+EXIT_ERROR = 2
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+P = ParamSpec("P")
+
+
+def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Every ExportgateError ends a command here, once: its diagnostics, then exit 2."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except ExportgateError as error:
+            err.print(error.diagnostics())
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return run
+
+
+@contextmanager
+def opened_runtime() -> Iterator[Runtime]:
+    runtime = Runtime(load_settings())
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def print_json(value: Any) -> None:
+    out.print_json(json.dumps(value, ensure_ascii=False, default=str), indent=2)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def parse_day(value: str | None) -> dt.date:
+    """--on accepts an ISO date; absent means today (UTC)."""
+    if value is None:
+        return today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,156 @@
+"""`exportgate check`, `demo` and `decisions`: the export decision on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from app.cli.common import (
+    JsonOption,
+    opened_runtime,
+    out,
+    parse_day,
+    print_json,
+    reports_errors,
+)
+from app.domain.decision import Decision, Question
+from app.services.catalogue import PathStep, list_products
+from app.services.export import DEFAULT_PATH_LIMIT, CheckResult, check_export, get_decision
+from app.services.ingest import ingest_bom
+from app.services.registry import import_registry
+
+EXIT_INELIGIBLE = 1
+decisions_app = typer.Typer(help="Stored decision records (immutable).", no_args_is_help=True)
+
+
+def format_path(path: tuple[PathStep, ...]) -> str:
+    """camera ─[BOM 8]→ board ─[BOM 4]→ model: every step names the BOM that declares it."""
+    if not path:
+        return "(the product itself)"
+    parts = [path[0].parent]
+    for step in path:
+        boms = ",".join(str(bom_id) for bom_id in step.bom_ids)
+        parts.append(f"─[BOM {boms}]→ {step.child}")
+    return " ".join(parts)
+
+
+def print_check(result: CheckResult) -> None:
+    check = result.check
+    question = check.question
+    sector = f", sector {question.sector}" if question.sector else ""
+    verdict = f"{result.product.display_name} → {question.destination} on {question.day}{sector}: "
+    if check.decision is Decision.NOT_IN_SCOPE and check.scope_reason is not None:
+        out.print(verdict + f"NOT IN SCOPE ({check.scope_reason.value})", style="bold")
+    elif check.decision is Decision.ELIGIBLE:
+        out.print(verdict + "ELIGIBLE", style="bold green")
+    else:
+        count = len(result.blockers)
+        out.print(verdict + f"INELIGIBLE — {count} blocking component(s)", style="bold red")
+    out.print(
+        f"ruleset {check.ruleset}; evidence sha256 {result.evidence_sha256[:16]}…"
+        + (f"; decision record {result.decision_id}" if result.decision_id else "")
+    )
+    if result.blockers:
+        table = Table("component", "reason", "certificate", "how it is introduced")
+        for explained in result.blockers:
+            shown = [format_path(path) for path in explained.paths] or ["(the product itself)"]
+            if explained.paths_omitted:
+                shown.append(f"… and {explained.paths_omitted} more")
+            table.add_row(
+                explained.blocker.component.name,
+                f"{explained.blocker.reason.value}\n{explained.blocker.detail}",
+                explained.blocker.certificate or "—",
+                "\n".join(shown),
+            )
+        out.print(table)
+    for warning in check.warnings:
+        out.print(f"warning {warning.code.value}: {warning.message}")
+
+
+def check_command(
+    product: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    *,
+    to: Annotated[str, typer.Option("--to", help="Destination, ISO 3166-1 alpha-2.")],
+    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+    sector: Annotated[str | None, typer.Option(help="Sector, if not the product's.")] = None,
+    paths: Annotated[int, typer.Option(min=0, help="Paths shown per blocker.")] = (
+        DEFAULT_PATH_LIMIT
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """May PRODUCT be exported to --to on --on? Exit 0 eligible or not in scope, 1
+    ineligible, 2 error. Every check is kept as a decision record."""
+    question = Question(to.strip().upper(), parse_day(on), sector)
+    with opened_runtime() as runtime:
+        result = check_export(runtime, product, question, record=True, path_limit=paths)
+    if as_json:
+        print_json(result.answer())
+    else:
+        print_check(result)
+    if result.check.decision is Decision.INELIGIBLE:
+        raise typer.Exit(EXIT_INELIGIBLE)
+
+
+check = reports_errors(check_command)
+
+
+@decisions_app.command("show")
+@reports_errors
+def show_decision(decision_id: int) -> None:
+    """A stored decision record, as it was answered."""
+    with opened_runtime() as runtime, runtime.reading() as uow:
+        print_json(get_decision(uow, decision_id))
+
+
+DEMO_DESTINATIONS = ("DE", "US")
+
+
+@reports_errors
+def demo(
+    samples: Annotated[Path, typer.Option(help="Folder of sample BOMs and registry.json.")] = Path(
+        "sbom_samples"
+    ),
+    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+) -> None:
+    """Load the sample BOMs and registry, then show every sample product's answer for two
+    destinations: every kind of answer in one table."""
+    day = parse_day(on)
+    with opened_runtime() as runtime:
+        for path in sorted(samples.glob("*.cdx.*")):
+            with runtime.writing() as uow:
+                ingest_bom(uow, path.read_bytes(), None, runtime.limits, uploaded_by="demo")
+        registry_file = samples / "registry.json"
+        if registry_file.is_file():
+            with runtime.writing() as uow:
+                import_registry(uow, json.loads(registry_file.read_bytes()), actor="demo")
+        with runtime.reading() as uow:
+            products = list_products(uow, runtime.cache)
+        table = Table("product", "to", "decision", "why", title=f"export checks on {day}")
+        for summary in products:
+            for destination in DEMO_DESTINATIONS:
+                result = check_export(
+                    runtime, str(summary.product.id), Question(destination, day), record=False
+                )
+                table.add_row(
+                    summary.product.display_name,
+                    destination,
+                    result.check.decision.value,
+                    _why(result),
+                )
+    out.print(table)
+    out.print("Try: exportgate check <product> --to DE   (exit code 1 when ineligible)")
+
+
+def _why(result: CheckResult) -> str:
+    if result.check.scope_reason is not None:
+        return result.check.scope_reason.value
+    reasons: dict[str, Any] = {}
+    for explained in result.blockers:
+        reasons.setdefault(explained.blocker.reason.value, []).append(
+            explained.blocker.component.name
+        )
+    return "; ".join(f"{reason}: {', '.join(names)}" for reason, names in reasons.items())

@@ -1,0 +1,255 @@
+"""`exportgate registry`, `certificates` and `reviewers`: the operator's commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli.common import JsonOption, opened_runtime, out, parse_day, print_json, reports_errors
+from app.cli.export import format_path
+from app.domain.errors import Located, RegistryRejectedError
+from app.domain.registry import Certificate, CertificateStatus
+from app.services.impact import certificate_impact
+from app.services.registry import (
+    add_status_event,
+    get_certificate,
+    import_registry,
+    record_certificate,
+    status_on,
+)
+from app.services.registry_file import CertificateEntry, EventEntry
+
+registry_app = typer.Typer(help="The certificate registry as a file.", no_args_is_help=True)
+certificates_app = typer.Typer(
+    help="AI Export Ethical Compliance Certificates.", no_args_is_help=True
+)
+reviewers_app = typer.Typer(help="Accredited reviewers.", no_args_is_help=True)
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise RegistryRejectedError(
+            f"{path} cannot be read as JSON", [Located("/", str(error))]
+        ) from None
+
+
+@registry_app.command("import")
+@reports_errors
+def import_file(file: Path, as_json: JsonOption = False) -> None:
+    """Apply a registry file (reviewers, certificates with events, ruleset). Refused whole,
+    naming each failing entry; importing it again changes nothing."""
+    document = _read_json(file)
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        report = import_registry(uow, document, actor=f"import:{file.name}")
+    summary = {
+        "reviewers_changed": report.reviewers_changed,
+        "certificates_added": report.certificates_added,
+        "events_added": report.events_added,
+        "ruleset_published": report.ruleset_published,
+    }
+    if as_json:
+        print_json(summary)
+    elif not report.changed_anything:
+        out.print(f"{file}: nothing new; the registry already holds all of it")
+    else:
+        out.print(
+            f"{file}: {report.certificates_added} certificates and {report.events_added} status "
+            f"events recorded, {report.reviewers_changed} reviewers changed"
+            + (
+                f", ruleset {report.ruleset_published} published"
+                if report.ruleset_published
+                else ""
+            )
+        )
+
+
+def _certificate_json(certificate: Certificate, day_text: str | None) -> dict[str, object]:
+    day = parse_day(day_text)
+    return {
+        "number": certificate.number,
+        "subject": certificate.subject,
+        "reviewer": certificate.reviewer_id,
+        "dimensions": sorted(certificate.dimensions),
+        "issued": certificate.issued.isoformat(),
+        "expires": certificate.expires.isoformat(),
+        "destinations": sorted(certificate.destinations),
+        "sectors": sorted(certificate.sectors),
+        "status": status_on(certificate, day),
+        "status_date": day.isoformat(),
+        "events": [
+            {
+                "status": e.status.value,
+                "date": e.date.isoformat(),
+                "reason": e.reason,
+                "actor": e.actor,
+            }
+            for e in certificate.events
+        ],
+    }
+
+
+@certificates_app.command("show")
+@reports_errors
+def show(
+    number: str,
+    on: Annotated[str | None, typer.Option("--on", help="Status as of (YYYY-MM-DD).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One certificate, its status on a date and its whole history."""
+    with opened_runtime() as runtime, runtime.reading() as uow:
+        certificate = get_certificate(uow, number)
+    if as_json:
+        print_json(_certificate_json(certificate, on))
+        return
+    day = parse_day(on)
+    out.print(f"number       {certificate.number}")
+    out.print(f"subject      {certificate.subject}")
+    out.print(f"reviewer     {certificate.reviewer_id}")
+    out.print(f"valid        {certificate.issued} to {certificate.expires}")
+    out.print(f"status       {status_on(certificate, day)} on {day}")
+    out.print(
+        f"covers       {', '.join(sorted(certificate.destinations))}; sectors "
+        f"{', '.join(sorted(certificate.sectors))}"
+    )
+    out.print(f"dimensions   {', '.join(sorted(certificate.dimensions))}")
+    for recorded in certificate.events:
+        out.print(f"  {recorded.date}  {recorded.status.value:<13} {recorded.reason}")
+
+
+@certificates_app.command("list")
+@reports_errors
+def list_certificates(
+    subject: Annotated[
+        str | None, typer.Option(help="Only this component's (purl or key).")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Status as of (YYYY-MM-DD).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Certificates in number order, with their status on a date."""
+    from app.bom.identity import identity_from_reference  # noqa: PLC0415
+
+    key = identity_from_reference(subject).key if subject else None
+    with opened_runtime() as runtime, runtime.reading() as uow:
+        found = uow.registry.certificates(subject=key, after_number="", limit=10_000)
+    documents = [_certificate_json(c, on) for c in found]
+    if as_json:
+        print_json(documents)
+        return
+    table = Table("number", "subject", "status", "expires", "reviewer")
+    for d in documents:
+        table.add_row(
+            str(d["number"]),
+            str(d["subject"]),
+            str(d["status"]),
+            str(d["expires"]),
+            str(d["reviewer"]),
+        )
+    out.print(table)
+
+
+@certificates_app.command("record")
+@reports_errors
+def record(file: Path) -> None:
+    """Record one certificate from a JSON file shaped like a registry file's entry."""
+    document = _read_json(file)
+    try:
+        entry = CertificateEntry.model_validate(document)
+    except ValueError as error:
+        raise RegistryRejectedError(
+            f"{file} is not a certificate entry", [Located("/", str(error))]
+        ) from None
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        certificate = record_certificate(uow, entry, actor="cli")
+    out.print(f"recorded {certificate.number} for {certificate.subject}")
+
+
+@certificates_app.command("event")
+@reports_errors
+def event(
+    number: str,
+    status: Annotated[CertificateStatus, typer.Option(help="The new status.")],
+    on: Annotated[str | None, typer.Option("--on", help="Effective date (YYYY-MM-DD).")] = None,
+    reason: Annotated[str, typer.Option(help="Why; kept in the history.")] = "",
+    actor: Annotated[str, typer.Option(help="Who records it.")] = "cli",
+) -> None:
+    """Suspend, revoke, reinstate (active) … a certificate as of a date."""
+    entry = EventEntry(status=status, date=parse_day(on), reason=reason, actor=actor)
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        _, added = add_status_event(uow, number, entry, actor=actor)
+    out.print(
+        f"{number}: {status.value} from {entry.date}" if added else f"{number}: already recorded"
+    )
+
+
+@certificates_app.command("impact")
+@reports_errors
+def impact(
+    number: str,
+    to: Annotated[list[str], typer.Option("--to", help="Destinations to weigh (repeat).")] = ["DE"],  # noqa: B006 - typer reads the default
+    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What becomes ineligible if this certificate is revoked or lapses (nothing changes)."""
+    with opened_runtime() as runtime:
+        result = certificate_impact(runtime, number, [d.upper() for d in to], parse_day(on))
+    rows = [
+        {
+            "product_id": p.product.id,
+            "product": p.product.display_name,
+            "destination": p.destination,
+            "now": p.now.value,
+            "if_revoked": p.after.value,
+            "breaks": p.breaks,
+            "path": format_path(p.path),
+        }
+        for p in result.products
+    ]
+    if as_json:
+        print_json({"certificate": number, "date": result.day.isoformat(), "products": rows})
+        return
+    out.print(
+        f"{number} ({result.certificate.subject}): {len(result.breaking)} product checks "
+        f"would become ineligible on {result.day}"
+    )
+    table = Table("product", "to", "now", "if revoked", "path")
+    for row in rows:
+        table.add_row(
+            str(row["product"]),
+            str(row["destination"]),
+            str(row["now"]),
+            str(row["if_revoked"]),
+            str(row["path"]),
+        )
+    out.print(table)
+
+
+@reviewers_app.command("list")
+@reports_errors
+def list_reviewers(as_json: JsonOption = False) -> None:
+    """The reviewer roster with accreditation periods."""
+    with opened_runtime() as runtime, runtime.reading() as uow:
+        reviewers = uow.registry.reviewers()
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "accreditations": [
+                        {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
+                        for p in r.accreditations
+                    ],
+                }
+                for r in reviewers.values()
+            ]
+        )
+        return
+    for reviewer in reviewers.values():
+        periods = ", ".join(f"{p.start} to {p.end or 'open'}" for p in reviewer.accreditations)
+        out.print(f"{reviewer.id:<14} {reviewer.name}  accredited {periods or 'never'}")

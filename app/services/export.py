@@ -1,0 +1,274 @@
+"""The export check: gather one product's slice of the portfolio and the registry, ask the
+domain's decision rule, explain every blocker with its paths, and keep a decision record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.domain.decision import (
+    ASSEMBLY_TYPES,
+    Blocker,
+    ExportCheck,
+    Member,
+    ProductSlice,
+    Question,
+    Registry,
+    check,
+)
+from app.domain.errors import NotFoundError
+from app.domain.ids import IdentityKey
+from app.domain.registry import Certificate
+from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
+from app.services.registry import current_ruleset, status_on
+from app.services.registry_file import ruleset_document
+from app.store.rows import DecisionRow
+from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.graph.portfolio import PortfolioGraph
+    from app.services.runtime import Runtime
+
+DEFAULT_PATH_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedBlocker:
+    blocker: Blocker
+    identity: str
+    paths: tuple[tuple[PathStep, ...], ...]
+    paths_omitted: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    product: ComponentView
+    check: ExportCheck
+    blockers: tuple[ExplainedBlocker, ...]
+    evidence_sha256: str
+    decision_id: int | None = None
+
+    def answer(self) -> dict[str, Any]:
+        """The answer in the field names of PRODUCT.md section 8; stored as the record."""
+        question = self.check.question
+        return {
+            "decision": self.check.decision.value,
+            "product": {
+                "id": self.product.id,
+                "name": self.product.display_name,
+                "identity": self.product.identity_key,
+            },
+            "destination": question.destination,
+            "date": question.day.isoformat(),
+            "sector": question.sector,
+            "ruleset": self.check.ruleset,
+            "not_in_scope_reason": (
+                self.check.scope_reason.value if self.check.scope_reason else None
+            ),
+            "blocking": [
+                {
+                    "component": {
+                        "id": explained.blocker.component.component_id,
+                        "name": explained.blocker.component.name,
+                        "identity": explained.identity,
+                    },
+                    "reason": explained.blocker.reason.value,
+                    "detail": explained.blocker.detail,
+                    "certificate": explained.blocker.certificate,
+                    "path": _path_document(explained.paths[0]) if explained.paths else [],
+                    "paths": [_path_document(path) for path in explained.paths],
+                    "more_paths": explained.paths_omitted,
+                }
+                for explained in self.blockers
+            ],
+            "warnings": [
+                {"code": w.code.value, "message": w.message, "component": w.component}
+                for w in self.check.warnings
+            ],
+            "verified": [
+                {"component": name, "certificate": number} for name, number in self.check.verified
+            ],
+            "evidence_sha256": self.evidence_sha256,
+            "decision_id": self.decision_id,
+        }
+
+
+def _path_document(path: tuple[PathStep, ...]) -> list[dict[str, Any]]:
+    return [
+        {"parent": s.parent, "child": s.child, "kind": s.kind, "bom_ids": list(s.bom_ids)}
+        for s in path
+    ]
+
+
+def _member(graph: PortfolioGraph, component_id: int, claims: tuple[str, ...]) -> Member:
+    node = graph.node(component_id)
+    return Member(
+        component_id=component_id,
+        identity_key=IdentityKey(node.identity_key),
+        name=node.display_name,
+        type=node.type,
+        is_ai=node.is_ai,
+        contents_known=graph.is_product(component_id) or graph.holds_anything(component_id),
+        claimed_certificates=claims,
+    )
+
+
+def _certificate_state(certificate: Certificate, day: dt.date) -> dict[str, Any]:
+    return {
+        "number": certificate.number,
+        "subject": certificate.subject,
+        "reviewer": certificate.reviewer_id,
+        "dimensions": sorted(certificate.dimensions),
+        "issued": certificate.issued.isoformat(),
+        "expires": certificate.expires.isoformat(),
+        "destinations": sorted(certificate.destinations),
+        "sectors": sorted(certificate.sectors),
+        "events": [[e.date.isoformat(), e.status.value, e.reason] for e in certificate.events],
+        "status": status_on(certificate, day),
+    }
+
+
+def _evidence_digest(
+    product: ProductSlice, registry: Registry, question: Question, bom_digests: list[str]
+) -> str:
+    """SHA-256 over a canonical form of everything the decision used: the same inputs on
+    the same data give the same digest, and any change to them gives another."""
+    canonical = {
+        "question": [question.destination, question.day.isoformat(), question.sector],
+        "ruleset": ruleset_document(registry.ruleset),
+        "product": product.product.identity_key,
+        "boms": sorted(bom_digests),
+        "facts": [
+            product.sector,
+            list(product.incomplete_aggregates),
+            product.human_oversight,
+        ],
+        "members": [
+            [m.identity_key, m.type, m.is_ai, m.contents_known, list(m.claimed_certificates)]
+            for m in (product.product, *product.members)
+        ],
+        "certificates": [
+            _certificate_state(certificate, question.day)
+            for key in sorted(registry.certificates)
+            for certificate in registry.certificates[key]
+        ],
+        "reviewers": [
+            [
+                r.id,
+                [
+                    [p.start.isoformat(), p.end.isoformat() if p.end else None]
+                    for p in r.accreditations
+                ],
+            ]
+            for _, r in sorted(registry.reviewers.items())
+        ],
+    }
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def evaluate(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    product: ComponentView,
+    question: Question,
+    *,
+    path_limit: int = DEFAULT_PATH_LIMIT,
+    what_if: Callable[[Registry], Registry] | None = None,
+) -> CheckResult:
+    """The check of one product against the committed portfolio and registry."""
+    if product.id not in graph or not graph.is_product(product.id):
+        raise NotFoundError(
+            f"{product.display_name} is not a product: no BOM describes it, so nothing is "
+            "known of what it holds"
+        )
+    introductions = graph.introductions(product.id)
+    inside = [c for c in introductions.closure if c != product.id]
+    relevant = sorted(
+        (c for c in inside if graph.node(c).is_ai or graph.node(c).type in ASSEMBLY_TYPES),
+        key=lambda c: (graph.node(c).identity_key, c),
+    )
+    claims = uow.graph.claims_for([product.id, *relevant])
+    members = tuple(_member(graph, c, claims.get(c, ())) for c in relevant)
+    own_bom = uow.boms.get(graph.product(product.id).current_bom_id)
+    if own_bom is None:  # pragma: no cover - the graph was built from this BOM
+        raise NotFoundError(f"the current BOM of {product.display_name} is gone")
+    slice_ = ProductSlice(
+        product=_member(graph, product.id, claims.get(product.id, ())),
+        members=members,
+        sector=own_bom.sector,
+        incomplete_aggregates=tuple(own_bom.incomplete_aggregates),
+        human_oversight=own_bom.human_oversight,
+    )
+    keys = [slice_.product.identity_key, *(m.identity_key for m in members if m.is_ai)]
+    registry = Registry(
+        certificates=uow.registry.certificates_for(keys),
+        reviewers=uow.registry.reviewers(),
+        ruleset=current_ruleset(uow),
+    )
+    if what_if is not None:
+        registry = what_if(registry)
+    outcome = check(slice_, registry, question)
+    explained = []
+    for blocker in outcome.blockers:
+        paths, omitted = introductions.paths_to(blocker.component.component_id, path_limit)
+        explained.append(
+            ExplainedBlocker(
+                blocker=blocker,
+                identity=blocker.component.identity_key,
+                paths=tuple(describe_path(uow, graph, path) for path in paths),
+                paths_omitted=omitted,
+            )
+        )
+    boms = [graph.product(c).current_bom_id for c in introductions.closure if graph.is_product(c)]
+    digest = _evidence_digest(
+        slice_, registry, outcome.question, list(uow.boms.digests(boms).values())
+    )
+    return CheckResult(product, outcome, tuple(explained), digest)
+
+
+def check_export(
+    runtime: Runtime,
+    product_reference: str,
+    question: Question,
+    *,
+    record: bool,
+    path_limit: int = DEFAULT_PATH_LIMIT,
+) -> CheckResult:
+    """Answer, and (unless a dry run) keep the answer as an immutable decision record."""
+    with runtime.reading() as uow:
+        product = resolve_component(uow, product_reference)
+        result = evaluate(uow, runtime.cache.current(uow), product, question, path_limit=path_limit)
+    if not record:
+        return result
+    with runtime.writing() as uow:
+        row = uow.registry.add_decision(
+            DecisionRow(
+                product_id=product.id,
+                destination=result.check.question.destination,
+                on_date=result.check.question.day,
+                sector=result.check.question.sector,
+                ruleset_version=result.check.ruleset,
+                decision=result.check.decision.value,
+                answer={},
+                evidence_sha256=result.evidence_sha256,
+                decided_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        recorded = CheckResult(
+            result.product, result.check, result.blockers, result.evidence_sha256, row.id
+        )
+        row.answer = recorded.answer()
+        uow.commit()
+    return recorded
+
+
+def get_decision(uow: UnitOfWork, decision_id: int) -> dict[str, Any]:
+    row = uow.registry.decision(decision_id)
+    if row is None:
+        raise NotFoundError(f"no decision record {decision_id}")
+    return {**row.answer, "decided_at": row.decided_at.isoformat()}

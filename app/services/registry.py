@@ -1,0 +1,198 @@
+"""Registry use cases: import a registry file, record certificates and status events,
+maintain reviewers and rulesets. History is appended to, never rewritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
+from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset
+from app.services.registry_file import (
+    CertificateEntry,
+    EventEntry,
+    ReviewerEntry,
+    parse_registry_file,
+    parse_ruleset,
+    ruleset_document,
+)
+from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    reviewers_changed: int
+    certificates_added: int
+    events_added: int
+    ruleset_published: str | None
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(
+            self.reviewers_changed
+            or self.certificates_added
+            or self.events_added
+            or self.ruleset_published
+        )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _same_certificate(recorded: Certificate, new: Certificate) -> bool:
+    """The fields a certificate number stands for; status events are a separate history."""
+
+    def fields(c: Certificate) -> tuple[object, ...]:
+        return (c.subject, c.reviewer_id, c.dimensions, c.issued, c.expires, c.destinations,
+                c.sectors, c.evidence)  # fmt: skip
+
+    return fields(recorded) == fields(new)
+
+
+def _store_certificate(
+    uow: UnitOfWork, certificate: Certificate, location: str, now: dt.datetime
+) -> tuple[bool, int, list[Located]]:
+    """(added, events added, errors) for one certificate and its events."""
+    recorded = uow.registry.certificate(certificate.number)
+    if recorded is not None and not _same_certificate(recorded, certificate):
+        return (
+            False,
+            0,
+            [
+                Located(
+                    location,
+                    f"certificate {certificate.number} is already recorded with other fields; a "
+                    "recorded certificate is never changed (record a status event instead)",
+                )
+            ],
+        )
+    added = recorded is None
+    row = uow.registry.certificate_row(certificate.number) if recorded else None
+    if row is None:
+        row = uow.registry.add_certificate(certificate, now)
+    events = sum(uow.registry.add_event(row.id, event, now) for event in certificate.events)
+    return added, events, []
+
+
+def _store_ruleset(
+    uow: UnitOfWork, ruleset: Ruleset, now: dt.datetime
+) -> tuple[bool, list[Located]]:
+    document = ruleset_document(ruleset)
+    recorded = uow.registry.ruleset_document(ruleset.version)
+    if recorded is None:
+        uow.registry.publish_ruleset(ruleset.version, document, now)
+        return True, []
+    if recorded != document:
+        return False, [
+            Located(
+                "/ruleset/version",
+                f"ruleset {ruleset.version} is already published with other content; publish "
+                "a new version instead",
+            )
+        ]
+    return False, []
+
+
+def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportReport:
+    """Apply a registry file whole, or refuse it whole naming every failing entry. Importing
+    the same file again changes nothing."""
+    parsed = parse_registry_file(document)
+    now = _now()
+    errors: list[Located] = []
+    reviewers_changed = sum(
+        uow.registry.save_reviewer(entry.to_domain(), now) for entry in parsed.reviewers
+    )
+    known_reviewers = set(uow.registry.reviewers())
+    certificates_added = events_added = 0
+    for index, entry in enumerate(parsed.certificates):
+        location = f"/certificates/{index}"
+        try:
+            certificate = entry.to_domain(actor)
+        except ValueError as error:
+            errors.append(Located(location, str(error)))
+            continue
+        if certificate.reviewer_id not in known_reviewers:
+            errors.append(
+                Located(f"{location}/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
+            )
+            continue
+        added, events, problems = _store_certificate(uow, certificate, location, now)
+        certificates_added += added
+        events_added += events
+        errors.extend(problems)
+    ruleset_published = None
+    if parsed.ruleset is not None:
+        published, problems = _store_ruleset(uow, parsed.ruleset.to_domain(), now)
+        errors.extend(problems)
+        ruleset_published = parsed.ruleset.version if published else None
+    if errors:
+        raise RegistryRejectedError("the registry file was refused; nothing was recorded", errors)
+    uow.commit()
+    return ImportReport(reviewers_changed, certificates_added, events_added, ruleset_published)
+
+
+def record_certificate(uow: UnitOfWork, entry: CertificateEntry, *, actor: str) -> Certificate:
+    certificate = entry.to_domain(actor)
+    if uow.registry.reviewer_row(certificate.reviewer_id) is None:
+        raise RegistryRejectedError(
+            "the certificate was refused",
+            [Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")],
+        )
+    _, _, problems = _store_certificate(uow, certificate, "/", _now())
+    if problems:
+        raise ConflictError(problems[0].message)
+    uow.commit()
+    return get_certificate(uow, certificate.number)
+
+
+def add_status_event(
+    uow: UnitOfWork, number: str, entry: EventEntry, *, actor: str
+) -> tuple[Certificate, bool]:
+    """Append a status event (suspend, revoke, reinstate…); (certificate, whether it was new)."""
+    row = uow.registry.certificate_row(number)
+    if row is None:
+        raise NotFoundError(f"no certificate {number}")
+    added = uow.registry.add_event(row.id, entry.to_domain(actor), _now())
+    uow.commit()
+    return get_certificate(uow, number), added
+
+
+def get_certificate(uow: UnitOfWork, number: str) -> Certificate:
+    certificate = uow.registry.certificate(number)
+    if certificate is None:
+        raise NotFoundError(f"no certificate {number}")
+    return certificate
+
+
+def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry) -> Reviewer:
+    uow.registry.save_reviewer(entry.to_domain(), _now())
+    uow.commit()
+    return uow.registry.reviewers()[entry.id]
+
+
+def current_ruleset(uow: UnitOfWork) -> Ruleset:
+    """The newest published ruleset; the built-in defaults until one is published."""
+    document = uow.registry.current_ruleset_document()
+    return DEFAULT_RULESET if document is None else parse_ruleset(document)
+
+
+def publish_ruleset(uow: UnitOfWork, document: Any) -> Ruleset:
+    ruleset = parse_ruleset(document)
+    published, problems = _store_ruleset(uow, ruleset, _now())
+    if problems:
+        raise ConflictError(problems[0].message)
+    if published:
+        uow.commit()
+    return ruleset
+
+
+def status_on(certificate: Certificate, day: dt.date) -> str:
+    """The status a person reads: the recorded one, or `expired` once past the expiry date."""
+    recorded = certificate.recorded_status_on(day)
+    if recorded is None or certificate.issued > day:
+        return "not_issued"
+    if certificate.is_expired_on(day) and recorded.value == "active":
+        return "expired"
+    return recorded.value
