@@ -7,6 +7,7 @@ EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative data
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -22,6 +23,8 @@ from sqlalchemy.engine import make_url
 
 from app.api.main import create_app
 from app.config import Settings
+from app.services.ingest import ingest_bom
+from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
 from app.store.migrations import upgrade_database
@@ -128,3 +131,30 @@ def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The CLI reads its database from the environment, as it does for a user."""
     monkeypatch.setenv("EXPORTGATE_DATABASE_URL", database_url)
     return database_url
+
+
+SAMPLE_REGISTRY = SAMPLES / "registry.json"
+SAMPLE_BOMS = sorted(SAMPLES.glob("*.cdx.*"))
+
+
+def load_samples(runtime: Runtime, *, registry_first: bool = False) -> None:
+    """The sample supply chain and its registry, through the same use cases as the CLI."""
+
+    def registry() -> None:
+        with runtime.writing() as uow:
+            import_registry(uow, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
+
+    if registry_first:
+        registry()
+    for path in SAMPLE_BOMS:
+        with runtime.writing() as uow:
+            ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+    if not registry_first:
+        registry()
+
+
+@pytest.fixture
+def samples(runtime: Runtime) -> Runtime:
+    """A database holding the sample BOMs and registry."""
+    load_samples(runtime)
+    return runtime

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.api.schemas import (
+    AccreditationRead,
     AppearanceRead,
     BomRead,
+    CertificateRead,
     ComponentRead,
     ComponentStatusRead,
     IdentityRead,
     PathStepRead,
     ProductRead,
     ProductUseRead,
+    ReviewerRead,
+    StatusEventRead,
     WarningRead,
 )
+from app.domain.registry import Certificate, Reviewer
 from app.services.catalogue import (
     BomView,
     ComponentStatus,
@@ -20,6 +27,7 @@ from app.services.catalogue import (
     ProductSummary,
     ProductUse,
 )
+from app.services.registry import status_on
 
 
 def bom_read(view: BomView) -> BomRead:
@@ -96,4 +104,36 @@ def product_read(summary: ProductSummary) -> ProductRead:
         sector=summary.sector,
         components=summary.closure_size,
         ai_components=summary.ai_components,
+    )
+
+
+def certificate_read(certificate: Certificate, day: dt.date) -> CertificateRead:
+    return CertificateRead(
+        number=certificate.number,
+        subject=certificate.subject,
+        reviewer=certificate.reviewer_id,
+        dimensions=sorted(certificate.dimensions),
+        issued=certificate.issued,
+        expires=certificate.expires,
+        destinations=sorted(certificate.destinations),
+        sectors=sorted(certificate.sectors),
+        evidence_url=certificate.evidence.url if certificate.evidence else None,
+        evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
+        status=status_on(certificate, day),
+        status_date=day,
+        events=[
+            StatusEventRead(status=e.status.value, date=e.date, reason=e.reason, actor=e.actor)
+            for e in certificate.events
+        ],
+    )
+
+
+def reviewer_read(reviewer: Reviewer) -> ReviewerRead:
+    return ReviewerRead(
+        id=reviewer.id,
+        name=reviewer.name,
+        public_key=reviewer.public_key,
+        accreditations=[
+            AccreditationRead(start=p.start, end=p.end) for p in reviewer.accreditations
+        ],
     )

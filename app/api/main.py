@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.problems import register_problem_handlers
-from app.api.routes import boms, components, health, products
+from app.api.routes import boms, components, exports, health, products, registry
 from app.config import Settings, load_settings
 from app.services.runtime import Runtime
 
@@ -40,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_problem_handlers(app)
-    for router in (boms.router, products.router, components.router, health.router):
+    routers = (
+        boms.router, products.router, exports.router, components.router, registry.router,
+        health.router,
+    )  # fmt: skip
+    for router in routers:
         app.include_router(router)
     return app

@@ -15,10 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.domain.errors import (
     AmbiguousReferenceError,
     BomRejectedError,
+    ConflictError,
     ExportgateError,
     LimitExceededError,
     NotFoundError,
     PayloadTooLargeError,
+    RegistryRejectedError,
     UnsupportedMediaTypeError,
 )
 
@@ -30,7 +32,9 @@ logger = logging.getLogger("exportgate.api")
 _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (PayloadTooLargeError, 413, "payload-too-large"),
     (LimitExceededError, 422, "limit-exceeded"),
+    (RegistryRejectedError, 422, "registry-entry-rejected"),
     (BomRejectedError, 422, "bom-rejected"),
+    (ConflictError, 409, "conflict"),
     (UnsupportedMediaTypeError, 415, "unsupported-media-type"),
     (NotFoundError, 404, "not-found"),
     (AmbiguousReferenceError, 409, "ambiguous-reference"),

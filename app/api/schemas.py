@@ -113,3 +113,125 @@ class ProductRead(BaseModel):
 class Health(BaseModel):
     status: str
     database: str
+
+
+# -- the export decision -----------------------------------------------------------------
+
+
+class NamedComponentRead(BaseModel):
+    id: int
+    name: str
+    identity: str
+
+
+class CheckStepRead(BaseModel):
+    parent: str
+    child: str
+    kind: str
+    bom_ids: list[int]
+
+
+class BlockingRead(BaseModel):
+    component: NamedComponentRead
+    reason: str = Field(description="One of the reason codes of the decision rule")
+    detail: str
+    certificate: str | None = Field(description="The certificate that came closest, if any")
+    path: list[CheckStepRead] = Field(description="The shortest way it is introduced")
+    paths: list[list[CheckStepRead]] = Field(
+        description="Every distinct way it is introduced, shortest first (bounded)"
+    )
+    more_paths: int = Field(description="Ways left out by the bound")
+
+
+class DecisionWarningRead(BaseModel):
+    code: str
+    message: str
+    component: str | None
+
+
+class VerifiedRead(BaseModel):
+    component: str
+    certificate: str
+
+
+class ExportCheckRead(BaseModel):
+    decision: str = Field(description="eligible, ineligible or not_in_scope")
+    product: NamedComponentRead
+    destination: str
+    date: dt.date
+    sector: str | None
+    ruleset: str
+    not_in_scope_reason: str | None
+    blocking: list[BlockingRead]
+    warnings: list[DecisionWarningRead]
+    verified: list[VerifiedRead]
+    evidence_sha256: str = Field(description="SHA-256 over everything the decision used")
+    decision_id: int | None = Field(description="The stored decision record (none for dry runs)")
+    decided_at: dt.datetime | None = None
+
+
+class AccreditationRead(BaseModel):
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(alias="to")
+
+    model_config = {"populate_by_name": True}
+
+
+class ReviewerRead(BaseModel):
+    id: str
+    name: str
+    public_key: str | None
+    accreditations: list[AccreditationRead]
+
+
+class StatusEventRead(BaseModel):
+    status: str
+    date: dt.date
+    reason: str
+    actor: str
+
+
+class CertificateRead(BaseModel):
+    number: str
+    subject: str
+    reviewer: str
+    dimensions: list[str]
+    issued: dt.date
+    expires: dt.date
+    destinations: list[str]
+    sectors: list[str]
+    evidence_url: str | None
+    evidence_sha256: str | None
+    status: str = Field(description="Status on status_date; `expired` is derived from the dates")
+    status_date: dt.date
+    events: list[StatusEventRead]
+
+
+class CertificatePage(BaseModel):
+    items: list[CertificateRead]
+    next_cursor: str | None
+
+
+class ImpactedProductRead(BaseModel):
+    product_id: int
+    product: str
+    destination: str
+    now: str
+    if_revoked: str
+    breaks: bool
+    path: list[PathStepRead]
+
+
+class ImpactRead(BaseModel):
+    certificate: str
+    subject: str
+    date: dt.date
+    breaking: int = Field(description="Product checks that would become ineligible")
+    products: list[ImpactedProductRead]
+
+
+class ImportReportRead(BaseModel):
+    reviewers_changed: int
+    certificates_added: int
+    events_added: int
+    ruleset_published: str | None

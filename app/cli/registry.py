@@ -18,6 +18,7 @@ from app.services.registry import (
     add_status_event,
     get_certificate,
     import_registry,
+    list_certificates,
     record_certificate,
     status_on,
 )
@@ -124,7 +125,7 @@ def show(
 
 @certificates_app.command("list")
 @reports_errors
-def list_certificates(
+def list_certificates_command(
     subject: Annotated[
         str | None, typer.Option(help="Only this component's (purl or key).")
     ] = None,
@@ -132,11 +133,8 @@ def list_certificates(
     as_json: JsonOption = False,
 ) -> None:
     """Certificates in number order, with their status on a date."""
-    from app.bom.identity import identity_from_reference  # noqa: PLC0415
-
-    key = identity_from_reference(subject).key if subject else None
     with opened_runtime() as runtime, runtime.reading() as uow:
-        found = uow.registry.certificates(subject=key, after_number="", limit=10_000)
+        found = list_certificates(uow, subject=subject)
     documents = [_certificate_json(c, on) for c in found]
     if as_json:
         print_json(documents)

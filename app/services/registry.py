@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from app.bom.identity import identity_from_reference
 from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
 from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset
 from app.services.registry_file import (
@@ -196,3 +197,22 @@ def status_on(certificate: Certificate, day: dt.date) -> str:
     if certificate.is_expired_on(day) and recorded.value == "active":
         return "expired"
     return recorded.value
+
+
+def list_certificates(
+    uow: UnitOfWork,
+    *,
+    subject: str | None,
+    after_number: str = "",
+    limit: int = 10_000,
+) -> list[Certificate]:
+    """Certificates in number order, optionally only one component's (a purl or key)."""
+    key = None
+    if subject is not None:
+        try:
+            key = identity_from_reference(subject).key
+        except ValueError as error:
+            raise RegistryRejectedError(
+                "the subject is not a component identity", [Located("subject", str(error))]
+            ) from None
+    return uow.registry.certificates(subject=key, after_number=after_number, limit=limit)

@@ -250,7 +250,7 @@ class BomRepository:
         found: dict[int, str] = {}
         for chunk in _chunks(ids):
             query = select(BomRow.id, BomRow.sha256).where(BomRow.id.in_(chunk))
-            found.update(self._session.execute(query).tuples().all())
+            found.update((bom_id, sha256) for bom_id, sha256 in self._session.execute(query))
         return found
 
     def subject_names(self, bom_ids: Iterable[int]) -> dict[int, str]:

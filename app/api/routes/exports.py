@@ -1,0 +1,67 @@
+"""The export check for vendors, and the decision records auditors read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.dependencies import RuntimeDep
+from app.api.problems import responses
+from app.api.schemas import ExportCheckRead
+from app.domain.decision import Question
+from app.services.export import DEFAULT_PATH_LIMIT, check_export, get_decision
+
+router = APIRouter(tags=["Export checks (vendors)"])
+
+Destination = Annotated[
+    str,
+    Query(
+        description="Destination country, ISO 3166-1 alpha-2",
+        pattern="^[A-Za-z]{2}$",
+        examples=["DE"],
+    ),
+]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@router.get(
+    "/api/v1/products/{product_id}/export-check",
+    response_model=ExportCheckRead,
+    summary="May this product be exported to this destination on this date?",
+    description=(
+        "eligible, ineligible (with every blocking component, its reason and the paths "
+        "that introduce it) or not_in_scope. Each answer is kept as a decision record."
+    ),
+    responses=responses(404, 422),
+)
+def export_check(
+    product_id: int,
+    runtime: RuntimeDep,
+    *,
+    to: Destination,
+    on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
+    sector: Annotated[str | None, Query(description="Sector, if not the product's")] = None,
+    paths: Annotated[int, Query(ge=0, le=100, description="Paths per blocker")] = (
+        DEFAULT_PATH_LIMIT
+    ),
+) -> ExportCheckRead:
+    question = Question(to.upper(), on or _today(), sector)
+    result = check_export(runtime, str(product_id), question, record=True, path_limit=paths)
+    return ExportCheckRead.model_validate(result.answer())
+
+
+@router.get(
+    "/api/v1/decisions/{decision_id}",
+    response_model=ExportCheckRead,
+    summary="A stored decision record, exactly as it was answered",
+    tags=["Decisions (auditors)"],
+    responses=responses(404),
+)
+def decision(decision_id: int, runtime: RuntimeDep) -> ExportCheckRead:
+    with runtime.reading() as uow:
+        return ExportCheckRead.model_validate(get_decision(uow, decision_id))

@@ -1,0 +1,196 @@
+"""The certificate registry, reviewer roster and ruleset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+
+from app.api.convert import certificate_read, reviewer_read
+from app.api.dependencies import RuntimeDep
+from app.api.problems import responses
+from app.api.schemas import (
+    CertificatePage,
+    CertificateRead,
+    ImpactedProductRead,
+    ImpactRead,
+    ImportReportRead,
+    PathStepRead,
+    ReviewerRead,
+)
+from app.services.impact import certificate_impact
+from app.services.registry import (
+    add_status_event,
+    current_ruleset,
+    get_certificate,
+    import_registry,
+    list_certificates,
+    publish_ruleset,
+    record_certificate,
+)
+from app.services.registry_file import CertificateEntry, EventEntry, ruleset_document
+
+router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@router.post(
+    "/api/v1/registry/import",
+    response_model=ImportReportRead,
+    summary="Apply a registry file: reviewers, certificates with events, ruleset",
+    description="Refused whole with each failing entry located; importing it again changes "
+    "nothing.",
+    responses=responses(422),
+)
+def import_file(
+    runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
+) -> ImportReportRead:
+    with runtime.writing() as uow:
+        report = import_registry(uow, document, actor="api")
+    return ImportReportRead(
+        reviewers_changed=report.reviewers_changed,
+        certificates_added=report.certificates_added,
+        events_added=report.events_added,
+        ruleset_published=report.ruleset_published,
+    )
+
+
+@router.get(
+    "/api/v1/certificates", response_model=CertificatePage, summary="Certificates by number"
+)
+def list_certificates_route(
+    runtime: RuntimeDep,
+    *,
+    subject: Annotated[str | None, Query(description="A purl or identity key")] = None,
+    expiring_within: Annotated[
+        int | None, Query(ge=0, le=3650, description="Only those expiring within N days")
+    ] = None,
+    on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> CertificatePage:
+    day = on or _today()
+    with runtime.reading() as uow:
+        found = list_certificates(uow, subject=subject, after_number=cursor or "", limit=limit + 1)
+    if expiring_within is not None:
+        horizon = day + dt.timedelta(days=expiring_within)
+        found = [c for c in found if day <= c.expires <= horizon]
+    items = [certificate_read(c, day) for c in found[:limit]]
+    return CertificatePage(
+        items=items, next_cursor=items[-1].number if len(found) > limit else None
+    )
+
+
+@router.post(
+    "/api/v1/certificates",
+    response_model=CertificateRead,
+    status_code=201,
+    summary="Record one certificate (with its first status events)",
+    responses=responses(409, 422),
+)
+def create_certificate(runtime: RuntimeDep, entry: CertificateEntry) -> CertificateRead:
+    with runtime.writing() as uow:
+        certificate = record_certificate(uow, entry, actor="api")
+    return certificate_read(certificate, _today())
+
+
+@router.get(
+    "/api/v1/certificates/{number}",
+    response_model=CertificateRead,
+    responses=responses(404),
+)
+def get_certificate_route(
+    number: str,
+    runtime: RuntimeDep,
+    on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
+) -> CertificateRead:
+    with runtime.reading() as uow:
+        return certificate_read(get_certificate(uow, number), on or _today())
+
+
+@router.post(
+    "/api/v1/certificates/{number}/events",
+    response_model=CertificateRead,
+    summary="Suspend, revoke, reinstate… as of a date; history is appended, never rewritten",
+    responses=responses(404, 422, also={200: {"description": "Already recorded"}}),
+    status_code=201,
+)
+def add_event(number: str, runtime: RuntimeDep, entry: EventEntry) -> Any:
+    with runtime.writing() as uow:
+        certificate, added = add_status_event(uow, number, entry, actor=entry.actor or "api")
+    read = certificate_read(certificate, _today())
+    return read if added else JSONResponse(read.model_dump(mode="json"), status_code=200)
+
+
+@router.get(
+    "/api/v1/certificates/{number}/impact",
+    response_model=ImpactRead,
+    summary="What becomes ineligible if this certificate is revoked or lapses",
+    description="Changes nothing: every product above the certificate's subject, checked now "
+    "and as if the certificate were revoked on the date asked.",
+    responses=responses(404, 422),
+)
+def impact(
+    number: str,
+    runtime: RuntimeDep,
+    to: Annotated[list[str], Query(description="Destinations to weigh")] = ["DE"],  # noqa: B006 - FastAPI reads the default
+    on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
+) -> ImpactRead:
+    result = certificate_impact(runtime, number, [d.upper() for d in to], on or _today())
+    return ImpactRead(
+        certificate=number,
+        subject=result.certificate.subject,
+        date=result.day,
+        breaking=len(result.breaking),
+        products=[
+            ImpactedProductRead(
+                product_id=p.product.id,
+                product=p.product.display_name,
+                destination=p.destination,
+                now=p.now.value,
+                if_revoked=p.after.value,
+                breaks=p.breaks,
+                path=[
+                    PathStepRead(
+                        parent=s.parent,
+                        child=s.child,
+                        kind=s.kind,
+                        bom_ids=list(s.bom_ids),
+                        boms=list(s.boms),
+                    )
+                    for s in p.path
+                ],
+            )
+            for p in result.products
+        ],
+    )
+
+
+@router.get("/api/v1/reviewers", response_model=list[ReviewerRead], summary="The reviewer roster")
+def list_reviewers(runtime: RuntimeDep) -> list[ReviewerRead]:
+    with runtime.reading() as uow:
+        return [reviewer_read(r) for r in uow.registry.reviewers().values()]
+
+
+@router.get("/api/v1/ruleset", summary="The ruleset in force")
+def get_ruleset(runtime: RuntimeDep) -> dict[str, Any]:
+    with runtime.reading() as uow:
+        return ruleset_document(current_ruleset(uow))
+
+
+@router.post(
+    "/api/v1/ruleset",
+    summary="Publish a new ruleset version",
+    status_code=201,
+    responses=responses(409, 422),
+)
+def post_ruleset(
+    runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    with runtime.writing() as uow:
+        return ruleset_document(publish_ruleset(uow, document))

@@ -1,0 +1,145 @@
+"""The export check, registry, impact and decision records over HTTP, on the sample chain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from app.services.runtime import Runtime
+from tests.conftest import SAMPLE_REGISTRY
+from tests.export_cases import (
+    CASES,
+    CHATBOT,
+    DETECTOR_CERTIFICATE,
+    MODULE,
+    Case,
+    assert_answer,
+)
+
+PROBLEM = "application/problem+json"
+
+
+def product_id(client: TestClient, purl: str) -> int:
+    found = client.get("/api/v1/components", params={"purl": purl}).json()["items"]
+    assert found, purl
+    return int(found[0]["id"])
+
+
+def check(client: TestClient, purl: str, to: str, on: str, **extra: str) -> dict[str, object]:
+    response = client.get(
+        f"/api/v1/products/{product_id(client, purl)}/export-check",
+        params={"to": to, "on": on, **extra},
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_export_check_answers_with_reasons_and_paths(
+    client: TestClient, samples: Runtime, case: Case
+) -> None:
+    for number, status, day in case.events:
+        response = client.post(
+            f"/api/v1/certificates/{number}/events", json={"status": status, "date": day}
+        )
+        assert response.status_code == 201, response.text
+    if case.ruleset:
+        current = json.loads(SAMPLE_REGISTRY.read_bytes())["ruleset"]
+        response = client.post("/api/v1/ruleset", json={**current, **case.ruleset})
+        assert response.status_code == 201, response.text
+    extra = {"sector": case.sector} if case.sector else {}
+    answer = check(client, case.product, case.to, case.on, **extra)
+    assert_answer(case, answer)
+    stored = client.get(f"/api/v1/decisions/{answer['decision_id']}").json()
+    assert stored["evidence_sha256"] == answer["evidence_sha256"]
+    assert stored["decision"] == answer["decision"]
+
+
+def test_unknown_product_is_a_404_problem(client: TestClient, samples: Runtime) -> None:
+    response = client.get("/api/v1/products/999999/export-check", params={"to": "DE"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_a_bad_destination_is_a_422_problem(client: TestClient, samples: Runtime) -> None:
+    product = product_id(client, MODULE)
+    response = client.get(f"/api/v1/products/{product}/export-check", params={"to": "Germany"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["location"] == "query/to"
+
+
+def test_certificates_list_filters_and_shows_status(client: TestClient, samples: Runtime) -> None:
+    expiring = client.get(
+        "/api/v1/certificates", params={"expiring_within": 90, "on": "2026-11-27"}
+    ).json()["items"]
+    assert [c["number"] for c in expiring] == ["AIEC-2026-000124"]
+    revoked = client.get("/api/v1/certificates/AIEC-2026-000207").json()
+    assert revoked["status"] == "revoked"
+    assert [e["status"] for e in revoked["events"]] == ["active", "revoked"]
+    expired = client.get("/api/v1/certificates/AIEC-2026-000298", params={"on": "2026-11-27"})
+    assert expired.json()["status"] == "expired"
+    assert client.get("/api/v1/certificates/NOPE").status_code == 404
+
+
+def test_status_event_is_recorded_once(client: TestClient, samples: Runtime) -> None:
+    event = {"status": "suspended", "date": "2026-11-20", "reason": "audit"}
+    first = client.post(f"/api/v1/certificates/{DETECTOR_CERTIFICATE}/events", json=event)
+    again = client.post(f"/api/v1/certificates/{DETECTOR_CERTIFICATE}/events", json=event)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert len(again.json()["events"]) == 2
+
+
+def test_registry_import_is_idempotent_and_refuses_bad_files_whole(
+    client: TestClient, samples: Runtime
+) -> None:
+    document = json.loads(SAMPLE_REGISTRY.read_bytes())
+    again = client.post("/api/v1/registry/import", json=document).json()
+    assert again == {
+        "reviewers_changed": 0, "certificates_added": 0, "events_added": 0,
+        "ruleset_published": None,
+    }  # fmt: skip
+    document["certificates"][0]["expires"] = "2099-01-01"  # a recorded certificate changed
+    document["certificates"].append({**document["certificates"][1], "number": "AIEC-NEW-1"})
+    refused = client.post("/api/v1/registry/import", json=document)
+    assert refused.status_code == 422
+    assert [e["location"] for e in refused.json()["errors"]] == ["/certificates/0"]
+    assert client.get("/api/v1/certificates/AIEC-NEW-1").status_code == 404
+
+
+def test_impact_lists_products_and_changes_nothing(client: TestClient, samples: Runtime) -> None:
+    impact = client.get(
+        f"/api/v1/certificates/{DETECTOR_CERTIFICATE}/impact",
+        params={"to": ["DE", "US"], "on": "2026-11-27"},
+    ).json()
+    products = {(p["product"], p["destination"]): p for p in impact["products"]}
+    assert products[("DI-VM3 Vision Module@3.2.0", "DE")]["breaks"] is True
+    assert impact["breaking"] == 2  # the module, to DE and to US
+    path = products[("HV-S3 Smart Inspection Camera@1.0", "DE")]["path"]
+    assert path[-1]["child"] == "defect-detector@2.1.0"
+    status = client.get(f"/api/v1/certificates/{DETECTOR_CERTIFICATE}").json()["status"]
+    assert status == "active"
+
+
+def test_another_worker_sees_a_revocation_on_its_next_read(
+    settings: Settings, samples: Runtime
+) -> None:
+    with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
+        assert check(second, CHATBOT, "DE", "2026-11-27")["decision"] == "ineligible"
+        reinstated = first.post(
+            "/api/v1/certificates/AIEC-2026-000207/events",
+            json={"status": "active", "date": "2026-11-10", "reason": "re-review passed"},
+        )
+        assert reinstated.status_code == 201
+        assert check(second, CHATBOT, "DE", "2026-11-27")["decision"] == "eligible"
+
+
+def test_reviewers_and_ruleset_are_readable(client: TestClient, samples: Runtime) -> None:
+    reviewers = client.get("/api/v1/reviewers").json()
+    assert [r["id"] for r in reviewers] == ["CAICT-ER", "NOVA-REVIEW", "SHAI-ETHICS"]
+    assert reviewers[1]["accreditations"] == [{"from": "2026-09-01", "to": None}]
+    assert client.get("/api/v1/ruleset").json()["version"] == "2026-07-01.1"

@@ -1,0 +1,151 @@
+"""`exportgate check`, `registry import`, `certificates`, `decisions` and `demo`, end to end
+on the sample supply chain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli.main import app
+from app.services.runtime import Runtime
+from tests.conftest import SAMPLE_REGISTRY, SAMPLES
+from tests.export_cases import (
+    CAMERA,
+    CASES,
+    CHATBOT,
+    DETECTOR_CERTIFICATE,
+    MODULE,
+    Case,
+    assert_answer,
+)
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def prepare(case: Case, folder: Path) -> None:
+    for number, status, day in case.events:
+        code, _, err = run("certificates", "event", number, "--status", status, "--on", day)
+        assert code == 0, err
+    if case.ruleset:
+        current = json.loads(SAMPLE_REGISTRY.read_bytes())["ruleset"]
+        path = folder / "ruleset.json"
+        path.write_text(json.dumps({"ruleset": {**current, **case.ruleset}}))
+        code, _, err = run("registry", "import", str(path))
+        assert code == 0, err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_check_answers_with_reasons_paths_and_exit_code(
+    cli_env: str, samples: Runtime, case: Case, tmp_path: Path
+) -> None:
+    prepare(case, tmp_path)
+    args = ["check", case.product, "--to", case.to, "--on", case.on, "--json"]
+    if case.sector:
+        args += ["--sector", case.sector]
+    code, out, err = run(*args)
+    assert code == (1 if case.decision == "ineligible" else 0), err
+    answer = json.loads(out)
+    assert_answer(case, answer)
+    assert answer["decision_id"] is not None
+
+
+def test_human_output_names_each_blocker_and_its_path(cli_env: str, samples: Runtime) -> None:
+    code, out, _ = run("check", CAMERA, "--to", "DE", "--on", "2026-11-27")
+    assert code == 1
+    assert "INELIGIBLE — 1 blocking component(s)" in out
+    assert "privacy-blur@1.0.0" in out
+    assert "no_certificate" in out
+    assert "─[BOM" in out
+
+
+def test_unknown_product_is_an_error_with_exit_2(cli_env: str, samples: Runtime) -> None:
+    code, out, err = run("check", "pkg:generic/nobody/nothing@1", "--to", "DE")
+    assert (code, out) == (2, "")
+    assert "not found" in err
+    code, _, err = run("check", "defect-detector@2.1.0", "--to", "DE")
+    assert code == 2
+    assert "is not a product" in err
+
+
+def test_a_decision_record_is_kept_and_reproduced(cli_env: str, samples: Runtime) -> None:
+    _, first, _ = run("check", MODULE, "--to", "DE", "--on", "2026-11-27", "--json")
+    _, again, _ = run("check", MODULE, "--to", "DE", "--on", "2026-11-27", "--json")
+    first_answer, second_answer = json.loads(first), json.loads(again)
+    assert first_answer["evidence_sha256"] == second_answer["evidence_sha256"]
+    assert first_answer["decision_id"] != second_answer["decision_id"]
+    code, out, _ = run("decisions", "show", str(first_answer["decision_id"]))
+    assert code == 0
+    assert json.loads(out)["evidence_sha256"] == first_answer["evidence_sha256"]
+    run(
+        "certificates", "event", DETECTOR_CERTIFICATE, "--status", "suspended", "--on", "2026-11-01"
+    )
+    _, changed, _ = run("check", MODULE, "--to", "DE", "--on", "2026-11-27", "--json")
+    assert json.loads(changed)["evidence_sha256"] != first_answer["evidence_sha256"]
+
+
+def test_registry_import_is_idempotent(cli_env: str, samples: Runtime) -> None:
+    code, out, _ = run("registry", "import", str(SAMPLE_REGISTRY))
+    assert code == 0
+    assert "nothing new" in out
+
+
+def test_a_bad_registry_file_is_refused_whole_naming_the_entry(
+    cli_env: str, tmp_path: Path
+) -> None:
+    document = json.loads(SAMPLE_REGISTRY.read_bytes())
+    document["certificates"][3]["expires"] = "not a date"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    code, _, err = run("registry", "import", str(path))
+    assert code == 2
+    assert "/certificates/3/expires" in err
+    code, out, _ = run("certificates", "list", "--json")
+    assert json.loads(out) == []
+
+
+def test_impact_names_what_breaks_and_changes_nothing(cli_env: str, samples: Runtime) -> None:
+    code, out, _ = run(
+        "certificates", "impact", DETECTOR_CERTIFICATE, "--to", "DE", "--on", "2026-11-27", "--json"
+    )
+    assert code == 0
+    impact = json.loads(out)
+    by_product = {row["product"]: row for row in impact["products"]}
+    assert by_product["DI-VM3 Vision Module@3.2.0"]["breaks"] is True
+    camera = by_product["HV-S3 Smart Inspection Camera@1.0"]
+    assert (camera["now"], camera["if_revoked"]) == ("ineligible", "ineligible")
+    assert "JC-AOI 560 Automated Optical Inspection Station@2.3" in by_product
+    _, shown, _ = run("certificates", "show", DETECTOR_CERTIFICATE, "--json")
+    assert json.loads(shown)["status"] == "active"
+
+
+def test_status_events_change_the_next_check(cli_env: str, samples: Runtime) -> None:
+    assert run("check", CHATBOT, "--to", "DE", "--on", "2026-11-27")[0] == 1
+    code, _, _ = run(
+        "certificates",
+        "event",
+        "AIEC-2026-000207",
+        "--status",
+        "active",
+        "--on",
+        "2026-11-10",
+        "--reason",
+        "re-review passed",
+    )
+    assert code == 0
+    assert run("check", CHATBOT, "--to", "DE", "--on", "2026-11-27")[0] == 0
+    assert run("check", CHATBOT, "--to", "DE", "--on", "2026-10-15")[0] == 1
+
+
+def test_demo_prints_every_sample_answer(cli_env: str) -> None:
+    code, out, _ = run("demo", "--samples", str(SAMPLES), "--on", "2026-11-27")
+    assert code == 0
+    for word in ("eligible", "ineligible", "not_in_scope", "certificate_revoked"):
+        assert word in out
