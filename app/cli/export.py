@@ -19,7 +19,13 @@ from app.cli.common import (
 )
 from app.domain.decision import Decision, Question
 from app.services.catalogue import PathStep, list_products
-from app.services.export import DEFAULT_PATH_LIMIT, CheckResult, check_export, get_decision
+from app.services.export import (
+    DEFAULT_PATH_LIMIT,
+    CheckResult,
+    check_export,
+    dry_run,
+    get_decision,
+)
 from app.services.ingest import ingest_bom
 from app.services.registry import import_registry
 
@@ -72,8 +78,14 @@ def print_check(result: CheckResult) -> None:
 
 
 def check_command(
-    product: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    product: Annotated[
+        str | None, typer.Argument(help="A purl, name@version, or an id.", show_default=False)
+    ] = None,
     *,
+    bom: Annotated[
+        Path | None,
+        typer.Option("--bom", help="Dry run: check the product this unsaved BOM describes."),
+    ] = None,
     to: Annotated[str, typer.Option("--to", help="Destination, ISO 3166-1 alpha-2.")],
     on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector, if not the product's.")] = None,
@@ -83,10 +95,21 @@ def check_command(
     as_json: JsonOption = False,
 ) -> None:
     """May PRODUCT be exported to --to on --on? Exit 0 eligible or not in scope, 1
-    ineligible, 2 error. Every check is kept as a decision record."""
+    ineligible, 2 error. Every check is kept as a decision record; a dry run (--bom FILE)
+    stores nothing."""
+    if (product is None) == (bom is None):
+        raise typer.BadParameter("name a PRODUCT, or give --bom FILE for a dry run")
     question = Question(to.strip().upper(), parse_day(on), sector)
     with opened_runtime() as runtime:
-        result = check_export(runtime, product, question, record=True, path_limit=paths)
+        if bom is not None:
+            try:
+                data = bom.read_bytes()
+            except OSError as error:
+                raise typer.BadParameter(f"cannot read {bom}: {error.strerror}") from None
+            result = dry_run(runtime, data, None, question, path_limit=paths)
+        else:
+            assert product is not None  # noqa: S101 - checked above
+            result = check_export(runtime, product, question, record=True, path_limit=paths)
     if as_json:
         print_json(result.answer())
     else:

@@ -139,6 +139,31 @@ class PortfolioGraph:
             node = parent
         return Path(tuple(reversed(steps)))
 
+    def with_bom(
+        self,
+        product: Product,
+        *,
+        nodes: Iterable[PortfolioNode],
+        edges: Iterable[PortfolioEdge],
+    ) -> PortfolioGraph:
+        """A new graph in which `product`'s current BOM is the one given (for a dry run):
+        the edges its stored current BOM declared are left out, the new ones added."""
+        replaced = self._products.get(product.component_id)
+        all_nodes = dict(self._nodes)
+        for node in nodes:
+            known = all_nodes.get(node.component_id)
+            if known is None or (node.is_ai and not known.is_ai):
+                all_nodes[node.component_id] = node
+        kept = [
+            PortfolioEdge(source, target, declaration.kind, declaration.bom_id)
+            for graph in (self._containment, self._lineage)
+            for source, target, data in graph.edges(data=True)
+            for declaration in data["declarations"]
+            if replaced is None or declaration.bom_id != replaced.current_bom_id
+        ]
+        products = [p for p in self._products.values() if p.component_id != product.component_id]
+        return PortfolioGraph(all_nodes.values(), [*kept, *edges], [*products, product])
+
     def introductions(self, product_id: int) -> Introductions:
         """Every way each component is introduced into one product (one walk, many answers)."""
         return Introductions(self, product_id)

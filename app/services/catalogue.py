@@ -148,7 +148,12 @@ def describe_path(uow: UnitOfWork, graph: PortfolioGraph, path: Path) -> tuple[P
             child=graph.node(step.target_id).display_name,
             kind=",".join(sorted({d.kind.value for d in step.declarations})),
             bom_ids=(ids := tuple(sorted({d.bom_id for d in step.declarations}))),
-            boms=tuple(f"BOM {bom_id} ({bom_names[bom_id]})" for bom_id in ids),
+            boms=tuple(
+                f"BOM {bom_id} ({bom_names[bom_id]})"
+                if bom_id in bom_names
+                else "the unsaved BOM under check"
+                for bom_id in ids
+            ),
         )
         for step in path.steps
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from app.bom.reader import read_bom
+from app.domain.bom import BomContents, EdgeKind, Identity
 from app.domain.decision import (
     ASSEMBLY_TYPES,
     Blocker,
@@ -22,6 +24,7 @@ from app.domain.decision import (
 )
 from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
+from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 from app.domain.registry import Certificate
 from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
 from app.services.registry import current_ruleset, status_on
@@ -171,6 +174,38 @@ def _evidence_digest(
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class UnsavedBom:
+    """A BOM checked without being stored: it stands in the graph as BOM id 0."""
+
+    contents: BomContents
+    sha256: str
+    component_ids: Mapping[Identity, int]
+
+    BOM_ID: ClassVar[int] = 0
+
+    def claims(self) -> dict[int, tuple[str, ...]]:
+        found: dict[int, dict[str, None]] = {}
+        for mention in self.contents.mentions:
+            for claim in mention.claimed_certificates:
+                found.setdefault(self.component_ids[mention.identity], {})[claim.number] = None
+        return {component: tuple(sorted(numbers)) for component, numbers in found.items()}
+
+
+def _product_facts(
+    uow: UnitOfWork, graph: PortfolioGraph, product: ComponentView, unsaved: UnsavedBom | None
+) -> tuple[str | None, tuple[str, ...], bool]:
+    """(sector, incomplete aggregates, human oversight) as the product's current BOM says."""
+    bom_id = graph.product(product.id).current_bom_id
+    if unsaved is not None and bom_id == UnsavedBom.BOM_ID:
+        contents = unsaved.contents
+        return contents.sector, contents.incomplete_aggregates, contents.human_oversight
+    own_bom = uow.boms.get(bom_id)
+    if own_bom is None:  # pragma: no cover - the graph was built from this BOM
+        raise NotFoundError(f"the current BOM of {product.display_name} is gone")
+    return own_bom.sector, tuple(own_bom.incomplete_aggregates), own_bom.human_oversight
+
+
 def evaluate(
     uow: UnitOfWork,
     graph: PortfolioGraph,
@@ -179,8 +214,10 @@ def evaluate(
     *,
     path_limit: int = DEFAULT_PATH_LIMIT,
     what_if: Callable[[Registry], Registry] | None = None,
+    unsaved: UnsavedBom | None = None,
 ) -> CheckResult:
-    """The check of one product against the committed portfolio and registry."""
+    """The check of one product against the committed portfolio and registry (and, for a
+    dry run, an unsaved BOM standing in the graph)."""
     if product.id not in graph or not graph.is_product(product.id):
         raise NotFoundError(
             f"{product.display_name} is not a product: no BOM describes it, so nothing is "
@@ -193,16 +230,17 @@ def evaluate(
         key=lambda c: (graph.node(c).identity_key, c),
     )
     claims = uow.graph.claims_for([product.id, *relevant])
+    if unsaved is not None:
+        for component, numbers in unsaved.claims().items():
+            claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
     members = tuple(_member(graph, c, claims.get(c, ())) for c in relevant)
-    own_bom = uow.boms.get(graph.product(product.id).current_bom_id)
-    if own_bom is None:  # pragma: no cover - the graph was built from this BOM
-        raise NotFoundError(f"the current BOM of {product.display_name} is gone")
+    sector, incomplete, oversight = _product_facts(uow, graph, product, unsaved)
     slice_ = ProductSlice(
         product=_member(graph, product.id, claims.get(product.id, ())),
         members=members,
-        sector=own_bom.sector,
-        incomplete_aggregates=tuple(own_bom.incomplete_aggregates),
-        human_oversight=own_bom.human_oversight,
+        sector=sector,
+        incomplete_aggregates=incomplete,
+        human_oversight=oversight,
     )
     keys = [slice_.product.identity_key, *(m.identity_key for m in members if m.is_ai)]
     registry = Registry(
@@ -225,9 +263,10 @@ def evaluate(
             )
         )
     boms = [graph.product(c).current_bom_id for c in introductions.closure if graph.is_product(c)]
-    digest = _evidence_digest(
-        slice_, registry, outcome.question, list(uow.boms.digests(boms).values())
-    )
+    digests = list(uow.boms.digests(boms).values())
+    if unsaved is not None and UnsavedBom.BOM_ID in boms:
+        digests.append(unsaved.sha256)
+    digest = _evidence_digest(slice_, registry, outcome.question, digests)
     return CheckResult(product, outcome, tuple(explained), digest)
 
 
@@ -272,3 +311,52 @@ def get_decision(uow: UnitOfWork, decision_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"no decision record {decision_id}")
     return {**row.answer, "decided_at": row.decided_at.isoformat()}
+
+
+def dry_run(
+    runtime: Runtime,
+    data: bytes,
+    media_type: str | None,
+    question: Question,
+    *,
+    path_limit: int = DEFAULT_PATH_LIMIT,
+) -> CheckResult:
+    """Check the product an unsaved BOM describes, as if that BOM were its current one,
+    against everything stored. Nothing is stored, not even a decision record."""
+    read = read_bom(data, media_type, runtime.limits)
+    contents = read.contents
+    with runtime.reading() as uow:
+        portfolio = runtime.cache.current(uow)
+        known = uow.components.ids_for({m.identity for m in contents.mentions})
+        ids: dict[Identity, int] = dict(known)
+        for mention in contents.mentions:
+            # Components the portfolio has never seen get ids no stored one can have.
+            ids.setdefault(mention.identity, -(len(ids) - len(known) + 1))
+        unsaved = UnsavedBom(contents, read.sha256, ids)
+        graph = portfolio.with_bom(
+            Product(ids[contents.subject.identity], UnsavedBom.BOM_ID),
+            nodes=[
+                PortfolioNode(ids[m.identity], m.identity.key, m.name, m.version, m.type, m.is_ai)
+                for m in contents.mentions
+            ],
+            edges=[
+                PortfolioEdge(ids[source], ids[target], kind, UnsavedBom.BOM_ID)
+                for source, target, kind in _edges(contents)
+            ],
+        )
+        subject = contents.subject
+        product = ComponentView(
+            ids[subject.identity],
+            subject.identity.kind.value,
+            subject.identity.key,
+            subject.name,
+            subject.version,
+            subject.group,
+            subject.purl,
+        )
+        return evaluate(uow, graph, product, question, path_limit=path_limit, unsaved=unsaved)
+
+
+def _edges(contents: BomContents) -> list[tuple[Identity, Identity, EdgeKind]]:
+    identity = {mention.ref: mention.identity for mention in contents.mentions}
+    return [(identity[e.source], identity[e.target], e.kind) for e in contents.edges]

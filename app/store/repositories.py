@@ -115,7 +115,6 @@ class ComponentRepository:
         """Ids for these identities, creating the unknown ones; safe against a concurrent
         ingest creating the same identity (insert-or-ignore, then read back)."""
         by_digest = {identity_digest(c.identity): c for c in components}
-        digests = list(by_digest)
         keys = (
             "identity_digest", "identity_kind", "identity_key", "name", "version", "group_name",
             "purl", "first_seen_at",
@@ -133,19 +132,23 @@ class ComponentRepository:
             )
             for digest, component in by_digest.items()
         ]
-        ids: dict[Identity, int] = {}
         insert_many(
             self._session, _table(ComponentRow), keys, rows, ignore_conflicts_on="identity_digest"
         )
+        return self.ids_for(component.identity for component in by_digest.values())
+
+    def ids_for(self, identities: Iterable[Identity]) -> dict[Identity, int]:
+        """Ids of the identities already stored; unknown ones are simply absent."""
+        by_digest = {identity_digest(identity): identity for identity in identities}
+        digests = sorted(by_digest)
+        found: dict[Identity, int] = {}
         for chunk in _chunks(digests):
-            found = self._session.execute(
-                select(ComponentRow.identity_digest, ComponentRow.id).where(
-                    ComponentRow.identity_digest.in_(chunk)
-                )
+            query = select(ComponentRow.identity_digest, ComponentRow.id).where(
+                ComponentRow.identity_digest.in_(chunk)
             )
-            for digest, component_id in found:
-                ids[by_digest[digest].identity] = component_id
-        return ids
+            for digest, component_id in self._session.execute(query):
+                found[by_digest[digest]] = component_id
+        return found
 
     def get(self, component_id: int) -> ComponentRow | None:
         return self._session.get(ComponentRow, component_id)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.config import Settings
 from app.services.runtime import Runtime
-from tests.conftest import SAMPLE_REGISTRY
+from tests.conftest import SAMPLE_REGISTRY, SAMPLES
 from tests.export_cases import (
     CASES,
     CHATBOT,
@@ -143,3 +143,23 @@ def test_reviewers_and_ruleset_are_readable(client: TestClient, samples: Runtime
     assert [r["id"] for r in reviewers] == ["CAICT-ER", "NOVA-REVIEW", "SHAI-ETHICS"]
     assert reviewers[1]["accreditations"] == [{"from": "2026-09-01", "to": None}]
     assert client.get("/api/v1/ruleset").json()["version"] == "2026-07-01.1"
+
+
+def test_dry_run_over_http_stores_nothing(client: TestClient, samples: Runtime) -> None:
+    boms_before = client.get("/api/v1/boms", params={"limit": 500}).json()["items"]
+    response = client.post(
+        "/api/v1/export-checks",
+        params={"to": "DE", "on": "2026-11-27"},
+        content=(SAMPLES / "smart-camera-v1.cdx.json").read_bytes(),
+        headers={"content-type": "application/vnd.cyclonedx+json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["decision"] == "eligible"
+    assert response.json()["decision_id"] is None
+    assert client.get("/api/v1/boms", params={"limit": 500}).json()["items"] == boms_before
+    refused = client.post(
+        "/api/v1/export-checks", params={"to": "DE"}, content=b"{}",
+        headers={"content-type": "application/json"},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == PROBLEM

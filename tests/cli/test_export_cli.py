@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from app.cli.main import app
 from app.services.runtime import Runtime
+from app.store.rows import BomRow, DecisionRow
+from tests.builders import bom, component, model
 from tests.conftest import SAMPLE_REGISTRY, SAMPLES
 from tests.export_cases import (
     CAMERA,
@@ -149,3 +152,58 @@ def test_demo_prints_every_sample_answer(cli_env: str) -> None:
     assert code == 0
     for word in ("eligible", "ineligible", "not_in_scope", "certificate_revoked"):
         assert word in out
+
+
+def _stored_counts(runtime: Runtime) -> tuple[int, int]:
+    with runtime.reading() as uow:
+        boms = uow.session.scalar(select(func.count()).select_from(BomRow)) or 0
+        decisions = uow.session.scalar(select(func.count()).select_from(DecisionRow)) or 0
+    return boms, decisions
+
+
+def test_dry_run_checks_an_unsaved_bom_and_stores_nothing(
+    cli_env: str, samples: Runtime, tmp_path: Path
+) -> None:
+    before = _stored_counts(samples)
+    # Version 1 of the camera, before the privacy-blur model arrived: eligible.
+    code, out, _ = run(
+        "check", "--bom", str(SAMPLES / "smart-camera-v1.cdx.json"), "--to", "DE",
+        "--on", "2026-11-27", "--json",
+    )  # fmt: skip
+    assert code == 0
+    answer = json.loads(out)
+    assert (answer["decision"], answer["decision_id"]) == ("eligible", None)
+    # A product nobody has stored, holding the certified detector and a new, uncertified model.
+    new_product = tmp_path / "new.cdx.json"
+    new_product.write_bytes(
+        bom(
+            component("p", "line-scanner", version="1.0", purl="pkg:generic/acme/line-scanner@1.0"),
+            [
+                model("old", "pkg:huggingface/deepinspect/defect-detector@2.1.0"),
+                model("new", "pkg:huggingface/acme/crack-finder@0.9"),
+            ],
+            {"p": ["old", "new"]},
+        )
+    )
+    code, out, _ = run("check", "--bom", str(new_product), "--to", "DE", "--json")
+    assert code == 1
+    answer = json.loads(out)
+    reasons = {(b["component"]["name"], b["reason"]) for b in answer["blocking"]}
+    assert reasons == {
+        ("line-scanner@1.0", "product_certificate_missing"),
+        ("crack-finder@0.9", "no_certificate"),
+    }
+    assert _stored_counts(samples) == before
+    blocker = next(b for b in answer["blocking"] if b["reason"] == "no_certificate")
+    assert blocker["path"] == [
+        {"parent": "line-scanner@1.0", "child": "crack-finder@0.9", "kind": "dependency",
+         "bom_ids": [0]}
+    ]  # fmt: skip
+
+
+def test_dry_run_of_an_invalid_bom_is_an_error(cli_env: str, tmp_path: Path) -> None:
+    invalid = tmp_path / "invalid.json"
+    invalid.write_bytes(bom(component("p", "p"), [{"name": "no type"}]))
+    code, _, err = run("check", "--bom", str(invalid), "--to", "DE")
+    assert code == 2
+    assert "/components/0" in err

@@ -74,6 +74,15 @@ async def _bom_from_multipart(request: Request, body: bytes) -> tuple[bytes, str
         await form.close()
 
 
+async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | None]:
+    """The BOM a request carries (raw body or multipart part `bom`) and its media type."""
+    body = await _read_limited(request, limit)
+    media_type = request.headers.get("content-type")
+    if media_type and media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+        return await _bom_from_multipart(request, body)
+    return body, media_type
+
+
 @router.post(
     "",
     status_code=201,
@@ -93,10 +102,7 @@ async def _bom_from_multipart(request: Request, body: bytes) -> tuple[bytes, str
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
 )
 async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) -> BomRead:
-    body = await _read_limited(request, runtime.settings.max_upload_bytes)
-    media_type = request.headers.get("content-type")
-    if media_type and media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
-        body, media_type = await _bom_from_multipart(request, body)
+    body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
 
     def ingest() -> tuple[BomView, bool]:
         with runtime.writing() as uow:

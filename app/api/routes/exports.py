@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
+from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import ExportCheckRead
 from app.domain.decision import Question
-from app.services.export import DEFAULT_PATH_LIMIT, check_export, get_decision
+from app.services.export import DEFAULT_PATH_LIMIT, check_export, dry_run, get_decision
 
 router = APIRouter(tags=["Export checks (vendors)"])
 
@@ -52,6 +54,34 @@ def export_check(
 ) -> ExportCheckRead:
     question = Question(to.upper(), on or _today(), sector)
     result = check_export(runtime, str(product_id), question, record=True, path_limit=paths)
+    return ExportCheckRead.model_validate(result.answer())
+
+
+@router.post(
+    "/api/v1/export-checks",
+    response_model=ExportCheckRead,
+    summary="Dry run: check the product an unsaved BOM describes",
+    description=(
+        "The posted BOM (same media types as an upload) stands in for its product's current "
+        "BOM; everything stored is used; nothing is stored, not even a decision record."
+    ),
+    responses=responses(413, 415, 422),
+    openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
+)
+async def export_check_dry_run(
+    request: Request,
+    runtime: RuntimeDep,
+    *,
+    to: Destination,
+    on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
+    sector: Annotated[str | None, Query(description="Sector, if not the product's")] = None,
+    paths: Annotated[int, Query(ge=0, le=100, description="Paths per blocker")] = (
+        DEFAULT_PATH_LIMIT
+    ),
+) -> ExportCheckRead:
+    body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
+    question = Question(to.upper(), on or _today(), sector)
+    result = await run_in_threadpool(dry_run, runtime, body, media_type, question, path_limit=paths)
     return ExportCheckRead.model_validate(result.answer())
 
 
