@@ -305,7 +305,7 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
 
 
 def _claim_warnings(
-    member: Member, registry: Registry, question: Question
+    member: Member, registry: Registry, question: Question, *, upstream: bool
 ) -> list[DecisionWarning]:
     known = {certificate.number: certificate for certificate in registry.certificates_of(member)}
     found = []
@@ -313,7 +313,12 @@ def _claim_warnings(
         certificate = known.get(number)
         if certificate is None:
             message = f"the BOM claims {number}; the registry holds no such certificate for it"
-        elif not verify([certificate], registry, question).verified:
+        elif not verify(
+            [certificate],
+            registry,
+            question,
+            accept_under_review=upstream and registry.ruleset.accept_under_review_upstream,
+        ).verified:
             message = f"the BOM claims {number}, which is not valid for this destination and date"
         else:
             continue
@@ -337,7 +342,9 @@ def _warnings(
             )
         )
     for member in (product.product, *product.members):
-        found.extend(_claim_warnings(member, registry, question))
+        found.extend(
+            _claim_warnings(member, registry, question, upstream=member is not product.product)
+        )
         if (
             member is not product.product
             and member.type in ASSEMBLY_TYPES

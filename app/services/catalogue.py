@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -138,10 +139,17 @@ def search_components(
     return [ComponentView.of(row) for row in rows]
 
 
-def describe_path(uow: UnitOfWork, graph: PortfolioGraph, path: Path) -> tuple[PathStep, ...]:
-    bom_names = uow.boms.subject_names(
-        declaration.bom_id for step in path.steps for declaration in step.declarations
-    )
+def describe_path(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    path: Path,
+    bom_names: Mapping[int, str] | None = None,
+) -> tuple[PathStep, ...]:
+    """A path as a person reads it; `bom_names` when the caller has them for many paths."""
+    if bom_names is None:
+        bom_names = uow.boms.subject_names(
+            declaration.bom_id for step in path.steps for declaration in step.declarations
+        )
     return tuple(
         PathStep(
             parent=graph.node(step.source_id).display_name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,10 +33,12 @@ from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph
+    from app.graph.portfolio import Introductions, PortfolioGraph
     from app.services.runtime import Runtime
 
 DEFAULT_PATH_LIMIT = 10
+# (sector, incomplete inventory aggregates, human oversight) from a product's current BOM.
+ProductFacts = tuple[str | None, tuple[str, ...], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +196,7 @@ class UnsavedBom:
 
 def _product_facts(
     uow: UnitOfWork, graph: PortfolioGraph, product: ComponentView, unsaved: UnsavedBom | None
-) -> tuple[str | None, tuple[str, ...], bool]:
+) -> ProductFacts:
     """(sector, incomplete aggregates, human oversight) as the product's current BOM says."""
     bom_id = graph.product(product.id).current_bom_id
     if unsaved is not None and bom_id == UnsavedBom.BOM_ID:
@@ -204,6 +206,55 @@ def _product_facts(
     if own_bom is None:  # pragma: no cover - the graph was built from this BOM
         raise NotFoundError(f"the current BOM of {product.display_name} is gone")
     return own_bom.sector, tuple(own_bom.incomplete_aggregates), own_bom.human_oversight
+
+
+def _introductions(graph: PortfolioGraph, product: ComponentView) -> Introductions:
+    if product.id not in graph or not graph.is_product(product.id):
+        raise NotFoundError(
+            f"{product.display_name} is not a product: no BOM describes it, so nothing is "
+            "known of what it holds"
+        )
+    return graph.introductions(product.id)
+
+
+def relevant_members(graph: PortfolioGraph, closure: set[int], product_id: int) -> list[int]:
+    """The members the decision looks at (AI components and assemblies), in identity order."""
+    relevant = []
+    for component in closure:
+        node = graph.node(component)
+        if component != product_id and (node.is_ai or node.type in ASSEMBLY_TYPES):
+            relevant.append(component)
+    return sorted(relevant, key=lambda c: (graph.node(c).identity_key, c))
+
+
+def product_slice(
+    graph: PortfolioGraph,
+    product_id: int,
+    relevant: list[int],
+    claims: Mapping[int, tuple[str, ...]],
+    facts: ProductFacts,
+) -> ProductSlice:
+    sector, incomplete, oversight = facts
+    return ProductSlice(
+        product=_member(graph, product_id, claims.get(product_id, ())),
+        members=tuple(_member(graph, c, claims.get(c, ())) for c in relevant),
+        sector=sector,
+        incomplete_aggregates=incomplete,
+        human_oversight=oversight,
+    )
+
+
+def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
+    """The components whose certificates the decision reads: the product and its AI."""
+    return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
+
+
+def load_registry(uow: UnitOfWork, keys: Iterable[str]) -> Registry:
+    return Registry(
+        certificates=uow.registry.certificates_for(keys),
+        reviewers=uow.registry.reviewers(),
+        ruleset=current_ruleset(uow),
+    )
 
 
 def evaluate(
@@ -218,36 +269,16 @@ def evaluate(
 ) -> CheckResult:
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
-    if product.id not in graph or not graph.is_product(product.id):
-        raise NotFoundError(
-            f"{product.display_name} is not a product: no BOM describes it, so nothing is "
-            "known of what it holds"
-        )
-    introductions = graph.introductions(product.id)
-    inside = [c for c in introductions.closure if c != product.id]
-    relevant = sorted(
-        (c for c in inside if graph.node(c).is_ai or graph.node(c).type in ASSEMBLY_TYPES),
-        key=lambda c: (graph.node(c).identity_key, c),
-    )
+    introductions = _introductions(graph, product)
+    relevant = relevant_members(graph, introductions.closure, product.id)
     claims = uow.graph.claims_for([product.id, *relevant])
     if unsaved is not None:
         for component, numbers in unsaved.claims().items():
             claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
-    members = tuple(_member(graph, c, claims.get(c, ())) for c in relevant)
-    sector, incomplete, oversight = _product_facts(uow, graph, product, unsaved)
-    slice_ = ProductSlice(
-        product=_member(graph, product.id, claims.get(product.id, ())),
-        members=members,
-        sector=sector,
-        incomplete_aggregates=incomplete,
-        human_oversight=oversight,
+    slice_ = product_slice(
+        graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
     )
-    keys = [slice_.product.identity_key, *(m.identity_key for m in members if m.is_ai)]
-    registry = Registry(
-        certificates=uow.registry.certificates_for(keys),
-        reviewers=uow.registry.reviewers(),
-        ruleset=current_ruleset(uow),
-    )
+    registry = load_registry(uow, certified_keys(slice_))
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)

@@ -1,5 +1,10 @@
 """What breaks if a certificate is revoked or lapses: every product above its subject,
-checked as the registry stands and as it would stand, with nothing changed."""
+checked as the registry stands and as it would stand, with nothing changed.
+
+Revoking one certificate changes one fact (whether its subject is verified), so each product
+is walked once and its slice judged twice by the pure decision rule; the registry is read
+once for all of them. The cost is the products' closures, never the whole portfolio.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.bom.identity import identity_from_reference
-from app.domain.decision import Decision, Question, Registry
+from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
-from app.services.catalogue import ComponentView, PathStep, describe_path, get_component
-from app.services.export import evaluate
+from app.services.catalogue import ComponentView, PathStep, describe_path
+from app.services.export import certified_keys, load_registry, product_slice, relevant_members
 from app.services.registry import get_certificate
 
 if TYPE_CHECKING:
+    from app.graph.portfolio import Path, PortfolioGraph
     from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,30 @@ def _revoked(certificate: Certificate, day: dt.date) -> Certificate:
     return dataclasses.replace(certificate, events=(*certificate.events, event))
 
 
+def _without(registry: Registry, certificate: Certificate, day: dt.date) -> Registry:
+    certificates = dict(registry.certificates)
+    certificates[certificate.subject] = [
+        _revoked(held, day) if held.number == certificate.number else held
+        for held in certificates.get(certificate.subject, ())
+    ]
+    return dataclasses.replace(registry, certificates=certificates)
+
+
+def _slices(
+    uow: UnitOfWork, graph: PortfolioGraph, holders: list[Product]
+) -> dict[int, ProductSlice]:
+    """Each holder's slice, with its own BOM's facts; claims only add warnings, not read."""
+    slices = {}
+    boms = {bom.id: bom for bom in uow.boms.many(p.current_bom_id for p in holders)}
+    for holder in holders:
+        bom = boms[holder.current_bom_id]
+        closure = graph.closure(holder.component_id)
+        relevant = relevant_members(graph, closure, holder.component_id)
+        facts = (bom.sector, tuple(bom.incomplete_aggregates), bom.human_oversight)
+        slices[holder.component_id] = product_slice(graph, holder.component_id, relevant, {}, facts)
+    return slices
+
+
 def certificate_impact(
     runtime: Runtime, number: str, destinations: list[str], day: dt.date
 ) -> Impact:
@@ -60,36 +91,36 @@ def certificate_impact(
         graph = runtime.cache.current(uow)
         if component is None or component.id not in graph:
             return Impact(certificate, day, ())
-        holders: list[tuple[Product, tuple[PathStep, ...]]] = []
+        holders: list[tuple[Product, Path | None]] = list(graph.where_used(component.id))
         if graph.is_product(component.id):
-            holders.append((graph.product(component.id), ()))
-        holders += [
-            (product, describe_path(uow, graph, path))
-            for product, path in graph.where_used(component.id)
-        ]
-
-        def without_it(registry: Registry) -> Registry:
-            certificates = dict(registry.certificates)
-            held = certificates.get(certificate.subject, ())
-            certificates[certificate.subject] = [
-                _revoked(c, day) if c.number == number else c for c in held
-            ]
-            return dataclasses.replace(registry, certificates=certificates)
-
+            holders.insert(0, (graph.product(component.id), None))
+        slices = _slices(uow, graph, [product for product, _ in holders])
+        keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
+        now_registry = load_registry(uow, keys)
+        after_registry = _without(now_registry, certificate, day)
+        bom_names = uow.boms.subject_names(
+            d.bom_id
+            for _, path in holders
+            if path is not None
+            for s in path.steps
+            for d in s.declarations
+        )
+        views = {
+            row.id: ComponentView.of(row)
+            for row in uow.components.many(product.component_id for product, _ in holders)
+        }
         impacts = []
         for product, path in holders:
-            view = get_component(uow, product.component_id)
+            slice_ = slices[product.component_id]
+            view = views[product.component_id]
+            steps = describe_path(uow, graph, path, bom_names) if path is not None else ()
             for destination in destinations:
-                question = Question(destination, day)
-                now = evaluate(uow, graph, view, question, path_limit=0)
-                after = evaluate(uow, graph, view, question, path_limit=0, what_if=without_it)
+                question = Question(destination.upper(), day)
+                now = check(slice_, now_registry, question)
+                after = check(slice_, after_registry, question)
                 impacts.append(
                     ProductImpact(
-                        view,
-                        tuple(path),
-                        now.check.question.destination,
-                        now.check.decision,
-                        after.check.decision,
+                        view, steps, now.question.destination, now.decision, after.decision
                     )
                 )
     return Impact(certificate, day, tuple(impacts))

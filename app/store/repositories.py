@@ -137,6 +137,15 @@ class ComponentRepository:
         )
         return self.ids_for(component.identity for component in by_digest.values())
 
+    def many(self, component_ids: Iterable[int]) -> list[ComponentRow]:
+        ids = sorted(set(component_ids))
+        rows: list[ComponentRow] = []
+        for chunk in _chunks(ids):
+            rows.extend(
+                self._session.scalars(select(ComponentRow).where(ComponentRow.id.in_(chunk)))
+            )
+        return rows
+
     def ids_for(self, identities: Iterable[Identity]) -> dict[Identity, int]:
         """Ids of the identities already stored; unknown ones are simply absent."""
         by_digest = {identity_digest(identity): identity for identity in identities}
@@ -210,6 +219,13 @@ class BomRepository:
 
     def get(self, bom_id: int) -> BomRow | None:
         return self._session.get(BomRow, bom_id)
+
+    def many(self, bom_ids: Iterable[int]) -> list[BomRow]:
+        ids = sorted(set(bom_ids))
+        rows: list[BomRow] = []
+        for chunk in _chunks(ids):
+            rows.extend(self._session.scalars(select(BomRow).where(BomRow.id.in_(chunk))))
+        return rows
 
     def document(self, bom_id: int) -> bytes | None:
         found: bytes | None = self._session.scalar(
