@@ -206,18 +206,24 @@ def verify(
     *,
     accept_under_review: bool = False,
 ) -> Verdict:
-    """Verified when at least one certificate passes every rule on the day asked."""
+    """Verified when at least one certificate passes every rule on the day asked; of several,
+    the one valid longest is named, so an expiry warning means cover really is ending."""
     closest: tuple[int, str, ReasonCode, str] | None = None
+    valid: list[Certificate] = []
     for certificate in sorted(certificates, key=lambda c: c.number):
         failure = _first_failure(
             certificate, registry, question, accept_under_review=accept_under_review
         )
         if failure is None:
-            return Verdict(verified=True, certificate=certificate.number)
+            valid.append(certificate)
+            continue
         reason, detail = failure
         candidate = (-_CLOSENESS[reason], certificate.number, reason, detail)
         if closest is None or candidate < closest:
             closest = candidate
+    if valid:
+        longest = max(valid, key=lambda c: (c.expires, c.number))
+        return Verdict(verified=True, certificate=longest.number)
     if closest is None:
         return Verdict(
             verified=False, reason=ReasonCode.NO_CERTIFICATE, detail="the registry holds none"

@@ -99,7 +99,8 @@ class Certificate:
         return day > self.expires
 
     def expires_within(self, day: dt.date, days: int) -> bool:
-        return day <= self.expires < day + dt.timedelta(days=days)
+        """Still valid on `day` and expiring no later than `days` after it."""
+        return day <= self.expires <= day + dt.timedelta(days=days)
 
 
 @dataclass(frozen=True, slots=True)
