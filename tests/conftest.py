@@ -158,3 +158,19 @@ def samples(runtime: Runtime) -> Runtime:
     """A database holding the sample BOMs and registry."""
     load_samples(runtime)
     return runtime
+
+
+@pytest.fixture
+def second_database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """Another migrated, empty database, for comparing two histories of the same data."""
+    if BACKEND == "postgresql":
+        url = create_postgres_database("exportgate_second")
+        try:
+            upgrade_database(url)
+            yield url
+        finally:
+            drop_postgres_database(url)
+        return
+    path = tmp_path / "second.db"
+    shutil.copyfile(migrated_template, path)
+    yield f"sqlite:///{path}"

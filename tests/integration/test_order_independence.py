@@ -1,0 +1,84 @@
+"""The same BOMs and registry, arriving in another order, give the same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from app.config import Settings
+from app.domain.decision import Question
+from app.services.catalogue import list_products
+from app.services.export import check_export
+from app.services.ingest import ingest_bom
+from app.services.registry import import_registry
+from app.services.runtime import Runtime
+from tests.conftest import SAMPLE_BOMS, SAMPLE_REGISTRY
+
+DAYS = (dt.date(2026, 9, 15), dt.date(2026, 11, 27))
+DESTINATIONS = ("DE", "US", "SG")
+
+
+def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
+    def registry() -> None:
+        with runtime.writing() as uow:
+            import_registry(uow, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
+
+    if registry_first:
+        registry()
+    for path in reversed(SAMPLE_BOMS) if reverse else SAMPLE_BOMS:
+        with runtime.writing() as uow:
+            ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+    if not registry_first:
+        registry()
+
+
+def _answers(runtime: Runtime) -> list[dict[str, Any]]:
+    """Every sample product's answers, without what depends on storage order (ids)."""
+    with runtime.reading() as uow:
+        products = [summary.product.identity_key for summary in list_products(uow, runtime.cache)]
+    answers = []
+    for product in products:
+        for day in DAYS:
+            for destination in DESTINATIONS:
+                answer = check_export(
+                    runtime, product, Question(destination, day), record=False
+                ).answer()
+                answers.append(
+                    {
+                        "product": answer["product"]["identity"],
+                        "question": (destination, day),
+                        "decision": answer["decision"],
+                        "blocking": [
+                            (
+                                b["component"]["identity"],
+                                b["reason"],
+                                b["certificate"],
+                                [[(s["parent"], s["child"]) for s in p] for p in b["paths"]],
+                            )
+                            for b in answer["blocking"]
+                        ],
+                        "warnings": [(w["code"], w["message"]) for w in answer["warnings"]],
+                        "evidence": answer["evidence_sha256"],
+                    }
+                )
+    return answers
+
+
+def test_answers_are_identical_whatever_the_order_of_arrival(
+    database_url: str, second_database_url: str
+) -> None:
+    first, second = (
+        Runtime(Settings(database_url=database_url)),
+        Runtime(Settings(database_url=second_database_url)),
+    )
+    try:
+        _load(first, reverse=False, registry_first=False)
+        _load(second, reverse=True, registry_first=True)
+        expected, got = _answers(first), _answers(second)
+    finally:
+        first.close()
+        second.close()
+    assert len(expected) == 7 * len(DAYS) * len(DESTINATIONS)
+    assert {a["decision"] for a in expected} == {"eligible", "ineligible", "not_in_scope"}
+    assert got == expected
