@@ -316,3 +316,7 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 - the last line of defence, by design
         err.print(f"internal error: {type(error).__name__}: {error}")
         raise SystemExit(EXIT_ERROR) from None
+
+
+if __name__ == "__main__":
+    main()
