@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.domain.bom import EdgeKind
 
@@ -23,9 +24,8 @@ class PortfolioNode:
         return f"{self.name}@{self.version}" if self.version else self.name
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioEdge:
-    """source -> target as one current BOM declares it."""
+class PortfolioEdge(NamedTuple):
+    """source -> target as one current BOM declares it (a tuple: a portfolio holds millions)."""
 
     source_id: int
     target_id: int

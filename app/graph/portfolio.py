@@ -16,14 +16,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from app.domain.bom import EdgeKind
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 
-
-@dataclass(frozen=True, slots=True)
-class Declaration:
-    kind: EdgeKind
-    bom_id: int
+# One BOM's word that an edge exists: the stored edge itself, which names its kind and BOM.
+Declaration = PortfolioEdge
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +42,17 @@ class Path:
         return [self.steps[0].source_id, *(step.target_id for step in self.steps)]
 
 
+def _grouped(
+    edges: Iterable[PortfolioEdge],
+) -> Iterator[tuple[tuple[int, int], tuple[Declaration, ...]]]:
+    """Consecutive edges between the same two components, merged into one with every
+    declaration."""
+    for pair, declared in itertools.groupby(edges, key=lambda e: (e.source_id, e.target_id)):
+        # A BOM declares an edge of a kind once (ingest keeps them distinct), so every
+        # element is its own declaration.
+        yield pair, tuple(declared)
+
+
 class PortfolioGraph:
     """Read-only once built; questions are answered in a deterministic order (by identity)."""
 
@@ -57,23 +64,24 @@ class PortfolioGraph:
     ) -> None:
         self._nodes = {node.component_id: node for node in nodes}
         self._products = {product.component_id: product for product in products}
+        order = sorted(self._nodes, key=lambda c: (self._nodes[c].identity_key, c))
+        rank = {component: position for position, component in enumerate(order)}
         self._containment: nx.DiGraph[int] = nx.DiGraph()
         self._lineage: nx.DiGraph[int] = nx.DiGraph()
-        self._containment.add_nodes_from(self._ordered(self._nodes))
-        self._lineage.add_nodes_from(self._ordered(self._nodes))
+        self._containment.add_nodes_from(order)
+        self._lineage.add_nodes_from(order)
         # Edges go in by (source identity, target identity): networkx keeps insertion order,
         # so every walk meets neighbours in identity order, whatever order BOMs arrived in,
-        # without sorting on each question.
-        keys = {node.component_id: node.identity_key for node in self._nodes.values()}
-        for edge in sorted(
-            edges, key=lambda e: (keys.get(e.source_id, ""), keys.get(e.target_id, ""))
-        ):
-            graph = self._containment if edge.kind.is_containment else self._lineage
-            declaration = Declaration(edge.kind, edge.bom_id)
-            if graph.has_edge(edge.source_id, edge.target_id):
-                graph.edges[edge.source_id, edge.target_id]["declarations"].add(declaration)
-            else:
-                graph.add_edge(edge.source_id, edge.target_id, declarations={declaration})
+        # without sorting on each question. Ranks are integers, so the sort stays cheap at a
+        # million edges, and each edge is added once with all the BOMs that declare it.
+        ordered = sorted(edges, key=lambda e: (rank[e.source_id], rank[e.target_id]))
+        for graph, wanted in ((self._containment, True), (self._lineage, False)):
+            graph.add_edges_from(
+                (source, target, {"declarations": declarations})
+                for (source, target), declarations in _grouped(
+                    edge for edge in ordered if edge.kind.is_containment is wanted
+                )
+            )
 
     # -- facts -----------------------------------------------------------------------------
 
