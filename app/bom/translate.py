@@ -54,7 +54,8 @@ _NOT_RAW = frozenset({"components", "services", "__location__"})
 
 
 # The document has passed its schema before it is translated, so field types are known:
-# the functions below check presence, not shape.
+# the functions below check presence, not shape. Objects are plain dicts (from orjson or the
+# XML shaper); testing against dict rather than the Mapping ABC keeps that cheap.
 
 
 def _properties(item: Json) -> list[tuple[str, str]]:
@@ -108,7 +109,7 @@ def _claimed_certificates(
 
 
 def _organisation_name(value: object) -> str | None:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         name = value.get("name")
         return str(name) if name is not None else None
     return None
@@ -172,7 +173,7 @@ class _Walk:
                     )
                 )
         swid = item.get("swid")
-        swid_tag_id = str(swid.get("tagId")) if isinstance(swid, Mapping) else None
+        swid_tag_id = str(swid.get("tagId")) if isinstance(swid, dict) else None
         cpe = str(item["cpe"]) if item.get("cpe") else None
         return Mention(
             ref=ref,
@@ -207,13 +208,13 @@ class _Walk:
 
     def _queue_lineage(self, item: Json, ref: BomRef, location: str) -> None:
         model_card = item.get("modelCard")
-        parameters = model_card.get("modelParameters") if isinstance(model_card, Mapping) else None
-        datasets = parameters.get("datasets") if isinstance(parameters, Mapping) else None
+        parameters = model_card.get("modelParameters") if isinstance(model_card, dict) else None
+        datasets = parameters.get("datasets") if isinstance(parameters, dict) else None
         for index, dataset in enumerate(datasets or ()):
             where = f"{location}/modelCard/modelParameters/datasets/{index}"
             self.lineage.append((ref, EdgeKind.DATASET, dataset, where))
         pedigree = item.get("pedigree")
-        ancestors = pedigree.get("ancestors") if isinstance(pedigree, Mapping) else None
+        ancestors = pedigree.get("ancestors") if isinstance(pedigree, dict) else None
         for index, ancestor in enumerate(ancestors or ()):
             where = f"{location}/pedigree/ancestors/{index}"
             self.lineage.append((ref, EdgeKind.BASE_MODEL, ancestor, where))
@@ -256,7 +257,7 @@ class _Walk:
         while index < len(self.lineage):
             source, kind, item, where = self.lineage[index]
             index += 1
-            if not isinstance(item, Mapping):
+            if not isinstance(item, dict):
                 continue
             reference = item.get("ref")
             if reference is not None and "name" not in item:
@@ -312,7 +313,7 @@ class _Walk:
 def _incomplete_aggregates(document: Json, subject: BomRef, has_subject: bool) -> tuple[str, ...]:
     found = []
     for composition in document.get("compositions", ()) or ():
-        if not isinstance(composition, Mapping):
+        if not isinstance(composition, dict):
             continue
         aggregate = str(composition.get("aggregate", ""))
         if aggregate not in INCOMPLETE_AGGREGATES:
@@ -335,9 +336,9 @@ def translate(
     """The domain reading of a schema-valid CycloneDX document in JSON form."""
     walk = _Walk(sha256=sha256, max_depth=max_depth, max_components=max_components)
     metadata = document.get("metadata") or {}
-    subject_item = metadata.get("component") if isinstance(metadata, Mapping) else None
+    subject_item = metadata.get("component") if isinstance(metadata, dict) else None
     serial = str(document["serialNumber"]) if document.get("serialNumber") else None
-    if isinstance(subject_item, Mapping):
+    if isinstance(subject_item, dict):
         # Parts nested in the subject are listed parts of the product.
         subject = walk.walk_tree(
             subject_item,
@@ -374,7 +375,7 @@ def translate(
     walk.resolve_lineage_targets()
 
     subject_mention = walk.mentions[subject]
-    incomplete = _incomplete_aggregates(document, subject, isinstance(subject_item, Mapping))
+    incomplete = _incomplete_aggregates(document, subject, isinstance(subject_item, dict))
     if incomplete:
         walk.warnings.append(
             ReadWarning(
@@ -408,7 +409,7 @@ def translate(
 
 
 def _metadata_sector(metadata: object) -> str | None:
-    if not isinstance(metadata, Mapping):
+    if not isinstance(metadata, dict):
         return None
     for name, value in _properties(metadata):
         if name == SECTOR_PROPERTY and value.strip():
