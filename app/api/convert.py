@@ -24,6 +24,7 @@ from app.services.catalogue import (
     BomView,
     ComponentStatus,
     ComponentView,
+    PathStep,
     ProductSummary,
     ProductUse,
 )
@@ -80,17 +81,21 @@ def product_use_read(use: ProductUse) -> ProductUseRead:
         product_id=use.product_id,
         product=use.product,
         current_bom_id=use.current_bom_id,
-        path=[
-            PathStepRead(
-                parent=step.parent,
-                child=step.child,
-                kind=step.kind,
-                bom_ids=list(step.bom_ids),
-                boms=list(step.boms),
-            )
-            for step in use.path
-        ],
+        path=path_read(use.path),
     )
+
+
+def path_read(path: tuple[PathStep, ...]) -> list[PathStepRead]:
+    return [
+        PathStepRead(
+            parent=step.parent,
+            child=step.child,
+            kind=step.kind,
+            bom_ids=list(step.bom_ids),
+            boms=list(step.boms),
+        )
+        for step in path
+    ]
 
 
 def product_read(summary: ProductSummary) -> ProductRead:

@@ -16,6 +16,7 @@ from app.domain.registry import Certificate, CertificateStatus
 from app.services.impact import certificate_impact
 from app.services.registry import (
     add_status_event,
+    certificate_document,
     get_certificate,
     import_registry,
     list_certificates,
@@ -71,28 +72,7 @@ def import_file(file: Path, as_json: JsonOption = False) -> None:
 
 
 def _certificate_json(certificate: Certificate, day_text: str | None) -> dict[str, object]:
-    day = parse_day(day_text)
-    return {
-        "number": certificate.number,
-        "subject": certificate.subject,
-        "reviewer": certificate.reviewer_id,
-        "dimensions": sorted(certificate.dimensions),
-        "issued": certificate.issued.isoformat(),
-        "expires": certificate.expires.isoformat(),
-        "destinations": sorted(certificate.destinations),
-        "sectors": sorted(certificate.sectors),
-        "status": status_on(certificate, day),
-        "status_date": day.isoformat(),
-        "events": [
-            {
-                "status": e.status.value,
-                "date": e.date.isoformat(),
-                "reason": e.reason,
-                "actor": e.actor,
-            }
-            for e in certificate.events
-        ],
-    }
+    return certificate_document(certificate, parse_day(day_text))
 
 
 @certificates_app.command("show")

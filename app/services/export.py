@@ -25,9 +25,8 @@ from app.domain.decision import (
 from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
-from app.domain.registry import Certificate
 from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
-from app.services.registry import current_ruleset, status_on
+from app.services.registry import certificate_document, current_ruleset
 from app.services.registry_file import ruleset_document
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
@@ -122,21 +121,6 @@ def _member(graph: PortfolioGraph, component_id: int, claims: tuple[str, ...]) -
     )
 
 
-def _certificate_state(certificate: Certificate, day: dt.date) -> dict[str, Any]:
-    return {
-        "number": certificate.number,
-        "subject": certificate.subject,
-        "reviewer": certificate.reviewer_id,
-        "dimensions": sorted(certificate.dimensions),
-        "issued": certificate.issued.isoformat(),
-        "expires": certificate.expires.isoformat(),
-        "destinations": sorted(certificate.destinations),
-        "sectors": sorted(certificate.sectors),
-        "events": [[e.date.isoformat(), e.status.value, e.reason] for e in certificate.events],
-        "status": status_on(certificate, day),
-    }
-
-
 def _evidence_digest(
     product: ProductSlice, registry: Registry, question: Question, bom_digests: list[str]
 ) -> str:
@@ -157,7 +141,7 @@ def _evidence_digest(
             for m in (product.product, *product.members)
         ],
         "certificates": [
-            _certificate_state(certificate, question.day)
+            certificate_document(certificate, question.day)
             for key in sorted(registry.certificates)
             for certificate in registry.certificates[key]
         ],

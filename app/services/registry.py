@@ -216,3 +216,25 @@ def list_certificates(
                 "the subject is not a component identity", [Located("subject", str(error))]
             ) from None
     return uow.registry.certificates(subject=key, after_number=after_number, limit=limit)
+
+
+def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:
+    """A certificate as JSON, with its status on `day`: what the CLI prints and what a
+    decision's evidence digest covers."""
+    return {
+        "number": certificate.number,
+        "subject": certificate.subject,
+        "reviewer": certificate.reviewer_id,
+        "dimensions": sorted(certificate.dimensions),
+        "issued": certificate.issued.isoformat(),
+        "expires": certificate.expires.isoformat(),
+        "destinations": sorted(certificate.destinations),
+        "sectors": sorted(certificate.sectors),
+        "status": status_on(certificate, day),
+        "status_date": day.isoformat(),
+        "events": [
+            {"status": e.status.value, "date": e.date.isoformat(), "reason": e.reason,
+             "actor": e.actor}
+            for e in certificate.events
+        ],
+    }  # fmt: skip

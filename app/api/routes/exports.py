@@ -27,6 +27,11 @@ Destination = Annotated[
 ]
 
 
+AskedOn = Annotated[dt.date | None, Query(description="Date asked; today when absent")]
+AskedSector = Annotated[str | None, Query(description="Sector, if not the product's")]
+PathLimit = Annotated[int, Query(ge=0, le=100, description="Paths shown per blocker")]
+
+
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
@@ -46,11 +51,9 @@ def export_check(
     runtime: RuntimeDep,
     *,
     to: Destination,
-    on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
-    sector: Annotated[str | None, Query(description="Sector, if not the product's")] = None,
-    paths: Annotated[int, Query(ge=0, le=100, description="Paths per blocker")] = (
-        DEFAULT_PATH_LIMIT
-    ),
+    on: AskedOn = None,
+    sector: AskedSector = None,
+    paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
     question = Question(to.upper(), on or _today(), sector)
     result = check_export(runtime, str(product_id), question, record=True, path_limit=paths)
@@ -73,11 +76,9 @@ async def export_check_dry_run(
     runtime: RuntimeDep,
     *,
     to: Destination,
-    on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
-    sector: Annotated[str | None, Query(description="Sector, if not the product's")] = None,
-    paths: Annotated[int, Query(ge=0, le=100, description="Paths per blocker")] = (
-        DEFAULT_PATH_LIMIT
-    ),
+    on: AskedOn = None,
+    sector: AskedSector = None,
+    paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
     body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
     question = Question(to.upper(), on or _today(), sector)

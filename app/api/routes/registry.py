@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
-from app.api.convert import certificate_read, reviewer_read
+from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
 from app.api.schemas import (
@@ -17,7 +17,6 @@ from app.api.schemas import (
     ImpactedProductRead,
     ImpactRead,
     ImportReportRead,
-    PathStepRead,
     ReviewerRead,
 )
 from app.services.impact import certificate_impact
@@ -155,16 +154,7 @@ def impact(
                 now=p.now.value,
                 if_revoked=p.after.value,
                 breaks=p.breaks,
-                path=[
-                    PathStepRead(
-                        parent=s.parent,
-                        child=s.child,
-                        kind=s.kind,
-                        bom_ids=list(s.bom_ids),
-                        boms=list(s.boms),
-                    )
-                    for s in p.path
-                ],
+                path=path_read(p.path),
             )
             for p in result.products
         ],
