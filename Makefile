@@ -40,8 +40,8 @@ test-sqlite: install ## The whole suite on fresh SQLite files
 test-postgres: install ## The whole suite on a new PostgreSQL database, dropped afterwards
 	EXPORTGATE_TEST_BACKEND=postgresql $(BIN)/pytest
 
-bench: install ## Benchmarks; each figure is a ratio measured in one run
-	$(BIN)/python -m bench.ingest
+bench: install ## Benchmarks; each figure is a ratio or a target measured in one run
+	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; exit $$(( ingest || $$? ))
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
