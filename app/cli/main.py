@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from app.cli.access import keys_app, orgs_app
 from app.cli.common import (
     EXIT_ERROR,
     JsonOption,
@@ -43,6 +44,8 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(certificates_app, name="certificates")
 app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(decisions_app, name="decisions")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(keys_app, name="keys")
 app.command("check")(check)
 app.command("demo")(demo)
 

@@ -80,6 +80,18 @@ class PayloadTooLargeError(LimitExceededError):
     title = "payload too large"
 
 
+class AuthenticationError(ExportgateError):
+    """No key, or a key that is unknown, expired or revoked."""
+
+    title = "authentication required"
+
+
+class PermissionDeniedError(ExportgateError):
+    """A valid key whose roles do not admit the request."""
+
+    title = "permission denied"
+
+
 class NotFoundError(ExportgateError):
     """The thing asked about is not known; never answered with an empty result."""
 

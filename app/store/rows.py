@@ -247,3 +247,32 @@ class DecisionRow(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_decisions_product_id", "product_id"),)
+
+
+class OrganisationRow(Base):
+    """A company using exportgate; BOMs and keys belong to one."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ApiKeyRow(Base):
+    """An API key, stored as the SHA-256 of the secret: the secret is shown once, never kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so a person can tell keys apart in a listing.
+    prefix: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    reviewer_code: Mapped[str | None] = mapped_column(String(128))
+    label: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

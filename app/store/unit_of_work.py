@@ -8,6 +8,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store.access import AccessRepository
 from app.store.engine import WRITE_OPTION
 from app.store.registry import RegistryRepository
 from app.store.repositories import (
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.components = ComponentRepository(self.session)
         self.graph = GraphRepository(self.session)
         self.registry = RegistryRepository(self.session)
+        self.access = AccessRepository(self.session)
         return self
 
     def __exit__(

@@ -1,0 +1,79 @@
+"""`exportgate orgs` and `exportgate keys`: bootstrap who may use a deployment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli.common import JsonOption, opened_runtime, out, print_json, reports_errors
+from app.domain.access import Role
+from app.services.access import create_key, create_organisation, list_keys, revoke_key
+
+orgs_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys (shown once, stored as a digest).", no_args_is_help=True)
+
+
+@orgs_app.command("create")
+@reports_errors
+def create_org(code: str, name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
+    """A new organisation; its code is how keys and BOMs name it."""
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        create_organisation(uow, code, name or code)
+    out.print(f"organisation {code} created")
+
+
+@keys_app.command("create")
+@reports_errors
+def create(
+    *,
+    org: Annotated[str, typer.Option("--org", help="The organisation it belongs to.")],
+    role: Annotated[list[Role], typer.Option("--role", help="A role (repeat for more).")],
+    expires_in_days: Annotated[int | None, typer.Option(min=1, help="Lifetime.")] = None,
+    reviewer: Annotated[str | None, typer.Option(help="Reviewer body (reviewer keys).")] = None,
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Issue a key. The secret is printed once and cannot be shown again."""
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        issued = create_key(
+            uow, org, role, label=label, expires_in_days=expires_in_days, reviewer_id=reviewer
+        )
+    if as_json:
+        print_json({"id": issued.key_id, "key": issued.secret, "organisation": org,
+                    "roles": list(issued.roles), "expires_at": issued.expires_at})  # fmt: skip
+        return
+    out.print(f"key {issued.key_id} for {org} ({', '.join(issued.roles)}):")
+    out.print(issued.secret)
+    out.print("Keep it now: it is stored only as a digest and cannot be shown again.")
+
+
+@keys_app.command("revoke")
+@reports_errors
+def revoke(key_id: int) -> None:
+    """Refuse a key from now on."""
+    with opened_runtime() as runtime, runtime.writing() as uow:
+        revoke_key(uow, key_id)
+    out.print(f"key {key_id} revoked")
+
+
+@keys_app.command("list")
+@reports_errors
+def list_all(as_json: JsonOption = False) -> None:
+    """Keys by id, with their organisation, roles and state (never the secret)."""
+    with opened_runtime() as runtime, runtime.reading() as uow:
+        keys = list_keys(uow)
+    if as_json:
+        print_json([
+            {"id": k.key_id, "prefix": k.prefix, "organisation": k.organisation,
+             "roles": list(k.roles), "label": k.label, "expires_at": k.expires_at,
+             "revoked_at": k.revoked_at}
+            for k in keys
+        ])  # fmt: skip
+        return
+    table = Table("id", "prefix", "organisation", "roles", "expires", "revoked")
+    for k in keys:
+        table.add_row(str(k.key_id), k.prefix + "…", k.organisation, ", ".join(k.roles),
+                      str(k.expires_at or "never"), str(k.revoked_at or ""))  # fmt: skip
+    out.print(table)

@@ -1,0 +1,29 @@
+"""Who may do what: organisations, roles and the principal an API key stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Each key carries one or more; an endpoint names the roles it admits."""
+
+    ADMIN = "admin"  # organisations, keys, reviewers, ruleset; admitted everywhere
+    INTEGRATOR = "integrator"  # uploads its organisation's BOMs and checks its products
+    PROCUREMENT = "procurement"  # reads components, certificates, where-used
+    REVIEWER = "reviewer"  # records certificates and events for its own reviewer body
+    AUDITOR = "auditor"  # reads decision records
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller behind a valid key."""
+
+    key_id: int
+    organisation: str
+    roles: frozenset[Role]
+    reviewer_id: str | None = None
+
+    def may(self, admitted: frozenset[Role]) -> bool:
+        return Role.ADMIN in self.roles or bool(self.roles & admitted)

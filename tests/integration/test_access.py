@@ -1,0 +1,83 @@
+"""API keys: random, shown once, stored as a digest; expired and revoked keys are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from app.domain.access import Role
+from app.domain.errors import AuthenticationError, ConflictError, NotFoundError
+from app.services.access import authenticate, create_key, create_organisation, revoke_key
+from app.services.runtime import Runtime
+from app.store.rows import ApiKeyRow
+
+
+@pytest.fixture
+def acme(runtime: Runtime) -> Runtime:
+    with runtime.writing() as uow:
+        create_organisation(uow, "acme", "Acme Vision")
+    return runtime
+
+
+def test_a_key_authenticates_as_its_organisation_and_roles(acme: Runtime) -> None:
+    with acme.writing() as uow:
+        issued = create_key(uow, "acme", [Role.INTEGRATOR, Role.PROCUREMENT])
+    with acme.reading() as uow:
+        principal = authenticate(uow, issued.secret)
+    assert principal.organisation == "acme"
+    assert principal.roles == {Role.INTEGRATOR, Role.PROCUREMENT}
+
+
+def test_the_stored_digest_is_not_a_key(acme: Runtime) -> None:
+    with acme.writing() as uow:
+        issued = create_key(uow, "acme", [Role.ADMIN])
+    with acme.reading() as uow:
+        stored = uow.access.key(issued.key_id)
+        assert stored is not None
+        assert issued.secret not in (stored.secret_sha256, stored.prefix)
+        with pytest.raises(AuthenticationError, match="not known"):
+            authenticate(uow, stored.secret_sha256)
+
+
+def test_a_revoked_key_is_refused(acme: Runtime) -> None:
+    with acme.writing() as uow:
+        issued = create_key(uow, "acme", [Role.AUDITOR])
+    with acme.writing() as uow:
+        revoke_key(uow, issued.key_id)
+    with acme.reading() as uow, pytest.raises(AuthenticationError, match="revoked"):
+        authenticate(uow, issued.secret)
+
+
+def test_an_expired_key_is_refused(acme: Runtime) -> None:
+    with acme.writing() as uow:
+        issued = create_key(uow, "acme", [Role.AUDITOR], expires_in_days=30)
+    with acme.writing() as uow:
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        uow.session.execute(
+            update(ApiKeyRow).where(ApiKeyRow.id == issued.key_id).values(expires_at=past)
+        )
+        uow.commit()
+    with acme.reading() as uow, pytest.raises(AuthenticationError, match="expired"):
+        authenticate(uow, issued.secret)
+
+
+@pytest.mark.parametrize("secret", [None, "", "egk_guessed"])
+def test_no_key_or_an_unknown_key_is_refused(acme: Runtime, secret: str | None) -> None:
+    with acme.reading() as uow, pytest.raises(AuthenticationError):
+        authenticate(uow, secret)
+
+
+def test_keys_are_unique_and_belong_to_a_known_organisation(acme: Runtime) -> None:
+    with acme.writing() as uow:
+        first = create_key(uow, "acme", [Role.INTEGRATOR])
+    with acme.writing() as uow:
+        second = create_key(uow, "acme", [Role.INTEGRATOR])
+    assert first.secret != second.secret
+    assert first.secret.startswith("egk_")
+    assert len(first.secret) > 40
+    with acme.writing() as uow, pytest.raises(NotFoundError):
+        create_key(uow, "nobody", [Role.INTEGRATOR])
+    with acme.writing() as uow, pytest.raises(ConflictError):
+        create_key(uow, "acme", [Role.REVIEWER])  # which reviewer body?
