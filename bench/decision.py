@@ -20,7 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -174,13 +174,13 @@ def free_port() -> int:
         return port
 
 
-def proc_status_bytes(pid: int, field: str) -> int:
-    """A memory field of /proc/<pid>/status (VmHWM, VmRSS) in bytes."""
+def proc_status_bytes(pid: int, key: str) -> int:
+    """A memory line of /proc/<pid>/status (VmHWM, VmRSS) in bytes."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _, value = line.partition(":")
-        if name == field:
+        if name == key:
             return int(value.split()[0]) * 1024
-    raise RuntimeError(f"/proc/{pid}/status has no {field}")
+    raise RuntimeError(f"/proc/{pid}/status has no {key}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +220,41 @@ def serving(database_url: str, log_dir: Path) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@dataclass(slots=True)
+class CollectorLog:
+    """What the cyclic garbage collector cost while watched: with a portfolio graph of
+    millions of objects in memory, one full (generation 2) collection takes about a second,
+    and where it lands decides whether a timed step absorbs it."""
+
+    seconds: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0])
+    started: float = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        generation = info["generation"]
+        self.seconds[generation] += time.perf_counter() - self.started
+        self.counts[generation] += 1
+
+    def summary(self) -> str:
+        return (
+            f"garbage collection {sum(self.seconds):.3f} s "
+            f"({self.counts[2]} full, {self.seconds[2]:.3f} s)"
+        )
+
+
+@contextmanager
+def collector_watched() -> Iterator[CollectorLog]:
+    log = CollectorLog()
+    gc.callbacks.append(log)
+    try:
+        yield log
+    finally:
+        gc.callbacks.remove(log)
 
 
 def print_targets(targets: Sequence[Target]) -> None:
@@ -624,25 +659,27 @@ def measure_portfolio(database: Path, info: Json) -> list[Target]:
     )
     runtime = Runtime(Settings(database_url=sqlite_url(database)))
     gc.collect()
-    begun = time.perf_counter()
-    with runtime.reading() as uow:
-        graph = runtime.cache.current(uow)
-    graph_build = time.perf_counter() - begun
+    with collector_watched() as collector:
+        begun = time.perf_counter()
+        with runtime.reading() as uow:
+            graph = runtime.cache.current(uow)
+        graph_build = time.perf_counter() - begun
     print(
         f"    graph build: {graph_build:.2f} s ({graph.node_count} nodes, "
-        f"{graph.edge_count} distinct edges)",
+        f"{graph.edge_count} distinct edges); of which {collector.summary()}",
         flush=True,
     )
 
     revocation = EventEntry(
         status=CertificateStatus.REVOKED, date=DAY, reason="bench: revoked", actor=ACTOR
     )
-    begun = time.perf_counter()
-    with runtime.writing() as uow:
-        add_status_event(uow, number, revocation, actor=ACTOR)
-    revoked = time.perf_counter()
-    impact = certificate_impact(runtime, number, [DESTINATION], DAY)
-    finished = time.perf_counter()
+    with collector_watched() as collector:
+        begun = time.perf_counter()
+        with runtime.writing() as uow:
+            add_status_event(uow, number, revocation, actor=ACTOR)
+        revoked = time.perf_counter()
+        impact = certificate_impact(runtime, number, [DESTINATION], DAY)
+        finished = time.perf_counter()
     revoke_seconds, impact_seconds = revoked - begun, finished - revoked
     listed = sorted(p.product.id for p in impact.products)
     afters = Counter(p.after.value for p in impact.products)
@@ -650,39 +687,43 @@ def measure_portfolio(database: Path, info: Json) -> list[Target]:
     print(
         f"    revoke {number}: {revoke_seconds * 1000:.1f} ms; certificate_impact: "
         f"{impact_seconds:.3f} s for {len(impact.products)} products "
-        f"(now {dict(nows)}, after {dict(afters)})",
+        f"(now {dict(nows)}, after {dict(afters)}); of which {collector.summary()}",
         flush=True,
     )
     # Recorded first, the revocation is already in force on DAY, so `now` is ineligible too
     # and nothing counts as breaking. The day before, the same question shows what breaks.
     before_day = DAY - dt.timedelta(days=1)
-    begun = time.perf_counter()
-    earlier = certificate_impact(runtime, number, [DESTINATION], before_day)
-    earlier_seconds = time.perf_counter() - begun
+    with collector_watched() as collector:
+        begun = time.perf_counter()
+        earlier = certificate_impact(runtime, number, [DESTINATION], before_day)
+        earlier_seconds = time.perf_counter() - begun
     breaking = sorted(p.product.id for p in earlier.breaking)
     print(
         f"    certificate_impact on {before_day} (before the revocation): {earlier_seconds:.3f} s, "
-        f"{len(earlier.breaking)} of {len(earlier.products)} would break",
+        f"{len(earlier.breaking)} of {len(earlier.products)} would break; of which "
+        f"{collector.summary()}",
         flush=True,
     )
 
     question = Question(DESTINATION, DAY)
     samples = []
     correct = 0
-    for product_id in holders:
-        begun = time.perf_counter()
-        result = check_export(runtime, str(product_id), question, record=False)
-        samples.append(time.perf_counter() - begun)
-        correct += result.check.decision is Decision.INELIGIBLE and any(
-            b.identity == model_identity
-            and b.blocker.reason is ReasonCode.CERTIFICATE_REVOKED
-            and b.blocker.certificate == number
-            for b in result.blockers
-        )
+    with collector_watched() as collector:
+        for product_id in holders:
+            begun = time.perf_counter()
+            result = check_export(runtime, str(product_id), question, record=False)
+            samples.append(time.perf_counter() - begun)
+            correct += result.check.decision is Decision.INELIGIBLE and any(
+                b.identity == model_identity
+                and b.blocker.reason is ReasonCode.CERTIFICATE_REVOKED
+                and b.blocker.certificate == number
+                for b in result.blockers
+            )
     runtime.close()
     print(
         f"    re-check of the {len(holders)} holders: total {sum(samples):.2f} s, median "
-        f"{median_seconds(samples) * 1000:.1f} ms; {correct} ineligible with {number} revoked",
+        f"{median_seconds(samples) * 1000:.1f} ms; {correct} ineligible with {number} revoked; "
+        f"of which {collector.summary()}",
         flush=True,
     )
     expected = sorted(holders)

@@ -64,6 +64,7 @@ class PortfolioGraph:
     ) -> None:
         self._nodes = {node.component_id: node for node in nodes}
         self._products = {product.component_id: product for product in products}
+        self._current_boms = frozenset(p.current_bom_id for p in self._products.values())
         order = sorted(self._nodes, key=lambda c: (self._nodes[c].identity_key, c))
         rank = {component: position for position, component in enumerate(order)}
         self._containment: nx.DiGraph[int] = nx.DiGraph()
@@ -96,6 +97,9 @@ class PortfolioGraph:
 
     def product(self, component_id: int) -> Product:
         return self._products[component_id]
+
+    def current_bom_ids(self) -> frozenset[int]:
+        return self._current_boms
 
     def products(self) -> list[Product]:
         return [self._products[node] for node in self._ordered(self._products)]

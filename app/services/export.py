@@ -255,7 +255,7 @@ def evaluate(
     dry run, an unsaved BOM standing in the graph)."""
     introductions = _introductions(graph, product)
     relevant = relevant_members(graph, introductions.closure, product.id)
-    claims = uow.graph.claims_for([product.id, *relevant])
+    claims = uow.graph.claims_for([product.id, *relevant], graph.current_bom_ids())
     if unsaved is not None:
         for component, numbers in unsaved.claims().items():
             claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
@@ -266,17 +266,27 @@ def evaluate(
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)
-    explained = []
-    for blocker in outcome.blockers:
-        paths, omitted = introductions.paths_to(blocker.component.component_id, path_limit)
-        explained.append(
-            ExplainedBlocker(
-                blocker=blocker,
-                identity=blocker.component.identity_key,
-                paths=tuple(describe_path(uow, graph, path) for path in paths),
-                paths_omitted=omitted,
-            )
+    found = [
+        (blocker, *introductions.paths_to(blocker.component.component_id, path_limit))
+        for blocker in outcome.blockers
+    ]
+    # One query names every BOM on every path.
+    bom_names = uow.boms.subject_names(
+        d.bom_id
+        for _, paths, _ in found
+        for path in paths
+        for step in path.steps
+        for d in step.declarations
+    )
+    explained = [
+        ExplainedBlocker(
+            blocker=blocker,
+            identity=blocker.component.identity_key,
+            paths=tuple(describe_path(uow, graph, path, bom_names) for path in paths),
+            paths_omitted=omitted,
         )
+        for blocker, paths, omitted in found
+    ]
     boms = [graph.product(c).current_bom_id for c in introductions.closure if graph.is_product(c)]
     digests = list(uow.boms.digests(boms).values())
     if unsaved is not None and UnsavedBom.BOM_ID in boms:

@@ -8,6 +8,7 @@ answers from what is committed, never from a stale copy.
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import TYPE_CHECKING
 
@@ -34,4 +35,8 @@ class PortfolioCache:
                     uow.graph.current_nodes(), uow.graph.current_edges(), uow.graph.products()
                 )
                 self._generation = generation
+                # The graph lives until the next upload: take its millions of objects out of
+                # the cyclic collector's sight, or every later collection walks them all.
+                gc.collect()
+                gc.freeze()
             return self._graph

@@ -29,6 +29,7 @@ from app.store.rows import (
     DecisionRow,
     ReviewerRow,
     RulesetRow,
+    table_of,
 )
 
 CHUNK = 900
@@ -53,7 +54,8 @@ def reviewer_from_row(row: ReviewerRow) -> Reviewer:
     )
 
 
-def certificate_from_row(row: CertificateRow, events: Sequence[CertificateEventRow]) -> Certificate:
+def certificate_from_row(row: Any, events: Sequence[Any]) -> Certificate:
+    """From a CertificateRow or a plain row of its columns, and its event rows."""
     return Certificate(
         number=row.number,
         subject=IdentityKey(row.subject_key),
@@ -170,13 +172,16 @@ class RegistryRepository:
         self._session.flush()
         return True
 
-    def _with_events(self, rows: Sequence[CertificateRow]) -> list[Certificate]:
-        events: dict[int, list[CertificateEventRow]] = defaultdict(list)
+    def _with_events(self, rows: Sequence[Any]) -> list[Certificate]:
+        # Plain rows, not ORM instances: a check reads hundreds of certificates and has no
+        # use for identity maps or change tracking.
+        events: dict[int, list[Any]] = defaultdict(list)
         ids = [row.id for row in rows]
+        event_columns = table_of(CertificateEventRow).columns
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            for event in self._session.scalars(
-                select(CertificateEventRow).where(CertificateEventRow.certificate_id.in_(chunk))
+            for event in self._session.execute(
+                select(*event_columns).where(CertificateEventRow.certificate_id.in_(chunk))
             ):
                 events[event.certificate_id].append(event)
         return [certificate_from_row(row, events[row.id]) for row in rows]
@@ -188,11 +193,12 @@ class RegistryRepository:
     def certificates_for(self, keys: Iterable[str]) -> dict[IdentityKey, list[Certificate]]:
         """Every certificate whose subject is one of these identity keys."""
         digests = sorted({subject_digest(key) for key in keys})
-        rows: list[CertificateRow] = []
+        rows: list[Any] = []
+        columns = table_of(CertificateRow).columns
         for start in range(0, len(digests), CHUNK):
             rows.extend(
-                self._session.scalars(
-                    select(CertificateRow).where(
+                self._session.execute(
+                    select(*columns).where(
                         CertificateRow.subject_digest.in_(digests[start : start + CHUNK])
                     )
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
-from app.store.rows import Base, BomRow, ComponentRow, EdgeRow, OccurrenceRow
+from app.store.rows import BomRow, ComponentRow, EdgeRow, OccurrenceRow, table_of
 
 
 class DocumentAlreadyStoredError(Exception):
@@ -80,10 +80,6 @@ def insert_many(
     connection.exec_driver_sql(statement, parameters)
 
 
-def _table(row: type[Base]) -> Table:
-    return Base.metadata.tables[row.__tablename__]
-
-
 @dataclass(frozen=True, slots=True)
 class NewComponent:
     identity: Identity
@@ -133,7 +129,7 @@ class ComponentRepository:
             for digest, component in by_digest.items()
         ]
         insert_many(
-            self._session, _table(ComponentRow), keys, rows, ignore_conflicts_on="identity_digest"
+            self._session, table_of(ComponentRow), keys, rows, ignore_conflicts_on="identity_digest"
         )
         return self.ids_for(component.identity for component in by_digest.values())
 
@@ -293,23 +289,28 @@ class GraphRepository:
         self._session = session
 
     def add_occurrences(self, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        insert_many(self._session, _table(OccurrenceRow), keys, rows)
+        insert_many(self._session, table_of(OccurrenceRow), keys, rows)
 
     def add_edges(self, rows: Sequence[tuple[int, int, int, str]]) -> None:
         """(bom_id, source_id, target_id, kind) tuples."""
         keys = ("bom_id", "source_id", "target_id", "kind")
-        insert_many(self._session, _table(EdgeRow), keys, rows)
+        insert_many(self._session, table_of(EdgeRow), keys, rows)
 
-    def claims_for(self, component_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-        """Certificate numbers the current BOMs claim for each component."""
+    def claims_for(
+        self, component_ids: Iterable[int], current_boms: Collection[int]
+    ) -> dict[int, tuple[str, ...]]:
+        """Certificate numbers the current BOMs (as the caller's graph knows them) claim for
+        each component. Filtering by BOM here, not in SQL, keeps the lookup on the
+        component index whatever the planner guesses."""
         ids = sorted(set(component_ids))
         claims: dict[int, dict[str, None]] = {}
-        current = current_bom_ids()
         for chunk in _chunks(ids):
-            query = select(OccurrenceRow.component_id, OccurrenceRow.claimed_certificates).where(
-                OccurrenceRow.bom_id.in_(current), OccurrenceRow.component_id.in_(chunk)
-            )
-            for component_id, claimed in self._session.execute(query):
+            query = select(
+                OccurrenceRow.component_id, OccurrenceRow.bom_id, OccurrenceRow.claimed_certificates
+            ).where(OccurrenceRow.component_id.in_(chunk))
+            for component_id, bom_id, claimed in self._session.execute(query):
+                if bom_id not in current_boms:
+                    continue
                 for claim in claimed:
                     claims.setdefault(component_id, {})[claim["number"]] = None
         return {component_id: tuple(sorted(found)) for component_id, found in claims.items()}

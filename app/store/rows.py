@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -68,6 +69,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def table_of(row: type[Base]) -> Table:
+    """The Core table behind a row class, for bulk and column-only queries."""
+    return Base.metadata.tables[row.__tablename__]
+
+
 class ComponentRow(Base):
     """A component as one identity shared by every BOM that mentions it."""
 
@@ -114,7 +120,11 @@ class BomRow(Base):
     uploaded_by: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (Index("ix_boms_subject_id", "subject_id"),)
+    # Covers the window that picks each subject's current BOM without reading the rows (whose
+    # documents are large).
+    __table_args__ = (
+        Index("ix_boms_subject_id", "subject_id", "bom_version", "uploaded_at", "id"),
+    )
 
 
 class OccurrenceRow(Base):

@@ -72,7 +72,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("sha256", name=op.f("uq_boms_sha256")),
     )
     with op.batch_alter_table("boms", schema=None) as batch_op:
-        batch_op.create_index("ix_boms_subject_id", ["subject_id"], unique=False)
+        batch_op.create_index(
+            "ix_boms_subject_id",
+            ["subject_id", "bom_version", "uploaded_at", "id"],
+            unique=False,
+        )
 
     op.create_table(
         "edges",
