@@ -26,7 +26,7 @@ from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
-from app.services.registry import certificate_document, current_ruleset
+from app.services.registry import current_ruleset
 from app.services.registry_file import ruleset_document
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
@@ -140,10 +140,22 @@ def _evidence_digest(
             [m.identity_key, m.type, m.is_ai, m.contents_known, list(m.claimed_certificates)]
             for m in (product.product, *product.members)
         ],
+        # Positional and without derived fields (a status follows from the events and the
+        # dates): a product may read hundreds of certificates, and this runs on every check.
         "certificates": [
-            certificate_document(certificate, question.day)
+            [
+                c.number,
+                c.subject,
+                c.reviewer_id,
+                sorted(c.dimensions),
+                c.issued.isoformat(),
+                c.expires.isoformat(),
+                sorted(c.destinations),
+                sorted(c.sectors),
+                [[e.date.isoformat(), e.status.value, e.reason] for e in c.events],
+            ]
             for key in sorted(registry.certificates)
-            for certificate in registry.certificates[key]
+            for c in registry.certificates[key]
         ],
         "reviewers": [
             [
@@ -156,7 +168,7 @@ def _evidence_digest(
             for _, r in sorted(registry.reviewers.items())
         ],
     }
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 

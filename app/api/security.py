@@ -1,0 +1,85 @@
+"""Bearer API keys and the roles each operation admits; declared on every route, so the
+OpenAPI document says who may call what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.api.dependencies import RuntimeDep
+from app.domain.access import Principal, Role
+from app.domain.errors import PermissionDeniedError
+from app.services.access import authenticate
+
+# auto_error off: a missing key is answered by our problem+json 401, not FastAPI's 403.
+_bearer = HTTPBearer(auto_error=False, description="An exportgate API key")
+
+EVERYONE = frozenset(Role)
+READERS = frozenset({Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR, Role.REVIEWER})
+
+
+def caller(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    secret = credentials.credentials if credentials else None
+    with runtime.reading() as uow:
+        return authenticate(uow, secret)
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+def admits(*roles: Role) -> Callable[..., Principal]:
+    """A dependency that lets through keys holding one of `roles` (admins always)."""
+    admitted = frozenset(roles)
+
+    def check(request: Request, principal: Caller) -> Principal:
+        if not principal.may(admitted):
+            names = ", ".join(sorted(admitted | {Role.ADMIN}))
+            raise PermissionDeniedError(
+                f"{request.method} {request.url.path} needs one of the roles: {names}"
+            )
+        return principal
+
+    check.__name__ = f"admits_{'_'.join(sorted(admitted))}"
+    setattr(check, ADMITTED, admitted)  # read back to document the route (and by tests)
+    return check
+
+
+ADMITTED = "exportgate_admitted_roles"
+
+
+def admit(*roles: Role) -> Any:
+    """For a route's `dependencies=[...]`."""
+    return Depends(admits(*roles))
+
+
+def route_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles a route admits, or None for a route anyone may call."""
+    for dependency in route.dependant.dependencies:
+        admitted = getattr(dependency.call, ADMITTED, None)
+        if admitted is not None:
+            return frozenset(admitted)
+    return None
+
+
+def document_roles(app: FastAPI) -> None:
+    """Say on every operation who may call it (and that the rest need no key)."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        roles = route_roles(route)
+        extra = dict(route.openapi_extra or {})
+        if roles is None:
+            extra["x-exportgate-roles"] = []
+            route.openapi_extra = extra
+            continue
+        names = sorted(roles | {Role.ADMIN})
+        extra["x-exportgate-roles"] = names
+        route.openapi_extra = extra
+        route.description = (route.description or "") + f"\n\nRoles: {', '.join(names)}."
