@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.ids import BomId
+from app.services.collector import collector_paused
 from app.store.repositories import DocumentAlreadyStoredError, NewComponent
 from app.store.rows import BomRow
 from app.store.unit_of_work import UnitOfWork
@@ -53,19 +51,6 @@ def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A large BOM allocates millions of objects that all live until it is stored; the
-    cyclic garbage collector would scan them again and again and find nothing to free."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
     return _result(row, uow.boms.subject_names([row.id])[row.id], created=False)
 
@@ -100,7 +85,7 @@ def ingest_bom(
     existing = uow.boms.find_by_sha256(sha256_of(data))
     if existing is not None:
         return _already_stored(uow, existing)
-    with _collector_paused():
+    with collector_paused():
         read = read_bom(data, media_type, limits)
         try:
             return _store(uow, data, read, uploaded_by)

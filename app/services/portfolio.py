@@ -8,10 +8,10 @@ answers from what is committed, never from a stale copy.
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING
 
+from app.services.collector import collector_paused, freeze_survivors
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -31,12 +31,10 @@ class PortfolioCache:
         generation = uow.graph.generation()
         with self._lock:
             if self._graph is None or generation != self._generation:
-                self._graph = PortfolioGraph(
-                    uow.graph.current_nodes(), uow.graph.current_edges(), uow.graph.products()
-                )
+                with collector_paused():
+                    self._graph = PortfolioGraph(
+                        uow.graph.current_nodes(), uow.graph.current_edges(), uow.graph.products()
+                    )
                 self._generation = generation
-                # The graph lives until the next upload: take its millions of objects out of
-                # the cyclic collector's sight, or every later collection walks them all.
-                gc.collect()
-                gc.freeze()
+                freeze_survivors()
             return self._graph
