@@ -30,8 +30,10 @@ from alembic.script import ScriptDirectory
 
 from app.bom.identity import identity_from_reference
 from app.config import Settings
+from app.domain.access import Role
 from app.domain.decision import Decision, Question, ReasonCode
 from app.domain.registry import CertificateStatus
+from app.services.access import create_key, ensure_organisation
 from app.services.export import CheckResult, check_export
 from app.services.impact import certificate_impact
 from app.services.ingest import ingest_bom
@@ -183,10 +185,23 @@ def proc_status_bytes(pid: int, key: str) -> int:
     raise RuntimeError(f"/proc/{pid}/status has no {key}")
 
 
+def admin_key(database_url: str) -> str:
+    """A key for the benchmark's requests, issued as `exportgate keys create` would."""
+    runtime = Runtime(Settings(database_url=database_url))
+    try:
+        with runtime.writing() as uow:
+            ensure_organisation(uow, "bench", "Benchmarks")
+        with runtime.writing() as uow:
+            return create_key(uow, "bench", [Role.ADMIN], label="bench").secret
+    finally:
+        runtime.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Server:
     pid: int
     base_url: str
+    database_url: str
 
 
 @contextmanager
@@ -212,7 +227,7 @@ def serving(database_url: str, log_dir: Path) -> Iterator[Server]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("exportgate serve did not answer /healthz in time")
                 time.sleep(0.1)
-            yield Server(process.pid, base_url)
+            yield Server(process.pid, base_url, database_url)
         finally:
             process.terminate()
             try:
@@ -362,7 +377,11 @@ def check_single_in_process(scale: Scale, single: SingleProduct) -> list[Target]
 def check_single_over_http(scale: Scale, single: SingleProduct, workdir: Path) -> list[Target]:
     with (
         serving(single.url, workdir) as server,
-        httpx2.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as client,
+        httpx2.Client(
+            base_url=server.base_url,
+            timeout=REQUEST_TIMEOUT_S,
+            headers={"Authorization": f"Bearer {admin_key(server.database_url)}"},
+        ) as client,
     ):
         path = f"/api/v1/products/{single.product_id}/export-check"
         params = {"to": DESTINATION, "on": DAY.isoformat()}
@@ -763,7 +782,11 @@ def measure_memory(database: Path, info: Json, workdir: Path) -> list[Target]:
     product_id = info["holder_ids"][0]
     with (
         serving(sqlite_url(database), workdir) as server,
-        httpx2.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as client,
+        httpx2.Client(
+            base_url=server.base_url,
+            timeout=REQUEST_TIMEOUT_S,
+            headers={"Authorization": f"Bearer {admin_key(server.database_url)}"},
+        ) as client,
     ):
         idle = proc_status_bytes(server.pid, "VmRSS")
         path = f"/api/v1/products/{product_id}/export-check"

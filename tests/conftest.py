@@ -23,6 +23,8 @@ from sqlalchemy.engine import make_url
 
 from app.api.main import create_app
 from app.config import Settings
+from app.domain.access import Role
+from app.services.access import create_key, ensure_organisation
 from app.services.ingest import ingest_bom
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
@@ -120,9 +122,38 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         live.close()
 
 
+def issue_key(
+    settings: Settings,
+    *roles: Role,
+    organisation: str = "tests",
+    reviewer: str | None = None,
+) -> str:
+    """A key for the test's database, through the same use case as `exportgate keys`."""
+    runtime = Runtime(settings)
+    try:
+        with runtime.writing() as uow:
+            ensure_organisation(uow, organisation, organisation)
+        with runtime.writing() as uow:
+            return create_key(
+                uow, organisation, list(roles or (Role.ADMIN,)), reviewer_id=reviewer
+            ).secret
+    finally:
+        runtime.close()
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+def admin_key(settings: Settings) -> str:
+    return issue_key(settings, Role.ADMIN)
+
+
+@pytest.fixture
+def client(settings: Settings, admin_key: str) -> Iterator[TestClient]:
+    """The API as an administrator calls it."""
+    with TestClient(create_app(settings), headers=bearer(admin_key)) as test_client:
         yield test_client
 
 

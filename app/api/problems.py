@@ -14,12 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import (
     AmbiguousReferenceError,
+    AuthenticationError,
     BomRejectedError,
     ConflictError,
     ExportgateError,
     LimitExceededError,
     NotFoundError,
     PayloadTooLargeError,
+    PermissionDeniedError,
     RegistryRejectedError,
     UnsupportedMediaTypeError,
 )
@@ -36,6 +38,8 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (BomRejectedError, 422, "bom-rejected"),
     (ConflictError, 409, "conflict"),
     (UnsupportedMediaTypeError, 415, "unsupported-media-type"),
+    (AuthenticationError, 401, "authentication-required"),
+    (PermissionDeniedError, 403, "permission-denied"),
     (NotFoundError, 404, "not-found"),
     (AmbiguousReferenceError, 409, "ambiguous-reference"),
 )
@@ -98,7 +102,7 @@ async def _exportgate_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ExportgateError)  # noqa: S101 - registered for this type only
     status, slug = _status_and_slug(error)
     errors = getattr(error, "errors", None)
-    return problem_response(
+    response = problem_response(
         status,
         slug,
         error.title,
@@ -108,6 +112,9 @@ async def _exportgate_error(request: Request, error: Exception) -> JSONResponse:
         candidates=getattr(error, "candidates", None),
         limit=getattr(error, "limit", None),
     )
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="exportgate"'
+    return response
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -3,10 +3,10 @@ OpenAPI document says who may call what."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -68,9 +68,10 @@ def route_roles(route: APIRoute) -> frozenset[Role] | None:
     return None
 
 
-def document_roles(app: FastAPI) -> None:
-    """Say on every operation who may call it (and that the rest need no key)."""
-    for route in app.routes:
+def document_roles(routers: Iterable[APIRouter]) -> None:
+    """Say on every operation who may call it (and that the rest need no key), before the
+    routers are included."""
+    for route in (route for router in routers for route in router.routes):
         if not isinstance(route, APIRoute):
             continue
         roles = route_roles(route)

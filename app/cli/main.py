@@ -22,7 +22,9 @@ from app.cli.common import (
 from app.cli.export import check, decisions_app, demo
 from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.config import load_settings
+from app.domain.access import Role
 from app.domain.errors import ExportgateError
+from app.services.access import create_key, ensure_organisation
 from app.services.catalogue import (
     ComponentStatus,
     ProductUse,
@@ -307,6 +309,14 @@ def serve(
         db_upgrade()
     if demo_folder is not None:
         demo(samples=demo_folder, on=None)
+        with opened_runtime() as runtime:
+            with runtime.writing() as uow:
+                ensure_organisation(uow, "local", "Local demo")
+            with runtime.writing() as uow:
+                issued = create_key(uow, "local", [Role.ADMIN], label="local demo")
+        out.print(f"admin key for this demo (shown once): {issued.secret}")
+        out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
+                  f"http://{host}:{port}/api/v1/products")  # fmt: skip
     out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run("app.api.main:create_app", factory=True, host=host, port=port, workers=workers)
 

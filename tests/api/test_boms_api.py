@@ -11,6 +11,7 @@ from httpx2 import Response
 from app.api.main import create_app
 from app.config import Settings
 from tests.builders import MODEL_PURL, bom, camera_bom, component, supplier_module_bom
+from tests.conftest import bearer
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
 XML_TYPE = "application/vnd.cyclonedx+xml"
@@ -94,9 +95,11 @@ class TestUpload:
         )
         assert_problem(response, 415, "unsupported-media-type")
 
-    def test_oversized_upload_is_413_before_the_body_is_read(self, database_url: str) -> None:
+    def test_oversized_upload_is_413_before_the_body_is_read(
+        self, database_url: str, admin_key: str
+    ) -> None:
         settings = Settings(database_url=database_url, max_upload_bytes=1000)
-        with TestClient(create_app(settings)) as small:
+        with TestClient(create_app(settings), headers=bearer(admin_key)) as small:
             response = small.post(
                 "/api/v1/boms",
                 content=camera_bom() + b" " * 2000,

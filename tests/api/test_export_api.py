@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.config import Settings
 from app.services.runtime import Runtime
-from tests.conftest import SAMPLE_REGISTRY, SAMPLES
+from tests.conftest import SAMPLE_REGISTRY, SAMPLES, bearer
 from tests.export_cases import (
     CASES,
     CHATBOT,
@@ -126,9 +126,13 @@ def test_impact_lists_products_and_changes_nothing(client: TestClient, samples: 
 
 
 def test_another_worker_sees_a_revocation_on_its_next_read(
-    settings: Settings, samples: Runtime
+    settings: Settings, samples: Runtime, admin_key: str
 ) -> None:
-    with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
+    headers = bearer(admin_key)
+    with (
+        TestClient(create_app(settings), headers=headers) as first,
+        TestClient(create_app(settings), headers=headers) as second,
+    ):
         assert check(second, CHATBOT, "DE", "2026-11-27")["decision"] == "ineligible"
         reinstated = first.post(
             "/api/v1/certificates/AIEC-2026-000207/events",

@@ -12,6 +12,8 @@ from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
 from app.api.schemas import BomPage, BomRead
+from app.api.security import admit
+from app.domain.access import Role
 from app.domain.errors import BomRejectedError, Located, PayloadTooLargeError
 from app.services.catalogue import BomView, get_bom, get_document, list_boms
 from app.services.ingest import ingest_bom
@@ -100,6 +102,7 @@ async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | No
         also={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}},
     ),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
+    dependencies=[admit(Role.INTEGRATOR)],
 )
 async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) -> BomRead:
     body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
@@ -116,7 +119,12 @@ async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) 
     return bom_read(view)
 
 
-@router.get("", response_model=BomPage, summary="List BOMs, oldest first")
+@router.get(
+    "",
+    response_model=BomPage,
+    summary="List BOMs, oldest first",
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
 def list_boms_route(
     runtime: RuntimeDep,
     product_id: Annotated[int | None, Query(description="Only BOMs of this product")] = None,
@@ -130,7 +138,12 @@ def list_boms_route(
     return BomPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
 
 
-@router.get("/{bom_id}", response_model=BomRead, responses=responses(404))
+@router.get(
+    "/{bom_id}",
+    response_model=BomRead,
+    responses=responses(404),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
 def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
     with runtime.reading() as uow:
         return bom_read(get_bom(uow, bom_id))
@@ -152,6 +165,7 @@ def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
         },
     ),
     response_class=Response,
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def get_document_route(bom_id: int, runtime: RuntimeDep) -> Response:
     with runtime.reading() as uow:

@@ -10,13 +10,20 @@ from app.api.convert import component_read, component_status_read, product_use_r
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
 from app.api.schemas import ComponentPage, ComponentStatusRead, WhereUsedRead
+from app.api.security import admit
+from app.domain.access import Role
 from app.services.catalogue import component_status, search_components, where_used
 from app.services.catalogue import get_component as get_component_view
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
 
 
-@router.get("", response_model=ComponentPage, summary="Search components, in id order")
+@router.get(
+    "",
+    response_model=ComponentPage,
+    summary="Search components, in id order",
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
 def search_components_route(
     *,
     runtime: RuntimeDep,
@@ -38,7 +45,12 @@ def search_components_route(
     return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
 
 
-@router.get("/{component_id}", response_model=ComponentStatusRead, responses=responses(404))
+@router.get(
+    "/{component_id}",
+    response_model=ComponentStatusRead,
+    responses=responses(404),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
 def get_component_route(component_id: int, runtime: RuntimeDep) -> ComponentStatusRead:
     with runtime.reading() as uow:
         return component_status_read(component_status(uow, runtime.cache, component_id))
@@ -49,6 +61,7 @@ def get_component_route(component_id: int, runtime: RuntimeDep) -> ComponentStat
     response_model=WhereUsedRead,
     summary="Every product whose closure holds the component, with a shortest path",
     responses=responses(404),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def where_used_route(component_id: int, runtime: RuntimeDep) -> WhereUsedRead:
     with runtime.reading() as uow:

@@ -12,6 +12,8 @@ from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import ExportCheckRead
+from app.api.security import admit
+from app.domain.access import Role
 from app.domain.decision import Question
 from app.services.export import DEFAULT_PATH_LIMIT, check_export, dry_run, get_decision
 
@@ -45,6 +47,7 @@ def _today() -> dt.date:
         "that introduce it) or not_in_scope. Each answer is kept as a decision record."
     ),
     responses=responses(404, 422),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT)],
 )
 def export_check(
     product_id: int,
@@ -70,6 +73,7 @@ def export_check(
     ),
     responses=responses(413, 415, 422),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
+    dependencies=[admit(Role.INTEGRATOR)],
 )
 async def export_check_dry_run(
     request: Request,
@@ -92,6 +96,7 @@ async def export_check_dry_run(
     summary="A stored decision record, exactly as it was answered",
     tags=["Decisions (auditors)"],
     responses=responses(404),
+    dependencies=[admit(Role.AUDITOR, Role.INTEGRATOR)],
 )
 def decision(decision_id: int, runtime: RuntimeDep) -> ExportCheckRead:
     with runtime.reading() as uow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse
 
 from app.api.convert import certificate_read, path_read, reviewer_read
@@ -19,6 +19,9 @@ from app.api.schemas import (
     ImportReportRead,
     ReviewerRead,
 )
+from app.api.security import EVERYONE, admit, admits
+from app.domain.access import Principal, Role
+from app.domain.errors import PermissionDeniedError
 from app.services.impact import certificate_impact
 from app.services.registry import (
     add_status_event,
@@ -34,6 +37,17 @@ from app.services.registry_file import CertificateEntry, EventEntry, ruleset_doc
 router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
 
 
+def _own_body(principal: Principal, reviewer_id: str) -> None:
+    if Role.ADMIN not in principal.roles and principal.reviewer_id != reviewer_id:
+        raise PermissionDeniedError(
+            f"this key records for reviewer {principal.reviewer_id!r}, not {reviewer_id!r}"
+        )
+
+
+def _actor(principal: Principal) -> str:
+    return f"{principal.organisation}/key-{principal.key_id}"
+
+
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
@@ -45,6 +59,7 @@ def _today() -> dt.date:
     description="Refused whole with each failing entry located; importing it again changes "
     "nothing.",
     responses=responses(422),
+    dependencies=[admit()],
 )
 def import_file(
     runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
@@ -60,7 +75,10 @@ def import_file(
 
 
 @router.get(
-    "/api/v1/certificates", response_model=CertificatePage, summary="Certificates by number"
+    "/api/v1/certificates",
+    response_model=CertificatePage,
+    summary="Certificates by number",
+    dependencies=[admit(*EVERYONE)],
 )
 def list_certificates_route(
     runtime: RuntimeDep,
@@ -90,11 +108,17 @@ def list_certificates_route(
     response_model=CertificateRead,
     status_code=201,
     summary="Record one certificate (with its first status events)",
-    responses=responses(409, 422),
+    description="A reviewer key records certificates of its own reviewer body only.",
+    responses=responses(403, 409, 422),
 )
-def create_certificate(runtime: RuntimeDep, entry: CertificateEntry) -> CertificateRead:
+def create_certificate(
+    runtime: RuntimeDep,
+    entry: CertificateEntry,
+    principal: Annotated[Principal, Depends(admits(Role.REVIEWER))],
+) -> CertificateRead:
+    _own_body(principal, entry.reviewer)
     with runtime.writing() as uow:
-        certificate = record_certificate(uow, entry, actor="api")
+        certificate = record_certificate(uow, entry, actor=_actor(principal))
     return certificate_read(certificate, _today())
 
 
@@ -102,6 +126,7 @@ def create_certificate(runtime: RuntimeDep, entry: CertificateEntry) -> Certific
     "/api/v1/certificates/{number}",
     response_model=CertificateRead,
     responses=responses(404),
+    dependencies=[admit(*EVERYONE)],
 )
 def get_certificate_route(
     number: str,
@@ -116,12 +141,21 @@ def get_certificate_route(
     "/api/v1/certificates/{number}/events",
     response_model=CertificateRead,
     summary="Suspend, revoke, reinstate… as of a date; history is appended, never rewritten",
-    responses=responses(404, 422, also={200: {"description": "Already recorded"}}),
+    description="A reviewer key changes certificates of its own reviewer body only.",
+    responses=responses(403, 404, 422, also={200: {"description": "Already recorded"}}),
     status_code=201,
 )
-def add_event(number: str, runtime: RuntimeDep, entry: EventEntry) -> Any:
+def add_event(
+    number: str,
+    runtime: RuntimeDep,
+    entry: EventEntry,
+    principal: Annotated[Principal, Depends(admits(Role.REVIEWER))],
+) -> Any:
     with runtime.writing() as uow:
-        certificate, added = add_status_event(uow, number, entry, actor=entry.actor or "api")
+        _own_body(principal, get_certificate(uow, number).reviewer_id)
+        certificate, added = add_status_event(
+            uow, number, entry, actor=entry.actor or _actor(principal)
+        )
     read = certificate_read(certificate, _today())
     return read if added else JSONResponse(read.model_dump(mode="json"), status_code=200)
 
@@ -133,6 +167,7 @@ def add_event(number: str, runtime: RuntimeDep, entry: EventEntry) -> Any:
     description="Changes nothing: every product above the certificate's subject, checked now "
     "and as if the certificate were revoked on the date asked.",
     responses=responses(404, 422),
+    dependencies=[admit(*EVERYONE)],
 )
 def impact(
     number: str,
@@ -161,13 +196,18 @@ def impact(
     )
 
 
-@router.get("/api/v1/reviewers", response_model=list[ReviewerRead], summary="The reviewer roster")
+@router.get(
+    "/api/v1/reviewers",
+    response_model=list[ReviewerRead],
+    summary="The reviewer roster",
+    dependencies=[admit(*EVERYONE)],
+)
 def list_reviewers(runtime: RuntimeDep) -> list[ReviewerRead]:
     with runtime.reading() as uow:
         return [reviewer_read(r) for r in uow.registry.reviewers().values()]
 
 
-@router.get("/api/v1/ruleset", summary="The ruleset in force")
+@router.get("/api/v1/ruleset", summary="The ruleset in force", dependencies=[admit(*EVERYONE)])
 def get_ruleset(runtime: RuntimeDep) -> dict[str, Any]:
     with runtime.reading() as uow:
         return ruleset_document(current_ruleset(uow))
@@ -178,6 +218,7 @@ def get_ruleset(runtime: RuntimeDep) -> dict[str, Any]:
     summary="Publish a new ruleset version",
     status_code=201,
     responses=responses(409, 422),
+    dependencies=[admit()],
 )
 def post_ruleset(
     runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
