@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.api.problems import register_problem_handlers
 from app.api.routes import boms, components, exports, health, products, registry
-from app.api.security import document_roles
+from app.api.security import document_routes
 from app.config import Settings, load_settings
 from app.services.runtime import Runtime
 
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         boms.router, products.router, exports.router, components.router, registry.router,
         health.router,
     )  # fmt: skip
-    document_roles(routers)
+    document_routes(routers)
     for router in routers:
         app.include_router(router)
     return app

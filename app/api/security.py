@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.dependencies import RuntimeDep
+from app.api.problems import responses
 from app.domain.access import Principal, Role
 from app.domain.errors import PermissionDeniedError
 from app.services.access import authenticate
@@ -68,12 +69,13 @@ def route_roles(route: APIRoute) -> frozenset[Role] | None:
     return None
 
 
-def document_roles(routers: Iterable[APIRouter]) -> None:
-    """Say on every operation who may call it (and that the rest need no key), before the
-    routers are included."""
+def document_routes(routers: Iterable[APIRouter]) -> None:
+    """Say on every operation who may call it (and that the rest need no key), and that
+    invalid requests are answered as problems, before the routers are included."""
     for route in (route for router in routers for route in router.routes):
         if not isinstance(route, APIRoute):
             continue
+        route.responses = {**responses(422), **route.responses}
         roles = route_roles(route)
         extra = dict(route.openapi_extra or {})
         if roles is None:
@@ -83,4 +85,5 @@ def document_roles(routers: Iterable[APIRouter]) -> None:
         names = sorted(roles | {Role.ADMIN})
         extra["x-exportgate-roles"] = names
         route.openapi_extra = extra
+        route.responses = {**responses(401, 403), **route.responses}
         route.description = (route.description or "") + f"\n\nRoles: {', '.join(names)}."

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
+from app.api.params import MAX_ID, PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import BomPage, BomRead
 from app.api.security import admit
@@ -127,11 +128,13 @@ async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) 
 )
 def list_boms_route(
     runtime: RuntimeDep,
-    product_id: Annotated[int | None, Query(description="Only BOMs of this product")] = None,
+    product_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
+    ] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BomPage:
-    after = int(cursor) if cursor and cursor.isdigit() else 0
+    after = cursor_position(cursor)
     with runtime.reading() as uow:
         views = list_boms(uow, product_id=product_id, after_id=after, limit=limit + 1)
     items = [bom_read(view) for view in views[:limit]]
@@ -144,7 +147,7 @@ def list_boms_route(
     responses=responses(404),
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
+def get_bom_route(bom_id: PathId, runtime: RuntimeDep) -> BomRead:
     with runtime.reading() as uow:
         return bom_read(get_bom(uow, bom_id))
 
@@ -167,7 +170,7 @@ def get_bom_route(bom_id: int, runtime: RuntimeDep) -> BomRead:
     response_class=Response,
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_document_route(bom_id: int, runtime: RuntimeDep) -> Response:
+def get_document_route(bom_id: PathId, runtime: RuntimeDep) -> Response:
     with runtime.reading() as uow:
         media_type, document, sha256 = get_document(uow, bom_id)
     return Response(document, media_type=media_type, headers={"ETag": f'"{sha256}"'})

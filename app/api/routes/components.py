@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.api.convert import component_read, component_status_read, product_use_read
 from app.api.dependencies import RuntimeDep
+from app.api.params import PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import ComponentPage, ComponentStatusRead, WhereUsedRead
 from app.api.security import admit
@@ -36,7 +37,7 @@ def search_components_route(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
-    after = int(cursor) if cursor and cursor.isdigit() else 0
+    after = cursor_position(cursor)
     with runtime.reading() as uow:
         views = search_components(
             uow, purl=purl, name=name, type_=type, ai=ai, after_id=after, limit=limit + 1
@@ -51,7 +52,7 @@ def search_components_route(
     responses=responses(404),
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_component_route(component_id: int, runtime: RuntimeDep) -> ComponentStatusRead:
+def get_component_route(component_id: PathId, runtime: RuntimeDep) -> ComponentStatusRead:
     with runtime.reading() as uow:
         return component_status_read(component_status(uow, runtime.cache, component_id))
 
@@ -63,7 +64,7 @@ def get_component_route(component_id: int, runtime: RuntimeDep) -> ComponentStat
     responses=responses(404),
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def where_used_route(component_id: int, runtime: RuntimeDep) -> WhereUsedRead:
+def where_used_route(component_id: PathId, runtime: RuntimeDep) -> WhereUsedRead:
     with runtime.reading() as uow:
         component = get_component_view(uow, component_id)
         uses = where_used(uow, runtime.cache, component_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
+from app.api.params import PathId
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import ExportCheckRead
@@ -50,7 +51,7 @@ def _today() -> dt.date:
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT)],
 )
 def export_check(
-    product_id: int,
+    product_id: PathId,
     runtime: RuntimeDep,
     *,
     to: Destination,
@@ -98,6 +99,6 @@ async def export_check_dry_run(
     responses=responses(404),
     dependencies=[admit(Role.AUDITOR, Role.INTEGRATOR)],
 )
-def decision(decision_id: int, runtime: RuntimeDep) -> ExportCheckRead:
+def decision(decision_id: PathId, runtime: RuntimeDep) -> ExportCheckRead:
     with runtime.reading() as uow:
         return ExportCheckRead.model_validate(get_decision(uow, decision_id))
