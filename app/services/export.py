@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,7 +26,7 @@ from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
-from app.services.registry import current_ruleset
+from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
@@ -214,11 +214,18 @@ def _introductions(graph: PortfolioGraph, product: ComponentView) -> Introductio
 
 
 def relevant_members(graph: PortfolioGraph, closure: set[int], product_id: int) -> list[int]:
-    """The members the decision looks at (AI components and assemblies), in identity order."""
+    """The members the decision looks at, in identity order: AI components, and assemblies
+    nothing is known to be inside (the only ones a warning is about)."""
     relevant = []
     for component in closure:
         node = graph.node(component)
-        if component != product_id and (node.is_ai or node.type in ASSEMBLY_TYPES):
+        if component == product_id:
+            continue
+        if node.is_ai or (
+            node.type in ASSEMBLY_TYPES
+            and not graph.is_product(component)
+            and not graph.holds_anything(component)
+        ):
             relevant.append(component)
     return sorted(relevant, key=lambda c: (graph.node(c).identity_key, c))
 
@@ -245,14 +252,6 @@ def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
     return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
 
 
-def load_registry(uow: UnitOfWork, keys: Iterable[str]) -> Registry:
-    return Registry(
-        certificates=uow.registry.certificates_for(keys),
-        reviewers=uow.registry.reviewers(),
-        ruleset=current_ruleset(uow),
-    )
-
-
 def evaluate(
     uow: UnitOfWork,
     graph: PortfolioGraph,
@@ -260,6 +259,7 @@ def evaluate(
     question: Question,
     *,
     path_limit: int = DEFAULT_PATH_LIMIT,
+    snapshot: RegistrySnapshot,
     what_if: Callable[[Registry], Registry] | None = None,
     unsaved: UnsavedBom | None = None,
 ) -> CheckResult:
@@ -267,14 +267,16 @@ def evaluate(
     dry run, an unsaved BOM standing in the graph)."""
     introductions = _introductions(graph, product)
     relevant = relevant_members(graph, introductions.closure, product.id)
-    claims = uow.graph.claims_for([product.id, *relevant], graph.current_bom_ids())
+    # Claims matter where certificates do: the product and its AI components.
+    claimants = [product.id, *(c for c in relevant if graph.node(c).is_ai)]
+    claims = uow.graph.claims_for(claimants, graph.current_bom_ids())
     if unsaved is not None:
         for component, numbers in unsaved.claims().items():
             claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
     slice_ = product_slice(
         graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
     )
-    registry = load_registry(uow, certified_keys(slice_))
+    registry = snapshot.for_keys(certified_keys(slice_))
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)
@@ -318,7 +320,14 @@ def check_export(
     """Answer, and (unless a dry run) keep the answer as an immutable decision record."""
     with runtime.reading() as uow:
         product = resolve_component(uow, product_reference)
-        result = evaluate(uow, runtime.cache.current(uow), product, question, path_limit=path_limit)
+        result = evaluate(
+            uow,
+            runtime.cache.current(uow),
+            product,
+            question,
+            path_limit=path_limit,
+            snapshot=runtime.registry.current(uow),
+        )
     if not record:
         return result
     with runtime.writing() as uow:
@@ -391,7 +400,15 @@ def dry_run(
             subject.group,
             subject.purl,
         )
-        return evaluate(uow, graph, product, question, path_limit=path_limit, unsaved=unsaved)
+        return evaluate(
+            uow,
+            graph,
+            product,
+            question,
+            path_limit=path_limit,
+            snapshot=runtime.registry.current(uow),
+            unsaved=unsaved,
+        )
 
 
 def _edges(contents: BomContents) -> list[tuple[Identity, Identity, EdgeKind]]:

@@ -18,7 +18,7 @@ from app.domain.decision import Decision, ProductSlice, Question, Registry, chec
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
 from app.services.catalogue import ComponentView, PathStep, describe_path
-from app.services.export import certified_keys, load_registry, product_slice, relevant_members
+from app.services.export import certified_keys, product_slice, relevant_members
 from app.services.registry import get_certificate
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def certificate_impact(
             holders.insert(0, (graph.product(component.id), None))
         slices = _slices(uow, graph, [product for product, _ in holders])
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
-        now_registry = load_registry(uow, keys)
+        now_registry = runtime.registry.current(uow).for_keys(keys)
         after_registry = _without(now_registry, certificate, day)
         bom_names = uow.boms.subject_names(
             d.bom_id

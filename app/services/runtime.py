@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app.bom.reader import ReadLimits
 from app.config import Settings
 from app.services.portfolio import PortfolioCache
+from app.services.registry_cache import RegistryCache
 from app.store.engine import build_engine, session_factory
 from app.store.unit_of_work import UnitOfWork
 
@@ -17,6 +18,7 @@ class Runtime:
 
     settings: Settings
     cache: PortfolioCache = field(default_factory=PortfolioCache)
+    registry: RegistryCache = field(default_factory=RegistryCache)
 
     def __post_init__(self) -> None:
         self._engine = build_engine(

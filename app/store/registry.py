@@ -208,6 +208,31 @@ class RegistryRepository:
             found[certificate.subject].append(certificate)
         return dict(found)
 
+    def all_certificates(self) -> dict[IdentityKey, list[Certificate]]:
+        """Every certificate, by subject, in number order."""
+        rows = list(
+            self._session.execute(
+                select(*table_of(CertificateRow).columns).order_by(CertificateRow.number)
+            )
+        )
+        found: dict[IdentityKey, list[Certificate]] = defaultdict(list)
+        for certificate in self._with_events(rows):
+            found[certificate.subject].append(certificate)
+        return dict(found)
+
+    def generation(self) -> tuple[object, ...]:
+        """Changes whenever anything is recorded: certificates and events are appended,
+        reviewers updated in place (their updated_at moves), rulesets published."""
+        reviewers = table_of(ReviewerRow)
+        query = select(
+            *(select(func.count()).select_from(table_of(r)).scalar_subquery()
+              for r in (CertificateRow, CertificateEventRow, RulesetRow, ReviewerRow)),
+            *(select(func.max(table_of(r).c.id)).scalar_subquery()
+              for r in (CertificateRow, CertificateEventRow, RulesetRow)),
+            select(func.max(reviewers.c.updated_at)).scalar_subquery(),
+        )  # fmt: skip
+        return tuple(self._session.execute(query).one())
+
     def certificates(
         self, *, subject: str | None, after_number: str, limit: int
     ) -> list[Certificate]:

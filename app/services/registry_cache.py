@@ -1,0 +1,54 @@
+"""The registry as every check reads it, kept per process and reloaded only when it changed.
+
+A check reads the certificates of hundreds of components; building them from rows each time
+costs more than the rest of the decision. The registry only grows (certificates and events
+are appended, reviewers updated, rulesets published), so one cheap query on its counts and
+newest ids tells a process whether its copy is still the committed truth.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from app.domain.decision import Registry
+from app.domain.ids import IdentityKey
+from app.domain.registry import Certificate, Reviewer, Ruleset
+from app.services.registry import current_ruleset
+from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrySnapshot:
+    certificates: Mapping[IdentityKey, Sequence[Certificate]]
+    reviewers: Mapping[str, Reviewer]
+    ruleset: Ruleset
+
+    def for_keys(self, keys: Iterable[str]) -> Registry:
+        """The part of the registry a decision about these components reads."""
+        wanted = {
+            IdentityKey(key): self.certificates[IdentityKey(key)]
+            for key in keys
+            if IdentityKey(key) in self.certificates
+        }
+        return Registry(certificates=wanted, reviewers=self.reviewers, ruleset=self.ruleset)
+
+
+class RegistryCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: tuple[object, ...] | None = None
+        self._snapshot: RegistrySnapshot | None = None
+
+    def current(self, uow: UnitOfWork) -> RegistrySnapshot:
+        generation = uow.registry.generation()
+        with self._lock:
+            if self._snapshot is None or generation != self._generation:
+                self._snapshot = RegistrySnapshot(
+                    certificates=uow.registry.all_certificates(),
+                    reviewers=uow.registry.reviewers(),
+                    ruleset=current_ruleset(uow),
+                )
+                self._generation = generation
+            return self._snapshot
