@@ -235,3 +235,33 @@ class ImportReportRead(BaseModel):
     certificates_added: int
     events_added: int
     ruleset_published: str | None
+
+
+class ChangedComponentRead(BaseModel):
+    component_id: int
+    name: str
+    identity: str
+    is_ai: bool
+
+
+class ChangedBlockerRead(BaseModel):
+    component: str
+    identity: str
+    reason: str
+
+
+class BomDiffRead(BaseModel):
+    product_id: int
+    product: str
+    old_bom_id: int
+    new_bom_id: int
+    destination: str
+    date: dt.date
+    added: list[ChangedComponentRead]
+    removed: list[ChangedComponentRead]
+    ai_added: list[ChangedComponentRead]
+    ai_removed: list[ChangedComponentRead]
+    old_decision: str = Field(description="The answer were the old BOM current")
+    new_decision: str = Field(description="The answer were the new BOM current")
+    blockers_added: list[ChangedBlockerRead]
+    blockers_removed: list[ChangedBlockerRead]

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, select
+from sqlalchemy import Select, Table, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -325,8 +325,14 @@ class GraphRepository:
         return [Product(subject_id, bom_id) for subject_id, bom_id in self._session.execute(query)]
 
     def current_edges(self) -> list[PortfolioEdge]:
+        return self._edges(current_bom_ids())
+
+    def edges_of(self, bom_id: int) -> list[PortfolioEdge]:
+        return self._edges(select(literal(bom_id)))
+
+    def _edges(self, boms: Select[Any]) -> list[PortfolioEdge]:
         query = select(EdgeRow.source_id, EdgeRow.target_id, EdgeRow.kind, EdgeRow.bom_id).where(
-            EdgeRow.bom_id.in_(current_bom_ids())
+            EdgeRow.bom_id.in_(boms)
         )
         return [
             PortfolioEdge(source, target, EdgeKind(kind), bom_id)
@@ -335,7 +341,13 @@ class GraphRepository:
 
     def current_nodes(self) -> list[PortfolioNode]:
         """Every component mentioned by a current BOM; AI when any current BOM says so."""
-        current = current_bom_ids()
+        return self._nodes(current_bom_ids())
+
+    def nodes_of(self, bom_id: int) -> list[PortfolioNode]:
+        """The components one BOM mentions, as that BOM describes them."""
+        return self._nodes(select(literal(bom_id)))
+
+    def _nodes(self, current: Select[Any]) -> list[PortfolioNode]:
         facts = (
             select(
                 OccurrenceRow.component_id,

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.services.runtime import Runtime
 from tests.conftest import SAMPLE_REGISTRY, SAMPLES, bearer
 from tests.export_cases import (
+    CAMERA,
     CASES,
     CHATBOT,
     DETECTOR_CERTIFICATE,
@@ -167,3 +168,40 @@ def test_dry_run_over_http_stores_nothing(client: TestClient, samples: Runtime) 
     )  # fmt: skip
     assert refused.status_code == 422
     assert refused.headers["content-type"] == PROBLEM
+
+
+def test_the_camera_diff_shows_the_new_model_and_its_blocker(
+    client: TestClient, samples: Runtime
+) -> None:
+    camera = product_id(client, CAMERA)
+    history = client.get("/api/v1/boms", params={"product_id": camera}).json()["items"]
+    by_version = {bom["version"]: bom["id"] for bom in history}
+    assert set(by_version) == {1, 2}
+    diff = client.get(
+        f"/api/v1/boms/{by_version[1]}/diff/{by_version[2]}",
+        params={"to": "DE", "on": "2026-11-27"},
+    ).json()
+    assert [c["name"] for c in diff["ai_added"]] == ["privacy-blur@1.0.0"]
+    assert diff["ai_removed"] == []
+    assert (diff["old_decision"], diff["new_decision"]) == ("eligible", "ineligible")
+    assert diff["blockers_added"] == [
+        {
+            "component": "privacy-blur@1.0.0",
+            "identity": "pkg:huggingface/hikari-vision/privacy-blur@1.0.0",
+            "reason": "no_certificate",
+        }
+    ]
+    assert diff["blockers_removed"] == []
+    backwards = client.get(
+        f"/api/v1/boms/{by_version[2]}/diff/{by_version[1]}",
+        params={"to": "DE", "on": "2026-11-27"},
+    ).json()
+    assert [b["component"] for b in backwards["blockers_removed"]] == ["privacy-blur@1.0.0"]
+
+
+def test_a_diff_of_two_products_is_a_conflict(client: TestClient, samples: Runtime) -> None:
+    boms = client.get("/api/v1/boms").json()["items"]
+    first, other = boms[0], next(b for b in boms if b["product_id"] != boms[0]["product_id"])
+    response = client.get(f"/api/v1/boms/{first['id']}/diff/{other['id']}")
+    assert response.status_code == 409
+    assert response.headers["content-type"] == PROBLEM

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,11 +14,19 @@ from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
 from app.api.params import MAX_ID, PathId, cursor_position
 from app.api.problems import responses
-from app.api.schemas import BomPage, BomRead
+from app.api.schemas import (
+    BomDiffRead,
+    BomPage,
+    BomRead,
+    ChangedBlockerRead,
+    ChangedComponentRead,
+)
 from app.api.security import admit
 from app.domain.access import Role
+from app.domain.decision import Question
 from app.domain.errors import BomRejectedError, Located, PayloadTooLargeError
 from app.services.catalogue import BomView, get_bom, get_document, list_boms
+from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import ingest_bom
 
 router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
@@ -174,3 +184,47 @@ def get_document_route(bom_id: PathId, runtime: RuntimeDep) -> Response:
     with runtime.reading() as uow:
         media_type, document, sha256 = get_document(uow, bom_id)
     return Response(document, media_type=media_type, headers={"ETag": f'"{sha256}"'})
+
+
+@router.get(
+    "/{old_bom_id}/diff/{new_bom_id}",
+    response_model=BomDiffRead,
+    summary="What changes between two BOMs of one product, and what it does to the answer",
+    description=(
+        "Components and AI components added or removed, and the blockers that appear or "
+        "disappear for the destination and date asked, each BOM taken as the current one."
+    ),
+    responses=responses(404, 409),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
+def diff_route(
+    old_bom_id: PathId,
+    new_bom_id: PathId,
+    runtime: RuntimeDep,
+    to: Annotated[str, Query(pattern="^[A-Za-z]{2}$", description="Destination")] = "DE",
+    on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
+) -> BomDiffRead:
+    day = on or dt.datetime.now(dt.UTC).date()
+    diff = diff_boms(runtime, old_bom_id, new_bom_id, Question(to.upper(), day))
+
+    def components(found: tuple[ChangedComponent, ...]) -> list[ChangedComponentRead]:
+        return [ChangedComponentRead(**dataclasses.asdict(c)) for c in found]
+
+    return BomDiffRead(
+        product_id=diff.product.id,
+        product=diff.product.display_name,
+        old_bom_id=diff.old_bom_id,
+        new_bom_id=diff.new_bom_id,
+        destination=diff.question.destination,
+        date=diff.question.day,
+        added=components(diff.added),
+        removed=components(diff.removed),
+        ai_added=components(tuple(c for c in diff.added if c.is_ai)),
+        ai_removed=components(tuple(c for c in diff.removed if c.is_ai)),
+        old_decision=diff.old_decision.value,
+        new_decision=diff.new_decision.value,
+        blockers_added=[ChangedBlockerRead(**dataclasses.asdict(b)) for b in diff.blockers_added],
+        blockers_removed=[
+            ChangedBlockerRead(**dataclasses.asdict(b)) for b in diff.blockers_removed
+        ],
+    )
