@@ -11,7 +11,9 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
 COPY sbom_samples ./sbom_samples
-RUN pip install --no-cache-dir . \
+# Editable, so the package runs from this folder with its migrations/ and alembic.ini beside
+# it, exactly as in a checkout (the schema is applied from there).
+RUN pip install --no-cache-dir -e . \
     && useradd --system --home-dir /srv/exportgate exportgate \
     && mkdir -p /data && chown exportgate /data
 
