@@ -265,3 +265,9 @@ class BomDiffRead(BaseModel):
     new_decision: str = Field(description="The answer were the new BOM current")
     blockers_added: list[ChangedBlockerRead]
     blockers_removed: list[ChangedBlockerRead]
+
+
+class LineageRead(BaseModel):
+    kind: str = Field(description="dataset or base_model")
+    component: ComponentRead
+    bom_ids: list[int]

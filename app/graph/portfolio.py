@@ -13,6 +13,7 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -179,6 +180,61 @@ class PortfolioGraph:
         ]
         products = [p for p in self._products.values() if p.component_id != product.component_id]
         return PortfolioGraph(all_nodes.values(), [*kept, *edges], [*products, product])
+
+    def closure_document(self, product_id: int) -> dict[str, Any]:
+        """The product's closure as plain data (nodes, containment edges with the BOMs that
+        declare them, and lineage from its models), in identity order."""
+        inside = self.closure(product_id)
+        nodes = self._ordered(inside)
+        edges: list[dict[str, Any]] = []
+        targets: set[int] = set()
+        for graph in (self._containment, self._lineage):
+            for source in nodes:
+                for target in graph.successors(source):
+                    if graph is self._containment and target not in inside:
+                        continue
+                    step = self._step(graph, source, target)
+                    targets.add(target)
+                    edges.append(
+                        {
+                            "source": source,
+                            "target": target,
+                            "kinds": sorted({d.kind.value for d in step.declarations}),
+                            "bom_ids": sorted({d.bom_id for d in step.declarations}),
+                        }
+                    )
+        lineage_only = self._ordered(targets - inside)
+        return {
+            "product_id": product_id,
+            "nodes": [self._node_document(n, n in inside) for n in [*nodes, *lineage_only]],
+            "edges": edges,
+        }
+
+    def _node_document(self, component_id: int, inside: bool) -> dict[str, Any]:
+        node = self._nodes[component_id]
+        return {
+            "id": component_id,
+            "identity": node.identity_key,
+            "name": node.display_name,
+            "type": node.type,
+            "is_ai": node.is_ai,
+            "inside_product": inside,
+        }
+
+    def closure_graphml(self, product_id: int) -> str:
+        """The same closure as GraphML, for graph tools."""
+        document = self.closure_document(product_id)
+        exported: nx.DiGraph[int] = nx.DiGraph()
+        for node in document["nodes"]:
+            exported.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
+        for edge in document["edges"]:
+            exported.add_edge(
+                edge["source"],
+                edge["target"],
+                kinds=",".join(edge["kinds"]),
+                bom_ids=",".join(str(b) for b in edge["bom_ids"]),
+            )
+        return "\n".join(nx.generate_graphml(exported))
 
     def introductions(self, product_id: int) -> Introductions:
         """Every way each component is introduced into one product (one walk, many answers)."""

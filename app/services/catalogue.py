@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
@@ -126,6 +126,7 @@ def search_components(
     ai: bool | None,
     after_id: int,
     limit: int,
+    hash_value: str | None = None,
 ) -> list[ComponentView]:
     normalised = purl
     if purl is not None:
@@ -134,7 +135,13 @@ def search_components(
         except InvalidPurlError:
             return []
     rows = uow.components.search(
-        purl=normalised, name=name, type_=type_, ai=ai, after_id=after_id, limit=limit
+        purl=normalised,
+        name=name,
+        type_=type_,
+        ai=ai,
+        after_id=after_id,
+        limit=limit,
+        hash_value=hash_value,
     )
     return [ComponentView.of(row) for row in rows]
 
@@ -329,3 +336,47 @@ def database_health(uow: UnitOfWork) -> str:
     """The database's dialect, after a real query (the generation counter)."""
     uow.graph.generation()
     return uow.dialect
+
+
+@dataclass(frozen=True, slots=True)
+class LineageLink:
+    """What a component was made from, as one BOM declares: a dataset or a base model."""
+
+    kind: str
+    component: ComponentView
+    bom_ids: tuple[int, ...]
+
+
+def lineage(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> list[LineageLink]:
+    component = get_component(uow, component_id)
+    graph = cache.current(uow)
+    if component.id not in graph:
+        return []
+    steps = graph.lineage(component.id)
+    views = {
+        row.id: ComponentView.of(row) for row in uow.components.many(s.target_id for s in steps)
+    }
+    return [
+        LineageLink(
+            kind=",".join(sorted({d.kind.value for d in step.declarations})),
+            component=views[step.target_id],
+            bom_ids=tuple(sorted({d.bom_id for d in step.declarations})),
+        )
+        for step in steps
+    ]
+
+
+def _product_graph(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> PortfolioGraph:
+    graph = cache.current(uow)
+    if product_id not in graph or not graph.is_product(product_id):
+        raise NotFoundError(f"no product with id {product_id}")
+    return graph
+
+
+def product_graph(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> dict[str, Any]:
+    """The product's closure: components, the edges between them with their BOMs, lineage."""
+    return _product_graph(uow, cache, product_id).closure_document(product_id)
+
+
+def product_graphml(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> str:
+    return _product_graph(uow, cache, product_id).closure_graphml(product_id)

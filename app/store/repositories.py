@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, literal, select
+from sqlalchemy import Select, Table, Text, case, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -178,6 +178,7 @@ class ComponentRepository:
         ai: bool | None,
         after_id: int,
         limit: int,
+        hash_value: str | None = None,
     ) -> list[ComponentRow]:
         query = select(ComponentRow).where(ComponentRow.id > after_id)
         if purl is not None:
@@ -189,6 +190,12 @@ class ComponentRepository:
         if type_ is not None:
             typed = select(OccurrenceRow.component_id).where(current, OccurrenceRow.type == type_)
             query = query.where(ComponentRow.id.in_(typed))
+        if hash_value is not None:
+            # Hashes are kept as each BOM wrote them; hex digests are matched case-blind.
+            hashed = select(OccurrenceRow.component_id).where(
+                func.lower(cast(OccurrenceRow.hashes, Text)).contains(f'"{hash_value.lower()}"')
+            )
+            query = query.where(ComponentRow.id.in_(hashed))
         if ai is not None:
             ai_ids = select(OccurrenceRow.component_id).where(current, OccurrenceRow.is_ai)
             query = query.where(

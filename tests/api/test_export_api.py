@@ -205,3 +205,41 @@ def test_a_diff_of_two_products_is_a_conflict(client: TestClient, samples: Runti
     response = client.get(f"/api/v1/boms/{first['id']}/diff/{other['id']}")
     assert response.status_code == 409
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_lineage_names_the_models_dataset_and_base_model(
+    client: TestClient, samples: Runtime
+) -> None:
+    detector = product_id(client, "pkg:huggingface/deepinspect/defect-detector@2.1.0")
+    links = client.get(f"/api/v1/components/{detector}/lineage").json()
+    assert sorted((link["kind"], link["component"]["name"]) for link in links) == [
+        ("base_model", "rtdet-base"),
+        ("dataset", "pcb-defect-images"),
+    ]
+
+
+def test_components_are_found_by_a_hash_any_bom_gives_them(
+    client: TestClient, samples: Runtime
+) -> None:
+    document = json.loads((SAMPLES / "deepinspect-vision-module.cdx.json").read_bytes())
+    model = next(c for c in document["components"] if c.get("type") == "machine-learning-model")
+    digest = model["hashes"][0]["content"]
+    found = client.get("/api/v1/components", params={"hash": digest.upper()}).json()["items"]
+    assert [item["name"] for item in found] == [model["name"]]
+    assert client.get("/api/v1/components", params={"hash": "0" * 64}).json()["items"] == []
+
+
+def test_the_product_graph_is_its_closure_in_json_and_graphml(
+    client: TestClient, samples: Runtime
+) -> None:
+    camera = product_id(client, CAMERA)
+    graph = client.get(f"/api/v1/products/{camera}/graph").json()
+    inside = {node["name"] for node in graph["nodes"] if node["inside_product"]}
+    outside = {node["name"] for node in graph["nodes"] if not node["inside_product"]}
+    assert {"privacy-blur@1.0.0", "defect-detector@2.1.0"} <= inside
+    assert "rtdet-base" in {name.split("@")[0] for name in outside}
+    assert all(edge["bom_ids"] for edge in graph["edges"])
+    graphml = client.get(f"/api/v1/products/{camera}/graph", params={"format": "graphml"})
+    assert graphml.headers["content-type"].startswith("application/graphml+xml")
+    assert graphml.text.count("<node ") == len(graph["nodes"])
+    assert graphml.text.count("<edge ") == len(graph["edges"])

@@ -10,10 +10,10 @@ from app.api.convert import component_read, component_status_read, product_use_r
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId, cursor_position
 from app.api.problems import responses
-from app.api.schemas import ComponentPage, ComponentStatusRead, WhereUsedRead
+from app.api.schemas import ComponentPage, ComponentStatusRead, LineageRead, WhereUsedRead
 from app.api.security import admit
 from app.domain.access import Role
-from app.services.catalogue import component_status, search_components, where_used
+from app.services.catalogue import component_status, lineage, search_components, where_used
 from app.services.catalogue import get_component as get_component_view
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
@@ -34,13 +34,23 @@ def search_components_route(
     name: Annotated[str | None, Query(description="Case-insensitive substring of the name")] = None,
     type: Annotated[str | None, Query(description="CycloneDX type, or 'service'")] = None,
     ai: Annotated[bool | None, Query(description="Only AI (true) or non-AI (false)")] = None,
+    hash: Annotated[
+        str | None, Query(description="A hash value any BOM gives the component (hex)")
+    ] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
     after = cursor_position(cursor)
     with runtime.reading() as uow:
         views = search_components(
-            uow, purl=purl, name=name, type_=type, ai=ai, after_id=after, limit=limit + 1
+            uow,
+            purl=purl,
+            name=name,
+            type_=type,
+            ai=ai,
+            after_id=after,
+            limit=limit + 1,
+            hash_value=hash,
         )
     items = [component_read(view) for view in views[:limit]]
     return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
@@ -73,3 +83,21 @@ def where_used_route(component_id: PathId, runtime: RuntimeDep) -> WhereUsedRead
         component=component.identity_key,
         used_by=[product_use_read(use) for use in uses],
     )
+
+
+@router.get(
+    "/{component_id}/lineage",
+    response_model=list[LineageRead],
+    summary="What a model was made from: its datasets and base models",
+    responses=responses(404),
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
+def lineage_route(component_id: PathId, runtime: RuntimeDep) -> list[LineageRead]:
+    with runtime.reading() as uow:
+        links = lineage(uow, runtime.cache, component_id)
+    return [
+        LineageRead(
+            kind=link.kind, component=component_read(link.component), bom_ids=list(link.bom_ids)
+        )
+        for link in links
+    ]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
+from app.api.params import PathId
+from app.api.problems import responses
 from app.api.schemas import ProductRead
 from app.api.security import admit
 from app.domain.access import Role
-from app.services.catalogue import list_products
+from app.services.catalogue import list_products, product_graph, product_graphml
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 
@@ -23,3 +28,32 @@ router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 def list_products_route(runtime: RuntimeDep) -> list[ProductRead]:
     with runtime.reading() as uow:
         return [product_read(summary) for summary in list_products(uow, runtime.cache)]
+
+
+GRAPHML = "application/graphml+xml"
+
+
+@router.get(
+    "/{product_id}/graph",
+    summary="The product's closure as a graph (JSON or GraphML)",
+    description=(
+        "Components inside the product, the edges between them with the BOMs that declare "
+        "them, and the lineage (datasets, base models) of its models, marked as outside."
+    ),
+    responses=responses(
+        404, also={200: {"content": {"application/json": {}, GRAPHML: {}}, "description": "OK"}}
+    ),
+    response_class=Response,
+    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
+)
+def product_graph_route(
+    product_id: PathId,
+    runtime: RuntimeDep,
+    format: Annotated[
+        Literal["json", "graphml"], Query(description="json or graphml")
+    ] = "json",
+) -> Response:
+    with runtime.reading() as uow:
+        if format == "graphml":
+            return Response(product_graphml(uow, runtime.cache, product_id), media_type=GRAPHML)
+        return JSONResponse(product_graph(uow, runtime.cache, product_id))
