@@ -202,3 +202,14 @@ class TestReading:
         assert "/api/v1/boms" in spec["paths"]
         declared = spec["paths"]["/api/v1/boms"]["post"]["responses"]
         assert {"201", "200", "413", "415", "422"} <= set(declared)
+
+
+def test_a_document_is_not_sent_again_when_its_etag_matches(client: TestClient) -> None:
+    stored = upload(client, CAMERA_XML, XML_TYPE)
+    first = client.get(f"/api/v1/boms/{stored['id']}/document")
+    etag = first.headers["etag"]
+    assert etag == f'"{stored["sha256"]}"'
+    again = client.get(f"/api/v1/boms/{stored['id']}/document", headers={"If-None-Match": etag})
+    assert (again.status_code, again.content) == (304, b"")
+    other = client.get(f"/api/v1/boms/{stored['id']}/document", headers={"If-None-Match": '"x"'})
+    assert other.content == CAMERA_XML

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -174,16 +174,25 @@ def get_bom_route(bom_id: PathId, runtime: RuntimeDep) -> BomRead:
                     "application/vnd.cyclonedx+json": {},
                     "application/vnd.cyclonedx+xml": {},
                 },
-            }
+            },
+            304: {"description": "Not modified: the If-None-Match ETag is the document's"},
         },
     ),
     response_class=Response,
     dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_document_route(bom_id: PathId, runtime: RuntimeDep) -> Response:
+def get_document_route(
+    bom_id: PathId,
+    runtime: RuntimeDep,
+    if_none_match: Annotated[str | None, Header(description="An ETag from an earlier read")] = None,
+) -> Response:
+    # A stored document never changes, so its SHA-256 is a strong ETag forever.
     with runtime.reading() as uow:
         media_type, document, sha256 = get_document(uow, bom_id)
-    return Response(document, media_type=media_type, headers={"ETag": f'"{sha256}"'})
+    etag = f'"{sha256}"'
+    if if_none_match is not None and etag in {tag.strip() for tag in if_none_match.split(",")}:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(document, media_type=media_type, headers={"ETag": etag})
 
 
 @router.get(

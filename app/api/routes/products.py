@@ -49,9 +49,7 @@ GRAPHML = "application/graphml+xml"
 def product_graph_route(
     product_id: PathId,
     runtime: RuntimeDep,
-    format: Annotated[
-        Literal["json", "graphml"], Query(description="json or graphml")
-    ] = "json",
+    format: Annotated[Literal["json", "graphml"], Query(description="json or graphml")] = "json",
 ) -> Response:
     with runtime.reading() as uow:
         if format == "graphml":
