@@ -36,12 +36,6 @@ class Step:
 class Path:
     steps: tuple[Step, ...]
 
-    @property
-    def component_ids(self) -> list[int]:
-        if not self.steps:
-            return []
-        return [self.steps[0].source_id, *(step.target_id for step in self.steps)]
-
 
 def _grouped(
     edges: Iterable[PortfolioEdge],
@@ -109,14 +103,6 @@ class PortfolioGraph:
     def products(self) -> list[Product]:
         return [self._products[node] for node in self._ordered(self._products)]
 
-    @property
-    def node_count(self) -> int:
-        return len(self._nodes)
-
-    @property
-    def edge_count(self) -> int:
-        return self._containment.number_of_edges() + self._lineage.number_of_edges()
-
     def _ordered(self, component_ids: Iterable[int]) -> list[int]:
         return sorted(component_ids, key=self._sort_key)
 
@@ -140,21 +126,6 @@ class PortfolioGraph:
 
     def ai_components_in(self, component_id: int) -> list[int]:
         return self._ordered(c for c in self.closure(component_id) if self._nodes[c].is_ai)
-
-    def shortest_path(self, source: int, target: int) -> Path | None:
-        """The shortest containment path, ties broken by identity so the answer is stable."""
-        if source == target:
-            return Path(())
-        parents = self._search(self._successors, source, stop=target)
-        if target not in parents:
-            return None
-        steps: list[Step] = []
-        node = target
-        while node != source:
-            parent = parents[node]
-            steps.append(self._step(self._containment, parent, node))
-            node = parent
-        return Path(tuple(reversed(steps)))
 
     def with_bom(
         self,

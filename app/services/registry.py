@@ -9,11 +9,10 @@ from typing import Any
 
 from app.bom.identity import identity_from_reference
 from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
-from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset
+from app.domain.registry import DEFAULT_RULESET, Certificate, Ruleset
 from app.services.registry_file import (
     CertificateEntry,
     EventEntry,
-    ReviewerEntry,
     parse_registry_file,
     parse_ruleset,
     ruleset_document,
@@ -165,12 +164,6 @@ def get_certificate(uow: UnitOfWork, number: str) -> Certificate:
     if certificate is None:
         raise NotFoundError(f"no certificate {number}")
     return certificate
-
-
-def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry) -> Reviewer:
-    uow.registry.save_reviewer(entry.to_domain(), _now())
-    uow.commit()
-    return uow.registry.reviewers()[entry.id]
 
 
 def current_ruleset(uow: UnitOfWork) -> Ruleset:

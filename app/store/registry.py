@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -190,24 +190,6 @@ class RegistryRepository:
         row = self.certificate_row(number)
         return None if row is None else self._with_events([row])[0]
 
-    def certificates_for(self, keys: Iterable[str]) -> dict[IdentityKey, list[Certificate]]:
-        """Every certificate whose subject is one of these identity keys."""
-        digests = sorted({subject_digest(key) for key in keys})
-        rows: list[Any] = []
-        columns = table_of(CertificateRow).columns
-        for start in range(0, len(digests), CHUNK):
-            rows.extend(
-                self._session.execute(
-                    select(*columns).where(
-                        CertificateRow.subject_digest.in_(digests[start : start + CHUNK])
-                    )
-                )
-            )
-        found: dict[IdentityKey, list[Certificate]] = defaultdict(list)
-        for certificate in self._with_events(sorted(rows, key=lambda r: r.number)):
-            found[certificate.subject].append(certificate)
-        return dict(found)
-
     def all_certificates(self) -> dict[IdentityKey, list[Certificate]]:
         """Every certificate, by subject, in number order."""
         rows = list(
@@ -259,12 +241,6 @@ class RegistryRepository:
     def publish_ruleset(self, version: str, document: Mapping[str, Any], now: dt.datetime) -> None:
         self._session.add(RulesetRow(version=version, document=dict(document), published_at=now))
         self._session.flush()
-
-    def ruleset_versions(self) -> list[tuple[str, dt.datetime]]:
-        rows = self._session.execute(
-            select(RulesetRow.version, RulesetRow.published_at).order_by(RulesetRow.id)
-        )
-        return [(version, published) for version, published in rows]
 
     # -- decisions ---------------------------------------------------------------------------
 
