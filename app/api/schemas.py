@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from app.domain.access import Visibility
+
 
 class WarningRead(BaseModel):
     code: str
@@ -32,6 +34,14 @@ class BomRead(BaseModel):
     warnings: list[WarningRead]
     uploaded_at: dt.datetime
     uploaded_by: str | None
+    organisation: str | None = Field(description="The organisation the BOM belongs to")
+    visibility: str = Field(description="private (owner and shares) or public")
+    shared_with: list[str]
+
+
+class VisibilityUpdate(BaseModel):
+    visibility: Visibility
+    share_with: list[str] = Field(default=[], description="Organisation codes")
 
 
 class BomPage(BaseModel):

@@ -145,7 +145,14 @@ def demo(
     with opened_runtime() as runtime:
         for path in sorted(samples.glob("*.cdx.*")):
             with runtime.writing() as uow:
-                ingest_bom(uow, path.read_bytes(), None, runtime.limits, uploaded_by="demo")
+                ingest_bom(
+                    uow,
+                    path.read_bytes(),
+                    None,
+                    runtime.limits,
+                    uploaded_by="demo",
+                    organisation="local",
+                )
         registry_file = samples / "registry.json"
         if registry_file.is_file():
             with runtime.writing() as uow:

@@ -127,6 +127,9 @@ def _ingest_json(path: Path, result: IngestResult) -> dict[str, Any]:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="BOM files, or folders to search.")],
     as_json: JsonOption = False,
+    org: Annotated[
+        str, typer.Option("--org", help="The organisation the BOMs belong to.")
+    ] = "local",
 ) -> None:
     """Store CycloneDX BOMs (JSON or XML, 1.2-1.7). Exit 0 when all were stored, 2 if any
     was refused."""
@@ -147,7 +150,9 @@ def ingest(
             try:
                 data = path.read_bytes()
                 with runtime.writing() as uow:
-                    result = ingest_bom(uow, data, None, runtime.limits, uploaded_by="cli")
+                    result = ingest_bom(
+                        uow, data, None, runtime.limits, uploaded_by="cli", organisation=org
+                    )
             except ExportgateError as error:
                 refused += 1
                 reports.append({"path": str(path), "status": "refused", "error": _problem(error)})

@@ -27,3 +27,22 @@ class Principal:
 
     def may(self, admitted: frozenset[Role]) -> bool:
         return Role.ADMIN in self.roles or bool(self.roles & admitted)
+
+
+class Visibility(StrEnum):
+    """Who sees inside a BOM besides the organisation that uploaded it."""
+
+    PRIVATE = "private"  # the owner, and organisations it is shared with
+    PUBLIC = "public"  # every caller
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whose eyes a read is for: an organisation, or an administrator who sees everything."""
+
+    organisation: str
+    sees_everything: bool = False
+
+    @classmethod
+    def of(cls, principal: Principal) -> Viewer:
+        return cls(principal.organisation, Role.ADMIN in principal.roles)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
-from app.domain.errors import AmbiguousReferenceError, NotFoundError
+from app.domain.access import Viewer, Visibility
+from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
 from app.services.portfolio import PortfolioCache
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
@@ -248,10 +249,15 @@ class BomView:
     warnings: list[dict[str, str]]
     uploaded_at: dt.datetime
     uploaded_by: str | None
+    organisation: str | None
+    visibility: str
+    shared_with: list[str]
 
 
 def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
     names = uow.boms.subject_names(row.id for row in rows)
+    codes = {o.id: o.code for o in uow.access.organisations()}
+    shares = uow.boms.shared_with(row.id for row in rows)
     return [
         BomView(
             id=row.id,
@@ -272,31 +278,85 @@ def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
             warnings=list(row.warnings),
             uploaded_at=row.uploaded_at,
             uploaded_by=row.uploaded_by,
+            organisation=codes.get(row.organisation_id) if row.organisation_id else None,
+            visibility=row.visibility,
+            shared_with=[codes[o] for o in shares.get(row.id, [])],
         )
         for row in rows
     ]
 
 
-def get_bom(uow: UnitOfWork, bom_id: int) -> BomView:
+def _organisation_id(uow: UnitOfWork, viewer: Viewer) -> int | None:
+    organisation = uow.access.organisation(viewer.organisation)
+    return organisation.id if organisation else None
+
+
+def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRow:
+    """The BOM, if the viewer may see it; one that exists but is not theirs to see is
+    answered exactly like one that does not exist, so nothing leaks."""
     bom = uow.boms.get(bom_id)
-    if bom is None:
+    hidden = (
+        bom is not None
+        and viewer is not None
+        and not viewer.sees_everything
+        and not uow.boms.is_visible(bom_id, _organisation_id(uow, viewer))
+    )
+    if bom is None or hidden:
         raise NotFoundError(f"no BOM with id {bom_id}")
-    return _bom_views(uow, [bom])[0]
+    return bom
+
+
+def get_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None) -> BomView:
+    return _bom_views(uow, [_visible_bom(uow, bom_id, viewer)])[0]
 
 
 def list_boms(
-    uow: UnitOfWork, *, product_id: int | None, after_id: int, limit: int
+    uow: UnitOfWork,
+    *,
+    product_id: int | None,
+    after_id: int,
+    limit: int,
+    viewer: Viewer | None = None,
 ) -> list[BomView]:
-    return _bom_views(uow, uow.boms.page(subject_id=product_id, after_id=after_id, limit=limit))
+    visible = None
+    if viewer is not None and not viewer.sees_everything:
+        visible = uow.boms.visible_to(_organisation_id(uow, viewer))
+    rows = uow.boms.page(subject_id=product_id, after_id=after_id, limit=limit, visible_to=visible)
+    return _bom_views(uow, rows)
 
 
-def get_document(uow: UnitOfWork, bom_id: int) -> tuple[str, bytes, str]:
+def get_document(
+    uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None
+) -> tuple[str, bytes, str]:
     """The media type, exact bytes and SHA-256 of a stored document."""
-    bom = uow.boms.get(bom_id)
+    bom = _visible_bom(uow, bom_id, viewer)
     document = uow.boms.document(bom_id)
-    if bom is None or document is None:
+    if document is None:  # pragma: no cover - a stored BOM always has its document
         raise NotFoundError(f"no BOM with id {bom_id}")
     return bom.media_type, document, bom.sha256
+
+
+def set_visibility(
+    uow: UnitOfWork,
+    bom_id: int,
+    visibility: Visibility,
+    share_with: list[str],
+    viewer: Viewer,
+) -> BomView:
+    """Only the owning organisation (or an administrator) decides who sees inside a BOM."""
+    bom = _visible_bom(uow, bom_id, viewer)
+    owner = uow.access.organisation_by_id(bom.organisation_id) if bom.organisation_id else None
+    if not viewer.sees_everything and (owner is None or owner.code != viewer.organisation):
+        raise PermissionDeniedError(f"BOM {bom_id} belongs to another organisation")
+    organisations = []
+    for code in sorted(set(share_with)):
+        found = uow.access.organisation(code)
+        if found is None:
+            raise NotFoundError(f"no organisation {code!r} to share with")
+        organisations.append(found.id)
+    uow.boms.set_visibility(bom_id, visibility.value, organisations)
+    uow.commit()
+    return get_bom(uow, bom_id, viewer)
 
 
 @dataclass(frozen=True, slots=True)

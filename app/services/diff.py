@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.domain.access import Viewer
 from app.domain.decision import Decision, Question
 from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
@@ -75,9 +76,15 @@ def _blockers(result: CheckResult) -> set[ChangedBlocker]:
     }
 
 
-def diff_boms(runtime: Runtime, old_bom_id: int, new_bom_id: int, question: Question) -> BomDiff:
+def diff_boms(
+    runtime: Runtime,
+    old_bom_id: int,
+    new_bom_id: int,
+    question: Question,
+    viewer: Viewer | None = None,
+) -> BomDiff:
     with runtime.reading() as uow:
-        old, new = get_bom(uow, old_bom_id), get_bom(uow, new_bom_id)
+        old, new = get_bom(uow, old_bom_id, viewer), get_bom(uow, new_bom_id, viewer)
         if old.product_id != new.product_id:
             raise ConflictError(
                 f"BOM {old_bom_id} describes {old.product} and BOM {new_bom_id} {new.product}; "

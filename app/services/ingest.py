@@ -51,6 +51,15 @@ def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
     )
 
 
+def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime) -> int | None:
+    if organisation is None:
+        return None
+    found = uow.access.organisation(organisation)
+    if found is None:
+        found = uow.access.add_organisation(organisation, organisation, now)
+    return found.id
+
+
 def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
     return _result(row, uow.boms.subject_names([row.id])[row.id], created=False)
 
@@ -79,6 +88,7 @@ def ingest_bom(
     limits: ReadLimits,
     *,
     uploaded_by: str | None = None,
+    organisation: str | None = None,
 ) -> IngestResult:
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
     written unless all of it is."""
@@ -88,7 +98,7 @@ def ingest_bom(
     with collector_paused():
         read = read_bom(data, media_type, limits)
         try:
-            return _store(uow, data, read, uploaded_by)
+            return _store(uow, data, read, uploaded_by, organisation)
         except DocumentAlreadyStoredError as raced:
             # A concurrent upload of the same bytes won; idempotency means answering with it.
             stored = uow.boms.find_by_sha256(raced.sha256)
@@ -97,7 +107,13 @@ def ingest_bom(
             return _already_stored(uow, stored)
 
 
-def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None) -> IngestResult:
+def _store(
+    uow: UnitOfWork,
+    data: bytes,
+    read: ReadBom,
+    uploaded_by: str | None,
+    organisation: str | None,
+) -> IngestResult:
     contents = read.contents
     now = _now()
     ids = uow.components.ensure(_distinct_components(contents), now)
@@ -132,6 +148,7 @@ def _store(uow: UnitOfWork, data: bytes, read: ReadBom, uploaded_by: str | None)
             edge_count=len(edges),
             uploaded_by=uploaded_by,
             uploaded_at=now,
+            organisation_id=_owner(uow, organisation, now),
         )
     )
     bom_id = row.id

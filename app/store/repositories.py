@@ -8,14 +8,33 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, Text, case, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    Text,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
-from app.store.rows import BomRow, ComponentRow, EdgeRow, OccurrenceRow, table_of
+from app.store.rows import (
+    BomRow,
+    BomShareRow,
+    ComponentRow,
+    EdgeRow,
+    OccurrenceRow,
+    table_of,
+)
 
 
 class DocumentAlreadyStoredError(Exception):
@@ -217,6 +236,41 @@ class BomRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def visible_to(self, organisation_id: int | None) -> ColumnElement[bool]:
+        """A condition on BomRow: the owner's, public, or shared with the organisation."""
+        shared = select(BomShareRow.bom_id).where(BomShareRow.organisation_id == organisation_id)
+        return or_(
+            BomRow.organisation_id == organisation_id,
+            BomRow.visibility == "public",
+            BomRow.id.in_(shared),
+        )
+
+    def is_visible(self, bom_id: int, organisation_id: int | None) -> bool:
+        query = select(func.count()).where(BomRow.id == bom_id, self.visible_to(organisation_id))
+        return bool(self._session.scalar(query))
+
+    def set_visibility(self, bom_id: int, visibility: str, share_with: list[int]) -> None:
+        row = self._session.get(BomRow, bom_id)
+        if row is None:
+            return
+        row.visibility = visibility
+        self._session.execute(delete(BomShareRow).where(BomShareRow.bom_id == bom_id))
+        self._session.add_all(
+            BomShareRow(bom_id=bom_id, organisation_id=organisation) for organisation in share_with
+        )
+        self._session.flush()
+
+    def shared_with(self, bom_ids: Iterable[int]) -> dict[int, list[int]]:
+        """The organisations each BOM is shared with, for many BOMs in one query."""
+        found: dict[int, list[int]] = {}
+        for chunk in _chunks(sorted(set(bom_ids))):
+            query = select(BomShareRow.bom_id, BomShareRow.organisation_id).where(
+                BomShareRow.bom_id.in_(chunk)
+            )
+            for bom_id, organisation in self._session.execute(query):
+                found.setdefault(bom_id, []).append(organisation)
+        return {bom_id: sorted(organisations) for bom_id, organisations in found.items()}
+
     def find_by_sha256(self, sha256: str) -> BomRow | None:
         return self._session.scalars(select(BomRow).where(BomRow.sha256 == sha256)).one_or_none()
 
@@ -252,8 +306,17 @@ class BomRepository:
         self._session.rollback()
         return self.find_by_sha256(sha256) is not None
 
-    def page(self, *, subject_id: int | None, after_id: int, limit: int) -> list[BomRow]:
+    def page(
+        self,
+        *,
+        subject_id: int | None,
+        after_id: int,
+        limit: int,
+        visible_to: ColumnElement[bool] | None = None,
+    ) -> list[BomRow]:
         query = select(BomRow).where(BomRow.id > after_id)
+        if visible_to is not None:
+            query = query.where(visible_to)
         if subject_id is not None:
             query = query.where(BomRow.subject_id == subject_id)
         return list(self._session.scalars(query.order_by(BomRow.id).limit(limit)))

@@ -119,6 +119,9 @@ class BomRow(Base):
     edge_count: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The organisation the BOM belongs to; who else may see inside it (PRODUCT.md section 7).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    visibility: Mapped[str] = mapped_column(String(16), server_default="private")
 
     # Covers the window that picks each subject's current BOM without reading the rows (whose
     # documents are large).
@@ -286,3 +289,15 @@ class ApiKeyRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class BomShareRow(Base):
+    """A private BOM shared with one more organisation."""
+
+    __tablename__ = "bom_shares"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+
+    __table_args__ = (UniqueConstraint("bom_id", "organisation_id", name="uq_bom_shares_bom_id"),)

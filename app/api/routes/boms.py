@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -20,16 +20,20 @@ from app.api.schemas import (
     BomRead,
     ChangedBlockerRead,
     ChangedComponentRead,
+    VisibilityUpdate,
 )
-from app.api.security import admit
-from app.domain.access import Role
+from app.api.security import admits
+from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.domain.errors import BomRejectedError, Located, PayloadTooLargeError
-from app.services.catalogue import BomView, get_bom, get_document, list_boms
+from app.services.catalogue import BomView, get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import ingest_bom
 
 router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
+
+Uploader = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
+Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 
 UPLOAD_MEDIA_TYPES = {
     "application/vnd.cyclonedx+json": {"schema": {"type": "string", "format": "binary"}},
@@ -113,16 +117,24 @@ async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | No
         also={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}},
     ),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
-    dependencies=[admit(Role.INTEGRATOR)],
 )
-async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) -> BomRead:
+async def upload_bom(
+    request: Request, response: Response, runtime: RuntimeDep, principal: Uploader
+) -> BomRead:
     body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
 
     def ingest() -> tuple[BomView, bool]:
         with runtime.writing() as uow:
-            result = ingest_bom(uow, body, media_type, runtime.limits, uploaded_by="api")
+            result = ingest_bom(
+                uow,
+                body,
+                media_type,
+                runtime.limits,
+                uploaded_by=f"api:{principal.organisation}/key-{principal.key_id}",
+                organisation=principal.organisation,
+            )
         with runtime.reading() as uow:
-            return get_bom(uow, result.bom_id), result.created
+            return get_bom(uow, result.bom_id, Viewer.of(principal)), result.created
 
     view, created = await run_in_threadpool(ingest)
     response.status_code = 201 if created else 200
@@ -134,10 +146,10 @@ async def upload_bom(request: Request, response: Response, runtime: RuntimeDep) 
     "",
     response_model=BomPage,
     summary="List BOMs, oldest first",
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def list_boms_route(
     runtime: RuntimeDep,
+    principal: Reader,
     product_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
     ] = None,
@@ -146,7 +158,13 @@ def list_boms_route(
 ) -> BomPage:
     after = cursor_position(cursor)
     with runtime.reading() as uow:
-        views = list_boms(uow, product_id=product_id, after_id=after, limit=limit + 1)
+        views = list_boms(
+            uow,
+            product_id=product_id,
+            after_id=after,
+            limit=limit + 1,
+            viewer=Viewer.of(principal),
+        )
     items = [bom_read(view) for view in views[:limit]]
     return BomPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
 
@@ -155,11 +173,10 @@ def list_boms_route(
     "/{bom_id}",
     response_model=BomRead,
     responses=responses(404),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_bom_route(bom_id: PathId, runtime: RuntimeDep) -> BomRead:
+def get_bom_route(bom_id: PathId, runtime: RuntimeDep, principal: Reader) -> BomRead:
     with runtime.reading() as uow:
-        return bom_read(get_bom(uow, bom_id))
+        return bom_read(get_bom(uow, bom_id, Viewer.of(principal)))
 
 
 @router.get(
@@ -179,16 +196,16 @@ def get_bom_route(bom_id: PathId, runtime: RuntimeDep) -> BomRead:
         },
     ),
     response_class=Response,
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def get_document_route(
     bom_id: PathId,
     runtime: RuntimeDep,
+    principal: Reader,
     if_none_match: Annotated[str | None, Header(description="An ETag from an earlier read")] = None,
 ) -> Response:
     # A stored document never changes, so its SHA-256 is a strong ETag forever.
     with runtime.reading() as uow:
-        media_type, document, sha256 = get_document(uow, bom_id)
+        media_type, document, sha256 = get_document(uow, bom_id, Viewer.of(principal))
     etag = f'"{sha256}"'
     if if_none_match is not None and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return Response(status_code=304, headers={"ETag": etag})
@@ -204,17 +221,19 @@ def get_document_route(
         "disappear for the destination and date asked, each BOM taken as the current one."
     ),
     responses=responses(404, 409),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def diff_route(
     old_bom_id: PathId,
     new_bom_id: PathId,
     runtime: RuntimeDep,
+    principal: Reader,
+    *,
     to: Annotated[str, Query(pattern="^[A-Za-z]{2}$", description="Destination")] = "DE",
     on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
 ) -> BomDiffRead:
     day = on or dt.datetime.now(dt.UTC).date()
-    diff = diff_boms(runtime, old_bom_id, new_bom_id, Question(to.upper(), day))
+    question = Question(to.upper(), day)
+    diff = diff_boms(runtime, old_bom_id, new_bom_id, question, Viewer.of(principal))
 
     def components(found: tuple[ChangedComponent, ...]) -> list[ChangedComponentRead]:
         return [ChangedComponentRead(**dataclasses.asdict(c)) for c in found]
@@ -237,3 +256,20 @@ def diff_route(
             ChangedBlockerRead(**dataclasses.asdict(b)) for b in diff.blockers_removed
         ],
     )
+
+
+@router.put(
+    "/{bom_id}/visibility",
+    response_model=BomRead,
+    summary="Who sees inside this BOM: private (owner and shares) or public",
+    description="Only the owning organisation (or an administrator) may change it.",
+    responses=responses(403, 404),
+)
+def set_visibility_route(
+    bom_id: PathId, update: VisibilityUpdate, runtime: RuntimeDep, principal: Uploader
+) -> BomRead:
+    with runtime.writing() as uow:
+        view = set_visibility(
+            uow, bom_id, update.visibility, update.share_with, Viewer.of(principal)
+        )
+    return bom_read(view)
