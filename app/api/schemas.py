@@ -129,9 +129,9 @@ class Health(BaseModel):
 
 
 class NamedComponentRead(BaseModel):
-    id: int
+    id: int | None = Field(description="None for a component inside a BOM the caller may not see")
     name: str
-    identity: str
+    identity: str | None
 
 
 class CheckStepRead(BaseModel):

@@ -97,6 +97,15 @@ class PortfolioGraph:
     def product(self, component_id: int) -> Product:
         return self._products[component_id]
 
+    @property
+    def node_count(self) -> int:
+        return len(self._nodes)
+
+    @property
+    def edge_count(self) -> int:
+        """Distinct edges (containment and lineage), each however many BOMs declare it."""
+        return self._containment.number_of_edges() + self._lineage.number_of_edges()
+
     def current_bom_ids(self) -> frozenset[int]:
         return self._current_boms
 
@@ -152,9 +161,12 @@ class PortfolioGraph:
         products = [p for p in self._products.values() if p.component_id != product.component_id]
         return PortfolioGraph(all_nodes.values(), [*kept, *edges], [*products, product])
 
-    def closure_document(self, product_id: int) -> dict[str, Any]:
+    def closure_document(
+        self, product_id: int, visible_boms: frozenset[int] | None = None
+    ) -> dict[str, Any]:
         """The product's closure as plain data (nodes, containment edges with the BOMs that
-        declare them, and lineage from its models), in identity order."""
+        declare them, and lineage from its models), in identity order; with `visible_boms`,
+        only what those BOMs declare."""
         inside = self.closure(product_id)
         nodes = self._ordered(inside)
         edges: list[dict[str, Any]] = []
@@ -165,6 +177,10 @@ class PortfolioGraph:
                     if graph is self._containment and target not in inside:
                         continue
                     step = self._step(graph, source, target)
+                    if visible_boms is not None and not any(
+                        d.bom_id in visible_boms for d in step.declarations
+                    ):
+                        continue
                     targets.add(target)
                     edges.append(
                         {
@@ -175,6 +191,10 @@ class PortfolioGraph:
                         }
                     )
         lineage_only = self._ordered(targets - inside)
+        if visible_boms is not None:
+            # Only components a visible BOM names, reached through visible steps.
+            shown = {product_id, *(e["source"] for e in edges), *targets}
+            nodes = [n for n in nodes if n in shown]
         return {
             "product_id": product_id,
             "nodes": [self._node_document(n, n in inside) for n in [*nodes, *lineage_only]],
@@ -192,9 +212,9 @@ class PortfolioGraph:
             "inside_product": inside,
         }
 
-    def closure_graphml(self, product_id: int) -> str:
+    def closure_graphml(self, product_id: int, visible_boms: frozenset[int] | None = None) -> str:
         """The same closure as GraphML, for graph tools."""
-        document = self.closure_document(product_id)
+        document = self.closure_document(product_id, visible_boms)
         exported: nx.DiGraph[int] = nx.DiGraph()
         for node in document["nodes"]:
             exported.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})

@@ -128,6 +128,7 @@ def search_components(
     after_id: int,
     limit: int,
     hash_value: str | None = None,
+    viewer: Viewer | None = None,
 ) -> list[ComponentView]:
     normalised = purl
     if purl is not None:
@@ -143,6 +144,11 @@ def search_components(
         after_id=after_id,
         limit=limit,
         hash_value=hash_value,
+        visible_to=(
+            None
+            if viewer is None or viewer.sees_everything
+            else uow.boms.visible_to(_organisation_id(uow, viewer))
+        ),
     )
     return [ComponentView.of(row) for row in rows]
 
@@ -175,28 +181,71 @@ def describe_path(
     )
 
 
-def where_used(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> list[ProductUse]:
+HIDDEN = "(inside a BOM you may not see)"
+
+
+def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | None:
+    """The BOMs a viewer may see inside; None when nothing is hidden from it."""
+    if viewer is None or viewer.sees_everything:
+        return None
+    return frozenset(uow.boms.visible_ids(_organisation_id(uow, viewer)))
+
+
+def redacted(path: tuple[PathStep, ...], visible: frozenset[int] | None) -> tuple[PathStep, ...]:
+    """The path up to the first step only hidden BOMs declare: the entry component stays,
+    what lies beyond it is not named."""
+    if visible is None:
+        return path
+    shown: list[PathStep] = []
+    for step in path:
+        if not visible.intersection(step.bom_ids):
+            shown.append(PathStep(step.parent, HIDDEN, "hidden", (), ()))
+            break
+        shown.append(step)
+    return tuple(shown)
+
+
+def is_hidden(path: tuple[PathStep, ...]) -> bool:
+    return bool(path) and path[-1].kind == "hidden"
+
+
+def where_used(
+    uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
+) -> list[ProductUse]:
     graph = cache.current(uow)
     if component_id not in graph:
         return []
-    return [
-        ProductUse(
-            product_id=product.component_id,
-            product=graph.node(product.component_id).display_name,
-            current_bom_id=product.current_bom_id,
-            path=describe_path(uow, graph, path),
+    visible = visible_boms(uow, viewer)
+    uses = []
+    for product, path in graph.where_used(component_id):
+        if visible is not None and product.current_bom_id not in visible:
+            continue
+        described = redacted(describe_path(uow, graph, path), visible)
+        if is_hidden(described):
+            continue  # it is in this product only through a BOM the viewer may not see
+        uses.append(
+            ProductUse(
+                product_id=product.component_id,
+                product=graph.node(product.component_id).display_name,
+                current_bom_id=product.current_bom_id,
+                path=described,
+            )
         )
-        for product, path in graph.where_used(component_id)
-    ]
+    return uses
 
 
-def component_status(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> ComponentStatus:
+def component_status(
+    uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
+) -> ComponentStatus:
     component = uow.components.get(component_id)
-    if component is None:
+    visible = visible_boms(uow, viewer)
+    occurrences = uow.components.occurrences(component_id)
+    if visible is not None:
+        occurrences = [(o, b) for o, b in occurrences if b.id in visible]
+    if component is None or not occurrences:
         raise NotFoundError(f"no component with id {component_id}")
     graph = cache.current(uow)
     current_boms = {product.current_bom_id for product in graph.products()}
-    occurrences = uow.components.occurrences(component_id)
     subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
     appearances = tuple(
         _appearance(o, b, subjects[b.id], b.id in current_boms) for o, b in occurrences
@@ -368,10 +417,15 @@ class ProductSummary:
     ai_components: int
 
 
-def list_products(uow: UnitOfWork, cache: PortfolioCache) -> list[ProductSummary]:
+def list_products(
+    uow: UnitOfWork, cache: PortfolioCache, viewer: Viewer | None = None
+) -> list[ProductSummary]:
     graph = cache.current(uow)
+    visible = visible_boms(uow, viewer)
     summaries = []
     for bom, subject in uow.boms.current_for_subjects():
+        if visible is not None and bom.id not in visible:
+            continue
         closure = graph.closure(subject.id)
         summaries.append(
             ProductSummary(
@@ -426,17 +480,30 @@ def lineage(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> list[L
     ]
 
 
-def _product_graph(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> PortfolioGraph:
+def _product_graph(
+    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None
+) -> tuple[PortfolioGraph, frozenset[int] | None]:
     graph = cache.current(uow)
-    if product_id not in graph or not graph.is_product(product_id):
+    visible = visible_boms(uow, viewer)
+    known = product_id in graph and graph.is_product(product_id)
+    if not known or (
+        visible is not None and graph.product(product_id).current_bom_id not in visible
+    ):
         raise NotFoundError(f"no product with id {product_id}")
-    return graph
+    return graph, visible
 
 
-def product_graph(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> dict[str, Any]:
-    """The product's closure: components, the edges between them with their BOMs, lineage."""
-    return _product_graph(uow, cache, product_id).closure_document(product_id)
+def product_graph(
+    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """The product's closure: components, the edges between them with their BOMs, lineage;
+    for a caller who may not see every BOM, only what visible BOMs declare."""
+    graph, visible = _product_graph(uow, cache, product_id, viewer)
+    return graph.closure_document(product_id, visible)
 
 
-def product_graphml(uow: UnitOfWork, cache: PortfolioCache, product_id: int) -> str:
-    return _product_graph(uow, cache, product_id).closure_graphml(product_id)
+def product_graphml(
+    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
+) -> str:
+    graph, visible = _product_graph(uow, cache, product_id, viewer)
+    return graph.closure_graphml(product_id, visible)

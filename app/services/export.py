@@ -3,6 +3,7 @@ domain's decision rule, explain every blocker with its paths, and keep a decisio
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.bom.reader import read_bom
+from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity
 from app.domain.decision import (
     ASSEMBLY_TYPES,
@@ -25,7 +27,16 @@ from app.domain.decision import (
 from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
-from app.services.catalogue import ComponentView, PathStep, describe_path, resolve_component
+from app.services.catalogue import (
+    HIDDEN,
+    ComponentView,
+    PathStep,
+    describe_path,
+    is_hidden,
+    redacted,
+    resolve_component,
+    visible_boms,
+)
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
 from app.store.rows import DecisionRow
@@ -55,10 +66,29 @@ class CheckResult:
     blockers: tuple[ExplainedBlocker, ...]
     evidence_sha256: str
     decision_id: int | None = None
+    # The BOMs the caller may see inside (None: all of them).
+    visible: frozenset[int] | None = None
 
-    def answer(self) -> dict[str, Any]:
-        """The answer in the field names of PRODUCT.md section 8; stored as the record."""
+    def for_caller(self) -> dict[str, Any]:
+        return self.answer(self.visible)
+
+    def answer(self, visible: frozenset[int] | None = None) -> dict[str, Any]:
+        """The answer in the field names of PRODUCT.md section 8; stored whole as the record.
+
+        For a caller who may not see every BOM (`visible` names those it may), a path stops
+        at the component where it enters a hidden BOM, a blocker reached only that way keeps
+        its reason but not its name, and the lists that name components beyond the
+        caller's sight (verified components, their warnings) are left out."""
         question = self.check.question
+        blocking = [self._blocker_document(explained, visible) for explained in self.blockers]
+        warnings = [
+            {"code": w.code.value, "message": w.message, "component": w.component}
+            for w in self.check.warnings
+            if visible is None or w.component in (None, self.product.display_name)
+        ]
+        verified = [
+            {"component": name, "certificate": number} for name, number in self.check.verified
+        ]
         return {
             "decision": self.check.decision.value,
             "product": {
@@ -73,31 +103,34 @@ class CheckResult:
             "not_in_scope_reason": (
                 self.check.scope_reason.value if self.check.scope_reason else None
             ),
-            "blocking": [
-                {
-                    "component": {
-                        "id": explained.blocker.component.component_id,
-                        "name": explained.blocker.component.name,
-                        "identity": explained.identity,
-                    },
-                    "reason": explained.blocker.reason.value,
-                    "detail": explained.blocker.detail,
-                    "certificate": explained.blocker.certificate,
-                    "path": _path_document(explained.paths[0]) if explained.paths else [],
-                    "paths": [_path_document(path) for path in explained.paths],
-                    "more_paths": explained.paths_omitted,
-                }
-                for explained in self.blockers
-            ],
-            "warnings": [
-                {"code": w.code.value, "message": w.message, "component": w.component}
-                for w in self.check.warnings
-            ],
-            "verified": [
-                {"component": name, "certificate": number} for name, number in self.check.verified
-            ],
+            "blocking": blocking,
+            "warnings": warnings,
+            "verified": verified if visible is None else [],
             "evidence_sha256": self.evidence_sha256,
             "decision_id": self.decision_id,
+        }
+
+    def _blocker_document(
+        self, explained: ExplainedBlocker, visible: frozenset[int] | None
+    ) -> dict[str, Any]:
+        paths = [redacted(path, visible) for path in explained.paths]
+        component: dict[str, Any] = {
+            "id": explained.blocker.component.component_id,
+            "name": explained.blocker.component.name,
+            "identity": explained.identity,
+        }
+        detail, certificate = explained.blocker.detail, explained.blocker.certificate
+        if paths and all(is_hidden(path) for path in paths):
+            component = {"id": None, "name": HIDDEN, "identity": None}
+            detail, certificate = "", None
+        return {
+            "component": component,
+            "reason": explained.blocker.reason.value,
+            "detail": detail,
+            "certificate": certificate,
+            "path": _path_document(paths[0]) if paths else [],
+            "paths": [_path_document(path) for path in paths],
+            "more_paths": explained.paths_omitted,
         }
 
 
@@ -316,10 +349,21 @@ def check_export(
     *,
     record: bool,
     path_limit: int = DEFAULT_PATH_LIMIT,
+    viewer: Viewer | None = None,
 ) -> CheckResult:
-    """Answer, and (unless a dry run) keep the answer as an immutable decision record."""
+    """Answer, and (unless a dry run) keep the answer as an immutable decision record. The
+    verdict always uses every BOM; what the caller is shown of other organisations' private
+    BOMs is redacted (`for_caller`), and a product it may not see is not found."""
     with runtime.reading() as uow:
         product = resolve_component(uow, product_reference)
+        visible = visible_boms(uow, viewer)
+        graph = runtime.cache.current(uow)
+        if visible is not None and (
+            product.id not in graph
+            or not graph.is_product(product.id)
+            or graph.product(product.id).current_bom_id not in visible
+        ):
+            raise NotFoundError(f"no product {product_reference!r}")
         result = evaluate(
             uow,
             runtime.cache.current(uow),
@@ -328,6 +372,7 @@ def check_export(
             path_limit=path_limit,
             snapshot=runtime.registry.current(uow),
         )
+    result = dataclasses.replace(result, visible=visible)
     if not record:
         return result
     with runtime.writing() as uow:
@@ -344,9 +389,7 @@ def check_export(
                 decided_at=dt.datetime.now(dt.UTC),
             )
         )
-        recorded = CheckResult(
-            result.product, result.check, result.blockers, result.evidence_sha256, row.id
-        )
+        recorded = dataclasses.replace(result, decision_id=row.id)
         row.answer = recorded.answer()
         uow.commit()
     return recorded

@@ -198,8 +198,14 @@ class ComponentRepository:
         after_id: int,
         limit: int,
         hash_value: str | None = None,
+        visible_to: ColumnElement[bool] | None = None,
     ) -> list[ComponentRow]:
         query = select(ComponentRow).where(ComponentRow.id > after_id)
+        if visible_to is not None:
+            seen = select(OccurrenceRow.component_id).where(
+                OccurrenceRow.bom_id.in_(select(BomRow.id).where(visible_to))
+            )
+            query = query.where(ComponentRow.id.in_(seen))
         if purl is not None:
             digest = identity_digest(Identity(IdentityKind.PURL, IdentityKey(purl)))
             query = query.where(ComponentRow.identity_digest == digest)
@@ -243,6 +249,11 @@ class BomRepository:
             BomRow.organisation_id == organisation_id,
             BomRow.visibility == "public",
             BomRow.id.in_(shared),
+        )
+
+    def visible_ids(self, organisation_id: int | None) -> list[int]:
+        return list(
+            self._session.scalars(select(BomRow.id).where(self.visible_to(organisation_id)))
         )
 
     def is_visible(self, bom_id: int, organisation_id: int | None) -> bool:

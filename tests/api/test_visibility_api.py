@@ -71,3 +71,60 @@ def test_a_public_bom_is_visible_to_everyone(settings: Settings) -> None:
         )
         listed = api.get("/api/v1/boms", headers=buyer).json()["items"]
         assert [(b["id"], b["visibility"]) for b in listed] == [(stored["id"], "public")]
+
+
+def test_another_organisations_private_bom_stays_hidden_in_every_answer(
+    settings: Settings,
+) -> None:
+    maker = bearer(issue_key(settings, Role.INTEGRATOR, Role.PROCUREMENT, organisation="maker"))
+    supplier = bearer(issue_key(settings, Role.INTEGRATOR, organisation="supplier"))
+    with TestClient(create_app(settings)) as api:
+        api.post("/api/v1/boms", content=camera_bom(), headers={**maker, "content-type": JSON_TYPE})
+        module_bom = api.post(
+            "/api/v1/boms",
+            content=supplier_module_bom(),
+            headers={**supplier, "content-type": JSON_TYPE},
+        ).json()
+        products = api.get("/api/v1/products", headers=maker).json()
+        assert [p["name"] for p in products] == ["smart-camera"]
+        camera = products[0]["id"]
+        # The verdict uses the supplier's BOM, but the maker only learns where it enters it.
+        answer = api.get(
+            f"/api/v1/products/{camera}/export-check", params={"to": "DE"}, headers=maker
+        ).json()
+        hidden = [b for b in answer["blocking"] if b["component"]["id"] is None]
+        assert len(hidden) == 1
+        assert hidden[0]["reason"] == "no_certificate"
+        assert hidden[0]["path"][-2]["child"] == "vision-module@3.2.0"
+        assert hidden[0]["path"][-1]["kind"] == "hidden"
+        assert answer["verified"] == []
+        text = str(answer)
+        for secret in ("defect-detector", "onnxruntime", "defect-images"):
+            assert secret not in text, secret
+        declared = {b for blocker in answer["blocking"] for step in blocker["path"]
+                    for b in step["bom_ids"]}  # fmt: skip
+        assert module_bom["id"] not in declared
+        # Nor through search, component reads, where-used or the graph.
+        assert (
+            api.get("/api/v1/components", params={"name": "defect"}, headers=maker).json()["items"]
+            == []
+        )
+        graph = api.get(f"/api/v1/products/{camera}/graph", headers=maker).json()
+        assert "defect-detector" not in str(graph)
+        # The supplier cannot see the maker's product at all.
+        assert api.get("/api/v1/products", headers=supplier).json()[0]["name"] == "vision-module"
+        refused = api.get(
+            f"/api/v1/products/{camera}/export-check", params={"to": "DE"}, headers=supplier
+        )
+        assert refused.status_code == 404
+        # Once the supplier shares its BOM with the maker, the blocker has a name.
+        api.put(
+            f"/api/v1/boms/{module_bom['id']}/visibility",
+            json={"visibility": "private", "share_with": ["maker"]},
+            headers=supplier,
+        )
+        answer = api.get(
+            f"/api/v1/products/{camera}/export-check", params={"to": "DE"}, headers=maker
+        ).json()
+        names = {b["component"]["name"] for b in answer["blocking"]}
+        assert "defect-detector@2.1.0" in names

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.api.convert import component_read, component_status_read, product_use_read
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import ComponentPage, ComponentStatusRead, LineageRead, WhereUsedRead
-from app.api.security import admit
-from app.domain.access import Role
+from app.api.security import admits
+from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import component_status, lineage, search_components, where_used
-from app.services.catalogue import get_component as get_component_view
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
+
+Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 
 
 @router.get(
     "",
     response_model=ComponentPage,
     summary="Search components, in id order",
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def search_components_route(
     *,
     runtime: RuntimeDep,
+    principal: Reader,
     purl: Annotated[
         str | None, Query(description="Exact purl (normalised before matching)")
     ] = None,
@@ -51,6 +52,7 @@ def search_components_route(
             after_id=after,
             limit=limit + 1,
             hash_value=hash,
+            viewer=Viewer.of(principal),
         )
     items = [component_read(view) for view in views[:limit]]
     return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
@@ -60,11 +62,13 @@ def search_components_route(
     "/{component_id}",
     response_model=ComponentStatusRead,
     responses=responses(404),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def get_component_route(component_id: PathId, runtime: RuntimeDep) -> ComponentStatusRead:
+def get_component_route(
+    component_id: PathId, runtime: RuntimeDep, principal: Reader
+) -> ComponentStatusRead:
     with runtime.reading() as uow:
-        return component_status_read(component_status(uow, runtime.cache, component_id))
+        status = component_status(uow, runtime.cache, component_id, Viewer.of(principal))
+    return component_status_read(status)
 
 
 @router.get(
@@ -72,12 +76,12 @@ def get_component_route(component_id: PathId, runtime: RuntimeDep) -> ComponentS
     response_model=WhereUsedRead,
     summary="Every product whose closure holds the component, with a shortest path",
     responses=responses(404),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def where_used_route(component_id: PathId, runtime: RuntimeDep) -> WhereUsedRead:
+def where_used_route(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> WhereUsedRead:
+    viewer = Viewer.of(principal)
     with runtime.reading() as uow:
-        component = get_component_view(uow, component_id)
-        uses = where_used(uow, runtime.cache, component_id)
+        component = component_status(uow, runtime.cache, component_id, viewer).component
+        uses = where_used(uow, runtime.cache, component_id, viewer)
     return WhereUsedRead(
         component_id=component.id,
         component=component.identity_key,
@@ -90,10 +94,12 @@ def where_used_route(component_id: PathId, runtime: RuntimeDep) -> WhereUsedRead
     response_model=list[LineageRead],
     summary="What a model was made from: its datasets and base models",
     responses=responses(404),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def lineage_route(component_id: PathId, runtime: RuntimeDep) -> list[LineageRead]:
+def lineage_route(
+    component_id: PathId, runtime: RuntimeDep, principal: Reader
+) -> list[LineageRead]:
     with runtime.reading() as uow:
+        component_status(uow, runtime.cache, component_id, Viewer.of(principal))  # visible?
         links = lineage(uow, runtime.cache, component_id)
     return [
         LineageRead(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
@@ -13,8 +13,8 @@ from app.api.params import PathId
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import ExportCheckRead
-from app.api.security import admit
-from app.domain.access import Role
+from app.api.security import admit, admits
+from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.services.export import DEFAULT_PATH_LIMIT, check_export, dry_run, get_decision
 
@@ -48,11 +48,11 @@ def _today() -> dt.date:
         "that introduce it) or not_in_scope. Each answer is kept as a decision record."
     ),
     responses=responses(404, 422),
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT)],
 )
 def export_check(
     product_id: PathId,
     runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT))],
     *,
     to: Destination,
     on: AskedOn = None,
@@ -60,8 +60,15 @@ def export_check(
     paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
     question = Question(to.upper(), on or _today(), sector)
-    result = check_export(runtime, str(product_id), question, record=True, path_limit=paths)
-    return ExportCheckRead.model_validate(result.answer())
+    result = check_export(
+        runtime,
+        str(product_id),
+        question,
+        record=True,
+        path_limit=paths,
+        viewer=Viewer.of(principal),
+    )
+    return ExportCheckRead.model_validate(result.for_caller())
 
 
 @router.post(

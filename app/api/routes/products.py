@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.api.convert import product_read
@@ -12,22 +12,24 @@ from app.api.dependencies import RuntimeDep
 from app.api.params import PathId
 from app.api.problems import responses
 from app.api.schemas import ProductRead
-from app.api.security import admit
-from app.domain.access import Role
+from app.api.security import admits
+from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import list_products, product_graph, product_graphml
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
+
+Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 
 
 @router.get(
     "",
     response_model=list[ProductRead],
     summary="Every product, in identity order",
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
-def list_products_route(runtime: RuntimeDep) -> list[ProductRead]:
+def list_products_route(runtime: RuntimeDep, principal: Reader) -> list[ProductRead]:
     with runtime.reading() as uow:
-        return [product_read(summary) for summary in list_products(uow, runtime.cache)]
+        summaries = list_products(uow, runtime.cache, Viewer.of(principal))
+    return [product_read(summary) for summary in summaries]
 
 
 GRAPHML = "application/graphml+xml"
@@ -44,14 +46,16 @@ GRAPHML = "application/graphml+xml"
         404, also={200: {"content": {"application/json": {}, GRAPHML: {}}, "description": "OK"}}
     ),
     response_class=Response,
-    dependencies=[admit(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR)],
 )
 def product_graph_route(
     product_id: PathId,
     runtime: RuntimeDep,
+    principal: Reader,
     format: Annotated[Literal["json", "graphml"], Query(description="json or graphml")] = "json",
 ) -> Response:
     with runtime.reading() as uow:
+        viewer = Viewer.of(principal)
         if format == "graphml":
-            return Response(product_graphml(uow, runtime.cache, product_id), media_type=GRAPHML)
-        return JSONResponse(product_graph(uow, runtime.cache, product_id))
+            graphml = product_graphml(uow, runtime.cache, product_id, viewer)
+            return Response(graphml, media_type=GRAPHML)
+        return JSONResponse(product_graph(uow, runtime.cache, product_id, viewer))
