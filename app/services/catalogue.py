@@ -461,12 +461,19 @@ class LineageLink:
     bom_ids: tuple[int, ...]
 
 
-def lineage(uow: UnitOfWork, cache: PortfolioCache, component_id: int) -> list[LineageLink]:
+def lineage(
+    uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
+) -> list[LineageLink]:
     component = get_component(uow, component_id)
     graph = cache.current(uow)
     if component.id not in graph:
         return []
-    steps = graph.lineage(component.id)
+    visible = visible_boms(uow, viewer)
+    steps = [
+        step
+        for step in graph.lineage(component.id)
+        if visible is None or any(d.bom_id in visible for d in step.declarations)
+    ]
     views = {
         row.id: ComponentView.of(row) for row in uow.components.many(s.target_id for s in steps)
     }

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.bom.identity import identity_from_reference
+from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
-from app.services.catalogue import ComponentView, PathStep, describe_path
+from app.services.catalogue import ComponentView, PathStep, describe_path, visible_boms
 from app.services.export import certified_keys, product_slice, relevant_members
 from app.services.registry import get_certificate
 
@@ -81,7 +82,11 @@ def _slices(
 
 
 def certificate_impact(
-    runtime: Runtime, number: str, destinations: list[str], day: dt.date
+    runtime: Runtime,
+    number: str,
+    destinations: list[str],
+    day: dt.date,
+    viewer: Viewer | None = None,
 ) -> Impact:
     """Each product that holds the certificate's subject (itself included when it is a
     product), for each destination: its decision now and if the certificate were revoked."""
@@ -94,6 +99,18 @@ def certificate_impact(
         holders: list[tuple[Product, Path | None]] = list(graph.where_used(component.id))
         if graph.is_product(component.id):
             holders.insert(0, (graph.product(component.id), None))
+        visible = visible_boms(uow, viewer)
+        if visible is not None:
+            # A caller weighs only products whose BOMs it may see, reached through them.
+            holders = [
+                (product, path)
+                for product, path in holders
+                if product.current_bom_id in visible
+                and (
+                    path is None
+                    or all(any(d.bom_id in visible for d in s.declarations) for s in path.steps)
+                )
+            ]
         slices = _slices(uow, graph, [product for product, _ in holders])
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
         now_registry = runtime.registry.current(uow).for_keys(keys)

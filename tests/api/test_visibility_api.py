@@ -128,3 +128,36 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         ).json()
         names = {b["component"]["name"] for b in answer["blocking"]}
         assert "defect-detector@2.1.0" in names
+
+
+def test_impact_weighs_only_the_callers_products(settings: Settings, admin_key: str) -> None:
+    maker = bearer(issue_key(settings, Role.PROCUREMENT, Role.INTEGRATOR, organisation="maker"))
+    rival = bearer(issue_key(settings, Role.PROCUREMENT, organisation="rival"))
+    admin = bearer(admin_key)
+    registry = {
+        "reviewers": [{"id": "R", "name": "R", "accreditations": [{"from": "2026-01-01"}]}],
+        "certificates": [
+            {
+                "number": "C-1",
+                "subject": "pkg:generic/deepinspect/vision-module@3.2.0",
+                "reviewer": "R",
+                "dimensions": ["algorithmic_bias", "data_privacy", "system_controllability"],
+                "issued": "2026-06-01",
+                "expires": "2027-06-01",
+                "events": [{"status": "active", "date": "2026-06-01"}],
+            }
+        ],
+    }
+    with TestClient(create_app(settings)) as api:
+        api.post("/api/v1/boms", content=camera_bom(), headers={**maker, "content-type": JSON_TYPE})
+        assert api.post("/api/v1/registry/import", json=registry, headers=admin).status_code == 200
+        seen_by = {
+            who: [p["product"] for p in api.get(
+                "/api/v1/certificates/C-1/impact", headers=headers).json()["products"]]
+            for who, headers in (("maker", maker), ("rival", rival), ("admin", admin))
+        }  # fmt: skip
+    assert seen_by == {
+        "maker": ["smart-camera@4.0"],
+        "rival": [],
+        "admin": ["smart-camera@4.0"],
+    }

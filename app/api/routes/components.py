@@ -99,8 +99,9 @@ def lineage_route(
     component_id: PathId, runtime: RuntimeDep, principal: Reader
 ) -> list[LineageRead]:
     with runtime.reading() as uow:
-        component_status(uow, runtime.cache, component_id, Viewer.of(principal))  # visible?
-        links = lineage(uow, runtime.cache, component_id)
+        viewer = Viewer.of(principal)
+        component_status(uow, runtime.cache, component_id, viewer)  # 404 unless visible
+        links = lineage(uow, runtime.cache, component_id, viewer)
     return [
         LineageRead(
             kind=link.kind, component=component_read(link.component), bom_ids=list(link.bom_ids)

@@ -20,7 +20,7 @@ from app.api.schemas import (
     ReviewerRead,
 )
 from app.api.security import EVERYONE, admit, admits
-from app.domain.access import Principal, Role
+from app.domain.access import Principal, Role, Viewer
 from app.domain.errors import PermissionDeniedError
 from app.services.impact import certificate_impact
 from app.services.registry import (
@@ -167,15 +167,17 @@ def add_event(
     description="Changes nothing: every product above the certificate's subject, checked now "
     "and as if the certificate were revoked on the date asked.",
     responses=responses(404, 422),
-    dependencies=[admit(*EVERYONE)],
 )
 def impact(
     number: str,
     runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(*EVERYONE))],
     to: Annotated[list[str], Query(description="Destinations to weigh")] = ["DE"],  # noqa: B006 - FastAPI reads the default
     on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
 ) -> ImpactRead:
-    result = certificate_impact(runtime, number, [d.upper() for d in to], on or _today())
+    destinations = [d.upper() for d in to]
+    day = on or _today()
+    result = certificate_impact(runtime, number, destinations, day, Viewer.of(principal))
     return ImpactRead(
         certificate=number,
         subject=result.certificate.subject,
