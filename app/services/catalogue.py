@@ -426,14 +426,24 @@ def list_products(
     for bom, subject in uow.boms.current_for_subjects():
         if visible is not None and bom.id not in visible:
             continue
-        closure = graph.closure(subject.id)
+        if visible is None:
+            size = len(graph.closure(subject.id)) - 1
+            ai = len(graph.ai_components_in(subject.id))
+        else:
+            # Count only what the caller's visible BOMs declare inside the product.
+            inside = [
+                node
+                for node in graph.closure_document(subject.id, visible)["nodes"]
+                if node["inside_product"] and node["id"] != subject.id
+            ]
+            size, ai = len(inside), sum(node["is_ai"] for node in inside)
         summaries.append(
             ProductSummary(
                 product=ComponentView.of(subject),
                 current_bom_id=bom.id,
                 sector=bom.sector,
-                closure_size=len(closure) - 1,
-                ai_components=len(graph.ai_components_in(subject.id)),
+                closure_size=size,
+                ai_components=ai,
             )
         )
     return summaries

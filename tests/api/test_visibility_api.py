@@ -87,6 +87,8 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         ).json()
         products = api.get("/api/v1/products", headers=maker).json()
         assert [p["name"] for p in products] == ["smart-camera"]
+        # Board and module are the maker's to see; the module's model is not counted.
+        assert (products[0]["components"], products[0]["ai_components"]) == (2, 0)
         camera = products[0]["id"]
         # The verdict uses the supplier's BOM, but the maker only learns where it enters it.
         answer = api.get(
