@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.guards import RefuseNulCharacters
 from app.api.problems import register_problem_handlers
 from app.api.routes import boms, components, exports, health, products, registry
 from app.api.security import document_routes
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_problem_handlers(app)
+    app.add_middleware(RefuseNulCharacters)
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
         health.router,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -41,7 +42,9 @@ class BomRead(BaseModel):
 
 class VisibilityUpdate(BaseModel):
     visibility: Visibility
-    share_with: list[str] = Field(default=[], description="Organisation codes")
+    share_with: list[Annotated[str, Field(pattern="^[^\x00]*$")]] = Field(
+        default=[], description="Organisation codes"
+    )
 
 
 class BomPage(BaseModel):

@@ -118,6 +118,12 @@ def _check_version(version: object, location: str) -> str:
 
 
 def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
+    if b"\\u0000" in data:
+        # Valid JSON, but no database stores a NUL in text, and no BOM needs one.
+        raise BomRejectedError(
+            "the document contains a NUL character (\\u0000)",
+            [Located("/", "strings may not contain \\u0000")],
+        )
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as error:

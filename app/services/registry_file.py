@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from app.bom.identity import InvalidPurlError, identity_from_reference
 from app.domain.errors import Located, RegistryRejectedError
@@ -25,8 +32,26 @@ from app.domain.registry import (
 CountryCode = Annotated[str, Field(min_length=1, max_length=32)]
 
 
+def _refuse_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item)
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # No database stores a NUL in text; refuse it here with the entry named.
+        return _refuse_nul(data)
 
 
 class AccreditationEntry(_Strict):

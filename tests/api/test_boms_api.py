@@ -213,3 +213,14 @@ def test_a_document_is_not_sent_again_when_its_etag_matches(client: TestClient) 
     assert (again.status_code, again.content) == (304, b"")
     other = client.get(f"/api/v1/boms/{stored['id']}/document", headers={"If-None-Match": '"x"'})
     assert other.content == CAMERA_XML
+
+
+def test_nul_characters_are_refused_not_stored(client: TestClient) -> None:
+    nul_bom = bom(component("p", "p\u0000x"), [component("c", "c")])
+    refused = client.post("/api/v1/boms", content=nul_bom, headers={"content-type": JSON_TYPE})
+    assert_problem(refused, 422, "bom-rejected")
+    for path in ("/api/v1/components?hash=%00", "/api/v1/components?name=a%00b", "/api/v1/bo%00ms"):
+        assert_problem(client.get(path), 422, "invalid-request")
+    registry = {"reviewers": [{"id": "R\u0000", "name": "R", "accreditations": []}]}
+    refused = client.post("/api/v1/registry/import", json=registry)
+    assert_problem(refused, 422, "registry-entry-rejected")
