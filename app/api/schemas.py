@@ -284,3 +284,29 @@ class LineageRead(BaseModel):
     kind: str = Field(description="dataset or base_model")
     component: ComponentRead
     bom_ids: list[int]
+
+
+class HeldCertificateRead(BaseModel):
+    number: str
+    reviewer: str
+    status: str = Field(description="Status today (or on the date asked); expired is derived")
+    issued: dt.date
+    expires: dt.date
+    destinations: list[str]
+    sectors: list[str]
+
+
+class ReadinessRead(BaseModel):
+    destination: str
+    date: dt.date
+    sector: str | None
+    verified: bool
+    certificate: str | None = Field(description="The certificate that verifies it, or came closest")
+    reason: str | None = Field(description="Why it is not verified, as a reason code")
+    needs: str = Field(description="What it would need to be verified")
+
+
+class ComponentReportRead(ComponentStatusRead):
+    certificates: list[HeldCertificateRead]
+    readiness: ReadinessRead | None = Field(description="Only when a destination is asked")
+    used_by: list[ProductUseRead]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from app.cli.common import (
     err,
     opened_runtime,
     out,
+    parse_day,
     print_json,
     reports_errors,
 )
@@ -28,11 +30,11 @@ from app.services.access import create_key, ensure_organisation
 from app.services.catalogue import (
     ComponentStatus,
     ProductUse,
-    component_status,
     resolve_component,
     where_used,
 )
 from app.services.ingest import IngestResult, ingest_bom
+from app.services.procurement import component_report
 
 app = typer.Typer(
     name="exportgate",
@@ -226,14 +228,30 @@ def _status_json(status: ComponentStatus) -> dict[str, Any]:
 @reports_errors
 def status(
     component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    *,
+    to: Annotated[str | None, typer.Option("--to", help="A destination to weigh.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD).")] = None,
+    sector: Annotated[str | None, typer.Option(help="A sector to weigh.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Identity of a component, whether it is an AI component and why, and its BOMs."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        found = resolve_component(uow, component)
-        result = component_status(uow, runtime.cache, found.id)
+    """Whether a component is an AI component and why, its certificates (status, expiry,
+    scope), what it needs to be verified for --to, which products use it, and its BOMs."""
+    with opened_runtime() as runtime:
+        with runtime.reading() as uow:
+            found = resolve_component(uow, component)
+        report = component_report(
+            runtime, found.id, day=parse_day(on), destination=to, sector=sector
+        )
+    result = report.status
     if as_json:
-        print_json(_status_json(result))
+        print_json(
+            {
+                **_status_json(result),
+                "certificates": [dataclasses.asdict(c) for c in report.certificates],
+                "readiness": dataclasses.asdict(report.readiness) if report.readiness else None,
+                "used_by": [_use_json(use) for use in report.used_by],
+            }
+        )
         return
     row = result.component
     ai = f"yes ({'; '.join(result.ai_reasons)})" if result.is_ai else "no"
@@ -242,6 +260,19 @@ def status(
     out.print(f"type       {', '.join(result.types) or 'unknown'}")
     out.print(f"AI         {ai}")
     out.print(f"product    {'yes' if result.is_product else 'no'}")
+    for held in report.certificates:
+        out.print(
+            f"certificate {held.number}: {held.status}, expires {held.expires}, covers "
+            f"{', '.join(held.destinations)}; sectors {', '.join(held.sectors)} ({held.reviewer})"
+        )
+    if not report.certificates:
+        out.print("certificate none in the registry")
+    if report.readiness is not None:
+        ready = report.readiness
+        verdict = "verified" if ready.verified else f"not verified ({ready.reason})"
+        out.print(f"for {ready.destination} on {ready.day}: {verdict}; needs {ready.needs}")
+    for use in report.used_by:
+        out.print(f"used by    {use.product} (id {use.product_id})")
     table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
     for a in result.appearances:
         table.add_row(

@@ -243,3 +243,21 @@ def test_the_product_graph_is_its_closure_in_json_and_graphml(
     assert graphml.headers["content-type"].startswith("application/graphml+xml")
     assert graphml.text.count("<node ") == len(graph["nodes"])
     assert graphml.text.count("<edge ") == len(graph["edges"])
+
+
+def test_a_component_report_shows_certificates_readiness_and_users(
+    client: TestClient, samples: Runtime
+) -> None:
+    detector = product_id(client, "pkg:huggingface/deepinspect/defect-detector@2.1.0")
+    report = client.get(
+        f"/api/v1/components/{detector}", params={"to": "DE", "on": "2026-11-27"}
+    ).json()
+    assert [c["number"] for c in report["certificates"]] == [DETECTOR_CERTIFICATE]
+    assert report["certificates"][0]["status"] == "active"
+    assert report["readiness"]["verified"] is True
+    assert report["readiness"]["certificate"] == DETECTOR_CERTIFICATE
+    assert len(report["used_by"]) == 3
+    expired = product_id(client, "pkg:generic/jingce-automation/solder-joint-classifier@1.3.0")
+    report = client.get(f"/api/v1/components/{expired}", params={"on": "2026-11-27"}).json()
+    assert report["certificates"][0]["status"] == "expired"
+    assert report["readiness"] is None

@@ -207,3 +207,23 @@ def test_dry_run_of_an_invalid_bom_is_an_error(cli_env: str, tmp_path: Path) -> 
     code, _, err = run("check", "--bom", str(invalid), "--to", "DE")
     assert code == 2
     assert "/components/0" in err
+
+
+def test_status_tells_procurement_what_a_model_holds_and_needs(
+    cli_env: str, samples: Runtime
+) -> None:
+    code, out, _ = run(
+        "status", "pkg:huggingface/shuguang-retail/people-counter@4.0.1", "--to", "US",
+        "--on", "2026-11-27", "--json",
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert [(c["number"], c["status"]) for c in report["certificates"]] == [
+        ("AIEC-2026-000356", "under_review")
+    ]
+    assert report["readiness"]["verified"] is False
+    assert report["readiness"]["reason"] == "certificate_under_review"
+    assert "US" in report["readiness"]["needs"]
+    assert [use["product"] for use in report["used_by"]] == [
+        "StoreSight Retail Analytics Dashboard@2.6.0"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -10,10 +11,18 @@ from app.api.convert import component_read, component_status_read, product_use_r
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId, cursor_position
 from app.api.problems import responses
-from app.api.schemas import ComponentPage, ComponentStatusRead, LineageRead, WhereUsedRead
+from app.api.schemas import (
+    ComponentPage,
+    ComponentReportRead,
+    HeldCertificateRead,
+    LineageRead,
+    ReadinessRead,
+    WhereUsedRead,
+)
 from app.api.security import admits
 from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import component_status, lineage, search_components, where_used
+from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
 
@@ -60,15 +69,59 @@ def search_components_route(
 
 @router.get(
     "/{component_id}",
-    response_model=ComponentStatusRead,
+    response_model=ComponentReportRead,
+    summary="Is it AI and why, its certificates, what it needs for a destination, its users",
     responses=responses(404),
 )
 def get_component_route(
-    component_id: PathId, runtime: RuntimeDep, principal: Reader
-) -> ComponentStatusRead:
-    with runtime.reading() as uow:
-        status = component_status(uow, runtime.cache, component_id, Viewer.of(principal))
-    return component_status_read(status)
+    component_id: PathId,
+    runtime: RuntimeDep,
+    principal: Reader,
+    *,
+    to: Annotated[
+        str | None, Query(pattern="^[A-Za-z]{2}$", description="A destination to weigh")
+    ] = None,
+    on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
+    sector: Annotated[str | None, Query(description="A sector to weigh")] = None,
+) -> ComponentReportRead:
+    report = component_report(
+        runtime,
+        component_id,
+        day=on or dt.datetime.now(dt.UTC).date(),
+        destination=to,
+        sector=sector,
+        viewer=Viewer.of(principal),
+    )
+    readiness = report.readiness
+    return ComponentReportRead(
+        **component_status_read(report.status).model_dump(),
+        certificates=[
+            HeldCertificateRead(
+                number=c.number,
+                reviewer=c.reviewer,
+                status=c.status,
+                issued=c.issued,
+                expires=c.expires,
+                destinations=list(c.destinations),
+                sectors=list(c.sectors),
+            )
+            for c in report.certificates
+        ],
+        readiness=(
+            ReadinessRead(
+                destination=readiness.destination,
+                date=readiness.day,
+                sector=readiness.sector,
+                verified=readiness.verified,
+                certificate=readiness.certificate,
+                reason=readiness.reason,
+                needs=readiness.needs,
+            )
+            if readiness
+            else None
+        ),
+        used_by=[product_use_read(use) for use in report.used_by],
+    )
 
 
 @router.get(
