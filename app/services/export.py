@@ -395,11 +395,57 @@ def check_export(
     return recorded
 
 
-def get_decision(uow: UnitOfWork, decision_id: int) -> dict[str, Any]:
+def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None) -> dict[str, Any]:
+    """A stored decision as it was answered; for a caller who may not see every BOM, the
+    same redaction as the live answer, and not found unless it may see the product."""
     row = uow.registry.decision(decision_id)
-    if row is None:
+    visible = visible_boms(uow, viewer)
+    if row is None or (
+        visible is not None
+        and not any(b.id in visible for b in uow.boms.of_subject(row.product_id))
+    ):
         raise NotFoundError(f"no decision record {decision_id}")
-    return {**row.answer, "decided_at": row.decided_at.isoformat()}
+    answer = dict(row.answer) if visible is None else _redacted_document(row.answer, visible)
+    return {**answer, "decided_at": row.decided_at.isoformat()}
+
+
+def _redacted_document(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[str, Any]:
+    """A stored answer as a restricted caller may read it (as CheckResult.answer does)."""
+
+    def cut(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        shown = []
+        for step in path:
+            if not visible.intersection(step["bom_ids"]):
+                shown.append({"parent": step["parent"], "child": HIDDEN, "kind": "hidden",
+                              "bom_ids": []})  # fmt: skip
+                break
+            shown.append(step)
+        return shown
+
+    blocking = []
+    for blocker in answer["blocking"]:
+        paths = [cut(path) for path in blocker["paths"]]
+        hidden = bool(paths) and all(path[-1]["kind"] == "hidden" for path in paths)
+        blocking.append(
+            {
+                **blocker,
+                "paths": paths,
+                "path": paths[0] if paths else [],
+                **(
+                    {"component": {"id": None, "name": HIDDEN, "identity": None},
+                     "detail": "", "certificate": None}
+                    if hidden
+                    else {}
+                ),
+            }
+        )  # fmt: skip
+    product = answer["product"]["name"]
+    return {
+        **answer,
+        "blocking": blocking,
+        "verified": [],
+        "warnings": [w for w in answer["warnings"] if w["component"] in (None, product)],
+    }
 
 
 def dry_run(

@@ -288,6 +288,9 @@ class BomRepository:
     def get(self, bom_id: int) -> BomRow | None:
         return self._session.get(BomRow, bom_id)
 
+    def of_subject(self, subject_id: int) -> list[BomRow]:
+        return list(self._session.scalars(select(BomRow).where(BomRow.subject_id == subject_id)))
+
     def many(self, bom_ids: Iterable[int]) -> list[BomRow]:
         ids = sorted(set(bom_ids))
         rows: list[BomRow] = []

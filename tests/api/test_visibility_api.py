@@ -106,6 +106,10 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         declared = {b for blocker in answer["blocking"] for step in blocker["path"]
                     for b in step["bom_ids"]}  # fmt: skip
         assert module_bom["id"] not in declared
+        # Nor through the stored decision record, which only the product's viewers may read.
+        record = api.get(f"/api/v1/decisions/{answer['decision_id']}", headers=maker).json()
+        assert "defect-detector" not in str(record)
+        assert record["blocking"] == answer["blocking"]
         # Nor through search, component reads, where-used or the graph.
         assert (
             api.get("/api/v1/components", params={"name": "defect"}, headers=maker).json()["items"]
@@ -119,6 +123,9 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
             f"/api/v1/products/{camera}/export-check", params={"to": "DE"}, headers=supplier
         )
         assert refused.status_code == 404
+        auditor = bearer(issue_key(settings, Role.AUDITOR, organisation="supplier"))
+        record = api.get(f"/api/v1/decisions/{answer['decision_id']}", headers=auditor)
+        assert record.status_code == 404
         # Once the supplier shares its BOM with the maker, the blocker has a name.
         api.put(
             f"/api/v1/boms/{module_bom['id']}/visibility",

@@ -104,8 +104,12 @@ async def export_check_dry_run(
     summary="A stored decision record, exactly as it was answered",
     tags=["Decisions (auditors)"],
     responses=responses(404),
-    dependencies=[admit(Role.AUDITOR, Role.INTEGRATOR)],
 )
-def decision(decision_id: PathId, runtime: RuntimeDep) -> ExportCheckRead:
+def decision(
+    decision_id: PathId,
+    runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
+) -> ExportCheckRead:
     with runtime.reading() as uow:
-        return ExportCheckRead.model_validate(get_decision(uow, decision_id))
+        answer = get_decision(uow, decision_id, Viewer.of(principal))
+    return ExportCheckRead.model_validate(answer)
