@@ -32,8 +32,6 @@ from app.services.catalogue import (
     ComponentView,
     PathStep,
     describe_path,
-    is_hidden,
-    redacted,
     resolve_component,
     visible_boms,
 )
@@ -73,23 +71,10 @@ class CheckResult:
         return self.answer(self.visible)
 
     def answer(self, visible: frozenset[int] | None = None) -> dict[str, Any]:
-        """The answer in the field names of PRODUCT.md section 8; stored whole as the record.
-
-        For a caller who may not see every BOM (`visible` names those it may), a path stops
-        at the component where it enters a hidden BOM, a blocker reached only that way keeps
-        its reason but not its name, and the lists that name components beyond the
-        caller's sight (verified components, their warnings) are left out."""
+        """The answer in the field names of PRODUCT.md section 8; stored whole as the record,
+        and redacted for a caller who may see only the BOMs in `visible`."""
         question = self.check.question
-        blocking = [self._blocker_document(explained, visible) for explained in self.blockers]
-        warnings = [
-            {"code": w.code.value, "message": w.message, "component": w.component}
-            for w in self.check.warnings
-            if visible is None or w.component in (None, self.product.display_name)
-        ]
-        verified = [
-            {"component": name, "certificate": number} for name, number in self.check.verified
-        ]
-        return {
+        document = {
             "decision": self.check.decision.value,
             "product": {
                 "id": self.product.id,
@@ -103,35 +88,33 @@ class CheckResult:
             "not_in_scope_reason": (
                 self.check.scope_reason.value if self.check.scope_reason else None
             ),
-            "blocking": blocking,
-            "warnings": warnings,
-            "verified": verified if visible is None else [],
+            "blocking": [
+                {
+                    "component": {
+                        "id": explained.blocker.component.component_id,
+                        "name": explained.blocker.component.name,
+                        "identity": explained.identity,
+                    },
+                    "reason": explained.blocker.reason.value,
+                    "detail": explained.blocker.detail,
+                    "certificate": explained.blocker.certificate,
+                    "path": _path_document(explained.paths[0]) if explained.paths else [],
+                    "paths": [_path_document(path) for path in explained.paths],
+                    "more_paths": explained.paths_omitted,
+                }
+                for explained in self.blockers
+            ],
+            "warnings": [
+                {"code": w.code.value, "message": w.message, "component": w.component}
+                for w in self.check.warnings
+            ],
+            "verified": [
+                {"component": name, "certificate": number} for name, number in self.check.verified
+            ],
             "evidence_sha256": self.evidence_sha256,
             "decision_id": self.decision_id,
         }
-
-    def _blocker_document(
-        self, explained: ExplainedBlocker, visible: frozenset[int] | None
-    ) -> dict[str, Any]:
-        paths = [redacted(path, visible) for path in explained.paths]
-        component: dict[str, Any] = {
-            "id": explained.blocker.component.component_id,
-            "name": explained.blocker.component.name,
-            "identity": explained.identity,
-        }
-        detail, certificate = explained.blocker.detail, explained.blocker.certificate
-        if paths and all(is_hidden(path) for path in paths):
-            component = {"id": None, "name": HIDDEN, "identity": None}
-            detail, certificate = "", None
-        return {
-            "component": component,
-            "reason": explained.blocker.reason.value,
-            "detail": detail,
-            "certificate": certificate,
-            "path": _path_document(paths[0]) if paths else [],
-            "paths": [_path_document(path) for path in paths],
-            "more_paths": explained.paths_omitted,
-        }
+        return document if visible is None else redacted_answer(document, visible)
 
 
 def _path_document(path: tuple[PathStep, ...]) -> list[dict[str, Any]]:
@@ -405,12 +388,15 @@ def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None
         and not any(b.id in visible for b in uow.boms.of_subject(row.product_id))
     ):
         raise NotFoundError(f"no decision record {decision_id}")
-    answer = dict(row.answer) if visible is None else _redacted_document(row.answer, visible)
+    answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
     return {**answer, "decided_at": row.decided_at.isoformat()}
 
 
-def _redacted_document(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[str, Any]:
-    """A stored answer as a restricted caller may read it (as CheckResult.answer does)."""
+def redacted_answer(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[str, Any]:
+    """An answer as a caller who may see only the BOMs in `visible` reads it: each path stops
+    at the component where it enters a hidden BOM, a blocker reached only that way keeps its
+    reason but not its name, and the lists that would name components beyond the caller's
+    sight (verified components, their warnings) are left out."""
 
     def cut(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
         shown = []
