@@ -270,7 +270,7 @@ def status(
     if report.readiness is not None:
         ready = report.readiness
         verdict = "verified" if ready.verified else f"not verified ({ready.reason})"
-        out.print(f"for {ready.destination} on {ready.day}: {verdict}; needs {ready.needs}")
+        out.print(f"for {ready.destination} on {ready.date}: {verdict}; needs {ready.needs}")
     for use in report.used_by:
         out.print(f"used by    {use.product} (id {use.product_id})")
     table = Table("BOM", "of", "current", "bom-ref", "role", "claims")

@@ -35,7 +35,7 @@ class Readiness:
     what stands in the way."""
 
     destination: str
-    day: dt.date
+    date: dt.date
     sector: str | None
     verified: bool
     certificate: str | None

@@ -92,32 +92,15 @@ def get_component_route(
         sector=sector,
         viewer=Viewer.of(principal),
     )
-    readiness = report.readiness
     return ComponentReportRead(
         **component_status_read(report.status).model_dump(),
         certificates=[
-            HeldCertificateRead(
-                number=c.number,
-                reviewer=c.reviewer,
-                status=c.status,
-                issued=c.issued,
-                expires=c.expires,
-                destinations=list(c.destinations),
-                sectors=list(c.sectors),
-            )
-            for c in report.certificates
+            HeldCertificateRead.model_validate(held, from_attributes=True)
+            for held in report.certificates
         ],
         readiness=(
-            ReadinessRead(
-                destination=readiness.destination,
-                date=readiness.day,
-                sector=readiness.sector,
-                verified=readiness.verified,
-                certificate=readiness.certificate,
-                reason=readiness.reason,
-                needs=readiness.needs,
-            )
-            if readiness
+            ReadinessRead.model_validate(report.readiness, from_attributes=True)
+            if report.readiness
             else None
         ),
         used_by=[product_use_read(use) for use in report.used_by],
