@@ -58,19 +58,8 @@ ASSEMBLY_TYPES = frozenset({"device", "firmware", "application", "platform", "se
 
 
 @dataclass(frozen=True, slots=True)
-class Hop:
-    """One step of a path: parent holds child, as the named BOMs declare."""
-
-    parent: str
-    child: str
-    kind: str
-    bom_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Member:
-    """A component the decision looks at, with the ways it is introduced into the product
-    (shortest first) and how many more ways were left out."""
+    """A component the decision looks at (the service explains how it is introduced)."""
 
     component_id: int
     identity_key: IdentityKey
@@ -80,8 +69,6 @@ class Member:
     # Whether anything is known of what it holds: its own BOM, or parts listed under it.
     contents_known: bool = False
     claimed_certificates: tuple[str, ...] = ()
-    paths: tuple[tuple[Hop, ...], ...] = ()
-    paths_omitted: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,11 +216,15 @@ def where_used(
     if component_id not in graph:
         return []
     visible = visible_boms(uow, viewer)
+    holders = graph.where_used(component_id)
+    bom_names = uow.boms.subject_names(
+        d.bom_id for _, path in holders for step in path.steps for d in step.declarations
+    )
     uses = []
-    for product, path in graph.where_used(component_id):
+    for product, path in holders:
         if visible is not None and product.current_bom_id not in visible:
             continue
-        described = redacted(describe_path(uow, graph, path), visible)
+        described = redacted(describe_path(uow, graph, path, bom_names), visible)
         if is_hidden(described):
             continue  # it is in this product only through a BOM the viewer may not see
         uses.append(
@@ -427,8 +431,9 @@ def list_products(
         if visible is not None and bom.id not in visible:
             continue
         if visible is None:
-            size = len(graph.closure(subject.id)) - 1
-            ai = len(graph.ai_components_in(subject.id))
+            closure = graph.closure(subject.id)
+            size = len(closure) - 1
+            ai = sum(graph.node(c).is_ai for c in closure)
         else:
             # Count only what the caller's visible BOMs declare inside the product.
             inside = [
