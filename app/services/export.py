@@ -349,7 +349,7 @@ def check_export(
             raise NotFoundError(f"no product {product_reference!r}")
         result = evaluate(
             uow,
-            runtime.cache.current(uow),
+            graph,
             product,
             question,
             path_limit=path_limit,
