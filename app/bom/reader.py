@@ -4,7 +4,8 @@ its declared version, and translate it. Refuses whole, with every error located.
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +118,7 @@ def _check_version(version: object, location: str) -> str:
     )
 
 
-def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
+def _read_json(data: bytes) -> dict[str, Any]:
     if b"\\u0000" in data:
         # Valid JSON, but no database stores a NUL in text, and no BOM needs one.
         raise BomRejectedError(
@@ -156,7 +157,7 @@ def _read_json(data: bytes) -> tuple[dict[str, Any], str]:
         raise _refuse(
             f"the document does not conform to the CycloneDX {version} JSON schema", errors
         )
-    return document, version
+    return document
 
 
 def _secure_parser(schema: etree.XMLSchema | None = None) -> etree.XMLParser:
@@ -171,35 +172,6 @@ def _secure_parser(schema: etree.XMLSchema | None = None) -> etree.XMLParser:
         remove_pis=True,
         schema=schema,
     )
-
-
-_DECLARED_NAMESPACE = re.compile(rb"<(?:\w+:)?bom\b[^>]*?xmlns(?::\w+)?=[\"']([^\"']+)[\"']")
-
-
-def _parse_valid_xml(data: bytes) -> tuple[etree._ElementTree, str] | None:
-    """The fast path: parse and validate in one pass against the schema the root element
-    declares. None when that is not possible or the document is not valid, so the careful
-    path can say exactly what is wrong."""
-    declared = _DECLARED_NAMESPACE.search(data[:4096])
-    if declared is None:
-        return None
-    version = declared.group(1).decode("ascii", "replace").removeprefix(XML_NAMESPACE_PREFIX)
-    if version not in SUPPORTED_VERSIONS:
-        return None
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, _secure_parser(xml_schema(version))))
-    except etree.XMLSyntaxError:
-        return None
-    root = etree.QName(tree.getroot())
-    if (
-        tree.docinfo.doctype
-        or tree.docinfo.internalDTD is not None
-        or root.localname != "bom"
-        or root.namespace != XML_NAMESPACE_PREFIX + version
-        or _informal_rules(tree.getroot(), version)
-    ):
-        return None
-    return tree, version
 
 
 def _parse_xml(data: bytes) -> etree._ElementTree:
@@ -221,13 +193,7 @@ def _parse_xml(data: bytes) -> etree._ElementTree:
     return tree
 
 
-def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
-    valid = _parse_valid_xml(data)
-    if valid is not None:
-        tree, version = valid
-        return xml_to_json_shape(tree.getroot(), version), version
-    tree = _parse_xml(data)
-    root = tree.getroot()
+def _declared_xml_version(root: etree._Element) -> str:
     qualified = etree.QName(root)
     namespace = qualified.namespace or ""
     if qualified.localname != "bom" or not namespace.startswith(XML_NAMESPACE_PREFIX):
@@ -240,10 +206,33 @@ def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
                 )
             ],
         )
-    version = _check_version(namespace.removeprefix(XML_NAMESPACE_PREFIX), "/bom/@xmlns")
+    return _check_version(namespace.removeprefix(XML_NAMESPACE_PREFIX), "/bom/@xmlns")
+
+
+def _read_xml(data: bytes, read_document: Callable[[dict[str, Any]], BomContents]) -> BomContents:
+    """Validate and read an XML document.
+
+    libxml2 releases the GIL while it validates, and validation only reads the tree, so the
+    schema check runs on a second thread while this one shapes and reads the same tree: on
+    a large BOM that hides the whole validation. Nothing is stored before the verdict, and
+    when the document is invalid its schema errors are the answer, whatever reading it
+    tripped over on the way.
+    """
+    tree = _parse_xml(data)
+    root = tree.getroot()
+    version = _declared_xml_version(root)
     schema = xml_schema(version)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xsd") as validation:
+        conforms = validation.submit(schema.validate, tree)
+        try:
+            contents: BomContents | None = read_document(xml_to_json_shape(root, version))
+        except Exception:
+            if conforms.result():
+                raise
+            contents = None
     errors = []
-    if not schema.validate(tree):
+    if not conforms.result():
+        namespace = XML_NAMESPACE_PREFIX + version
         errors = [
             Located(
                 _readable_path(tree, entry.path),
@@ -253,11 +242,11 @@ def _read_xml(data: bytes) -> tuple[dict[str, Any], str]:
             for entry in list(schema.error_log)[: MAX_REPORTED_ERRORS + 1]
         ]
     errors.extend(_informal_rules(root, version))
-    if errors:
+    if errors or contents is None:
         raise _refuse(
             f"the document does not conform to the CycloneDX {version} XML schema", errors
         )
-    return xml_to_json_shape(root, version), version
+    return contents
 
 
 def _readable_path(tree: etree._ElementTree, path: str | None) -> str:
@@ -320,14 +309,20 @@ def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom
             f"{sniffed.value.upper()}",
             [Located("/", f"declared media type {media_type!r}")],
         )
-    document, _version = _read_json(body) if sniffed is BomFormat.JSON else _read_xml(body)
     # The digest is of the bytes as uploaded: that is what idempotency and evidence refer to.
     sha256 = sha256_of(data)
-    contents = translate(
-        document,
-        bom_format=sniffed,
-        sha256=sha256,
-        max_depth=limits.max_nesting_depth,
-        max_components=limits.max_components,
-    )
+
+    def read_document(document: dict[str, Any]) -> BomContents:
+        return translate(
+            document,
+            bom_format=sniffed,
+            sha256=sha256,
+            max_depth=limits.max_nesting_depth,
+            max_components=limits.max_components,
+        )
+
+    if sniffed is BomFormat.JSON:
+        contents = read_document(_read_json(body))
+    else:
+        contents = _read_xml(body, read_document)
     return ReadBom(sha256=sha256, media_type=sniffed.media_type, contents=contents)

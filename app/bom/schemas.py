@@ -6,6 +6,7 @@ library version is pinned in pyproject.toml and a test checks every file is wher
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,21 @@ class _LocalSchemaResolver(etree.Resolver):
 
 
 @cache
-def xml_schema(version: str) -> etree.XMLSchema:
-    """The official XSD of one spec version, compiled without network access."""
+def _xsd_document(version: str) -> etree._ElementTree:
     path = xml_schema_path(version)
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(_LocalSchemaResolver(path.parent))
-    return etree.XMLSchema(etree.parse(str(path), parser))
+    return etree.parse(str(path), parser)
+
+
+_per_thread = threading.local()
+
+
+def xml_schema(version: str) -> etree.XMLSchema:
+    """The official XSD of one spec version, compiled without network access, once per
+    thread: a compiled schema keeps the error log of its last validation, and two uploads
+    validated at once must not read each other's errors."""
+    compiled: dict[str, etree.XMLSchema] = _per_thread.__dict__.setdefault("schemas", {})
+    if version not in compiled:
+        compiled[version] = etree.XMLSchema(_xsd_document(version))
+    return compiled[version]

@@ -8,6 +8,7 @@ would rescan the children (and build a QName) for every field of every component
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
@@ -22,15 +23,33 @@ _ATTRIBUTES = ("type", "bom-ref", "isExternal")
 class _Shaper:
     def __init__(self, namespace: str) -> None:
         self._prefix = f"{{{namespace}}}"
+        # lxml builds each tag string anew; cutting the namespace off once per distinct tag
+        # rather than once per element is most of the cost of indexing children.
+        self._local_names: dict[object, str | None] = {}
+
+    def _local_name(self, tag: object) -> str | None:
+        prefix = self._prefix
+        name = tag[len(prefix) :] if isinstance(tag, str) and tag.startswith(prefix) else None
+        self._local_names[tag] = name
+        return name
 
     def children(self, element: etree._Element) -> Children:
         """Children by local name. The parser drops comments and processing instructions, so
         every child is an element; one of another namespace is an extension, left unread."""
-        found: dict[str, list[etree._Element]] = {}
+        found: Children = {}
+        local_names = self._local_names
         for child in element:
-            found.setdefault(child.tag, []).append(child)  # type: ignore[arg-type]
-        cut = len(self._prefix)
-        return {tag[cut:]: items for tag, items in found.items() if tag.startswith(self._prefix)}
+            tag = child.tag
+            name = local_names[tag] if tag in local_names else self._local_name(tag)
+            if name is not None:
+                found.setdefault(name, []).append(child)
+        return found
+
+    def _items(self, containers: list[etree._Element], name: str) -> Iterator[etree._Element]:
+        """The `name` children of list containers (hashes/hash, properties/property)."""
+        tag = self._prefix + name
+        for container in containers:
+            yield from container.iterchildren(tag)
 
     @staticmethod
     def _first_text(children: Children, name: str) -> str | None:
@@ -40,36 +59,34 @@ class _Shaper:
         return elements[0].text.strip()
 
     def _organisation(self, element: etree._Element) -> Json:
-        name = self._first_text(self.children(element), "name")
-        return {"name": name} if name is not None else {}
+        for name in element.iterchildren(self._prefix + "name"):
+            return {"name": name.text.strip()} if name.text is not None else {}
+        return {}
 
     def properties(self, children: Children) -> list[Json]:
         return [
             {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
-            for container in children.get("properties", ())
-            for prop in self.children(container).get("property", ())
+            for prop in self._items(children.get("properties", []), "property")
         ]
 
     def _hashes(self, children: Children) -> list[Json]:
         return [
             {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
-            for container in children.get("hashes", ())
-            for item in self.children(container).get("hash", ())
+            for item in self._items(children.get("hashes", []), "hash")
         ]
 
     def _external_references(self, children: Children) -> list[Json]:
         references = []
-        for container in children.get("externalReferences", ()):
-            for reference in self.children(container).get("reference", ()):
-                fields = self.children(reference)
-                entry: Json = {
-                    "type": reference.get("type", ""),
-                    "url": self._first_text(fields, "url") or "",
-                }
-                comment = self._first_text(fields, "comment")
-                if comment is not None:
-                    entry["comment"] = comment
-                references.append(entry)
+        for reference in self._items(children.get("externalReferences", []), "reference"):
+            fields = self.children(reference)
+            entry: Json = {
+                "type": reference.get("type", ""),
+                "url": self._first_text(fields, "url") or "",
+            }
+            comment = self._first_text(fields, "comment")
+            if comment is not None:
+                entry["comment"] = comment
+            references.append(entry)
         return references
 
     def common(self, element: etree._Element, children: Children, location: str) -> Json:
@@ -152,11 +169,12 @@ class _Shaper:
     def dependencies(self, container: etree._Element) -> list[Json]:
         # XML nests dependency elements; JSON lists each ref with its direct dependsOn.
         # 1.6+ `provides` children are deliberately not read: they are not dependency edges.
+        tag = self._prefix + "dependency"
         entries = []
-        pending = deque(self.children(container).get("dependency", ()))
+        pending = deque(container.iterchildren(tag))
         while pending:
             dependency = pending.popleft()
-            nested = self.children(dependency).get("dependency", [])
+            nested = list(dependency.iterchildren(tag))
             entries.append(
                 {"ref": dependency.get("ref", ""), "dependsOn": [d.get("ref", "") for d in nested]}
             )

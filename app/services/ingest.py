@@ -14,7 +14,7 @@ from app.store.rows import BomRow
 from app.store.unit_of_work import UnitOfWork
 
 OCCURRENCE_COLUMNS = (
-    "bom_id", "component_id", "bom_ref", "role", "location", "type", "name", "version",
+    "component_id", "bom_ref", "role", "location", "type", "name", "version",
     "supplier", "is_ai", "ai_reasons", "claimed_certificates", "hashes", "raw",
 )  # fmt: skip
 
@@ -120,10 +120,13 @@ def _store(
     subject_id = ids[contents.subject.identity]
     ref_to_id = {mention.ref: ids[mention.identity] for mention in contents.mentions}
     kinds = {kind: kind.value for kind in EdgeKind}
-    edges = {
-        (ref_to_id[source], ref_to_id[target], kinds[kind])
-        for source, target, kind in contents.edges
-    }
+    # Distinct by component, in the order the document declares them.
+    edges = list(
+        dict.fromkeys(
+            (ref_to_id[source], ref_to_id[target], kinds[kind])
+            for source, target, kind in contents.edges
+        )
+    )
     row = uow.boms.add(
         BomRow(
             sha256=read.sha256,
@@ -153,10 +156,10 @@ def _store(
     )
     bom_id = row.id
     uow.graph.add_occurrences(
+        bom_id,
         OCCURRENCE_COLUMNS,
         [
             (
-                bom_id,
                 ref_to_id[mention.ref],
                 mention.ref,
                 mention.role.value,
@@ -177,6 +180,6 @@ def _store(
             for mention in contents.mentions
         ],
     )
-    uow.graph.add_edges([(bom_id, source, target, kind) for source, target, kind in edges])
+    uow.graph.add_edges(bom_id, edges)
     uow.commit()
     return _result(row, contents.subject.display_name, created=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,30 +64,39 @@ def insert_many(
     keys: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
+    shared: Mapping[str, Any] | None = None,
     ignore_conflicts_on: str | None = None,
 ) -> None:
     """Bulk insert through the driver's executemany, with each column's own bind processing.
 
     SQLAlchemy's compiled-statement path builds a parameter dictionary per row through
     several layers; for hundreds of thousands of edges that costs more than the database
-    work itself. Column types still convert values exactly as they would there.
+    work itself. Column types still convert values exactly as they would there. `shared`
+    holds the values every row has (its BOM, its time), converted once rather than per row.
     """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
-    columns = [table.c[key] for key in keys]
-    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+
+    def processor(key: str) -> Callable[[Any], Any] | None:
+        return table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+
+    shared = shared or {}
+    common = tuple(
+        process(value) if (process := processor(key)) else value for key, value in shared.items()
+    )
+    processors = [processor(key) for key in keys]
     quote = dialect.identifier_preparer.quote
     placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
     # Identifiers come from the table definition, quoted by the dialect; values are bound.
-    names = ", ".join(quote(c.name) for c in columns)
-    slots = ", ".join([placeholder] * len(columns))
+    names = ", ".join(quote(table.c[key].name) for key in (*keys, *shared))
+    slots = ", ".join([placeholder] * (len(keys) + len(shared)))
     statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({slots})"  # noqa: S608
     if ignore_conflicts_on is not None:
         statement += f" ON CONFLICT ({quote(ignore_conflicts_on)}) DO NOTHING"
     if not any(processors):
-        parameters: Sequence[Sequence[Any]] = [tuple(row) for row in rows]
+        parameters: Sequence[Sequence[Any]] = [(*row, *common) for row in rows]
     else:
         indexed = [(i, p) for i, p in enumerate(processors) if p is not None]
         parameters = []
@@ -95,7 +104,7 @@ def insert_many(
             values = list(row)
             for index, process in indexed:
                 values[index] = process(values[index])
-            parameters.append(tuple(values))
+            parameters.append((*values, *common))
     connection.exec_driver_sql(statement, parameters)
 
 
@@ -132,7 +141,7 @@ class ComponentRepository:
         by_digest = {identity_digest(c.identity): c for c in components}
         keys = (
             "identity_digest", "identity_kind", "identity_key", "name", "version", "group_name",
-            "purl", "first_seen_at",
+            "purl",
         )  # fmt: skip
         rows = [
             (
@@ -143,14 +152,18 @@ class ComponentRepository:
                 component.version,
                 component.group,
                 component.purl,
-                now,
             )
             for digest, component in by_digest.items()
         ]
         insert_many(
-            self._session, table_of(ComponentRow), keys, rows, ignore_conflicts_on="identity_digest"
+            self._session,
+            table_of(ComponentRow),
+            keys,
+            rows,
+            shared={"first_seen_at": now},
+            ignore_conflicts_on="identity_digest",
         )
-        return self.ids_for(component.identity for component in by_digest.values())
+        return self._ids_by_digest({digest: c.identity for digest, c in by_digest.items()})
 
     def many(self, component_ids: Iterable[int]) -> list[ComponentRow]:
         ids = sorted(set(component_ids))
@@ -163,7 +176,9 @@ class ComponentRepository:
 
     def ids_for(self, identities: Iterable[Identity]) -> dict[Identity, int]:
         """Ids of the identities already stored; unknown ones are simply absent."""
-        by_digest = {identity_digest(identity): identity for identity in identities}
+        return self._ids_by_digest({identity_digest(i): i for i in identities})
+
+    def _ids_by_digest(self, by_digest: dict[str, Identity]) -> dict[Identity, int]:
         digests = sorted(by_digest)
         found: dict[Identity, int] = {}
         for chunk in _chunks(digests):
@@ -372,13 +387,15 @@ class GraphRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add_occurrences(self, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        insert_many(self._session, table_of(OccurrenceRow), keys, rows)
+    def add_occurrences(
+        self, bom_id: int, keys: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        insert_many(self._session, table_of(OccurrenceRow), keys, rows, shared={"bom_id": bom_id})
 
-    def add_edges(self, rows: Sequence[tuple[int, int, int, str]]) -> None:
-        """(bom_id, source_id, target_id, kind) tuples."""
-        keys = ("bom_id", "source_id", "target_id", "kind")
-        insert_many(self._session, table_of(EdgeRow), keys, rows)
+    def add_edges(self, bom_id: int, edges: Sequence[tuple[int, int, str]]) -> None:
+        """(source_id, target_id, kind) tuples, all declared by one BOM."""
+        keys = ("source_id", "target_id", "kind")
+        insert_many(self._session, table_of(EdgeRow), keys, edges, shared={"bom_id": bom_id})
 
     def claims_for(
         self, component_ids: Iterable[int], current_boms: Collection[int]

@@ -75,7 +75,7 @@ class TestAtomicity:
         self, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # Fail after the BOM row, components and occurrences are written, inside the transaction.
-        def fail(self: GraphRepository, rows: object) -> None:
+        def fail(self: GraphRepository, bom_id: int, edges: object) -> None:
             raise RuntimeError("disk full")
 
         monkeypatch.setattr(GraphRepository, "add_edges", fail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,39 @@ def test_errors_are_located_by_readable_xpath_when_xml_is_schema_invalid() -> No
     # libxml2's `*` steps and namespace noise do not reach the user.
     assert not any("*" in location for location in locations)
     assert not any(CDX16 in e.message for e in error.errors)
+
+
+def test_schema_errors_are_the_answer_when_invalid_xml_also_trips_the_reader() -> None:
+    # The reader runs while the schema check does; `version="two"` breaks the reader's int()
+    # and is a schema error: the user must hear about the schema, not about a crash.
+    data = (
+        f'<?xml version="1.0"?><bom xmlns="{CDX16}" version="two">'
+        '<components><component type="library"><name>a</name></component></components></bom>'
+    ).encode()
+    error = _refused(data)
+    assert "1.6 XML schema" in error.detail
+    assert any("version" in e.message and "two" in e.message for e in error.errors)
+
+
+def test_each_upload_hears_its_own_errors_when_xml_is_validated_on_many_threads() -> None:
+    def invalid(element: str) -> bytes:
+        return (
+            f'<bom xmlns="{CDX16}" version="1"><components>'
+            f'<component type="library"><{element}>x</{element}></component>'
+            "</components></bom>"
+        ).encode()
+
+    def messages(element: str) -> set[str]:
+        return {e.message for e in _refused(invalid(element)).errors}
+
+    elements = [f"unexpected{index}x" for index in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(messages, elements * 4))
+    for element, said in zip(elements * 4, answers, strict=True):
+        assert any(element in message for message in said)
+        assert not any(
+            other in message for other in elements if other != element for message in said
+        )
 
 
 def test_error_is_located_by_line_when_xml_is_not_well_formed() -> None:
