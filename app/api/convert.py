@@ -11,6 +11,7 @@ from app.api.schemas import (
     CertificateRead,
     ComponentRead,
     ComponentStatusRead,
+    DestinationStatusRead,
     IdentityRead,
     PathStepRead,
     ProductRead,
@@ -25,9 +26,9 @@ from app.services.catalogue import (
     ComponentStatus,
     ComponentView,
     PathStep,
-    ProductSummary,
     ProductUse,
 )
+from app.services.export import ProductStanding
 from app.services.registry import status_on
 
 
@@ -98,7 +99,8 @@ def path_read(path: tuple[PathStep, ...]) -> list[PathStepRead]:
     ]
 
 
-def product_read(summary: ProductSummary) -> ProductRead:
+def product_read(standing: ProductStanding) -> ProductRead:
+    summary = standing.summary
     product = summary.product
     return ProductRead(
         id=product.id,
@@ -109,6 +111,16 @@ def product_read(summary: ProductSummary) -> ProductRead:
         sector=summary.sector,
         components=summary.closure_size,
         ai_components=summary.ai_components,
+        statuses=[
+            DestinationStatusRead(
+                group=status.group,
+                decision=status.decision.value,
+                destinations=list(status.destinations),
+                ineligible=list(status.ineligible),
+                reasons=[reason.value for reason in status.reasons],
+            )
+            for status in standing.statuses
+        ],
     )
 
 

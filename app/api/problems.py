@@ -22,6 +22,7 @@ from app.domain.errors import (
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
+    QuestionRejectedError,
     RegistryRejectedError,
     UnsupportedMediaTypeError,
 )
@@ -35,6 +36,7 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (PayloadTooLargeError, 413, "payload-too-large"),
     (LimitExceededError, 422, "limit-exceeded"),
     (RegistryRejectedError, 422, "registry-entry-rejected"),
+    (QuestionRejectedError, 422, "question-rejected"),
     (BomRejectedError, 422, "bom-rejected"),
     (ConflictError, 409, "conflict"),
     (UnsupportedMediaTypeError, 415, "unsupported-media-type"),

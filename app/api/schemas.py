@@ -112,6 +112,17 @@ class WhereUsedRead(BaseModel):
     used_by: list[ProductUseRead]
 
 
+class DestinationStatusRead(BaseModel):
+    group: str = Field(description="A destination group the ruleset defines, or a country")
+    decision: str = Field(
+        description="ineligible when any country of the group is; else eligible when any "
+        "is; else not_in_scope"
+    )
+    destinations: list[str] = Field(description="The countries weighed")
+    ineligible: list[str] = Field(description="The countries the product may not go to")
+    reasons: list[str] = Field(description="Reason codes of the blockers, first seen first")
+
+
 class ProductRead(BaseModel):
     id: int
     identity: IdentityRead
@@ -121,6 +132,15 @@ class ProductRead(BaseModel):
     sector: str | None
     components: int = Field(description="Components in the product's closure, itself excluded")
     ai_components: int
+    statuses: list[DestinationStatusRead] = Field(
+        description="Where the product may go on the date asked, per destination group"
+    )
+
+
+class ProductPage(BaseModel):
+    date: dt.date = Field(description="The date the statuses are for")
+    items: list[ProductRead]
+    next_cursor: str | None
 
 
 class Health(BaseModel):

@@ -297,6 +297,47 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
     )
 
 
+@dataclass(frozen=True, slots=True)
+class GroupStatus:
+    """A product's standing for a named group of destinations (such as EU), or one country:
+    ineligible when any country of it is, else eligible when any is, else not in scope."""
+
+    group: str
+    decision: Decision
+    destinations: tuple[str, ...]
+    ineligible: tuple[str, ...]
+    reasons: tuple[ReasonCode, ...]
+
+
+def group_status(
+    product: ProductSlice, registry: Registry, group: str, day: dt.date, sector: str | None = None
+) -> GroupStatus:
+    """The check for every country a group names (the ruleset defines groups; anything else
+    is one country), summed up the way a shipping desk reads it."""
+    countries = tuple(sorted(registry.ruleset.expand(frozenset({group.upper()}))))
+    checks = [check(product, registry, Question(country, day, sector)) for country in countries]
+    decisions = {result.decision for result in checks}
+    if Decision.INELIGIBLE in decisions:
+        decision = Decision.INELIGIBLE
+    elif Decision.ELIGIBLE in decisions:
+        decision = Decision.ELIGIBLE
+    else:
+        decision = Decision.NOT_IN_SCOPE
+    return GroupStatus(
+        group=group.upper(),
+        decision=decision,
+        destinations=countries,
+        ineligible=tuple(
+            country
+            for country, result in zip(countries, checks, strict=True)
+            if result.decision is Decision.INELIGIBLE
+        ),
+        reasons=tuple(
+            dict.fromkeys(blocker.reason for result in checks for blocker in result.blockers)
+        ),
+    )
+
+
 def _claim_warnings(
     member: Member, registry: Registry, question: Question, *, upstream: bool
 ) -> list[DecisionWarning]:

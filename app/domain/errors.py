@@ -51,6 +51,12 @@ class RegistryRejectedError(BomRejectedError):
     title = "registry entry refused"
 
 
+class QuestionRejectedError(BomRejectedError):
+    """A question names something the ruleset does not know (a destination group)."""
+
+    title = "question refused"
+
+
 class ConflictError(ExportgateError):
     """The request contradicts what is recorded (history is never rewritten)."""
 

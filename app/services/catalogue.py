@@ -422,36 +422,69 @@ class ProductSummary:
 
 
 def list_products(
-    uow: UnitOfWork, cache: PortfolioCache, viewer: Viewer | None = None
+    uow: UnitOfWork,
+    cache: PortfolioCache,
+    viewer: Viewer | None = None,
+    *,
+    after_id: int = 0,
+    limit: int | None = None,
 ) -> list[ProductSummary]:
+    """Products the viewer may see, in identity order; a page starts after the product
+    `after_id` (its place in that order, so a page boundary never moves)."""
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
-    summaries = []
-    for bom, subject in uow.boms.current_for_subjects():
-        if visible is not None and bom.id not in visible:
-            continue
-        if visible is None:
-            closure = graph.closure(subject.id)
-            size = len(closure) - 1
-            ai = sum(graph.node(c).is_ai for c in closure)
-        else:
-            # Count only what the caller's visible BOMs declare inside the product.
-            inside = [
-                node
-                for node in graph.closure_document(subject.id, visible)["nodes"]
-                if node["inside_product"] and node["id"] != subject.id
-            ]
-            size, ai = len(inside), sum(node["is_ai"] for node in inside)
-        summaries.append(
-            ProductSummary(
-                product=ComponentView.of(subject),
-                current_bom_id=bom.id,
-                sector=bom.sector,
-                closure_size=size,
-                ai_components=ai,
-            )
-        )
-    return summaries
+    rows = [
+        (bom, subject)
+        for bom, subject in uow.boms.current_for_subjects()
+        if visible is None or bom.id in visible
+    ]
+    if after_id:
+        boundary = uow.components.get(after_id)
+        if boundary is not None:
+            position = (boundary.identity_key, boundary.id)
+            rows = [row for row in rows if (row[1].identity_key, row[1].id) > position]
+    if limit is not None:
+        rows = rows[:limit]
+    return [_product_summary(graph, bom, subject, visible) for bom, subject in rows]
+
+
+def get_product(
+    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
+) -> ProductSummary:
+    """One product the viewer may see; 404 for anything else, never a hint of what it is."""
+    graph = cache.current(uow)
+    visible = visible_boms(uow, viewer)
+    subject = uow.components.get(product_id)
+    if subject is None or product_id not in graph or not graph.is_product(product_id):
+        raise NotFoundError(f"no product with id {product_id}")
+    bom = uow.boms.get(graph.product(product_id).current_bom_id)
+    if bom is None or (visible is not None and bom.id not in visible):
+        raise NotFoundError(f"no product with id {product_id}")
+    return _product_summary(graph, bom, subject, visible)
+
+
+def _product_summary(
+    graph: PortfolioGraph, bom: BomRow, subject: ComponentRow, visible: frozenset[int] | None
+) -> ProductSummary:
+    if visible is None:
+        closure = graph.closure(subject.id)
+        size = len(closure) - 1
+        ai = sum(graph.node(c).is_ai for c in closure)
+    else:
+        # Count only what the caller's visible BOMs declare inside the product.
+        inside = [
+            node
+            for node in graph.closure_document(subject.id, visible)["nodes"]
+            if node["inside_product"] and node["id"] != subject.id
+        ]
+        size, ai = len(inside), sum(node["is_ai"] for node in inside)
+    return ProductSummary(
+        product=ComponentView.of(subject),
+        current_bom_id=bom.id,
+        sector=bom.sector,
+        closure_size=size,
+        ai_components=ai,
+    )
 
 
 def get_component(uow: UnitOfWork, component_id: int) -> ComponentView:

@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,20 +19,26 @@ from app.domain.decision import (
     ASSEMBLY_TYPES,
     Blocker,
     ExportCheck,
+    GroupStatus,
     Member,
     ProductSlice,
     Question,
     Registry,
     check,
+    group_status,
 )
-from app.domain.errors import NotFoundError
+from app.domain.errors import Located, NotFoundError, QuestionRejectedError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
+from app.domain.registry import Ruleset
 from app.services.catalogue import (
     HIDDEN,
     ComponentView,
     PathStep,
+    ProductSummary,
     describe_path,
+    get_product,
+    list_products,
     resolve_component,
     visible_boms,
 )
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
     from app.services.runtime import Runtime
 
 DEFAULT_PATH_LIMIT = 10
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 # (sector, incomplete inventory aggregates, human oversight) from a product's current BOM.
 ProductFacts = tuple[str | None, tuple[str, ...], bool]
 
@@ -268,6 +276,113 @@ def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
     return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
 
 
+def _decision_inputs(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    product: ComponentView,
+    introductions: Introductions,
+    *,
+    snapshot: RegistrySnapshot,
+    unsaved: UnsavedBom | None = None,
+) -> tuple[ProductSlice, Registry]:
+    """What the decision rule reads about one product: its slice and its registry part."""
+    relevant = relevant_members(graph, introductions.closure, product.id)
+    # Claims matter where certificates do: the product and its AI components.
+    claimants = [product.id, *(c for c in relevant if graph.node(c).is_ai)]
+    claims = uow.graph.claims_for(claimants, graph.current_bom_ids())
+    if unsaved is not None:
+        for component, numbers in unsaved.claims().items():
+            claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
+    slice_ = product_slice(
+        graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
+    )
+    return slice_, snapshot.for_keys(certified_keys(slice_))
+
+
+def destination_statuses(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    product: ComponentView,
+    *,
+    snapshot: RegistrySnapshot,
+    groups: Sequence[str],
+    day: dt.date,
+    sector: str | None = None,
+) -> list[GroupStatus]:
+    """The product's standing for each destination group (or country) on `day`; nothing is
+    recorded, and no paths are traced: a listing, not a decision."""
+    introductions = _introductions(graph, product)
+    slice_, registry = _decision_inputs(uow, graph, product, introductions, snapshot=snapshot)
+    return [group_status(slice_, registry, group, day, sector) for group in groups]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductStanding:
+    """A product as listed, with where it may go on the day asked."""
+
+    summary: ProductSummary
+    statuses: tuple[GroupStatus, ...]
+
+
+def destination_groups(ruleset: Ruleset, requested: Sequence[str] | None) -> tuple[str, ...]:
+    """The groups to weigh: those asked for (a group the ruleset defines, or a country
+    code), else every group the ruleset defines."""
+    if requested is None:
+        return tuple(sorted(ruleset.country_groups))
+    groups = tuple(dict.fromkeys(name.strip().upper() for name in requested))
+    unknown = [
+        Located(
+            f"to[{index}]",
+            f"{name!r} is neither a country code nor a group the ruleset "
+            f"defines ({', '.join(sorted(ruleset.country_groups)) or 'none'})",
+        )
+        for index, name in enumerate(groups)
+        if name not in ruleset.country_groups and not _COUNTRY_CODE.fullmatch(name)
+    ]
+    if unknown:
+        raise QuestionRejectedError("unknown destination", unknown)
+    return groups
+
+
+def product_standings(
+    runtime: Runtime,
+    viewer: Viewer | None,
+    *,
+    groups: Sequence[str] | None,
+    day: dt.date,
+    sector: str | None = None,
+    after_id: int = 0,
+    limit: int | None = None,
+    product_id: int | None = None,
+) -> list[ProductStanding]:
+    """Products (one, or a page) with their status per destination group; nothing recorded."""
+    with runtime.reading() as uow:
+        graph = runtime.cache.current(uow)
+        snapshot = runtime.registry.current(uow)
+        weighed = destination_groups(snapshot.ruleset, groups)
+        if product_id is not None:
+            summaries = [get_product(uow, runtime.cache, product_id, viewer)]
+        else:
+            summaries = list_products(uow, runtime.cache, viewer, after_id=after_id, limit=limit)
+        return [
+            ProductStanding(
+                summary,
+                tuple(
+                    destination_statuses(
+                        uow,
+                        graph,
+                        summary.product,
+                        snapshot=snapshot,
+                        groups=weighed,
+                        day=day,
+                        sector=sector,
+                    )
+                ),
+            )
+            for summary in summaries
+        ]
+
+
 def evaluate(
     uow: UnitOfWork,
     graph: PortfolioGraph,
@@ -282,17 +397,9 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     introductions = _introductions(graph, product)
-    relevant = relevant_members(graph, introductions.closure, product.id)
-    # Claims matter where certificates do: the product and its AI components.
-    claimants = [product.id, *(c for c in relevant if graph.node(c).is_ai)]
-    claims = uow.graph.claims_for(claimants, graph.current_bom_ids())
-    if unsaved is not None:
-        for component, numbers in unsaved.claims().items():
-            claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
-    slice_ = product_slice(
-        graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
+    slice_, registry = _decision_inputs(
+        uow, graph, product, introductions, snapshot=snapshot, unsaved=unsaved
     )
-    registry = snapshot.for_keys(certified_keys(slice_))
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)

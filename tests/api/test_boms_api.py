@@ -154,7 +154,7 @@ class TestReading:
     def test_products_list_each_subject_with_its_ai_count(self, client: TestClient) -> None:
         upload(client, camera_bom())
         upload(client, supplier_module_bom())
-        products = {p["name"]: p for p in client.get("/api/v1/products").json()}
+        products = {p["name"]: p for p in client.get("/api/v1/products").json()["items"]}
         assert set(products) == {"smart-camera", "vision-module"}
         assert products["smart-camera"]["ai_components"] == 1
         assert products["vision-module"]["ai_components"] == 1

@@ -261,3 +261,83 @@ def test_a_component_report_shows_certificates_readiness_and_users(
     report = client.get(f"/api/v1/components/{expired}", params={"on": "2026-11-27"}).json()
     assert report["certificates"][0]["status"] == "expired"
     assert report["readiness"] is None
+
+
+@pytest.mark.usefixtures("samples")
+class TestProductStatuses:
+    ON = "2026-11-01"
+
+    def test_status_per_country_agrees_with_the_export_check(self, client: TestClient) -> None:
+        page = client.get("/api/v1/products", params={"to": ["DE", "US"], "on": self.ON})
+        assert page.status_code == 200, page.text
+        assert page.json()["date"] == self.ON
+        products = page.json()["items"]
+        assert len(products) > 3
+        decisions = set()
+        for product in products:
+            assert [s["group"] for s in product["statuses"]] == ["DE", "US"]
+            for status in product["statuses"]:
+                answer = client.get(
+                    f"/api/v1/products/{product['id']}/export-check",
+                    params={"to": status["group"], "on": self.ON},
+                ).json()
+                assert status["decision"] == answer["decision"], (product["name"], status)
+                reasons = list(dict.fromkeys(b["reason"] for b in answer["blocking"]))
+                assert status["reasons"] == reasons
+                decisions.add(status["decision"])
+        # The samples hold both answers, so the comparison above says something.
+        assert {"eligible", "ineligible"} <= decisions
+
+    def test_a_group_is_ineligible_naming_exactly_its_ineligible_countries(
+        self, client: TestClient
+    ) -> None:
+        products = client.get("/api/v1/products", params={"on": self.ON}).json()["items"]
+        ruleset = client.get("/api/v1/ruleset").json()
+        groups = sorted(ruleset["country_groups"])
+        assert groups
+        product = next(
+            p for p in products if any(s["decision"] == "ineligible" for s in p["statuses"])
+        )
+        for status in product["statuses"]:
+            assert status["destinations"] == sorted(ruleset["country_groups"][status["group"]])
+            for country in status["destinations"][:3] + status["ineligible"][:3]:
+                answer = client.get(
+                    f"/api/v1/products/{product['id']}/export-check",
+                    params={"to": country, "on": self.ON},
+                ).json()
+                assert (answer["decision"] == "ineligible") == (country in status["ineligible"])
+        assert [s["group"] for s in product["statuses"]] == groups
+
+    def test_pages_walk_every_product_once_in_the_listed_order(self, client: TestClient) -> None:
+        everything = [p["id"] for p in client.get("/api/v1/products").json()["items"]]
+        walked: list[int] = []
+        cursor = None
+        while True:
+            params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/api/v1/products", params=params).json()
+            walked += [p["id"] for p in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert walked == everything
+        assert len(everything) > 2
+
+    def test_one_product_reads_as_it_is_listed(self, client: TestClient) -> None:
+        listed = client.get("/api/v1/products", params={"on": self.ON}).json()["items"][0]
+        read = client.get(f"/api/v1/products/{listed['id']}", params={"on": self.ON})
+        assert read.json() == listed
+
+    def test_a_component_that_is_not_a_product_is_not_found(self, client: TestClient) -> None:
+        model = product_id(client, "pkg:huggingface/deepinspect/defect-detector@2.1.0")
+        response = client.get(f"/api/v1/products/{model}")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == PROBLEM
+
+    def test_an_unknown_destination_group_is_refused_with_its_place(
+        self, client: TestClient
+    ) -> None:
+        response = client.get("/api/v1/products", params={"to": ["EU", "Narnia"]})
+        assert response.status_code == 422
+        assert response.headers["content-type"] == PROBLEM
+        assert [e["location"] for e in response.json()["errors"]] == ["to[1]"]
+        assert "NARNIA" in response.json()["errors"][0]["message"]

@@ -85,7 +85,7 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
             content=supplier_module_bom(),
             headers={**supplier, "content-type": JSON_TYPE},
         ).json()
-        products = api.get("/api/v1/products", headers=maker).json()
+        products = api.get("/api/v1/products", headers=maker).json()["items"]
         assert [p["name"] for p in products] == ["smart-camera"]
         # Board and module are the maker's to see; the module's model is not counted.
         assert (products[0]["components"], products[0]["ai_components"]) == (2, 0)
@@ -118,7 +118,10 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         graph = api.get(f"/api/v1/products/{camera}/graph", headers=maker).json()
         assert "defect-detector" not in str(graph)
         # The supplier cannot see the maker's product at all.
-        assert api.get("/api/v1/products", headers=supplier).json()[0]["name"] == "vision-module"
+        listed = api.get("/api/v1/products", headers=supplier).json()["items"]
+        assert [p["name"] for p in listed] == ["vision-module"]
+        assert api.get(f"/api/v1/products/{camera}", headers=supplier).status_code == 404
+        assert api.get(f"/api/v1/products/{camera}", headers=maker).status_code == 200
         refused = api.get(
             f"/api/v1/products/{camera}/export-check", params={"to": "DE"}, headers=supplier
         )

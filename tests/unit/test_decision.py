@@ -24,6 +24,7 @@ from app.domain.decision import (
     ScopeReason,
     WarningCode,
     check,
+    group_status,
     scope_of,
     verify,
 )
@@ -1272,3 +1273,43 @@ def test_the_longest_valid_certificate_is_named_when_several_verify() -> None:
     assert result.decision is Decision.ELIGIBLE
     assert (MODEL, "C-B") in result.verified
     assert not [w for w in result.warnings if w.component == MODEL]
+
+
+# --- status per destination group -----------------------------------------------------------
+
+
+class TestGroupStatus:
+    def test_group_is_ineligible_naming_the_countries_when_one_member_is_not_covered(self) -> None:
+        certificates = registry(product_cert(), model_cert(destinations=("DE", "FR")))
+        status = group_status(product_slice(), certificates, "eu", DAY)
+        assert status.group == "EU"
+        assert status.decision is Decision.INELIGIBLE
+        assert status.destinations == ("DE", "FR", "IT")
+        assert status.ineligible == ("IT",)
+        assert status.reasons == (ReasonCode.DESTINATION_NOT_COVERED,)
+
+    def test_group_is_eligible_when_every_member_country_is_covered(self) -> None:
+        certificates = registry(product_cert(), model_cert(destinations=("EU",)))
+        status = group_status(product_slice(), certificates, "EU", DAY)
+        assert (status.decision, status.ineligible, status.reasons) == (Decision.ELIGIBLE, (), ())
+
+    @pytest.mark.parametrize(
+        ("group", "day", "destinations"),
+        [
+            pytest.param("CN", DAY, ("CN",), id="domestic"),
+            pytest.param("EU", PILOT_DAY, ("DE", "FR", "IT"), id="pilot-without-eu-countries"),
+        ],
+    )
+    def test_group_is_not_in_scope_when_no_member_country_is(
+        self, group: str, day: dt.date, destinations: tuple[str, ...]
+    ) -> None:
+        status = group_status(product_slice(), registry(), group, day)
+        assert status.decision is Decision.NOT_IN_SCOPE
+        assert status.destinations == destinations
+        assert status.ineligible == ()
+
+    def test_a_name_the_ruleset_does_not_define_is_one_country(self) -> None:
+        status = group_status(product_slice(), registry(product_cert()), "us", DAY)
+        assert status.destinations == ("US",)
+        assert status.decision is Decision.INELIGIBLE
+        assert status.reasons == (ReasonCode.NO_CERTIFICATE,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -9,27 +10,91 @@ from fastapi.responses import JSONResponse
 
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import PathId
+from app.api.params import PathId, cursor_position
 from app.api.problems import responses
-from app.api.schemas import ProductRead
+from app.api.schemas import ProductPage, ProductRead
 from app.api.security import admits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import list_products, product_graph, product_graphml
+from app.services.catalogue import product_graph, product_graphml
+from app.services.export import product_standings
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 
 Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
+Groups = Annotated[
+    list[str] | None,
+    Query(
+        description="Destination groups the ruleset defines (such as EU), or country codes; "
+        "every group the ruleset defines when absent",
+        examples=[["EU", "ASEAN", "US"]],
+    ),
+]
+StatusDate = Annotated[dt.date | None, Query(description="Statuses as of; today when absent")]
+StatusSector = Annotated[str | None, Query(description="Sector, if not each product's own")]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @router.get(
     "",
-    response_model=list[ProductRead],
-    summary="Every product, in identity order",
+    response_model=ProductPage,
+    summary="Every product, in identity order, with its status per destination group",
+    description="A listing, not a decision: nothing is recorded and no paths are traced. "
+    "Ask the export check for the blockers and their paths.",
+    responses=responses(422),
 )
-def list_products_route(runtime: RuntimeDep, principal: Reader) -> list[ProductRead]:
-    with runtime.reading() as uow:
-        summaries = list_products(uow, runtime.cache, Viewer.of(principal))
-    return [product_read(summary) for summary in summaries]
+def list_products_route(
+    runtime: RuntimeDep,
+    principal: Reader,
+    *,
+    to: Groups = None,
+    on: StatusDate = None,
+    sector: StatusSector = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ProductPage:
+    day = on or _today()
+    standings = product_standings(
+        runtime,
+        Viewer.of(principal),
+        groups=to,
+        day=day,
+        sector=sector,
+        after_id=cursor_position(cursor),
+        limit=limit + 1,
+    )
+    items = [product_read(standing) for standing in standings[:limit]]
+    more = len(standings) > limit
+    return ProductPage(date=day, items=items, next_cursor=str(items[-1].id) if more else None)
+
+
+@router.get(
+    "/{product_id}",
+    response_model=ProductRead,
+    summary="One product, with its status per destination group",
+    description="Its BOM history is GET /api/v1/boms?product_id=…",
+    responses=responses(404, 422),
+)
+def get_product_route(
+    product_id: PathId,
+    runtime: RuntimeDep,
+    principal: Reader,
+    *,
+    to: Groups = None,
+    on: StatusDate = None,
+    sector: StatusSector = None,
+) -> ProductRead:
+    (standing,) = product_standings(
+        runtime,
+        Viewer.of(principal),
+        groups=to,
+        day=on or _today(),
+        sector=sector,
+        product_id=product_id,
+    )
+    return product_read(standing)
 
 
 GRAPHML = "application/graphml+xml"
