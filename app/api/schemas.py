@@ -330,3 +330,26 @@ class ComponentReportRead(ComponentStatusRead):
     certificates: list[HeldCertificateRead]
     readiness: ReadinessRead | None = Field(description="Only when a destination is asked")
     used_by: list[ProductUseRead]
+
+
+class DecisionSummaryRead(BaseModel):
+    id: int
+    product_id: int
+    destination: str
+    date: dt.date
+    sector: str | None
+    ruleset: str
+    decision: str = Field(description="eligible, ineligible or not_in_scope")
+    evidence_sha256: str
+    decided_at: dt.datetime
+
+
+class DecisionPage(BaseModel):
+    items: list[DecisionSummaryRead]
+    next_cursor: str | None
+
+
+class RulesetVersionRead(BaseModel):
+    version: str
+    published_at: dt.datetime
+    in_force: bool = Field(description="The newest published version is the one in force")

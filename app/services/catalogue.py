@@ -147,7 +147,7 @@ def search_components(
         visible_to=(
             None
             if viewer is None or viewer.sees_everything
-            else uow.boms.visible_to(_organisation_id(uow, viewer))
+            else uow.boms.visible_to(organisation_id(uow, viewer))
         ),
     )
     return [ComponentView.of(row) for row in rows]
@@ -188,7 +188,7 @@ def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | Non
     """The BOMs a viewer may see inside; None when nothing is hidden from it."""
     if viewer is None or viewer.sees_everything:
         return None
-    return frozenset(uow.boms.visible_ids(_organisation_id(uow, viewer)))
+    return frozenset(uow.boms.visible_ids(organisation_id(uow, viewer)))
 
 
 def redacted(path: tuple[PathStep, ...], visible: frozenset[int] | None) -> tuple[PathStep, ...]:
@@ -339,7 +339,7 @@ def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
     ]
 
 
-def _organisation_id(uow: UnitOfWork, viewer: Viewer) -> int | None:
+def organisation_id(uow: UnitOfWork, viewer: Viewer) -> int | None:
     organisation = uow.access.organisation(viewer.organisation)
     return organisation.id if organisation else None
 
@@ -352,7 +352,7 @@ def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRow:
         bom is not None
         and viewer is not None
         and not viewer.sees_everything
-        and not uow.boms.is_visible(bom_id, _organisation_id(uow, viewer))
+        and not uow.boms.is_visible(bom_id, organisation_id(uow, viewer))
     )
     if bom is None or hidden:
         raise NotFoundError(f"no BOM with id {bom_id}")
@@ -373,7 +373,7 @@ def list_boms(
 ) -> list[BomView]:
     visible = None
     if viewer is not None and not viewer.sees_everything:
-        visible = uow.boms.visible_to(_organisation_id(uow, viewer))
+        visible = uow.boms.visible_to(organisation_id(uow, viewer))
     rows = uow.boms.page(subject_id=product_id, after_id=after_id, limit=limit, visible_to=visible)
     return _bom_views(uow, rows)
 

@@ -39,6 +39,7 @@ from app.services.catalogue import (
     describe_path,
     get_product,
     list_products,
+    organisation_id,
     resolve_component,
     visible_boms,
 )
@@ -497,6 +498,57 @@ def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None
         raise NotFoundError(f"no decision record {decision_id}")
     answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
     return {**answer, "decided_at": row.decided_at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSummary:
+    """One decision record as an auditor lists them: what was asked, answered, and when."""
+
+    id: int
+    product_id: int
+    destination: str
+    day: dt.date
+    sector: str | None
+    ruleset: str
+    decision: str
+    evidence_sha256: str
+    decided_at: dt.datetime
+
+
+def list_decisions(
+    uow: UnitOfWork,
+    viewer: Viewer | None,
+    *,
+    product_id: int | None = None,
+    decision: str | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[DecisionSummary]:
+    """Decision records in the order they were made, about products the viewer may see."""
+    visible_to = None
+    if viewer is not None and not viewer.sees_everything:
+        visible_to = uow.boms.visible_to(organisation_id(uow, viewer))
+    rows = uow.registry.decisions(
+        product_id=product_id,
+        decision=decision,
+        after_id=after_id,
+        limit=limit,
+        visible_to=visible_to,
+    )
+    return [
+        DecisionSummary(
+            id=row.id,
+            product_id=row.product_id,
+            destination=row.destination,
+            day=row.on_date,
+            sector=row.sector,
+            ruleset=row.ruleset_version,
+            decision=row.decision,
+            evidence_sha256=row.evidence_sha256,
+            decided_at=row.decided_at,
+        )
+        for row in rows
+    ]
 
 
 def redacted_answer(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[str, Any]:

@@ -172,6 +172,29 @@ def current_ruleset(uow: UnitOfWork) -> Ruleset:
     return DEFAULT_RULESET if document is None else parse_ruleset(document)
 
 
+@dataclass(frozen=True, slots=True)
+class RulesetVersion:
+    version: str
+    published_at: dt.datetime
+    in_force: bool
+
+
+def ruleset_versions(uow: UnitOfWork) -> list[RulesetVersion]:
+    """Every published version, oldest first; the newest is in force."""
+    published = uow.registry.ruleset_versions()
+    return [
+        RulesetVersion(version, at, in_force=index == len(published) - 1)
+        for index, (version, at) in enumerate(published)
+    ]
+
+
+def ruleset_version(uow: UnitOfWork, version: str) -> Ruleset:
+    document = uow.registry.ruleset_document(version)
+    if document is None:
+        raise NotFoundError(f"no ruleset version {version!r}")
+    return parse_ruleset(document)
+
+
 def publish_ruleset(uow: UnitOfWork, document: Any) -> Ruleset:
     ruleset = parse_ruleset(document)
     published, problems = _store_ruleset(uow, ruleset, _now())

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.ids import IdentityKey
@@ -24,6 +24,7 @@ from app.domain.registry import (
     StatusEvent,
 )
 from app.store.rows import (
+    BomRow,
     CertificateEventRow,
     CertificateRow,
     DecisionRow,
@@ -251,6 +252,33 @@ class RegistryRepository:
 
     def decision(self, decision_id: int) -> DecisionRow | None:
         return self._session.get(DecisionRow, decision_id)
+
+    def decisions(
+        self,
+        *,
+        product_id: int | None,
+        decision: str | None,
+        after_id: int,
+        limit: int,
+        visible_to: ColumnElement[bool] | None,
+    ) -> list[DecisionRow]:
+        """Decision records in the order they were made; `visible_to` (a condition on BOMs)
+        keeps those about products the caller may see a BOM of."""
+        query = select(DecisionRow).where(DecisionRow.id > after_id)
+        if product_id is not None:
+            query = query.where(DecisionRow.product_id == product_id)
+        if decision is not None:
+            query = query.where(DecisionRow.decision == decision)
+        if visible_to is not None:
+            query = query.where(
+                DecisionRow.product_id.in_(select(BomRow.subject_id).where(visible_to))
+            )
+        return list(self._session.scalars(query.order_by(DecisionRow.id).limit(limit)))
+
+    def ruleset_versions(self) -> list[tuple[str, dt.datetime]]:
+        """Every published version, oldest first; the last is in force."""
+        query = select(RulesetRow.version, RulesetRow.published_at).order_by(RulesetRow.id)
+        return [(version, published) for version, published in self._session.execute(query)]
 
 
 __all__ = ["RegistryRepository", "Ruleset", "subject_digest"]

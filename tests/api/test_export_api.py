@@ -341,3 +341,51 @@ class TestProductStatuses:
         assert response.headers["content-type"] == PROBLEM
         assert [e["location"] for e in response.json()["errors"]] == ["to[1]"]
         assert "NARNIA" in response.json()["errors"][0]["message"]
+
+
+def test_decision_records_list_in_order_with_filters_and_pages(
+    client: TestClient, samples: Runtime
+) -> None:
+    asked = [
+        check(client, CAMERA, "DE", "2026-11-01"),
+        check(client, CHATBOT, "DE", "2026-11-01"),
+        check(client, CAMERA, "CN", "2026-11-01"),
+    ]
+    listed = client.get("/api/v1/decisions").json()
+    assert [r["id"] for r in listed["items"]] == [a["decision_id"] for a in asked]
+    for record, answer in zip(listed["items"], asked, strict=True):
+        assert (record["decision"], record["destination"], record["evidence_sha256"]) == (
+            answer["decision"],
+            answer["destination"],
+            answer["evidence_sha256"],
+        )
+    camera = product_id(client, CAMERA)
+    only_camera = client.get("/api/v1/decisions", params={"product_id": camera}).json()["items"]
+    assert [r["id"] for r in only_camera] == [asked[0]["decision_id"], asked[2]["decision_id"]]
+    out_of_scope = client.get("/api/v1/decisions", params={"decision": "not_in_scope"}).json()
+    assert [r["id"] for r in out_of_scope["items"]] == [asked[2]["decision_id"]]
+    first = client.get("/api/v1/decisions", params={"limit": 2}).json()
+    rest = client.get("/api/v1/decisions", params={"cursor": first["next_cursor"]}).json()
+    assert [r["id"] for r in first["items"] + rest["items"]] == [a["decision_id"] for a in asked]
+    assert rest["next_cursor"] is None
+
+
+def test_every_published_ruleset_version_stays_readable(
+    client: TestClient, samples: Runtime
+) -> None:
+    first = client.get("/api/v1/ruleset").json()
+    response = client.post(
+        "/api/v1/ruleset", json={**first, "version": "2026-12-01.1", "expiry_warning_days": 30}
+    )
+    assert response.status_code == 201, response.text
+    versions = client.get("/api/v1/ruleset/versions").json()
+    assert [(v["version"], v["in_force"]) for v in versions] == [
+        (first["version"], False),
+        ("2026-12-01.1", True),
+    ]
+    old = client.get(f"/api/v1/ruleset/versions/{first['version']}").json()
+    assert old == first
+    assert client.get("/api/v1/ruleset").json()["expiry_warning_days"] == 30
+    missing = client.get("/api/v1/ruleset/versions/1999-01-01.0")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM

@@ -129,6 +129,10 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         auditor = bearer(issue_key(settings, Role.AUDITOR, organisation="supplier"))
         record = api.get(f"/api/v1/decisions/{answer['decision_id']}", headers=auditor)
         assert record.status_code == 404
+        listed = api.get("/api/v1/decisions", headers=auditor).json()["items"]
+        assert answer["decision_id"] not in [r["id"] for r in listed]
+        listed = api.get("/api/v1/decisions", headers=maker).json()["items"]
+        assert answer["decision_id"] in [r["id"] for r in listed]
         # Once the supplier shares its BOM with the maker, the blocker has a name.
         api.put(
             f"/api/v1/boms/{module_bom['id']}/visibility",

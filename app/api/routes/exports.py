@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import PathId
+from app.api.params import MAX_ID, PathId, cursor_position
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
-from app.api.schemas import ExportCheckRead
+from app.api.schemas import DecisionPage, DecisionSummaryRead, ExportCheckRead
 from app.api.security import admit, admits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
-from app.services.export import DEFAULT_PATH_LIMIT, check_export, dry_run, get_decision
+from app.services.export import (
+    DEFAULT_PATH_LIMIT,
+    check_export,
+    dry_run,
+    get_decision,
+    list_decisions,
+)
 
 router = APIRouter(tags=["Export checks (vendors)"])
 
@@ -113,3 +119,50 @@ def decision(
     with runtime.reading() as uow:
         answer = get_decision(uow, decision_id, Viewer.of(principal))
     return ExportCheckRead.model_validate(answer)
+
+
+@router.get(
+    "/api/v1/decisions",
+    response_model=DecisionPage,
+    summary="Decision records in the order they were made",
+    description="Only records about products the caller may see; read one for its answer.",
+    tags=["Decisions (auditors)"],
+)
+def decisions(
+    runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
+    *,
+    product_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this product's records")
+    ] = None,
+    decision: Annotated[
+        Literal["eligible", "ineligible", "not_in_scope"] | None,
+        Query(description="Only records with this answer"),
+    ] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> DecisionPage:
+    with runtime.reading() as uow:
+        found = list_decisions(
+            uow,
+            Viewer.of(principal),
+            product_id=product_id,
+            decision=decision,
+            after_id=cursor_position(cursor),
+            limit=limit + 1,
+        )
+    items = [
+        DecisionSummaryRead(
+            id=record.id,
+            product_id=record.product_id,
+            destination=record.destination,
+            date=record.day,
+            sector=record.sector,
+            ruleset=record.ruleset,
+            decision=record.decision,
+            evidence_sha256=record.evidence_sha256,
+            decided_at=record.decided_at,
+        )
+        for record in found[:limit]
+    ]
+    return DecisionPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)

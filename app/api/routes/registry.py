@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from app.api.convert import certificate_read, path_read, reviewer_read
@@ -18,6 +18,7 @@ from app.api.schemas import (
     ImpactRead,
     ImportReportRead,
     ReviewerRead,
+    RulesetVersionRead,
 )
 from app.api.security import EVERYONE, admit, admits
 from app.domain.access import Principal, Role, Viewer
@@ -31,6 +32,8 @@ from app.services.registry import (
     list_certificates,
     publish_ruleset,
     record_certificate,
+    ruleset_version,
+    ruleset_versions,
 )
 from app.services.registry_file import CertificateEntry, EventEntry, ruleset_document
 
@@ -227,3 +230,30 @@ def post_ruleset(
 ) -> dict[str, Any]:
     with runtime.writing() as uow:
         return ruleset_document(publish_ruleset(uow, document))
+
+
+@router.get(
+    "/api/v1/ruleset/versions",
+    response_model=list[RulesetVersionRead],
+    summary="Every published ruleset version, oldest first",
+    dependencies=[admit(*EVERYONE)],
+)
+def list_ruleset_versions(runtime: RuntimeDep) -> list[RulesetVersionRead]:
+    with runtime.reading() as uow:
+        return [
+            RulesetVersionRead(version=v.version, published_at=v.published_at, in_force=v.in_force)
+            for v in ruleset_versions(uow)
+        ]
+
+
+@router.get(
+    "/api/v1/ruleset/versions/{version}",
+    summary="One published ruleset version, as decisions that name it used it",
+    responses=responses(404),
+    dependencies=[admit(*EVERYONE)],
+)
+def get_ruleset_version(
+    version: Annotated[str, Path(max_length=64)], runtime: RuntimeDep
+) -> dict[str, Any]:
+    with runtime.reading() as uow:
+        return ruleset_document(ruleset_version(uow, version))
