@@ -221,8 +221,11 @@ def list_certificates(
     subject: str | None,
     after_number: str = "",
     limit: int = 10_000,
+    reviewer: str | None = None,
+    expiring_between: tuple[dt.date, dt.date] | None = None,
 ) -> list[Certificate]:
-    """Certificates in number order, optionally only one component's (a purl or key)."""
+    """Certificates in number order, optionally only one component's (a purl or key), one
+    reviewer's, or those expiring between two dates (both included)."""
     key = None
     if subject is not None:
         try:
@@ -231,7 +234,13 @@ def list_certificates(
             raise RegistryRejectedError(
                 "the subject is not a component identity", [Located("subject", str(error))]
             ) from None
-    return uow.registry.certificates(subject=key, after_number=after_number, limit=limit)
+    return uow.registry.certificates(
+        subject=key,
+        after_number=after_number,
+        limit=limit,
+        reviewer=reviewer,
+        expiring_between=expiring_between,
+    )
 
 
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:

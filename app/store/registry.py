@@ -217,11 +217,22 @@ class RegistryRepository:
         return tuple(self._session.execute(query).one())
 
     def certificates(
-        self, *, subject: str | None, after_number: str, limit: int
+        self,
+        *,
+        subject: str | None,
+        after_number: str,
+        limit: int,
+        reviewer: str | None = None,
+        expiring_between: tuple[dt.date, dt.date] | None = None,
     ) -> list[Certificate]:
         query = select(CertificateRow).where(CertificateRow.number > after_number)
         if subject is not None:
             query = query.where(CertificateRow.subject_digest == subject_digest(subject))
+        if reviewer is not None:
+            query = query.where(CertificateRow.reviewer_code == reviewer)
+        if expiring_between is not None:
+            first, last = expiring_between
+            query = query.where(CertificateRow.expires.between(first, last))
         rows = list(self._session.scalars(query.order_by(CertificateRow.number).limit(limit)))
         return self._with_events(rows)
 

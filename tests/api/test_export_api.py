@@ -87,6 +87,29 @@ def test_certificates_list_filters_and_shows_status(client: TestClient, samples:
     assert client.get("/api/v1/certificates/NOPE").status_code == 404
 
 
+@pytest.mark.parametrize("extra", [{}, {"reviewer": "CAICT-ER"}], ids=["all", "one-reviewer"])
+def test_certificate_filters_hold_across_pages(
+    client: TestClient, samples: Runtime, extra: dict[str, str]
+) -> None:
+    everything = client.get("/api/v1/certificates", params=extra).json()["items"]
+    wanted = [
+        c["number"]
+        for c in everything
+        if "2026-11-27" <= c["expires"] <= "2027-07-10"
+        and c["reviewer"] == extra.get("reviewer", c["reviewer"])
+    ]
+    assert 1 < len(wanted) < len(everything)
+    walked: list[str] = []
+    params = {"expiring_within": 225, "on": "2026-11-27", "limit": 1, **extra}
+    while True:
+        page = client.get("/api/v1/certificates", params=params).json()
+        walked += [c["number"] for c in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert walked == wanted
+
+
 def test_status_event_is_recorded_once(client: TestClient, samples: Runtime) -> None:
     event = {"status": "suspended", "date": "2026-11-20", "reason": "audit"}
     first = client.post(f"/api/v1/certificates/{DETECTOR_CERTIFICATE}/events", json=event)

@@ -90,16 +90,24 @@ def list_certificates_route(
     expiring_within: Annotated[
         int | None, Query(ge=0, le=3650, description="Only those expiring within N days")
     ] = None,
+    reviewer: Annotated[str | None, Query(description="Only this reviewer's")] = None,
     on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> CertificatePage:
     day = on or _today()
-    with runtime.reading() as uow:
-        found = list_certificates(uow, subject=subject, after_number=cursor or "", limit=limit + 1)
+    expiring = None
     if expiring_within is not None:
-        horizon = day + dt.timedelta(days=expiring_within)
-        found = [c for c in found if day <= c.expires <= horizon]
+        expiring = (day, day + dt.timedelta(days=expiring_within))
+    with runtime.reading() as uow:
+        found = list_certificates(
+            uow,
+            subject=subject,
+            after_number=cursor or "",
+            limit=limit + 1,
+            reviewer=reviewer,
+            expiring_between=expiring,
+        )
     items = [certificate_read(c, day) for c in found[:limit]]
     return CertificatePage(
         items=items, next_cursor=items[-1].number if len(found) > limit else None
