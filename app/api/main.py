@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.api.guards import RefuseNulCharacters
 from app.api.problems import register_problem_handlers
-from app.api.routes import boms, components, exports, health, products, registry
+from app.api.routes import access, boms, components, exports, health, products, registry
 from app.api.security import document_routes
 from app.config import Settings, load_settings
 from app.services.runtime import Runtime
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseNulCharacters)
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
-        health.router,
+        access.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.domain.access import Visibility
+from app.domain.access import Role, Visibility
 
 
 class WarningRead(BaseModel):
@@ -353,3 +353,42 @@ class RulesetVersionRead(BaseModel):
     version: str
     published_at: dt.datetime
     in_force: bool = Field(description="The newest published version is the one in force")
+
+
+class OrganisationCreate(BaseModel):
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$", examples=["hikari-vision"])]
+    name: Annotated[str, Field(min_length=1, max_length=200, examples=["Hikari Vision Ltd"])]
+
+
+class OrganisationRead(BaseModel):
+    code: str
+    name: str
+    created_at: dt.datetime
+
+
+class KeyCreate(BaseModel):
+    organisation: str = Field(examples=["hikari-vision"])
+    roles: Annotated[list[Role], Field(min_length=1, examples=[["integrator"]])]
+    label: Annotated[str, Field(max_length=200)] = ""
+    expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = None
+    reviewer: Annotated[
+        str | None, Field(max_length=128, description="The body a reviewer key records for")
+    ] = None
+
+
+class KeyRead(BaseModel):
+    id: int
+    prefix: str = Field(description="The first characters of the key, to recognise it by")
+    organisation: str
+    roles: list[str]
+    label: str
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class IssuedKeyRead(BaseModel):
+    id: int
+    secret: str = Field(description="The key itself: shown this once, never again")
+    organisation: str
+    roles: list[str]
+    expires_at: dt.datetime | None

@@ -47,6 +47,17 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    code: str
+    name: str
+    created_at: dt.datetime
+
+
+def list_organisations(uow: UnitOfWork) -> list[OrganisationView]:
+    return [OrganisationView(o.code, o.name, o.created_at) for o in uow.access.organisations()]
+
+
 def create_organisation(uow: UnitOfWork, code: str, name: str) -> str:
     if uow.access.organisation(code) is not None:
         raise ConflictError(f"organisation {code!r} exists already")
@@ -95,21 +106,38 @@ def create_key(
     return IssuedKey(row.id, secret, organisation, tuple(sorted(set(roles))), expires)
 
 
+def _usable(row: ApiKeyRow, now: dt.datetime) -> bool:
+    return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
+
+
 def revoke_key(uow: UnitOfWork, key_id: int) -> None:
+    """Refuse the key from now on. The last usable administrator key is not revoked: that
+    would lock every administrator out, with no way back but the database."""
     row = uow.access.key(key_id)
     if row is None:
         raise NotFoundError(f"no key {key_id}")
-    if row.revoked_at is None:
-        row.revoked_at = _now()
-        uow.commit()
+    if row.revoked_at is not None:
+        return
+    now = _now()
+    if Role.ADMIN in row.roles and not any(
+        other.id != row.id and Role.ADMIN in other.roles and _usable(other, now)
+        for other in uow.access.all_keys()
+    ):
+        raise ConflictError(
+            f"key {key_id} is the last usable administrator key; issue another first"
+        )
+    row.revoked_at = now
+    uow.commit()
 
 
-def list_keys(uow: UnitOfWork) -> list[KeyView]:
+def list_keys(uow: UnitOfWork, organisation: str | None = None) -> list[KeyView]:
+    """Every key (never its secret), in the order they were issued."""
     organisations = {o.id: o.code for o in uow.access.organisations()}
     return [
         KeyView(k.id, k.prefix, organisations[k.organisation_id], tuple(k.roles), k.label,
                 k.expires_at, k.revoked_at)
         for k in uow.access.all_keys()
+        if organisation is None or organisations[k.organisation_id] == organisation
     ]  # fmt: skip
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from app.bom.identity import identity_from_reference
 from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
-from app.domain.registry import DEFAULT_RULESET, Certificate, Ruleset
+from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset
 from app.services.registry_file import (
     CertificateEntry,
     EventEntry,
+    ReviewerEntry,
     parse_registry_file,
     parse_ruleset,
     ruleset_document,
@@ -93,6 +94,15 @@ def _store_ruleset(
             )
         ]
     return False, []
+
+
+def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry) -> tuple[Reviewer, bool]:
+    """Add a reviewer or bring its name, key and accreditations up to date; (it, changed)."""
+    reviewer = entry.to_domain()
+    changed = uow.registry.save_reviewer(reviewer, _now())
+    if changed:
+        uow.commit()
+    return reviewer, changed
 
 
 def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportReport:

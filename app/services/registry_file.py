@@ -59,11 +59,16 @@ class AccreditationEntry(_Strict):
     end: dt.date | None = Field(default=None, alias="to")
 
 
-class ReviewerEntry(_Strict):
-    id: Annotated[str, Field(min_length=1, max_length=128)]
+class ReviewerUpdate(_Strict):
+    """A reviewer body as the operator records it, named by where it is sent."""
+
     name: Annotated[str, Field(min_length=1)]
     public_key: str | None = None
     accreditations: list[AccreditationEntry] = []
+
+
+class ReviewerEntry(ReviewerUpdate):
+    id: Annotated[str, Field(min_length=1, max_length=128)]
 
     def to_domain(self) -> Reviewer:
         return Reviewer(

@@ -106,3 +106,90 @@ def test_the_registry_is_readable_by_every_caller(settings: Settings, role: Role
         assert api.get("/api/v1/certificates").status_code == 200
         assert api.get("/api/v1/reviewers").status_code == 200
         assert api.post("/api/v1/ruleset", json={"version": "x"}).status_code == 403
+
+
+class TestAdministrationOverHttp:
+    def test_an_organisation_and_its_key_are_made_used_and_revoked_over_http(
+        self, client: TestClient, settings: Settings
+    ) -> None:
+        created = client.post(
+            "/api/v1/organisations", json={"code": "hikari-vision", "name": "Hikari Vision"}
+        )
+        assert created.status_code == 201, created.text
+        assert "hikari-vision" in [o["code"] for o in client.get("/api/v1/organisations").json()]
+        issued = client.post(
+            "/api/v1/keys",
+            json={"organisation": "hikari-vision", "roles": ["integrator"], "label": "ci"},
+        )
+        assert issued.status_code == 201, issued.text
+        key = issued.json()
+        listed = client.get("/api/v1/keys", params={"organisation": "hikari-vision"}).json()
+        assert [(k["id"], k["roles"], k["label"]) for k in listed] == [
+            (key["id"], ["integrator"], "ci")
+        ]
+        assert key["secret"].startswith(listed[0]["prefix"])
+        assert key["secret"] not in client.get("/api/v1/keys").text
+        with TestClient(create_app(settings)) as anonymous:
+            headers = bearer(key["secret"])
+            assert anonymous.get("/api/v1/boms", headers=headers).status_code == 200
+            assert anonymous.get("/api/v1/keys", headers=headers).status_code == 403
+            assert client.delete(f"/api/v1/keys/{key['id']}").status_code == 204
+            assert anonymous.get("/api/v1/boms", headers=headers).status_code == 401
+        assert client.delete(f"/api/v1/keys/{key['id']}").status_code == 204
+        assert client.get("/api/v1/keys").json()[-1]["revoked_at"] is not None
+
+    @pytest.mark.parametrize(
+        ("body", "status"),
+        [
+            pytest.param({"organisation": "nobody", "roles": ["integrator"]}, 404, id="no-org"),
+            pytest.param({"organisation": "maker", "roles": []}, 422, id="no-role"),
+            pytest.param({"organisation": "maker", "roles": ["root"]}, 422, id="unknown-role"),
+            pytest.param({"organisation": "maker", "roles": ["reviewer"]}, 409, id="no-body"),
+        ],
+    )
+    def test_a_key_that_cannot_be_issued_is_refused_saying_why(
+        self, client: TestClient, body: dict[str, object], status: int
+    ) -> None:
+        client.post("/api/v1/organisations", json={"code": "maker", "name": "Maker"})
+        before = client.get("/api/v1/keys").json()
+        response = client.post("/api/v1/keys", json=body)
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == PROBLEM
+        assert client.get("/api/v1/keys").json() == before
+
+    def test_an_organisation_is_created_once(self, client: TestClient) -> None:
+        body = {"code": "maker", "name": "Maker"}
+        assert client.post("/api/v1/organisations", json=body).status_code == 201
+        again = client.post("/api/v1/organisations", json=body)
+        assert again.status_code == 409
+        assert "maker" in again.json()["detail"]
+        bad = client.post("/api/v1/organisations", json={"code": "Has Spaces", "name": "x"})
+        assert bad.status_code == 422
+
+    def test_revoking_an_unknown_key_is_not_found(self, client: TestClient) -> None:
+        assert client.delete("/api/v1/keys/987654").status_code == 404
+
+    def test_a_reviewer_body_is_recorded_and_updated_in_place(self, client: TestClient) -> None:
+        body = {"name": "Nova Review", "accreditations": [{"from": "2026-05-01", "to": None}]}
+        first = client.put("/api/v1/reviewers/NOVA", json=body)
+        assert first.status_code == 201, first.text
+        assert client.put("/api/v1/reviewers/NOVA", json=body).status_code == 200
+        ended = {**body, "accreditations": [{"from": "2026-05-01", "to": "2026-10-31"}]}
+        assert client.put("/api/v1/reviewers/NOVA", json=ended).status_code == 201
+        roster = {r["id"]: r for r in client.get("/api/v1/reviewers").json()}
+        assert roster["NOVA"]["accreditations"] == [{"from": "2026-05-01", "to": "2026-10-31"}]
+        refused = client.put("/api/v1/reviewers/NOVA", json={"name": ""})
+        assert refused.status_code == 422
+
+    def test_the_last_administrator_key_is_not_revoked(self, client: TestClient) -> None:
+        (admin,) = [k for k in client.get("/api/v1/keys").json() if "admin" in k["roles"]]
+        refused = client.delete(f"/api/v1/keys/{admin['id']}")
+        assert refused.status_code == 409
+        assert "last usable administrator key" in refused.json()["detail"]
+        assert client.get("/api/v1/keys").status_code == 200
+        organisation = admin["organisation"]
+        spare = client.post("/api/v1/keys", json={"organisation": organisation, "roles": ["admin"]})
+        assert client.delete(f"/api/v1/keys/{admin['id']}").status_code == 204
+        assert client.get("/api/v1/keys").status_code == 401
+        with TestClient(client.app, headers=bearer(spare.json()["secret"])) as other:
+            assert other.get("/api/v1/keys").status_code == 200

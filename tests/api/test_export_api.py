@@ -100,7 +100,8 @@ def test_certificate_filters_hold_across_pages(
     ]
     assert 1 < len(wanted) < len(everything)
     walked: list[str] = []
-    params = {"expiring_within": 225, "on": "2026-11-27", "limit": 1, **extra}
+    params: dict[str, str | int] = {"expiring_within": 225, "on": "2026-11-27", "limit": 1}
+    params.update(extra)
     while True:
         page = client.get("/api/v1/certificates", params=params).json()
         walked += [c["number"] for c in page["items"]]

@@ -34,8 +34,15 @@ from app.services.registry import (
     record_certificate,
     ruleset_version,
     ruleset_versions,
+    save_reviewer,
 )
-from app.services.registry_file import CertificateEntry, EventEntry, ruleset_document
+from app.services.registry_file import (
+    CertificateEntry,
+    EventEntry,
+    ReviewerEntry,
+    ReviewerUpdate,
+    ruleset_document,
+)
 
 router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
 
@@ -218,6 +225,30 @@ def impact(
 def list_reviewers(runtime: RuntimeDep) -> list[ReviewerRead]:
     with runtime.reading() as uow:
         return [reviewer_read(r) for r in uow.registry.reviewers().values()]
+
+
+@router.put(
+    "/api/v1/reviewers/{reviewer_id}",
+    response_model=ReviewerRead,
+    summary="Add a reviewer body, or bring its name, key and accreditations up to date",
+    description="Answers 201 when something changed, 200 when it was already so.",
+    responses=responses(422, also={201: {"description": "Recorded"}}),
+    dependencies=[admit()],
+)
+def put_reviewer(
+    reviewer_id: Annotated[str, Path(min_length=1, max_length=128)],
+    runtime: RuntimeDep,
+    entry: ReviewerUpdate,
+) -> Any:
+    with runtime.writing() as uow:
+        reviewer, changed = save_reviewer(
+            uow,
+            ReviewerEntry.model_validate({"id": reviewer_id, **entry.model_dump(by_alias=True)}),
+        )
+    read = reviewer_read(reviewer)
+    return JSONResponse(
+        read.model_dump(mode="json", by_alias=True), status_code=201 if changed else 200
+    )
 
 
 @router.get("/api/v1/ruleset", summary="The ruleset in force", dependencies=[admit(*EVERYONE)])

@@ -1,0 +1,119 @@
+"""Organisations and API keys, for administrators: the HTTP side of `exportgate orgs` and
+`exportgate keys`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.dependencies import RuntimeDep
+from app.api.params import PathId
+from app.api.problems import responses
+from app.api.schemas import (
+    IssuedKeyRead,
+    KeyCreate,
+    KeyRead,
+    OrganisationCreate,
+    OrganisationRead,
+)
+from app.api.security import admit
+from app.services.access import (
+    create_key,
+    create_organisation,
+    list_keys,
+    list_organisations,
+    revoke_key,
+)
+
+router = APIRouter(tags=["Access (administrators)"], dependencies=[admit()])
+
+
+@router.get(
+    "/api/v1/organisations",
+    response_model=list[OrganisationRead],
+    summary="Every organisation, in the order they were created",
+)
+def organisations(runtime: RuntimeDep) -> list[OrganisationRead]:
+    with runtime.reading() as uow:
+        return [
+            OrganisationRead(code=o.code, name=o.name, created_at=o.created_at)
+            for o in list_organisations(uow)
+        ]
+
+
+@router.post(
+    "/api/v1/organisations",
+    response_model=OrganisationRead,
+    status_code=201,
+    summary="Create an organisation; its BOMs are private to it by default",
+    responses=responses(409, 422),
+)
+def add_organisation(runtime: RuntimeDep, body: OrganisationCreate) -> OrganisationRead:
+    with runtime.writing() as uow:
+        create_organisation(uow, body.code, body.name)
+        created = next(o for o in list_organisations(uow) if o.code == body.code)
+    return OrganisationRead(code=created.code, name=created.name, created_at=created.created_at)
+
+
+@router.get(
+    "/api/v1/keys",
+    response_model=list[KeyRead],
+    summary="Every API key, never its secret, in the order they were issued",
+)
+def keys(
+    runtime: RuntimeDep,
+    organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
+) -> list[KeyRead]:
+    with runtime.reading() as uow:
+        return [
+            KeyRead(
+                id=k.key_id,
+                prefix=k.prefix,
+                organisation=k.organisation,
+                roles=list(k.roles),
+                label=k.label,
+                expires_at=k.expires_at,
+                revoked_at=k.revoked_at,
+            )
+            for k in list_keys(uow, organisation)
+        ]
+
+
+@router.post(
+    "/api/v1/keys",
+    response_model=IssuedKeyRead,
+    status_code=201,
+    summary="Issue a key; its secret is in this answer and nowhere else",
+    responses=responses(404, 409, 422),
+)
+def issue_key(runtime: RuntimeDep, body: KeyCreate) -> IssuedKeyRead:
+    with runtime.writing() as uow:
+        issued = create_key(
+            uow,
+            body.organisation,
+            body.roles,
+            label=body.label,
+            expires_in_days=body.expires_in_days,
+            reviewer_id=body.reviewer,
+        )
+    return IssuedKeyRead(
+        id=issued.key_id,
+        secret=issued.secret,
+        organisation=issued.organisation,
+        roles=list(issued.roles),
+        expires_at=issued.expires_at,
+    )
+
+
+@router.delete(
+    "/api/v1/keys/{key_id}",
+    status_code=204,
+    summary="Revoke a key: refused from now on; revoking it again changes nothing",
+    description="The last usable administrator key is not revoked (409): issue another first.",
+    responses=responses(404, 409),
+)
+def revoke(key_id: PathId, runtime: RuntimeDep) -> Response:
+    with runtime.writing() as uow:
+        revoke_key(uow, key_id)
+    return Response(status_code=204)
