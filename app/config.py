@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.domain.errors import ConfigurationError
 
 DEFAULT_DATABASE_PATH = Path("var") / "exportgate.db"
 
@@ -23,7 +25,27 @@ class Settings(BaseSettings):
     max_nesting_depth: int = Field(default=64, gt=0, le=400)
     max_components: int = Field(default=250_000, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # Serving: `exportgate serve` reads these; its options override them.
+    workers: int = Field(default=1, ge=1, le=64, description="API worker processes")
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Time to receive an upload's body before 408"
+    )
+    keep_alive_seconds: int = Field(default=5, ge=1, description="Idle connection lifetime")
+    max_concurrent_requests: int | None = Field(
+        default=None, ge=1, description="Beyond this many at once, answer 503"
+    )
+    shutdown_timeout_seconds: int = Field(
+        default=10, ge=0, description="Time for requests in flight when stopping"
+    )
 
 
 def load_settings() -> Settings:
-    return Settings()
+    """The settings, or a ConfigurationError naming each variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"EXPORTGATE_{'_'.join(str(part) for part in entry['loc']).upper()}: {entry['msg']}"
+            for entry in error.errors()
+        ]
+        raise ConfigurationError("; ".join(problems)) from None

@@ -24,6 +24,7 @@ from app.domain.errors import (
     PermissionDeniedError,
     QuestionRejectedError,
     RegistryRejectedError,
+    RequestTimeoutError,
     UnsupportedMediaTypeError,
 )
 
@@ -39,6 +40,7 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (QuestionRejectedError, 422, "question-rejected"),
     (BomRejectedError, 422, "bom-rejected"),
     (ConflictError, 409, "conflict"),
+    (RequestTimeoutError, 408, "request-timeout"),
     (UnsupportedMediaTypeError, 415, "unsupported-media-type"),
     (AuthenticationError, 401, "authentication-required"),
     (PermissionDeniedError, 403, "permission-denied"),

@@ -331,7 +331,10 @@ def where_used_command(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, one database. [env EXPORTGATE_WORKERS]"),
+    ] = None,
     upgrade: Annotated[bool, typer.Option(help="Migrate the database first.")] = False,
     demo_folder: Annotated[
         Path | None,
@@ -341,6 +344,7 @@ def serve(
     """Serve the REST API (OpenAPI at /docs)."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
+    settings = load_settings()
     if upgrade:
         db_upgrade()
     if demo_folder is not None:
@@ -354,7 +358,16 @@ def serve(
         out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
                   f"http://{host}:{port}/api/v1/products")  # fmt: skip
     out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    uvicorn.run("app.api.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "app.api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_concurrent_requests,
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+    )
 
 
 def main() -> None:

@@ -86,6 +86,18 @@ class PayloadTooLargeError(LimitExceededError):
     title = "payload too large"
 
 
+class ConfigurationError(ExportgateError):
+    """An EXPORTGATE_ environment variable holds something exportgate cannot use."""
+
+    title = "configuration error"
+
+
+class RequestTimeoutError(ExportgateError):
+    """The client took longer than allowed to send its request."""
+
+    title = "request timeout"
+
+
 class AuthenticationError(ExportgateError):
     """No key, or a key that is unknown, expired or revoked."""
 

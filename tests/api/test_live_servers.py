@@ -4,12 +4,15 @@ answer of the other on its very next read."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -28,12 +31,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str) -> Iterator[str]:
+def live_server(
+    database_url: str, *options: str, environment: dict[str, str] | None = None
+) -> Iterator[str]:
     port = _free_port()
-    environment = {**os.environ, "EXPORTGATE_DATABASE_URL": database_url}
     server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli.main", "serve", "--port", str(port)],
-        env=environment,
+        [sys.executable, "-m", "app.cli.main", "serve", "--port", str(port), *options],
+        env={**os.environ, "EXPORTGATE_DATABASE_URL": database_url, **(environment or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -120,3 +124,70 @@ def test_a_bom_uploaded_to_one_server_changes_the_others_answers(
         )
         assert uploaded.status_code == 201, uploaded.text
         assert _decision(second, product_id, headers) == "ineligible"
+
+
+def _workers_of(base: str) -> set[int]:
+    """The worker processes listening on `base`: those whose parent listens there too (the
+    supervisor holds the socket it hands to its workers)."""
+    port = base.rsplit(":", 1)[1]
+    listing = subprocess.run(
+        ["ss", "-Htlnp", f"sport = :{port}"], capture_output=True, text=True, check=False
+    ).stdout
+    holders = {int(pid) for pid in re.findall(r"pid=(\d+)", listing)}
+    parents = {pid: int(Path(f"/proc/{pid}/stat").read_text().split()[3]) for pid in holders}
+    return {pid for pid, parent in parents.items() if parent in holders}
+
+
+def test_every_worker_of_one_server_answers_a_write_at_once(
+    database_url: str, samples: Runtime, admin_key: str
+) -> None:
+    headers = bearer(admin_key)
+    with live_server(database_url, "--workers", "2") as base:
+        if shutil.which("ss"):
+            assert len(_workers_of(base)) == 2
+        found = httpx.get(f"{base}/api/v1/components", params={"purl": CHATBOT}, headers=headers)
+        product_id = found.json()["items"][0]["id"]
+        expected = "ineligible"
+        for day, status in [("2026-11-10", "active"), ("2026-11-12", "suspended"),
+                            ("2026-11-14", "active"), ("2026-11-16", "revoked")]:  # fmt: skip
+            # A fresh connection per request: the two workers share the listening socket
+            # and take connections in turn, so both answer across the loop.
+            assert _decision(base, product_id, headers) == expected
+            changed = httpx.post(
+                f"{base}/api/v1/certificates/AIEC-2026-000207/events",
+                json={"status": status, "date": day, "reason": "review"},
+                headers=headers,
+                timeout=30,
+            )
+            assert changed.status_code == 201, changed.text
+            expected = "eligible" if status == "active" else "ineligible"
+            assert {_decision(base, product_id, headers) for _ in range(6)} == {expected}
+
+
+def _raw_exchange(base: str, request: bytes, wait: float) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(request)
+        time.sleep(wait)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_an_upload_that_trickles_past_the_body_timeout_gets_408(
+    database_url: str, admin_key: str
+) -> None:
+    with live_server(database_url, environment={"EXPORTGATE_BODY_TIMEOUT_SECONDS": "1"}) as base:
+        started = (
+            "POST /api/v1/boms HTTP/1.1\r\nHost: test\r\n"
+            f"Authorization: Bearer {admin_key}\r\n"
+            "Content-Type: application/vnd.cyclonedx+json\r\nContent-Length: 5000\r\n"
+            'Connection: close\r\n\r\n{"bomFormat": '
+        ).encode()
+        answer = _raw_exchange(base, started, wait=0)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b"application/problem+json" in answer
+        assert b"within 1 seconds" in answer
+        listed = httpx.get(f"{base}/api/v1/boms", headers=bearer(admin_key)).json()
+        assert listed["items"] == []

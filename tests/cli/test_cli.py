@@ -98,3 +98,17 @@ def test_unknown_component_is_an_error_with_exit_2(cli_env: str, reference: str)
 def test_db_upgrade_is_idempotent(cli_env: str) -> None:
     assert run("db", "upgrade")[0] == 0
     assert run("db", "upgrade")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("EXPORTGATE_WORKERS", "many"), ("EXPORTGATE_BODY_TIMEOUT_SECONDS", "-1")],
+)
+def test_a_setting_that_cannot_be_used_stops_the_command_naming_it(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code, _out, err = run("status", "anything")
+    assert code == 2
+    assert variable in err
+    assert "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from typing import Annotated
@@ -25,7 +26,12 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
-from app.domain.errors import BomRejectedError, Located, PayloadTooLargeError
+from app.domain.errors import (
+    BomRejectedError,
+    Located,
+    PayloadTooLargeError,
+    RequestTimeoutError,
+)
 from app.services.catalogue import BomView, get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import ingest_bom
@@ -91,9 +97,19 @@ async def _bom_from_multipart(request: Request, body: bytes) -> tuple[bytes, str
         await form.close()
 
 
-async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | None]:
-    """The BOM a request carries (raw body or multipart part `bom`) and its media type."""
-    body = await _read_limited(request, limit)
+async def read_bom_upload(
+    request: Request, limit: int, timeout_seconds: float
+) -> tuple[bytes, str | None]:
+    """The BOM a request carries (raw body or multipart part `bom`) and its media type.
+    A client that trickles its body holds a connection and a buffer: past the timeout it
+    gets 408 and both are released."""
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            body = await _read_limited(request, limit)
+    except TimeoutError:
+        raise RequestTimeoutError(
+            f"the upload was not received within {timeout_seconds:g} seconds"
+        ) from None
     media_type = request.headers.get("content-type")
     if media_type and media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
         return await _bom_from_multipart(request, body)
@@ -111,6 +127,7 @@ async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | No
         "second upload answers 200 with the first one's id."
     ),
     responses=responses(
+        408,
         413,
         415,
         422,
@@ -121,7 +138,10 @@ async def read_bom_upload(request: Request, limit: int) -> tuple[bytes, str | No
 async def upload_bom(
     request: Request, response: Response, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
-    body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
+    settings = runtime.settings
+    body, media_type = await read_bom_upload(
+        request, settings.max_upload_bytes, settings.body_timeout_seconds
+    )
 
     def ingest() -> tuple[BomView, bool]:
         with runtime.writing() as uow:

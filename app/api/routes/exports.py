@@ -85,7 +85,7 @@ def export_check(
         "The posted BOM (same media types as an upload) stands in for its product's current "
         "BOM; everything stored is used; nothing is stored, not even a decision record."
     ),
-    responses=responses(413, 415, 422),
+    responses=responses(408, 413, 415, 422),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
     dependencies=[admit(Role.INTEGRATOR)],
 )
@@ -98,7 +98,10 @@ async def export_check_dry_run(
     sector: AskedSector = None,
     paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
-    body, media_type = await read_bom_upload(request, runtime.settings.max_upload_bytes)
+    settings = runtime.settings
+    body, media_type = await read_bom_upload(
+        request, settings.max_upload_bytes, settings.body_timeout_seconds
+    )
     question = Question(to.upper(), on or _today(), sector)
     result = await run_in_threadpool(dry_run, runtime, body, media_type, question, path_limit=paths)
     return ExportCheckRead.model_validate(result.answer())
