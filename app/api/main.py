@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.conditional import register_not_modified
 from app.api.guards import RefuseNulCharacters
 from app.api.problems import register_problem_handlers
 from app.api.routes import access, boms, components, exports, health, products, registry
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_problem_handlers(app)
+    register_not_modified(app)
     app.add_middleware(RefuseNulCharacters)
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
+from app.domain.access import Role
 from app.services.runtime import Runtime
-from tests.conftest import SAMPLE_REGISTRY, SAMPLES, bearer
+from tests.conftest import SAMPLE_REGISTRY, SAMPLES, bearer, issue_key
 from tests.export_cases import (
     CAMERA,
     CASES,
@@ -413,3 +414,54 @@ def test_every_published_ruleset_version_stays_readable(
     missing = client.get("/api/v1/ruleset/versions/1999-01-01.0")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.usefixtures("samples")
+class TestConditionalReads:
+    def test_an_unchanged_answer_is_304_and_a_change_makes_a_new_etag(
+        self, client: TestClient
+    ) -> None:
+        camera = product_id(client, CAMERA)
+        model = product_id(client, "pkg:huggingface/deepinspect/defect-detector@2.1.0")
+        reads = [
+            "/api/v1/products",
+            f"/api/v1/products/{camera}",
+            f"/api/v1/products/{camera}/graph",
+            f"/api/v1/components/{model}",
+            f"/api/v1/components/{model}/where-used",
+            f"/api/v1/components/{model}/lineage",
+            "/api/v1/certificates/AIEC-2026-000123/impact",
+        ]
+        tags = {}
+        for url in reads:
+            first = client.get(url)
+            assert first.status_code == 200, url
+            tags[url] = first.headers["etag"]
+            again = client.get(url, headers={"If-None-Match": tags[url]})
+            assert (again.status_code, again.content) == (304, b""), url
+            assert again.headers["etag"] == tags[url]
+        changed = client.post(
+            "/api/v1/certificates/AIEC-2026-000123/events",
+            json={"status": "suspended", "date": "2026-11-20", "reason": "audit"},
+        )
+        assert changed.status_code == 201
+        for url in reads:
+            fresh = client.get(url, headers={"If-None-Match": tags[url]})
+            assert fresh.status_code == 200, url
+            assert fresh.headers["etag"] != tags[url]
+
+    def test_each_question_has_its_own_etag(self, client: TestClient) -> None:
+        plain = client.get("/api/v1/products").headers["etag"]
+        german = client.get("/api/v1/products", params={"to": "DE"})
+        assert german.headers["etag"] != plain
+        stale = client.get(
+            "/api/v1/products", params={"to": "DE"}, headers={"If-None-Match": plain}
+        )
+        assert stale.status_code == 200
+
+    def test_a_caller_without_the_role_is_refused_before_hearing_not_modified(
+        self, client: TestClient, settings: Settings
+    ) -> None:
+        reviewer = bearer(issue_key(settings, Role.REVIEWER, reviewer="CAICT-ER"))
+        refused = client.get("/api/v1/products", headers={**reviewer, "If-None-Match": "*"})
+        assert refused.status_code == 403

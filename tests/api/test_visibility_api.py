@@ -133,7 +133,12 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         assert answer["decision_id"] not in [r["id"] for r in listed]
         listed = api.get("/api/v1/decisions", headers=maker).json()["items"]
         assert answer["decision_id"] in [r["id"] for r in listed]
-        # Once the supplier shares its BOM with the maker, the blocker has a name.
+        # Once the supplier shares its BOM with the maker, the blocker has a name, and what
+        # the maker was told had not changed has.
+        graph_url = f"/api/v1/products/{camera}/graph"
+        before = api.get(graph_url, headers=maker).headers["etag"]
+        unchanged = api.get(graph_url, headers={**maker, "If-None-Match": before})
+        assert unchanged.status_code == 304
         api.put(
             f"/api/v1/boms/{module_bom['id']}/visibility",
             json={"visibility": "private", "share_with": ["maker"]},
@@ -144,6 +149,9 @@ def test_another_organisations_private_bom_stays_hidden_in_every_answer(
         ).json()
         names = {b["component"]["name"] for b in answer["blocking"]}
         assert "defect-detector@2.1.0" in names
+        shared = api.get(graph_url, headers={**maker, "If-None-Match": before})
+        assert shared.status_code == 200
+        assert "defect-detector" in shared.text
 
 
 def test_impact_weighs_only_the_callers_products(settings: Settings, admin_key: str) -> None:

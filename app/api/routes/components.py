@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import component_read, component_status_read, product_use_read
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId, cursor_position
@@ -71,12 +72,13 @@ def search_components_route(
     "/{component_id}",
     response_model=ComponentReportRead,
     summary="Is it AI and why, its certificates, what it needs for a destination, its users",
-    responses=responses(404),
+    responses=responses(404, also=NOT_MODIFIED),
 )
 def get_component_route(
     component_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,
+    _fresh: Fresh,
     *,
     to: Annotated[
         str | None, Query(pattern="^[A-Za-z]{2}$", description="A destination to weigh")
@@ -111,9 +113,11 @@ def get_component_route(
     "/{component_id}/where-used",
     response_model=WhereUsedRead,
     summary="Every product whose closure holds the component, with a shortest path",
-    responses=responses(404),
+    responses=responses(404, also=NOT_MODIFIED),
 )
-def where_used_route(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> WhereUsedRead:
+def where_used_route(
+    component_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh
+) -> WhereUsedRead:
     viewer = Viewer.of(principal)
     with runtime.reading() as uow:
         component = component_status(uow, runtime.cache, component_id, viewer).component
@@ -129,10 +133,10 @@ def where_used_route(component_id: PathId, runtime: RuntimeDep, principal: Reade
     "/{component_id}/lineage",
     response_model=list[LineageRead],
     summary="What a model was made from: its datasets and base models",
-    responses=responses(404),
+    responses=responses(404, also=NOT_MODIFIED),
 )
 def lineage_route(
-    component_id: PathId, runtime: RuntimeDep, principal: Reader
+    component_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh
 ) -> list[LineageRead]:
     with runtime.reading() as uow:
         viewer = Viewer.of(principal)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
+from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId, cursor_position
@@ -43,11 +44,12 @@ def _today() -> dt.date:
     summary="Every product, in identity order, with its status per destination group",
     description="A listing, not a decision: nothing is recorded and no paths are traced. "
     "Ask the export check for the blockers and their paths.",
-    responses=responses(422),
+    responses=responses(422, also=NOT_MODIFIED),
 )
 def list_products_route(
     runtime: RuntimeDep,
     principal: Reader,
+    _fresh: Fresh,
     *,
     to: Groups = None,
     on: StatusDate = None,
@@ -75,12 +77,13 @@ def list_products_route(
     response_model=ProductRead,
     summary="One product, with its status per destination group",
     description="Its BOM history is GET /api/v1/boms?product_id=…",
-    responses=responses(404, 422),
+    responses=responses(404, 422, also=NOT_MODIFIED),
 )
 def get_product_route(
     product_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,
+    _fresh: Fresh,
     *,
     to: Groups = None,
     on: StatusDate = None,
@@ -108,7 +111,11 @@ GRAPHML = "application/graphml+xml"
         "them, and the lineage (datasets, base models) of its models, marked as outside."
     ),
     responses=responses(
-        404, also={200: {"content": {"application/json": {}, GRAPHML: {}}, "description": "OK"}}
+        404,
+        also={
+            200: {"content": {"application/json": {}, GRAPHML: {}}, "description": "OK"},
+            **NOT_MODIFIED,
+        },
     ),
     response_class=Response,
 )
@@ -116,11 +123,13 @@ def product_graph_route(
     product_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,
+    etag: Fresh,
     format: Annotated[Literal["json", "graphml"], Query(description="json or graphml")] = "json",
 ) -> Response:
     with runtime.reading() as uow:
         viewer = Viewer.of(principal)
         if format == "graphml":
             graphml = product_graphml(uow, runtime.cache, product_id, viewer)
-            return Response(graphml, media_type=GRAPHML)
-        return JSONResponse(product_graph(uow, runtime.cache, product_id, viewer))
+            return Response(graphml, media_type=GRAPHML, headers={"ETag": etag})
+        document = product_graph(uow, runtime.cache, product_id, viewer)
+        return JSONResponse(document, headers={"ETag": etag})

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
+from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
@@ -184,12 +185,13 @@ def add_event(
     summary="What becomes ineligible if this certificate is revoked or lapses",
     description="Changes nothing: every product above the certificate's subject, checked now "
     "and as if the certificate were revoked on the date asked.",
-    responses=responses(404, 422),
+    responses=responses(404, 422, also=NOT_MODIFIED),
 )
 def impact(
     number: str,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(*EVERYONE))],
+    _fresh: Fresh,
     to: Annotated[list[str], Query(description="Destinations to weigh")] = ["DE"],  # noqa: B006 - FastAPI reads the default
     on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
 ) -> ImpactRead:
