@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.conditional import register_not_modified
+from app.api.examples import with_examples
 from app.api.guards import RefuseNulCharacters
 from app.api.problems import register_problem_handlers
 from app.api.routes import access, boms, components, exports, health, products, registry
@@ -23,6 +24,21 @@ Integrators upload CycloneDX BOMs (JSON or XML, 1.2-1.7, ML-BOM, hardware, SaaSB
 exportgate joins them into one graph of products, modules, models and services across
 suppliers. Errors are RFC 9457 `application/problem+json`.
 """
+
+
+TAGS = [
+    {"name": "BOMs (integrators)", "description": "Upload, list, read, diff and share BOMs."},
+    {"name": "Products (vendors)", "description": "Where each product may go, and its graph."},
+    {"name": "Export checks (vendors)", "description": "May it go there on that date; why not."},
+    {"name": "Components (procurement)", "description": "Before buying: certified, used where."},
+    {
+        "name": "Registry (reviewers, operators, procurement)",
+        "description": "Certificates and their events, reviewer bodies, the ruleset.",
+    },
+    {"name": "Decisions (auditors)", "description": "What was decided, when, on what evidence."},
+    {"name": "Access (administrators)", "description": "Organisations and API keys."},
+    {"name": "Operations", "description": "Liveness for load balancers."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=TAGS,
     )
     register_problem_handlers(app)
     register_not_modified(app)
@@ -52,4 +69,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_routes(routers)
     for router in routers:
         app.include_router(router)
+    app.openapi = with_examples(app)  # type: ignore[method-assign] # FastAPI's documented way to extend the document
     return app
