@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, TypeVar
 
-from fastapi import Path
+from fastapi import Path, Query
+
+T = TypeVar("T")
 
 # Ids are 64-bit signed integers in PostgreSQL and SQLite alike; anything larger names nothing
 # and must not reach the driver (which would refuse to bind it).
@@ -18,3 +21,21 @@ def cursor_position(cursor: str | None) -> int:
     if cursor and cursor.isdigit() and int(cursor) <= MAX_ID:
         return int(cursor)
     return 0
+
+
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+
+
+def page_after(
+    items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
+) -> tuple[list[T], str | None]:
+    """One page of a list already in its stable order: the items after the one whose key
+    is `cursor` (from the start when no item has it), and the next page's cursor."""
+    start = 0
+    if cursor is not None:
+        keys = [key(item) for item in items]
+        start = keys.index(cursor) + 1 if cursor in keys else 0
+    page = list(items[start : start + limit])
+    more = start + limit < len(items)
+    return page, key(page[-1]) if more and page else None

@@ -109,7 +109,8 @@ class ProductUseRead(BaseModel):
 class WhereUsedRead(BaseModel):
     component_id: int
     component: str
-    used_by: list[ProductUseRead]
+    used_by: list[ProductUseRead] = Field(description="One page of products, in identity order")
+    next_cursor: str | None
 
 
 class DestinationStatusRead(BaseModel):
@@ -392,3 +393,23 @@ class IssuedKeyRead(BaseModel):
     organisation: str
     roles: list[str]
     expires_at: dt.datetime | None
+
+
+class ReviewerPage(BaseModel):
+    items: list[ReviewerRead]
+    next_cursor: str | None
+
+
+class RulesetVersionPage(BaseModel):
+    items: list[RulesetVersionRead]
+    next_cursor: str | None
+
+
+class OrganisationPage(BaseModel):
+    items: list[OrganisationRead]
+    next_cursor: str | None
+
+
+class KeyPage(BaseModel):
+    items: list[KeyRead]
+    next_cursor: str | None

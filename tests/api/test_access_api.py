@@ -116,14 +116,18 @@ class TestAdministrationOverHttp:
             "/api/v1/organisations", json={"code": "hikari-vision", "name": "Hikari Vision"}
         )
         assert created.status_code == 201, created.text
-        assert "hikari-vision" in [o["code"] for o in client.get("/api/v1/organisations").json()]
+        assert "hikari-vision" in [
+            o["code"] for o in client.get("/api/v1/organisations").json()["items"]
+        ]
         issued = client.post(
             "/api/v1/keys",
             json={"organisation": "hikari-vision", "roles": ["integrator"], "label": "ci"},
         )
         assert issued.status_code == 201, issued.text
         key = issued.json()
-        listed = client.get("/api/v1/keys", params={"organisation": "hikari-vision"}).json()
+        listed = client.get("/api/v1/keys", params={"organisation": "hikari-vision"}).json()[
+            "items"
+        ]
         assert [(k["id"], k["roles"], k["label"]) for k in listed] == [
             (key["id"], ["integrator"], "ci")
         ]
@@ -136,7 +140,7 @@ class TestAdministrationOverHttp:
             assert client.delete(f"/api/v1/keys/{key['id']}").status_code == 204
             assert anonymous.get("/api/v1/boms", headers=headers).status_code == 401
         assert client.delete(f"/api/v1/keys/{key['id']}").status_code == 204
-        assert client.get("/api/v1/keys").json()[-1]["revoked_at"] is not None
+        assert client.get("/api/v1/keys").json()["items"][-1]["revoked_at"] is not None
 
     @pytest.mark.parametrize(
         ("body", "status"),
@@ -151,11 +155,11 @@ class TestAdministrationOverHttp:
         self, client: TestClient, body: dict[str, object], status: int
     ) -> None:
         client.post("/api/v1/organisations", json={"code": "maker", "name": "Maker"})
-        before = client.get("/api/v1/keys").json()
+        before = client.get("/api/v1/keys").json()["items"]
         response = client.post("/api/v1/keys", json=body)
         assert response.status_code == status, response.text
         assert response.headers["content-type"] == PROBLEM
-        assert client.get("/api/v1/keys").json() == before
+        assert client.get("/api/v1/keys").json()["items"] == before
 
     def test_an_organisation_is_created_once(self, client: TestClient) -> None:
         body = {"code": "maker", "name": "Maker"}
@@ -176,7 +180,7 @@ class TestAdministrationOverHttp:
         assert client.put("/api/v1/reviewers/NOVA", json=body).status_code == 200
         ended = {**body, "accreditations": [{"from": "2026-05-01", "to": "2026-10-31"}]}
         assert client.put("/api/v1/reviewers/NOVA", json=ended).status_code == 201
-        roster = {r["id"]: r for r in client.get("/api/v1/reviewers").json()}
+        roster = {r["id"]: r for r in client.get("/api/v1/reviewers").json()["items"]}
         assert roster["NOVA"]["accreditations"] == [{"from": "2026-05-01", "to": "2026-10-31"}]
         refused = client.put("/api/v1/reviewers/NOVA", json={"name": ""})
         assert refused.status_code == 422
@@ -184,7 +188,8 @@ class TestAdministrationOverHttp:
     def test_the_last_administrator_key_is_not_revoked(
         self, client: TestClient, settings: Settings
     ) -> None:
-        (admin,) = [k for k in client.get("/api/v1/keys").json() if "admin" in k["roles"]]
+        keys = client.get("/api/v1/keys").json()["items"]
+        (admin,) = [k for k in keys if "admin" in k["roles"]]
         refused = client.delete(f"/api/v1/keys/{admin['id']}")
         assert refused.status_code == 409
         assert "last usable administrator key" in refused.json()["detail"]

@@ -169,7 +169,7 @@ def test_another_worker_sees_a_revocation_on_its_next_read(
 
 
 def test_reviewers_and_ruleset_are_readable(client: TestClient, samples: Runtime) -> None:
-    reviewers = client.get("/api/v1/reviewers").json()
+    reviewers = client.get("/api/v1/reviewers").json()["items"]
     assert [r["id"] for r in reviewers] == ["CAICT-ER", "NOVA-REVIEW", "SHAI-ETHICS"]
     assert reviewers[1]["accreditations"] == [{"from": "2026-09-01", "to": None}]
     assert client.get("/api/v1/ruleset").json()["version"] == "2026-07-01.1"
@@ -403,7 +403,7 @@ def test_every_published_ruleset_version_stays_readable(
         "/api/v1/ruleset", json={**first, "version": "2026-12-01.1", "expiry_warning_days": 30}
     )
     assert response.status_code == 201, response.text
-    versions = client.get("/api/v1/ruleset/versions").json()
+    versions = client.get("/api/v1/ruleset/versions").json()["items"]
     assert [(v["version"], v["in_force"]) for v in versions] == [
         (first["version"], False),
         ("2026-12-01.1", True),
@@ -465,3 +465,38 @@ class TestConditionalReads:
         reviewer = bearer(issue_key(settings, Role.REVIEWER, reviewer="CAICT-ER"))
         refused = client.get("/api/v1/products", headers={**reviewer, "If-None-Match": "*"})
         assert refused.status_code == 403
+
+
+@pytest.mark.usefixtures("samples")
+@pytest.mark.parametrize(
+    ("url", "items"),
+    [
+        ("/api/v1/reviewers", "items"),
+        ("/api/v1/keys", "items"),
+        ("/api/v1/organisations", "items"),
+        ("/api/v1/ruleset/versions", "items"),
+        ("/api/v1/components/{model}/where-used", "used_by"),
+    ],
+)
+def test_every_list_pages_with_a_cursor_in_a_stable_order(
+    client: TestClient, url: str, items: str
+) -> None:
+    client.post("/api/v1/organisations", json={"code": "second", "name": "Second"})
+    client.post("/api/v1/keys", json={"organisation": "second", "roles": ["auditor"]})
+    ruleset = client.get("/api/v1/ruleset").json()
+    client.post("/api/v1/ruleset", json={**ruleset, "version": "2026-12-01.1"})
+    model = product_id(client, "pkg:huggingface/deepinspect/defect-detector@2.1.0")
+    url = url.format(model=model)
+    everything = client.get(url, params={"limit": 500}).json()
+    assert everything["next_cursor"] is None
+    assert len(everything[items]) >= 2
+    walked = []
+    params: dict[str, str | int] = {"limit": 1}
+    while True:
+        page = client.get(url, params=params).json()
+        assert len(page[items]) == 1
+        walked += page[items]
+        if page["next_cursor"] is None:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert walked == everything[items]

@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import PathId
+from app.api.params import Cursor, Limit, PathId, page_after
 from app.api.problems import responses
 from app.api.schemas import (
     IssuedKeyRead,
     KeyCreate,
+    KeyPage,
     KeyRead,
     OrganisationCreate,
+    OrganisationPage,
     OrganisationRead,
 )
 from app.api.security import admit
@@ -31,15 +33,19 @@ router = APIRouter(tags=["Access (administrators)"], dependencies=[admit()])
 
 @router.get(
     "/api/v1/organisations",
-    response_model=list[OrganisationRead],
+    response_model=OrganisationPage,
     summary="Every organisation, in the order they were created",
 )
-def organisations(runtime: RuntimeDep) -> list[OrganisationRead]:
+def organisations(
+    runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
+) -> OrganisationPage:
     with runtime.reading() as uow:
-        return [
-            OrganisationRead(code=o.code, name=o.name, created_at=o.created_at)
-            for o in list_organisations(uow)
-        ]
+        found = list_organisations(uow)
+    page, next_cursor = page_after(found, lambda o: o.code, cursor, limit)
+    return OrganisationPage(
+        items=[OrganisationRead(code=o.code, name=o.name, created_at=o.created_at) for o in page],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post(
@@ -58,26 +64,31 @@ def add_organisation(runtime: RuntimeDep, body: OrganisationCreate) -> Organisat
 
 @router.get(
     "/api/v1/keys",
-    response_model=list[KeyRead],
+    response_model=KeyPage,
     summary="Every API key, never its secret, in the order they were issued",
 )
 def keys(
     runtime: RuntimeDep,
     organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
-) -> list[KeyRead]:
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> KeyPage:
     with runtime.reading() as uow:
-        return [
-            KeyRead(
-                id=k.key_id,
-                prefix=k.prefix,
-                organisation=k.organisation,
-                roles=list(k.roles),
-                label=k.label,
-                expires_at=k.expires_at,
-                revoked_at=k.revoked_at,
-            )
-            for k in list_keys(uow, organisation)
-        ]
+        found = list_keys(uow, organisation)
+    page, next_cursor = page_after(found, lambda k: str(k.key_id), cursor, limit)
+    items = [
+        KeyRead(
+            id=k.key_id,
+            prefix=k.prefix,
+            organisation=k.organisation,
+            roles=list(k.roles),
+            label=k.label,
+            expires_at=k.expires_at,
+            revoked_at=k.revoked_at,
+        )
+        for k in page
+    ]
+    return KeyPage(items=items, next_cursor=next_cursor)
 
 
 @router.post(

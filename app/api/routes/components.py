@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import component_read, component_status_read, product_use_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import PathId, cursor_position
+from app.api.params import Cursor, Limit, PathId, cursor_position, page_after
 from app.api.problems import responses
 from app.api.schemas import (
     ComponentPage,
@@ -116,16 +116,23 @@ def get_component_route(
     responses=responses(404, also=NOT_MODIFIED),
 )
 def where_used_route(
-    component_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh
+    component_id: PathId,
+    runtime: RuntimeDep,
+    principal: Reader,
+    _fresh: Fresh,
+    cursor: Cursor = None,
+    limit: Limit = 100,
 ) -> WhereUsedRead:
     viewer = Viewer.of(principal)
     with runtime.reading() as uow:
         component = component_status(uow, runtime.cache, component_id, viewer).component
         uses = where_used(uow, runtime.cache, component_id, viewer)
+    page, next_cursor = page_after(uses, lambda use: str(use.product_id), cursor, limit)
     return WhereUsedRead(
         component_id=component.id,
         component=component.identity_key,
-        used_by=[product_use_read(use) for use in uses],
+        used_by=[product_use_read(use) for use in page],
+        next_cursor=next_cursor,
     )
 
 

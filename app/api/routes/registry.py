@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
+from app.api.params import Cursor, Limit, page_after
 from app.api.problems import responses
 from app.api.schemas import (
     CertificatePage,
@@ -18,7 +19,9 @@ from app.api.schemas import (
     ImpactedProductRead,
     ImpactRead,
     ImportReportRead,
+    ReviewerPage,
     ReviewerRead,
+    RulesetVersionPage,
     RulesetVersionRead,
 )
 from app.api.security import EVERYONE, admit, admits
@@ -220,13 +223,15 @@ def impact(
 
 @router.get(
     "/api/v1/reviewers",
-    response_model=list[ReviewerRead],
-    summary="The reviewer roster",
+    response_model=ReviewerPage,
+    summary="The reviewer roster, by id",
     dependencies=[admit(*EVERYONE)],
 )
-def list_reviewers(runtime: RuntimeDep) -> list[ReviewerRead]:
+def list_reviewers(runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100) -> ReviewerPage:
     with runtime.reading() as uow:
-        return [reviewer_read(r) for r in uow.registry.reviewers().values()]
+        roster = sorted(uow.registry.reviewers().values(), key=lambda r: r.id)
+    page, next_cursor = page_after(roster, lambda r: r.id, cursor, limit)
+    return ReviewerPage(items=[reviewer_read(r) for r in page], next_cursor=next_cursor)
 
 
 @router.put(
@@ -275,16 +280,23 @@ def post_ruleset(
 
 @router.get(
     "/api/v1/ruleset/versions",
-    response_model=list[RulesetVersionRead],
+    response_model=RulesetVersionPage,
     summary="Every published ruleset version, oldest first",
     dependencies=[admit(*EVERYONE)],
 )
-def list_ruleset_versions(runtime: RuntimeDep) -> list[RulesetVersionRead]:
+def list_ruleset_versions(
+    runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
+) -> RulesetVersionPage:
     with runtime.reading() as uow:
-        return [
+        versions = ruleset_versions(uow)
+    page, next_cursor = page_after(versions, lambda v: v.version, cursor, limit)
+    return RulesetVersionPage(
+        items=[
             RulesetVersionRead(version=v.version, published_at=v.published_at, in_force=v.in_force)
-            for v in ruleset_versions(uow)
-        ]
+            for v in page
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 @router.get(
