@@ -413,3 +413,20 @@ class OrganisationPage(BaseModel):
 class KeyPage(BaseModel):
     items: list[KeyRead]
     next_cursor: str | None
+
+
+class AuditEntryRead(BaseModel):
+    at: dt.datetime
+    kind: str = Field(
+        description="bom_uploaded, certificate_recorded, certificate_event, ruleset_published, "
+        "decision_made, key_issued, key_revoked or organisation_created"
+    )
+    record_id: int = Field(description="The id of the record within its kind")
+    actor: str | None = Field(description="Who did it, where the record keeps that")
+    subject: str
+    detail: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryRead]
+    next_cursor: str | None

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.access import AccessRepository
+from app.store.audit import AuditRepository
 from app.store.engine import WRITE_OPTION
 from app.store.registry import RegistryRepository
 from app.store.repositories import (
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.graph = GraphRepository(self.session)
         self.registry = RegistryRepository(self.session)
         self.access = AccessRepository(self.session)
+        self.audit = AuditRepository(self.session)
         return self
 
     def __exit__(

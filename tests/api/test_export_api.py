@@ -500,3 +500,59 @@ def test_every_list_pages_with_a_cursor_in_a_stable_order(
             break
         params["cursor"] = page["next_cursor"]
     assert walked == everything[items]
+
+
+@pytest.mark.usefixtures("samples")
+class TestAuditTrail:
+    def test_the_trail_holds_every_kind_of_record_in_time_order_and_pages(
+        self, client: TestClient
+    ) -> None:
+        answer = check(client, CAMERA, "DE", "2026-11-27")
+        client.post("/api/v1/organisations", json={"code": "second", "name": "Second"})
+        key = client.post("/api/v1/keys", json={"organisation": "second", "roles": ["auditor"]})
+        client.delete(f"/api/v1/keys/{key.json()['id']}")
+        trail = client.get("/api/v1/audit-trail", params={"limit": 500}).json()
+        assert trail["next_cursor"] is None
+        entries = trail["items"]
+        kinds = [e["kind"] for e in entries]
+        assert kinds.count("bom_uploaded") == len(list(SAMPLES.glob("*.cdx.*")))
+        assert {"certificate_recorded", "certificate_event", "ruleset_published",
+                "organisation_created", "key_issued", "key_revoked"} <= set(kinds)  # fmt: skip
+        assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+        decision = next(e for e in entries if e["kind"] == "decision_made")
+        assert decision["record_id"] == answer["decision_id"]
+        assert answer["evidence_sha256"] in decision["detail"]
+        assert kinds[-1] == "key_revoked"
+        walked: list[dict[str, object]] = []
+        params: dict[str, str | int] = {"limit": 7}
+        while True:
+            page = client.get("/api/v1/audit-trail", params=params).json()
+            walked += page["items"]
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        assert walked == entries
+
+    def test_an_organisations_auditor_sees_only_what_it_may(
+        self, client: TestClient, settings: Settings
+    ) -> None:
+        maker = bearer(issue_key(settings, Role.AUDITOR, Role.INTEGRATOR, organisation="maker"))
+        other = bearer(issue_key(settings, Role.INTEGRATOR, organisation="other"))
+        module = json.loads((SAMPLES / "deepinspect-vision-module.cdx.json").read_text())
+        module["version"] = 77
+        client.post(
+            "/api/v1/boms",
+            content=json.dumps(module).encode(),
+            headers={**other, "content-type": "application/vnd.cyclonedx+json"},
+        )
+        seen = client.get("/api/v1/audit-trail", params={"limit": 500}, headers=maker).json()
+        text = json.dumps(seen)
+        assert "other/" not in text
+        assert "for other" not in text
+        kinds = {e["kind"] for e in seen["items"]}
+        assert {"certificate_recorded", "certificate_event", "ruleset_published"} <= kinds
+        assert [e["subject"] for e in seen["items"] if e["kind"] == "organisation_created"] == [
+            "maker"
+        ]
+        everything = client.get("/api/v1/audit-trail", params={"limit": 500}).json()
+        assert "api:other/" in json.dumps(everything)

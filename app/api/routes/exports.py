@@ -9,13 +9,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import MAX_ID, PathId, cursor_position
+from app.api.params import MAX_ID, Cursor, Limit, PathId, cursor_position
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
-from app.api.schemas import DecisionPage, DecisionSummaryRead, ExportCheckRead
+from app.api.schemas import (
+    AuditEntryRead,
+    AuditPage,
+    DecisionPage,
+    DecisionSummaryRead,
+    ExportCheckRead,
+)
 from app.api.security import admit, admits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
+from app.services.audit import audit_trail
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
     check_export,
@@ -169,3 +176,35 @@ def decisions(
         for record in found[:limit]
     ]
     return DecisionPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)
+
+
+@router.get(
+    "/api/v1/audit-trail",
+    response_model=AuditPage,
+    summary="Who did what, when: uploads, certificates and events, rulesets, decisions, keys",
+    description="Oldest first. An organisation's auditor sees its own and shared BOMs, "
+    "decisions about products it may see, the whole registry, and its own keys.",
+    tags=["Decisions (auditors)"],
+)
+def audit(
+    runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(Role.AUDITOR))],
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> AuditPage:
+    with runtime.reading() as uow:
+        entries = audit_trail(uow, Viewer.of(principal), cursor=cursor, limit=limit + 1)
+    items = [
+        AuditEntryRead(
+            at=entry.record.at,
+            kind=entry.record.kind,
+            record_id=entry.record.record_id,
+            actor=entry.record.actor,
+            subject=entry.record.subject,
+            detail=entry.record.detail,
+        )
+        for entry in entries[:limit]
+    ]
+    return AuditPage(
+        items=items, next_cursor=entries[limit - 1].cursor if len(entries) > limit else None
+    )

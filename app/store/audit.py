@@ -1,0 +1,152 @@
+"""The audit trail in SQL: every kept record that says who did what when, read as one
+stream in time order. Nothing here is written: each source is an immutable record already
+(BOM uploads, certificate events, rulesets, decisions, keys), so the trail cannot disagree
+with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.store.rows import (
+    ApiKeyRow,
+    BomRow,
+    CertificateEventRow,
+    CertificateRow,
+    ComponentRow,
+    DecisionRow,
+    OrganisationRow,
+    RulesetRow,
+)
+
+# (time, kind, id): the trail's order, and where a page ends.
+Position = tuple[dt.datetime, str, int]
+# A row of a source -> (actor, subject, detail).
+Describe = Callable[[Any], tuple[str | None, str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    at: dt.datetime
+    kind: str
+    record_id: int
+    actor: str | None
+    subject: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    kind: str
+    at: Any  # the time column
+    key: Any  # the id column
+    query: Select[*tuple[Any, ...]]
+    describe: Describe
+
+    def after(self, position: Position | None, limit: int) -> Select[*tuple[Any, ...]]:
+        """This source's next rows after `position` in (time, kind, id) order."""
+        condition: ColumnElement[bool] = true()
+        if position is not None:
+            when, kind, last_id = position
+            if self.kind > kind:
+                condition = self.at >= when
+            elif self.kind < kind:
+                condition = self.at > when
+            else:
+                condition = or_(self.at > when, and_(self.at == when, self.key > last_id))
+        query = self.query.add_columns(self.at.label("at"), self.key.label("id"))
+        return query.where(self.at.is_not(None), condition).order_by(self.at, self.key).limit(limit)
+
+
+def _named(name: str, version: str | None) -> str:
+    return f"{name}@{version}" if version else name
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def records(
+        self,
+        *,
+        after: Position | None,
+        limit: int,
+        boms_visible: ColumnElement[bool] | None,
+        organisation_id: int | None,
+    ) -> list[AuditRecord]:
+        """The next `limit` records after `after`. With `boms_visible` (a condition on BOMs),
+        only uploads of those BOMs, decisions about products one of them describes, and the
+        caller's own organisation and keys; the registry is everyone's to read."""
+        restricted = boms_visible is not None
+        visible = boms_visible if boms_visible is not None else true()
+        own = OrganisationRow.id == organisation_id if organisation_id else false()
+        mine = own if restricted else true()
+        sources = [
+            _Source(
+                "bom_uploaded", BomRow.uploaded_at, BomRow.id,
+                select(BomRow.uploaded_by, ComponentRow.name, ComponentRow.version, BomRow.sha256)
+                .join(ComponentRow, ComponentRow.id == BomRow.subject_id).where(visible),
+                lambda r: (r.uploaded_by, _named(r.name, r.version), f"sha256 {r.sha256}"),
+            ),
+            _Source(
+                "certificate_recorded", CertificateRow.recorded_at, CertificateRow.id,
+                select(CertificateRow.number, CertificateRow.subject_key,
+                       CertificateRow.reviewer_code),
+                lambda r: (None, r.number, f"subject {r.subject_key}, reviewer {r.reviewer_code}"),
+            ),
+            _Source(
+                "certificate_event", CertificateEventRow.recorded_at, CertificateEventRow.id,
+                select(CertificateEventRow.actor, CertificateRow.number, CertificateEventRow.status,
+                       CertificateEventRow.date, CertificateEventRow.reason)
+                .join(CertificateRow, CertificateRow.id == CertificateEventRow.certificate_id),
+                lambda r: (r.actor, r.number,
+                           f"{r.status} as of {r.date}" + (f": {r.reason}" if r.reason else "")),
+            ),
+            _Source(
+                "ruleset_published", RulesetRow.published_at, RulesetRow.id,
+                select(RulesetRow.version),
+                lambda r: (None, r.version, "published"),
+            ),
+            _Source(
+                "decision_made", DecisionRow.decided_at, DecisionRow.id,
+                select(ComponentRow.name, ComponentRow.version, DecisionRow.destination,
+                       DecisionRow.on_date, DecisionRow.decision, DecisionRow.evidence_sha256)
+                .join(ComponentRow, ComponentRow.id == DecisionRow.product_id)
+                .where(DecisionRow.product_id.in_(select(BomRow.subject_id).where(visible))),
+                lambda r: (None, _named(r.name, r.version),
+                           (f"{r.decision} for {r.destination} on {r.on_date}; "
+                            f"evidence sha256 {r.evidence_sha256}")),
+            ),
+            _Source(
+                "key_issued", ApiKeyRow.created_at, ApiKeyRow.id,
+                select(OrganisationRow.code, ApiKeyRow.prefix, ApiKeyRow.roles)
+                .join(OrganisationRow, OrganisationRow.id == ApiKeyRow.organisation_id)
+                .where(mine),
+                lambda r: (None, f"key {r.prefix}…",
+                           f"for {r.code}, roles {', '.join(r.roles)}"),
+            ),
+            _Source(
+                "key_revoked", ApiKeyRow.revoked_at, ApiKeyRow.id,
+                select(OrganisationRow.code, ApiKeyRow.prefix)
+                .join(OrganisationRow, OrganisationRow.id == ApiKeyRow.organisation_id)
+                .where(mine),
+                lambda r: (None, f"key {r.prefix}…", f"of {r.code}"),
+            ),
+            _Source(
+                "organisation_created", OrganisationRow.created_at, OrganisationRow.id,
+                select(OrganisationRow.code, OrganisationRow.name).where(mine),
+                lambda r: (None, r.code, r.name),
+            ),
+        ]  # fmt: skip
+        found = [
+            AuditRecord(row.at, source.kind, row.id, *source.describe(row))
+            for source in sources
+            for row in self._session.execute(source.after(after, limit))
+        ]
+        found.sort(key=lambda record: (record.at, record.kind, record.record_id))
+        return found[:limit]
