@@ -8,7 +8,7 @@ would rescan the children (and build a QName) for every field of every component
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -16,7 +16,8 @@ from lxml import etree
 Json = dict[str, Any]
 Children = dict[str, list[etree._Element]]
 
-_TEXT_FIELDS = ("group", "name", "version", "description", "purl", "cpe", "versionRange")
+_TEXT_FIELDS = frozenset(("group", "name", "version", "description", "purl", "cpe", "versionRange"))
+_STRUCTURE = frozenset(("modelCard", "pedigree", "components", "services"))
 _ATTRIBUTES = ("type", "bom-ref", "isExternal")
 
 
@@ -26,6 +27,17 @@ class _Shaper:
         # lxml builds each tag string anew; cutting the namespace off once per distinct tag
         # rather than once per element is most of the cost of indexing children.
         self._local_names: dict[object, str | None] = {}
+        # What the children of a component are read into, by their local name.
+        self._objects: dict[str, Callable[[etree._Element], Json]] = {
+            "supplier": self._organisation,
+            "provider": self._organisation,
+            "swid": lambda swid: {"tagId": swid.get("tagId", ""), "name": swid.get("name", "")},
+        }
+        self._lists: dict[str, Callable[[etree._Element], list[Json]]] = {
+            "hashes": self._hash_list,
+            "properties": self._property_list,
+            "externalReferences": self._reference_list,
+        }
 
     def _local_name(self, tag: object) -> str | None:
         prefix = self._prefix
@@ -45,12 +57,6 @@ class _Shaper:
                 found.setdefault(name, []).append(child)
         return found
 
-    def _items(self, containers: list[etree._Element], name: str) -> Iterator[etree._Element]:
-        """The `name` children of list containers (hashes/hash, properties/property)."""
-        tag = self._prefix + name
-        for container in containers:
-            yield from container.iterchildren(tag)
-
     @staticmethod
     def _first_text(children: Children, name: str) -> str | None:
         elements = children.get(name)
@@ -65,19 +71,26 @@ class _Shaper:
 
     def properties(self, children: Children) -> list[Json]:
         return [
-            {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
-            for prop in self._items(children.get("properties", []), "property")
+            prop
+            for container in children.get("properties", ())
+            for prop in self._property_list(container)
         ]
 
-    def _hashes(self, children: Children) -> list[Json]:
+    def _hash_list(self, container: etree._Element) -> list[Json]:
         return [
             {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
-            for item in self._items(children.get("hashes", []), "hash")
+            for item in container.iterchildren(self._prefix + "hash")
         ]
 
-    def _external_references(self, children: Children) -> list[Json]:
+    def _property_list(self, container: etree._Element) -> list[Json]:
+        return [
+            {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
+            for prop in container.iterchildren(self._prefix + "property")
+        ]
+
+    def _reference_list(self, container: etree._Element) -> list[Json]:
         references = []
-        for reference in self._items(children.get("externalReferences", []), "reference"):
+        for reference in container.iterchildren(self._prefix + "reference"):
             fields = self.children(reference)
             entry: Json = {
                 "type": reference.get("type", ""),
@@ -89,32 +102,40 @@ class _Shaper:
             references.append(entry)
         return references
 
-    def common(self, element: etree._Element, children: Children, location: str) -> Json:
+    def common(self, element: etree._Element, location: str) -> tuple[Json, Children]:
+        """The fields of a component, service or inline dataset, and its structural children
+        (model card, pedigree, nested components and services), in one pass over its
+        children: a BOM has tens of thousands of components, and indexing each one's
+        children before reading them cost as much again."""
         shaped: Json = {"__location__": location}
+        attributes = element.attrib
         for attribute in _ATTRIBUTES:
-            value = element.get(attribute)
+            value = attributes.get(attribute)
             if value is not None:
                 shaped[attribute] = value
-        # Inline datasets (componentDataType) carry their type as an element.
-        if "type" not in shaped and (data_type := self._first_text(children, "type")):
-            shaped["type"] = data_type
-        for field in _TEXT_FIELDS:
-            value = self._first_text(children, field)
-            if value is not None:
-                shaped[field] = value
-        for field in ("supplier", "provider"):
-            if field in children:
-                shaped[field] = self._organisation(children[field][0])
-        if "swid" in children:
-            swid = children["swid"][0]
-            shaped["swid"] = {"tagId": swid.get("tagId", ""), "name": swid.get("name", "")}
-        if hashes := self._hashes(children):
-            shaped["hashes"] = hashes
-        if properties := self.properties(children):
-            shaped["properties"] = properties
-        if references := self._external_references(children):
-            shaped["externalReferences"] = references
-        return shaped
+        structure: Children = {}
+        lists: dict[str, list[Json]] = {}
+        local_names = self._local_names
+        for child in element:
+            tag = child.tag
+            name = local_names[tag] if tag in local_names else self._local_name(tag)
+            if name is None:
+                continue
+            if name in _TEXT_FIELDS:
+                if name not in shaped and child.text is not None:
+                    shaped[name] = child.text.strip()
+            elif name == "type":
+                # Inline datasets (componentDataType) carry their type as an element.
+                if "type" not in shaped and (text := (child.text or "").strip()):
+                    shaped["type"] = text
+            elif name in self._objects:
+                shaped.setdefault(name, self._objects[name](child))
+            elif name in self._lists:
+                lists.setdefault(name, []).extend(self._lists[name](child))
+            elif name in _STRUCTURE:
+                structure.setdefault(name, []).append(child)
+        shaped.update((name, items) for name, items in lists.items() if items)
+        return shaped, structure
 
     def _datasets(self, model_card: etree._Element, location: str) -> list[Json]:
         datasets: list[Json] = []
@@ -126,12 +147,11 @@ class _Shaper:
                     if tag == self._prefix + "ref":
                         datasets.append({"ref": (item.text or "").strip()})
                     elif tag == self._prefix + "dataset":
-                        datasets.append(self.common(item, self.children(item), where))
+                        datasets.append(self.common(item, where)[0])
         return datasets
 
     def component(self, element: etree._Element, location: str) -> Json:
-        children = self.children(element)
-        shaped = self.common(element, children, location)
+        shaped, children = self.common(element, location)
         if "modelCard" in children:
             card = children["modelCard"][0]
             shaped["modelCard"] = {"modelParameters": {"datasets": self._datasets(card, location)}}
@@ -159,8 +179,7 @@ class _Shaper:
         services = []
         for index, item in enumerate(self.children(container).get("service", ())):
             where = f"{location}/service[{index + 1}]"
-            children = self.children(item)
-            shaped = self.common(item, children, where)
+            shaped, children = self.common(item, where)
             for nested in children.get("services", ()):
                 shaped["services"] = self.service_list(nested, where + "/services")
             services.append(shaped)
