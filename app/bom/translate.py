@@ -22,6 +22,7 @@ from app.domain.bom import (
     MentionRole,
     ReadWarning,
     ReadWarningCode,
+    edge_of,
     with_inventory_edges,
 )
 from app.domain.errors import LimitExceededError
@@ -71,7 +72,9 @@ def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason
         reasons.append(AiReason.MODEL_TYPE)
     if "modelCard" in item:
         reasons.append(AiReason.MODEL_CARD)
-    if any(name == AI_PROPERTY and value.strip().lower() == "true" for name, value in properties):
+    if properties and any(
+        name == AI_PROPERTY and value.strip().lower() == "true" for name, value in properties
+    ):
         reasons.append(AiReason.PROPERTY)
     return tuple(reasons)
 
@@ -106,6 +109,13 @@ def _claimed_certificates(
                 )
             )
     return tuple(dict.fromkeys(claims))
+
+
+def _raw(item: Json) -> dict[str, Any]:
+    raw = dict(item)
+    for key in _NOT_RAW:
+        raw.pop(key, None)
+    return raw
 
 
 def _organisation_name(value: object) -> str | None:
@@ -199,11 +209,13 @@ class _Walk:
             ai_reasons=_ai_reasons(item, properties),
             claimed_certificates=_claimed_certificates(item, properties, location, self.warnings),
             hashes=tuple(
-                Hash(str(entry.get("alg", "")), str(entry.get("content", "")))
-                for entry in item.get("hashes") or ()
+                [
+                    Hash(str(entry.get("alg", "")), str(entry.get("content", "")))
+                    for entry in item.get("hashes") or ()
+                ]
             ),
             properties=tuple(properties),
-            raw={key: value for key, value in item.items() if key not in _NOT_RAW},
+            raw=_raw(item),
         )
 
     def _queue_lineage(self, item: Json, ref: BomRef, location: str) -> None:
@@ -275,13 +287,14 @@ class _Walk:
         add = self.edges.append
         dependency = EdgeKind.DEPENDENCY
         for index, entry in enumerate(document.get("dependencies") or ()):
-            source = BomRef(entry.get("ref", ""))
+            source = entry.get("ref", "")
             if source not in known:
                 self._note_dangling(source, f"/dependencies/{index}/ref")
-            for position, target in enumerate(entry.get("dependsOn") or ()):
+            for target in entry.get("dependsOn") or ():
                 if target not in known:
+                    position = entry["dependsOn"].index(target)
                     self._note_dangling(target, f"/dependencies/{index}/dependsOn/{position}")
-                add(DeclaredEdge(source, target, dependency))
+                add(edge_of((source, target, dependency)))
 
     def _note_dangling(self, ref: BomRef, location: str) -> None:
         if ref in self.mentions:
