@@ -11,7 +11,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "exportgate_writes"
-SQLITE_PAGE_SIZE = 65536
 
 
 def _dumps(value: object) -> str:
@@ -45,11 +44,6 @@ def build_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
         # it over so SQLAlchemy's BEGIN is the one that runs.
         connection.isolation_level = None
         cursor = connection.cursor()
-        # Large pages suit what this database mostly does: bulk ingests of tens of thousands
-        # of rows, documents of megabytes kept whole, whole-table reads to build the graph
-        # (the 50,000-component ingest runs about a tenth faster than with 4 KiB pages). Only
-        # a new file takes it, and before WAL: a database keeps the page size it was made with.
-        cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_timeout_ms)}")
