@@ -66,7 +66,7 @@ def list_all(as_json: JsonOption = False) -> None:
         keys = list_keys(uow)
     if as_json:
         print_json([
-            {"id": k.key_id, "prefix": k.prefix, "organisation": k.organisation,
+            {"id": k.id, "prefix": k.prefix, "organisation": k.organisation,
              "roles": list(k.roles), "label": k.label, "expires_at": k.expires_at,
              "revoked_at": k.revoked_at}
             for k in keys
@@ -74,6 +74,6 @@ def list_all(as_json: JsonOption = False) -> None:
         return
     table = Table("id", "prefix", "organisation", "roles", "expires", "revoked")
     for k in keys:
-        table.add_row(str(k.key_id), k.prefix + "…", k.organisation, ", ".join(k.roles),
+        table.add_row(str(k.id), k.prefix + "…", k.organisation, ", ".join(k.roles),
                       str(k.expires_at or "never"), str(k.revoked_at or ""))  # fmt: skip
     out.print(table)

@@ -29,7 +29,7 @@ class IssuedKey:
 
 @dataclass(frozen=True, slots=True)
 class KeyView:
-    key_id: int
+    id: int
     prefix: str
     organisation: str
     roles: tuple[str, ...]

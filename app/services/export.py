@@ -507,7 +507,7 @@ class DecisionSummary:
     id: int
     product_id: int
     destination: str
-    day: dt.date
+    date: dt.date
     sector: str | None
     ruleset: str
     decision: str
@@ -540,7 +540,7 @@ def list_decisions(
             id=row.id,
             product_id=row.product_id,
             destination=row.destination,
-            day=row.on_date,
+            date=row.on_date,
             sector=row.sector,
             ruleset=row.ruleset_version,
             decision=row.decision,

@@ -75,19 +75,8 @@ def keys(
 ) -> KeyPage:
     with runtime.reading() as uow:
         found = list_keys(uow, organisation)
-    page, next_cursor = page_after(found, lambda k: str(k.key_id), cursor, limit)
-    items = [
-        KeyRead(
-            id=k.key_id,
-            prefix=k.prefix,
-            organisation=k.organisation,
-            roles=list(k.roles),
-            label=k.label,
-            expires_at=k.expires_at,
-            revoked_at=k.revoked_at,
-        )
-        for k in page
-    ]
+    page, next_cursor = page_after(found, lambda k: str(k.id), cursor, limit)
+    items = [KeyRead.model_validate(k, from_attributes=True) for k in page]
     return KeyPage(items=items, next_cursor=next_cursor)
 
 

@@ -161,20 +161,7 @@ def decisions(
             after_id=cursor_position(cursor),
             limit=limit + 1,
         )
-    items = [
-        DecisionSummaryRead(
-            id=record.id,
-            product_id=record.product_id,
-            destination=record.destination,
-            date=record.day,
-            sector=record.sector,
-            ruleset=record.ruleset,
-            decision=record.decision,
-            evidence_sha256=record.evidence_sha256,
-            decided_at=record.decided_at,
-        )
-        for record in found[:limit]
-    ]
+    items = [DecisionSummaryRead.model_validate(r, from_attributes=True) for r in found[:limit]]
     return DecisionPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)
 
 
@@ -194,17 +181,7 @@ def audit(
 ) -> AuditPage:
     with runtime.reading() as uow:
         entries = audit_trail(uow, Viewer.of(principal), cursor=cursor, limit=limit + 1)
-    items = [
-        AuditEntryRead(
-            at=entry.record.at,
-            kind=entry.record.kind,
-            record_id=entry.record.record_id,
-            actor=entry.record.actor,
-            subject=entry.record.subject,
-            detail=entry.record.detail,
-        )
-        for entry in entries[:limit]
-    ]
+    items = [AuditEntryRead.model_validate(e.record, from_attributes=True) for e in entries[:limit]]
     return AuditPage(
         items=items, next_cursor=entries[limit - 1].cursor if len(entries) > limit else None
     )

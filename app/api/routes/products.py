@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import PathId, cursor_position
+from app.api.params import Cursor, PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import ProductPage, ProductRead
 from app.api.security import admits
@@ -30,12 +31,22 @@ Groups = Annotated[
         examples=[["EU", "ASEAN", "US"]],
     ),
 ]
-StatusDate = Annotated[dt.date | None, Query(description="Statuses as of; today when absent")]
-StatusSector = Annotated[str | None, Query(description="Sector, if not each product's own")]
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+@dataclass(frozen=True, slots=True)
+class StatusQuestion:
+    """Where, when and for which sector the listed statuses are asked."""
+
+    to: Groups = None
+    on: Annotated[dt.date | None, Query(description="Statuses as of; today when absent")] = None
+    sector: Annotated[str | None, Query(description="Sector, if not each product's own")] = None
+
+    @property
+    def day(self) -> dt.date:
+        return self.on or dt.datetime.now(dt.UTC).date()
+
+
+Asked = Annotated[StatusQuestion, Depends()]
 
 
 @router.get(
@@ -50,26 +61,22 @@ def list_products_route(
     runtime: RuntimeDep,
     principal: Reader,
     _fresh: Fresh,
-    *,
-    to: Groups = None,
-    on: StatusDate = None,
-    sector: StatusSector = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    asked: Asked,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProductPage:
-    day = on or _today()
     standings = product_standings(
         runtime,
         Viewer.of(principal),
-        groups=to,
-        day=day,
-        sector=sector,
+        groups=asked.to,
+        day=asked.day,
+        sector=asked.sector,
         after_id=cursor_position(cursor),
         limit=limit + 1,
     )
     items = [product_read(standing) for standing in standings[:limit]]
     more = len(standings) > limit
-    return ProductPage(date=day, items=items, next_cursor=str(items[-1].id) if more else None)
+    return ProductPage(date=asked.day, items=items, next_cursor=str(items[-1].id) if more else None)
 
 
 @router.get(
@@ -80,21 +87,14 @@ def list_products_route(
     responses=responses(404, 422, also=NOT_MODIFIED),
 )
 def get_product_route(
-    product_id: PathId,
-    runtime: RuntimeDep,
-    principal: Reader,
-    _fresh: Fresh,
-    *,
-    to: Groups = None,
-    on: StatusDate = None,
-    sector: StatusSector = None,
+    product_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh, asked: Asked
 ) -> ProductRead:
     (standing,) = product_standings(
         runtime,
         Viewer.of(principal),
-        groups=to,
-        day=on or _today(),
-        sector=sector,
+        groups=asked.to,
+        day=asked.day,
+        sector=asked.sector,
         product_id=product_id,
     )
     return product_read(standing)
