@@ -277,44 +277,31 @@ def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
     return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
 
 
+def _claimants(graph: PortfolioGraph, product_id: int, relevant: list[int]) -> list[int]:
+    # Claims matter where certificates do: the product and its AI components.
+    return [product_id, *(c for c in relevant if graph.node(c).is_ai)]
+
+
 def _decision_inputs(
     uow: UnitOfWork,
     graph: PortfolioGraph,
     product: ComponentView,
-    introductions: Introductions,
+    relevant: list[int],
+    claims: Mapping[int, tuple[str, ...]],
     *,
     snapshot: RegistrySnapshot,
     unsaved: UnsavedBom | None = None,
 ) -> tuple[ProductSlice, Registry]:
     """What the decision rule reads about one product: its slice and its registry part."""
-    relevant = relevant_members(graph, introductions.closure, product.id)
-    # Claims matter where certificates do: the product and its AI components.
-    claimants = [product.id, *(c for c in relevant if graph.node(c).is_ai)]
-    claims = uow.graph.claims_for(claimants, graph.current_bom_ids())
     if unsaved is not None:
+        merged = dict(claims)
         for component, numbers in unsaved.claims().items():
-            claims[component] = tuple(sorted({*claims.get(component, ()), *numbers}))
+            merged[component] = tuple(sorted({*merged.get(component, ()), *numbers}))
+        claims = merged
     slice_ = product_slice(
         graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
     )
     return slice_, snapshot.for_keys(certified_keys(slice_))
-
-
-def destination_statuses(
-    uow: UnitOfWork,
-    graph: PortfolioGraph,
-    product: ComponentView,
-    *,
-    snapshot: RegistrySnapshot,
-    groups: Sequence[str],
-    day: dt.date,
-    sector: str | None = None,
-) -> list[GroupStatus]:
-    """The product's standing for each destination group (or country) on `day`; nothing is
-    recorded, and no paths are traced: a listing, not a decision."""
-    introductions = _introductions(graph, product)
-    slice_, registry = _decision_inputs(uow, graph, product, introductions, snapshot=snapshot)
-    return [group_status(slice_, registry, group, day, sector) for group in groups]
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,23 +352,28 @@ def product_standings(
             summaries = [get_product(uow, runtime.cache, product_id, viewer)]
         else:
             summaries = list_products(uow, runtime.cache, viewer, after_id=after_id, limit=limit)
-        return [
-            ProductStanding(
-                summary,
-                tuple(
-                    destination_statuses(
-                        uow,
-                        graph,
-                        summary.product,
-                        snapshot=snapshot,
-                        groups=weighed,
-                        day=day,
-                        sector=sector,
-                    )
-                ),
+        relevant = {
+            s.product.id: relevant_members(graph, graph.closure(s.product.id), s.product.id)
+            for s in summaries
+        }
+        # One lookup of claimed certificates for the whole page, not one per product.
+        claims = uow.graph.claims_for(
+            (
+                c
+                for product, members in relevant.items()
+                for c in _claimants(graph, product, members)
+            ),
+            graph.current_bom_ids(),
+        )
+        standings = []
+        for summary in summaries:
+            product = summary.product
+            slice_, registry = _decision_inputs(
+                uow, graph, product, relevant[product.id], claims, snapshot=snapshot
             )
-            for summary in summaries
-        ]
+            statuses = tuple(group_status(slice_, registry, g, day, sector) for g in weighed)
+            standings.append(ProductStanding(summary, statuses))
+        return standings
 
 
 def evaluate(
@@ -398,8 +390,10 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     introductions = _introductions(graph, product)
+    relevant = relevant_members(graph, introductions.closure, product.id)
+    claims = uow.graph.claims_for(_claimants(graph, product.id, relevant), graph.current_bom_ids())
     slice_, registry = _decision_inputs(
-        uow, graph, product, introductions, snapshot=snapshot, unsaved=unsaved
+        uow, graph, product, relevant, claims, snapshot=snapshot, unsaved=unsaved
     )
     if what_if is not None:
         registry = what_if(registry)
