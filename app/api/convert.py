@@ -17,7 +17,6 @@ from app.api.schemas import (
     ProductRead,
     ProductUseRead,
     ReviewerRead,
-    StatusEventRead,
     WarningRead,
 )
 from app.domain.registry import Certificate, Reviewer
@@ -29,7 +28,7 @@ from app.services.catalogue import (
     ProductUse,
 )
 from app.services.export import ProductStanding
-from app.services.registry import status_on
+from app.services.registry import certificate_document
 
 
 def bom_read(view: BomView) -> BomRead:
@@ -125,23 +124,13 @@ def product_read(standing: ProductStanding) -> ProductRead:
 
 
 def certificate_read(certificate: Certificate, day: dt.date) -> CertificateRead:
-    return CertificateRead(
-        number=certificate.number,
-        subject=certificate.subject,
-        reviewer=certificate.reviewer_id,
-        dimensions=sorted(certificate.dimensions),
-        issued=certificate.issued,
-        expires=certificate.expires,
-        destinations=sorted(certificate.destinations),
-        sectors=sorted(certificate.sectors),
-        evidence_url=certificate.evidence.url if certificate.evidence else None,
-        evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
-        status=status_on(certificate, day),
-        status_date=day,
-        events=[
-            StatusEventRead(status=e.status.value, date=e.date, reason=e.reason, actor=e.actor)
-            for e in certificate.events
-        ],
+    evidence = certificate.evidence
+    return CertificateRead.model_validate(
+        {
+            **certificate_document(certificate, day),
+            "evidence_url": evidence.url if evidence else None,
+            "evidence_sha256": evidence.sha256 if evidence else None,
+        }
     )
 
 

@@ -58,12 +58,12 @@ def list_organisations(uow: UnitOfWork) -> list[OrganisationView]:
     return [OrganisationView(o.code, o.name, o.created_at) for o in uow.access.organisations()]
 
 
-def create_organisation(uow: UnitOfWork, code: str, name: str) -> str:
+def create_organisation(uow: UnitOfWork, code: str, name: str) -> OrganisationView:
     if uow.access.organisation(code) is not None:
         raise ConflictError(f"organisation {code!r} exists already")
-    uow.access.add_organisation(code, name, _now())
+    row = uow.access.add_organisation(code, name, _now())
     uow.commit()
-    return code
+    return OrganisationView(row.code, row.name, row.created_at)
 
 
 def ensure_organisation(uow: UnitOfWork, code: str, name: str) -> None:

@@ -43,7 +43,7 @@ def organisations(
         found = list_organisations(uow)
     page, next_cursor = page_after(found, lambda o: o.code, cursor, limit)
     return OrganisationPage(
-        items=[OrganisationRead(code=o.code, name=o.name, created_at=o.created_at) for o in page],
+        items=[OrganisationRead.model_validate(o, from_attributes=True) for o in page],
         next_cursor=next_cursor,
     )
 
@@ -57,9 +57,8 @@ def organisations(
 )
 def add_organisation(runtime: RuntimeDep, body: OrganisationCreate) -> OrganisationRead:
     with runtime.writing() as uow:
-        create_organisation(uow, body.code, body.name)
-        created = next(o for o in list_organisations(uow) if o.code == body.code)
-    return OrganisationRead(code=created.code, name=created.name, created_at=created.created_at)
+        created = create_organisation(uow, body.code, body.name)
+    return OrganisationRead.model_validate(created, from_attributes=True)
 
 
 @router.get(
