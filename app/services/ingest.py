@@ -158,7 +158,7 @@ def _store(
     uow.graph.add_occurrences(
         bom_id,
         OCCURRENCE_COLUMNS,
-        [
+        (
             (
                 ref_to_id[mention.ref],
                 mention.ref,
@@ -178,7 +178,7 @@ def _store(
                 mention.raw,
             )
             for mention in contents.mentions
-        ],
+        ),
     )
     uow.graph.add_edges(bom_id, edges)
     uow.commit()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    Table,
     Text,
     case,
     cast,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
+from app.store.bulk import insert_many
 from app.store.rows import (
     BomRow,
     BomShareRow,
@@ -45,7 +45,7 @@ class DocumentAlreadyStoredError(Exception):
         self.sha256 = sha256
 
 
-# Parameters per statement stay well under SQLite's and PostgreSQL's bind limits.
+# Values per lookup stay well under SQLite's and PostgreSQL's bind limits.
 CHUNK = 900
 
 
@@ -56,56 +56,6 @@ def identity_digest(identity: Identity) -> str:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def insert_many(
-    session: Session,
-    table: Table,
-    keys: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    shared: Mapping[str, Any] | None = None,
-    ignore_conflicts_on: str | None = None,
-) -> None:
-    """Bulk insert through the driver's executemany, with each column's own bind processing.
-
-    SQLAlchemy's compiled-statement path builds a parameter dictionary per row through
-    several layers; for hundreds of thousands of edges that costs more than the database
-    work itself. Column types still convert values exactly as they would there. `shared`
-    holds the values every row has (its BOM, its time), converted once rather than per row.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-
-    def processor(key: str) -> Callable[[Any], Any] | None:
-        return table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-
-    shared = shared or {}
-    common = tuple(
-        process(value) if (process := processor(key)) else value for key, value in shared.items()
-    )
-    processors = [processor(key) for key in keys]
-    quote = dialect.identifier_preparer.quote
-    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
-    # Identifiers come from the table definition, quoted by the dialect; values are bound.
-    names = ", ".join(quote(table.c[key].name) for key in (*keys, *shared))
-    slots = ", ".join([placeholder] * (len(keys) + len(shared)))
-    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({slots})"  # noqa: S608
-    if ignore_conflicts_on is not None:
-        statement += f" ON CONFLICT ({quote(ignore_conflicts_on)}) DO NOTHING"
-    if not any(processors):
-        parameters: Sequence[Sequence[Any]] = [(*row, *common) for row in rows]
-    else:
-        indexed = [(i, p) for i, p in enumerate(processors) if p is not None]
-        parameters = []
-        for row in rows:
-            values = list(row)
-            for index, process in indexed:
-                values[index] = process(values[index])
-            parameters.append((*values, *common))
-    connection.exec_driver_sql(statement, parameters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +87,8 @@ class ComponentRepository:
 
     def ensure(self, components: Iterable[NewComponent], now: dt.datetime) -> dict[Identity, int]:
         """Ids for these identities, creating the unknown ones; safe against a concurrent
-        ingest creating the same identity (insert-or-ignore, then read back)."""
+        ingest creating the same identity (insert-or-ignore returning what it created, then
+        read back the rest)."""
         by_digest = {identity_digest(c.identity): c for c in components}
         keys = (
             "identity_digest", "identity_kind", "identity_key", "name", "version", "group_name",
@@ -155,15 +106,20 @@ class ComponentRepository:
             )
             for digest, component in by_digest.items()
         ]
-        insert_many(
+        created = insert_many(
             self._session,
             table_of(ComponentRow),
             keys,
             rows,
             shared={"first_seen_at": now},
             ignore_conflicts_on="identity_digest",
+            returning=("identity_digest", "id"),
         )
-        return self._ids_by_digest({digest: c.identity for digest, c in by_digest.items()})
+        ids = {by_digest[digest].identity: component_id for digest, component_id in created}
+        # The rest were known already, or created by a concurrent ingest since this began.
+        known = {digest: c.identity for digest, c in by_digest.items() if c.identity not in ids}
+        ids.update(self._ids_by_digest(known))
+        return ids
 
     def many(self, component_ids: Iterable[int]) -> list[ComponentRow]:
         ids = sorted(set(component_ids))
@@ -388,11 +344,12 @@ class GraphRepository:
         self._session = session
 
     def add_occurrences(
-        self, bom_id: int, keys: Sequence[str], rows: Sequence[Sequence[Any]]
+        self, bom_id: int, keys: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> None:
+        """Rows of values in `keys` order; a generator is built while earlier rows store."""
         insert_many(self._session, table_of(OccurrenceRow), keys, rows, shared={"bom_id": bom_id})
 
-    def add_edges(self, bom_id: int, edges: Sequence[tuple[int, int, str]]) -> None:
+    def add_edges(self, bom_id: int, edges: Iterable[tuple[int, int, str]]) -> None:
         """(source_id, target_id, kind) tuples, all declared by one BOM."""
         keys = ("source_id", "target_id", "kind")
         insert_many(self._session, table_of(EdgeRow), keys, edges, shared={"bom_id": bom_id})
