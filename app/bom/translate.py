@@ -48,10 +48,13 @@ INCOMPLETE_AGGREGATES = frozenset(
         "not_specified",
     }
 )
-# Raw fields kept per mention: everything but the nested lists, which become their own
-# mentions, and our own location bookkeeping.
 _LINEAGE = frozenset({EdgeKind.DATASET, EdgeKind.BASE_MODEL})
-_NOT_RAW = frozenset({"components", "services", "__location__"})
+# Raw fields kept per mention: everything but the nested lists, which become their own
+# mentions, our own location bookkeeping, and the fields a mention holds as written in
+# attributes of its own (on a large BOM, copying those again doubled what is stored).
+_NOT_RAW = frozenset(
+    {"components", "services", "__location__", "bom-ref", "type", "name", "version", "hashes"}
+)
 
 
 # The document has passed its schema before it is translated, so field types are known:

@@ -116,7 +116,9 @@ class Mention:
     claimed_certificates: tuple[ClaimedCertificate, ...] = ()
     hashes: tuple[Hash, ...] = ()
     properties: tuple[tuple[str, str], ...] = ()
-    # The CycloneDX fields as written, without nested components: later rules read them.
+    # Every other CycloneDX field as written (licenses, model card, supplier, purl…), without
+    # nested components or the reference, type, name, version and hashes held above: later
+    # rules read them.
     raw: Mapping[str, object] = field(default_factory=dict)
 
     @property

@@ -73,6 +73,37 @@ def _codes(contents: BomContents) -> list[ReadWarningCode]:
     return [warning.code for warning in contents.warnings]
 
 
+# What a mention keeps
+
+
+def test_raw_keeps_every_field_the_mention_does_not_hold_itself_when_a_component_is_read() -> None:
+    licenses = [{"license": {"id": "Apache-2.0"}}]
+    model_card = {"considerations": {"users": ["quality engineers"]}}
+    contents = _read(
+        _document(
+            [
+                _library(
+                    "detector",
+                    version="2.1.0",
+                    purl="pkg:pypi/detector@2.1.0",
+                    hashes=[{"alg": "SHA-256", "content": "a" * 64}],
+                    licenses=licenses,
+                    modelCard=model_card,
+                    components=[_library("weights")],
+                )
+            ]
+        )
+    )
+    detector = _mention(contents, "detector")
+    assert detector.raw == {
+        "purl": "pkg:pypi/detector@2.1.0",
+        "licenses": licenses,
+        "modelCard": model_card,
+    }
+    assert (detector.ref, detector.type, detector.version) == ("detector", "library", "2.1.0")
+    assert [(h.algorithm, h.value) for h in detector.hashes] == [("SHA-256", "a" * 64)]
+
+
 # AI classification
 
 
