@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.ids import BomId
 from app.services.collector import collector_paused
+from app.store.documents import PackedDocument, pack_document
 from app.store.repositories import DocumentAlreadyStoredError, NewComponent
 from app.store.rows import BomRow
 from app.store.unit_of_work import UnitOfWork
@@ -95,10 +97,23 @@ def ingest_bom(
     existing = uow.boms.find_by_sha256(sha256_of(data))
     if existing is not None:
         return _already_stored(uow, existing)
-    with collector_paused():
+    with (
+        collector_paused(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack") as packing,
+    ):
+        # Packing releases the GIL, so a second core compresses the document while this
+        # one reads it.
+        packed = packing.submit(pack_document, data)
         read = read_bom(data, media_type, limits)
         try:
-            return _store(uow, data, read, uploaded_by, organisation)
+            return _store(
+                uow,
+                data,
+                packed.result(),
+                read,
+                uploaded_by=uploaded_by,
+                organisation=organisation,
+            )
         except DocumentAlreadyStoredError as raced:
             # A concurrent upload of the same bytes won; idempotency means answering with it.
             stored = uow.boms.find_by_sha256(raced.sha256)
@@ -110,7 +125,9 @@ def ingest_bom(
 def _store(
     uow: UnitOfWork,
     data: bytes,
+    packed: PackedDocument,
     read: ReadBom,
+    *,
     uploaded_by: str | None,
     organisation: str | None,
 ) -> IngestResult:
@@ -136,7 +153,8 @@ def _store(
             serial_number=contents.serial_number,
             bom_version=contents.version,
             size_bytes=len(data),
-            document=data,
+            document=packed.payload,
+            document_encoding=packed.encoding,
             subject_id=subject_id,
             is_inventory=contents.is_inventory,
             sector=contents.sector,

@@ -27,6 +27,7 @@ from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
 from app.store.bulk import insert_many
+from app.store.documents import unpack_document
 from app.store.rows import (
     BomRow,
     BomShareRow,
@@ -270,10 +271,11 @@ class BomRepository:
         return rows
 
     def document(self, bom_id: int) -> bytes | None:
-        found: bytes | None = self._session.scalar(
-            select(BomRow.document).where(BomRow.id == bom_id)
-        )
-        return found
+        """The document exactly as uploaded."""
+        found = self._session.execute(
+            select(BomRow.document_encoding, BomRow.document).where(BomRow.id == bom_id)
+        ).one_or_none()
+        return None if found is None else unpack_document(*found)
 
     def add(self, row: BomRow) -> BomRow:
         """Insert a document; DocumentAlreadyStoredError when a concurrent upload of the same

@@ -106,8 +106,10 @@ class BomRow(Base):
     serial_number: Mapped[str | None] = mapped_column(Text)
     bom_version: Mapped[int] = mapped_column(BigInteger)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
-    # Deferred: the verbatim document is read only when someone asks for it.
+    # Deferred: the verbatim document is read only when someone asks for it. Stored packed
+    # (app/store/documents.py); `size_bytes` and `sha256` are of the bytes as uploaded.
     document: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    document_encoding: Mapped[str] = mapped_column(String(16), server_default="identity")
     subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     is_inventory: Mapped[bool] = mapped_column(Boolean)
     sector: Mapped[str | None] = mapped_column(Text)

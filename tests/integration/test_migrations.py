@@ -7,12 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from app.config import Settings
+from app.services.ingest import ingest_bom
+from app.services.runtime import Runtime
 from app.store.engine import build_engine
 from app.store.migrations import check_database, downgrade_database, upgrade_database
 from app.store.rows import Base
+from tests.builders import camera_bom
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
+
+# The revision before documents were stored packed.
+PACKED_DOCUMENTS_REVISION_BEFORE = "0004"
 
 
 @pytest.fixture
@@ -51,3 +58,32 @@ def test_downgrade_then_upgrade_round_trips(empty_url: str) -> None:
     assert _tables(empty_url) == set()
     upgrade_database(empty_url)
     assert _tables(empty_url) == set(Base.metadata.tables)
+
+
+def _stored_document(url: str) -> bytes:
+    engine = build_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored: bytes = connection.execute(text("SELECT document FROM boms")).scalar_one()
+        return stored
+    finally:
+        engine.dispose()
+
+
+def test_documents_read_as_uploaded_across_the_packed_documents_revision(empty_url: str) -> None:
+    upgrade_database(empty_url)
+    data = camera_bom()
+    runtime = Runtime(Settings(database_url=empty_url))
+    try:
+        with runtime.writing() as uow:
+            bom_id = ingest_bom(uow, data, None, runtime.limits).bom_id
+        # Stored packed, and smaller than uploaded.
+        assert len(_stored_document(empty_url)) < len(data)
+        downgrade_database(empty_url, PACKED_DOCUMENTS_REVISION_BEFORE)
+        # The earlier schema reads documents as stored: unpacked on the way down.
+        assert _stored_document(empty_url) == data
+        upgrade_database(empty_url)
+        with runtime.reading() as uow:
+            assert uow.boms.document(bom_id) == data
+    finally:
+        runtime.close()
