@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 POSTGRESQL_PARAMETER_LIMIT = 65_535
 
 
-def parameter_budget(connection: Connection) -> int:
+def _parameter_budget(connection: Connection) -> int:
     """How many values one statement may bind on this database."""
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
@@ -85,7 +85,7 @@ def insert_many(
         sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES {slots}{suffix}"  # noqa: S608
         return sql, tuple(values)
 
-    per_statement = max(1, parameter_budget(connection) // width)
+    per_statement = max(1, _parameter_budget(connection) // width)
     returned: list[tuple[Any, ...]] = []
     for batch in _batches(rows, per_statement):
         result = connection.exec_driver_sql(*statement(batch))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.domain.errors import BomRejectedError, NotFoundError
 from app.services.catalogue import list_products, resolve_component, where_used
@@ -174,3 +174,54 @@ class TestPortfolio:
         assert where_used_paths(runtime, "b@1.0.0") == [
             ("looped@1.0.0", ["looped@1.0.0>a@1.0.0", "a@1.0.0>b@1.0.0"])
         ]
+
+
+class TestLargeBoms:
+    # More rows than one multi-row statement binds on either database (SQLite 32,766 and
+    # PostgreSQL 65,535 parameters: 4,095 and 8,191 components of 8 values per statement).
+    PARTS = 9_000
+
+    @staticmethod
+    def _parts(first: int, count: int) -> list[dict[str, object]]:
+        return [
+            component(f"lib-{i}", purl=f"pkg:pypi/lib-{i}@1.0.{i}") for i in range(first, count)
+        ]
+
+    def _stored(self, runtime: Runtime, bom_id: int) -> tuple[dict[str, int], int]:
+        with runtime.reading() as uow:
+            by_ref: dict[str, int] = dict(
+                uow.session.execute(
+                    text("SELECT bom_ref, component_id FROM occurrences WHERE bom_id = :b"),
+                    {"b": bom_id},
+                ).all()
+            )
+            edges = uow.session.scalar(
+                text("SELECT count(*) FROM edges WHERE bom_id = :b"), {"b": bom_id}
+            )
+        return by_ref, edges or 0
+
+    def test_every_row_is_stored_when_a_bom_needs_several_statements(
+        self, runtime: Runtime
+    ) -> None:
+        parts = self._parts(0, self.PARTS)
+        chain = {f"lib-{i}": [f"lib-{i + 1}"] for i in range(self.PARTS - 1)}
+        bom_id = ingest(runtime, bom(component("app", "app"), parts, {"app": ["lib-0"], **chain}))
+        by_ref, edges = self._stored(runtime, bom_id)
+        assert len(by_ref) == self.PARTS + 1
+        assert len(set(by_ref.values())) == self.PARTS + 1
+        assert edges == self.PARTS  # app -> lib-0, then the chain
+
+    def test_known_components_keep_their_ids_when_a_large_bom_mixes_old_and_new(
+        self, runtime: Runtime
+    ) -> None:
+        first, _ = self._stored(
+            runtime, ingest(runtime, bom(component("a", "a"), self._parts(0, self.PARTS)))
+        )
+        half = self.PARTS // 2
+        mixed = self._parts(half, self.PARTS + half)
+        second, _ = self._stored(runtime, ingest(runtime, bom(component("b", "b"), mixed)))
+        shared = [f"lib-{i}" for i in range(half, self.PARTS)]
+        assert [second[ref] for ref in shared] == [first[ref] for ref in shared]
+        new_ids = {second[f"lib-{i}"] for i in range(self.PARTS, self.PARTS + half)}
+        assert len(new_ids) == half
+        assert new_ids.isdisjoint(first.values())
