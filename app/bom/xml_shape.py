@@ -24,6 +24,13 @@ _ATTRIBUTES = ("type", "bom-ref", "isExternal")
 class _Shaper:
     def __init__(self, namespace: str) -> None:
         self._prefix = f"{{{namespace}}}"
+        # Children are picked by comparing tags: lxml's iterchildren(tag) builds a tag
+        # matcher on every call, which costs more than walking a few children.
+        self._name_tag = self._prefix + "name"
+        self._hash_tag = self._prefix + "hash"
+        self._property_tag = self._prefix + "property"
+        self._reference_tag = self._prefix + "reference"
+        self._dependency_tag = self._prefix + "dependency"
         # lxml builds each tag string anew; cutting the namespace off once per distinct tag
         # rather than once per element is most of the cost of indexing children.
         self._local_names: dict[object, str | None] = {}
@@ -65,8 +72,9 @@ class _Shaper:
         return elements[0].text.strip()
 
     def _organisation(self, element: etree._Element) -> Json:
-        for name in element.iterchildren(self._prefix + "name"):
-            return {"name": name.text.strip()} if name.text is not None else {}
+        for child in element:
+            if child.tag == self._name_tag:
+                return {"name": child.text.strip()} if child.text is not None else {}
         return {}
 
     def properties(self, children: Children) -> list[Json]:
@@ -77,20 +85,26 @@ class _Shaper:
         ]
 
     def _hash_list(self, container: etree._Element) -> list[Json]:
+        tag = self._hash_tag
         return [
             {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
-            for item in container.iterchildren(self._prefix + "hash")
+            for item in container
+            if item.tag == tag
         ]
 
     def _property_list(self, container: etree._Element) -> list[Json]:
+        tag = self._property_tag
         return [
             {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
-            for prop in container.iterchildren(self._prefix + "property")
+            for prop in container
+            if prop.tag == tag
         ]
 
     def _reference_list(self, container: etree._Element) -> list[Json]:
         references = []
-        for reference in container.iterchildren(self._prefix + "reference"):
+        for reference in container:
+            if reference.tag != self._reference_tag:
+                continue
             fields = self.children(reference)
             entry: Json = {
                 "type": reference.get("type", ""),
@@ -188,12 +202,12 @@ class _Shaper:
     def dependencies(self, container: etree._Element) -> list[Json]:
         # XML nests dependency elements; JSON lists each ref with its direct dependsOn.
         # 1.6+ `provides` children are deliberately not read: they are not dependency edges.
-        tag = self._prefix + "dependency"
+        tag = self._dependency_tag
         entries = []
-        pending = deque(container.iterchildren(tag))
+        pending = deque(child for child in container if child.tag == tag)
         while pending:
             dependency = pending.popleft()
-            nested = list(dependency.iterchildren(tag))
+            nested = [child for child in dependency if child.tag == tag]
             entries.append(
                 {"ref": dependency.get("ref", ""), "dependsOn": [d.get("ref", "") for d in nested]}
             )
