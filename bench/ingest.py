@@ -9,6 +9,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,7 +132,8 @@ def median_of_runs(runs: Sequence[Figure]) -> Figure:
     note = (
         f"median of {len(runs)} runs ({times} s); {middle.note}" if len(runs) > 1 else middle.note
     )
-    return Figure(middle.label, middle.seconds, max(run.peak_rss_bytes for run in runs), note)
+    median = statistics.median(run.seconds for run in runs)
+    return Figure(middle.label, median, max(run.peak_rss_bytes for run in runs), note)
 
 
 def measure_probe(operation: str, path: Path, label: str) -> tuple[Figure, dict[str, Any]]:
@@ -142,6 +144,19 @@ def measure_probe(operation: str, path: Path, label: str) -> tuple[Figure, dict[
     timings: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     note = f"{timings['components']} components read; child ran {child.wall_seconds:.1f} s"
     return Figure(label, float(timings["seconds"]), child.peak_rss_bytes, note), timings
+
+
+def _measure_library(name: str, path: Path) -> Figure:
+    if name == "XML":
+        return measure_probe("from-xml", path, "Bom.from_xml(file)")[0]
+    measured, timings = measure_probe("from-json", path, "Bom.from_json(json.loads(...))")
+    return Figure(
+        measured.label,
+        measured.seconds,
+        measured.peak_rss_bytes,
+        f"json.loads {timings['json_loads_seconds']:.2f} s + from_json "
+        f"{timings['from_json_seconds']:.2f} s; {measured.note}",
+    )
 
 
 def measure_startup() -> Figure:
@@ -227,32 +242,31 @@ def run(components: int, *, skip_library: bool, data_dir: Path, repeat: int) -> 
     print(f"  measured {floor.label}: {floor.seconds:.3f} s", flush=True)
 
     runs: dict[str, list[Figure]] = {"JSON": [], "XML": []}
+    library: dict[str, Figure] = {}
     with tempfile.TemporaryDirectory(prefix="exportgate-bench-") as workdir:
-        # Alternating, so a slow patch of the machine does not fall on one format only.
-        for attempt in range(repeat):
-            for name, path in (("JSON", json_path), ("XML", xml_path)):
-                database = Path(workdir) / f"{path.name}.{attempt}.db"
+
+        def ingest_runs(name: str, path: Path, count: int) -> None:
+            for _ in range(count):
+                database = Path(workdir) / f"{path.name}.{len(runs[name])}.db"
                 run = measure_ingest(exportgate, path, database, f"exportgate ingest {name}")
                 runs[name].append(run)
                 print(f"  measured {run.label}: {run.seconds:.2f} s", flush=True)
                 database.unlink()
+
+        # Each library run is bracketed by ingest runs of the same file, so both sides of a
+        # ratio are measured in the same minutes: this machine's speed drifts by a third
+        # within a few, and a slow patch must not fall on one side only.
+        for name, path in (("JSON", json_path), ("XML", xml_path)):
+            before = (repeat + 1) // 2
+            ingest_runs(name, path, before)
+            if not skip_library:
+                print(f"  measuring cyclonedx-python-lib on the {name} …", flush=True)
+                measured = library[name] = _measure_library(name, path)
+                print(f"  measured {measured.label}: {measured.seconds:.1f} s", flush=True)
+            ingest_runs(name, path, repeat - before)
     ingest_json, ingest_xml = median_of_runs(runs["JSON"]), median_of_runs(runs["XML"])
     startup = measure_startup()
-    library_json: Figure | None = None
-    library_xml: Figure | None = None
-    if not skip_library:
-        print("  measuring cyclonedx-python-lib (minutes at 50,000 components) …", flush=True)
-        measured, timings = measure_probe("from-json", json_path, "Bom.from_json(json.loads(...))")
-        library_json = Figure(
-            measured.label,
-            measured.seconds,
-            measured.peak_rss_bytes,
-            f"json.loads {timings['json_loads_seconds']:.2f} s + from_json "
-            f"{timings['from_json_seconds']:.2f} s; {measured.note}",
-        )
-        print(f"  measured {library_json.label}: {library_json.seconds:.1f} s", flush=True)
-        library_xml, _ = measure_probe("from-xml", xml_path, "Bom.from_xml(file)")
-        print(f"  measured {library_xml.label}: {library_xml.seconds:.1f} s", flush=True)
+    library_json, library_xml = library.get("JSON"), library.get("XML")
 
     print()
     figures = [ingest_json, ingest_xml, startup, floor]
@@ -287,7 +301,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each ingest; the median is reported"
+        "--repeat",
+        type=int,
+        default=4,
+        help="runs of each ingest, half before and half after the library's; the median counts",
     )
     args = parser.parse_args(argv)
     passed = run(
