@@ -13,7 +13,10 @@ COPY migrations ./migrations
 COPY sbom_samples ./sbom_samples
 # Editable, so the package runs from this folder with its migrations/ and alembic.ini beside
 # it, exactly as in a checkout (the schema is applied from there).
+# Compiled once here: PYTHONDONTWRITEBYTECODE would otherwise have every process compile
+# the app again.
 RUN pip install --no-cache-dir -e . \
+    && python -m compileall -q app \
     && useradd --system --home-dir /srv/exportgate exportgate \
     && mkdir -p /data && chown exportgate /data
 

@@ -12,9 +12,12 @@ INSTALLED := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
+# An editable install compiles nothing: compiled here, no command compiles the app again
+# (where PYTHONDONTWRITEBYTECODE is set, every command otherwise would).
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m compileall -q app
 	touch $(INSTALLED)
 
 install: $(INSTALLED) ## Create .venv and install exportgate with its development tools
