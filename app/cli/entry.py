@@ -10,13 +10,19 @@ every later collection in a long-running server.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 
-def run() -> None:
+def load() -> Callable[[], None]:
+    """The command line, loaded under the paused collector."""
     gc.disable()
     try:
         from app.cli.main import main  # noqa: PLC0415 - loaded under the paused collector
     finally:
         gc.freeze()
         gc.enable()
-    main()
+    return main
+
+
+def run() -> None:
+    load()()
