@@ -3,12 +3,17 @@ environment, the same services as the API."""
 
 from __future__ import annotations
 
+import gc
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from app.cli import main as cli_main
+from app.cli.entry import load
 from app.cli.main import app
 from tests.builders import MODEL_PURL, bom, camera_bom, component, supplier_module_bom
 
@@ -112,3 +117,17 @@ def test_a_setting_that_cannot_be_used_stops_the_command_naming_it(
     assert code == 2
     assert variable in err
     assert "Traceback" not in err
+
+
+def test_the_executable_loads_the_command_line_and_leaves_the_collector_running() -> None:
+    assert load() is cli_main.main
+    assert gc.isenabled()
+    # As the installed script runs it, in a process of its own.
+    started = subprocess.run(
+        [sys.executable, "-c", "from app.cli.entry import run; run()", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode == 0, started.stderr
+    assert "ingest" in started.stdout
