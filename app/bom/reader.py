@@ -294,8 +294,11 @@ def _informal_rules(root: etree._Element, version: str) -> list[Located]:
     ]
 
 
-def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom:
-    """Validate and translate one upload, or raise an ExportgateError saying what is wrong."""
+def read_bom(
+    data: bytes, media_type: str | None, limits: ReadLimits, *, sha256: Sha256 | None = None
+) -> ReadBom:
+    """Validate and translate one upload, or raise an ExportgateError saying what is wrong.
+    `sha256` is the digest of `data` when the caller has taken it already."""
     if len(data) > limits.max_bytes:
         raise PayloadTooLargeError(
             f"the document is {len(data)} bytes; the limit is {limits.max_bytes}",
@@ -312,13 +315,13 @@ def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom
             [Located("/", f"declared media type {media_type!r}")],
         )
     # The digest is of the bytes as uploaded: that is what idempotency and evidence refer to.
-    sha256 = sha256_of(data)
+    digest = sha256 or sha256_of(data)
 
     def read_document(document: dict[str, Any]) -> BomContents:
         return translate(
             document,
             bom_format=sniffed,
-            sha256=sha256,
+            sha256=digest,
             max_depth=limits.max_nesting_depth,
             max_components=limits.max_components,
         )
@@ -327,4 +330,4 @@ def read_bom(data: bytes, media_type: str | None, limits: ReadLimits) -> ReadBom
         contents = read_document(_read_json(body))
     else:
         contents = _read_xml(body, read_document)
-    return ReadBom(sha256=sha256, media_type=sniffed.media_type, contents=contents)
+    return ReadBom(sha256=digest, media_type=sniffed.media_type, contents=contents)

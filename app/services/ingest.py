@@ -94,7 +94,8 @@ def ingest_bom(
 ) -> IngestResult:
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
     written unless all of it is."""
-    existing = uow.boms.find_by_sha256(sha256_of(data))
+    digest = sha256_of(data)
+    existing = uow.boms.find_by_sha256(digest)
     if existing is not None:
         return _already_stored(uow, existing)
     with (
@@ -104,7 +105,7 @@ def ingest_bom(
         # Packing releases the GIL, so a second core compresses the document while this
         # one reads it.
         packed = packing.submit(pack_document, data)
-        read = read_bom(data, media_type, limits)
+        read = read_bom(data, media_type, limits, sha256=digest)
         try:
             return _store(
                 uow,
