@@ -348,7 +348,7 @@ class GraphRepository:
     def add_occurrences(
         self, bom_id: int, keys: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> None:
-        """Rows of values in `keys` order; a generator is built while earlier rows store."""
+        """Rows of values in `keys` order; a generator is consumed a statement at a time."""
         insert_many(self._session, table_of(OccurrenceRow), keys, rows, shared={"bom_id": bom_id})
 
     def add_edges(self, bom_id: int, edges: Iterable[tuple[int, int, str]]) -> None:

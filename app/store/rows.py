@@ -26,6 +26,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
+from app.store.documents import IDENTITY
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -109,7 +111,7 @@ class BomRow(Base):
     # Deferred: the verbatim document is read only when someone asks for it. Stored packed
     # (app/store/documents.py); `size_bytes` and `sha256` are of the bytes as uploaded.
     document: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    document_encoding: Mapped[str] = mapped_column(String(16), server_default="identity")
+    document_encoding: Mapped[str] = mapped_column(String(16), server_default=IDENTITY)
     subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     is_inventory: Mapped[bool] = mapped_column(Boolean)
     sector: Mapped[str | None] = mapped_column(Text)
