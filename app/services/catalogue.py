@@ -11,6 +11,7 @@ from app.bom.identity import InvalidPurlError, identity_from_reference, normalis
 from app.domain.access import Viewer, Visibility
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
 from app.services.portfolio import PortfolioCache
+from app.store.repositories import BomFilter
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
 
@@ -144,11 +145,7 @@ def search_components(
         after_id=after_id,
         limit=limit,
         hash_value=hash_value,
-        visible_to=(
-            None
-            if viewer is None or viewer.sees_everything
-            else uow.boms.visible_to(organisation_id(uow, viewer))
-        ),
+        visible_to=bom_filter(uow, viewer),
     )
     return [ComponentView.of(row) for row in rows]
 
@@ -182,6 +179,14 @@ def describe_path(
 
 
 HIDDEN = "(inside a BOM you may not see)"
+
+
+def bom_filter(uow: UnitOfWork, viewer: Viewer | None) -> BomFilter | None:
+    """The condition a listing applies to keep to the BOMs a viewer may see inside; None
+    when nothing is hidden from it."""
+    if viewer is None or viewer.sees_everything:
+        return None
+    return uow.boms.visible_to(organisation_id(uow, viewer))
 
 
 def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | None:
@@ -371,10 +376,9 @@ def list_boms(
     limit: int,
     viewer: Viewer | None = None,
 ) -> list[BomView]:
-    visible = None
-    if viewer is not None and not viewer.sees_everything:
-        visible = uow.boms.visible_to(organisation_id(uow, viewer))
-    rows = uow.boms.page(subject_id=product_id, after_id=after_id, limit=limit, visible_to=visible)
+    rows = uow.boms.page(
+        subject_id=product_id, after_id=after_id, limit=limit, visible_to=bom_filter(uow, viewer)
+    )
     return _bom_views(uow, rows)
 
 

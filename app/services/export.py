@@ -36,10 +36,10 @@ from app.services.catalogue import (
     ComponentView,
     PathStep,
     ProductSummary,
+    bom_filter,
     describe_path,
     get_product,
     list_products,
-    organisation_id,
     resolve_component,
     visible_boms,
 )
@@ -519,15 +519,12 @@ def list_decisions(
     limit: int = 100,
 ) -> list[DecisionSummary]:
     """Decision records in the order they were made, about products the viewer may see."""
-    visible_to = None
-    if viewer is not None and not viewer.sees_everything:
-        visible_to = uow.boms.visible_to(organisation_id(uow, viewer))
     rows = uow.registry.decisions(
         product_id=product_id,
         decision=decision,
         after_id=after_id,
         limit=limit,
-        visible_to=visible_to,
+        visible_to=bom_filter(uow, viewer),
     )
     return [
         DecisionSummary(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.ids import IdentityKey
@@ -23,6 +23,7 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.store.repositories import BomFilter
 from app.store.rows import (
     BomRow,
     CertificateEventRow,
@@ -271,7 +272,7 @@ class RegistryRepository:
         decision: str | None,
         after_id: int,
         limit: int,
-        visible_to: ColumnElement[bool] | None,
+        visible_to: BomFilter | None,
     ) -> list[DecisionRow]:
         """Decision records in the order they were made; `visible_to` (a condition on BOMs)
         keeps those about products the caller may see a BOM of."""

@@ -49,6 +49,9 @@ class DocumentAlreadyStoredError(Exception):
 # Values per lookup stay well under SQLite's and PostgreSQL's bind limits.
 CHUNK = 900
 
+# A condition selecting BOMs (BomRepository.visible_to), passed back to the listings.
+BomFilter = ColumnElement[bool]
+
 
 def identity_digest(identity: Identity) -> str:
     return hashlib.sha256(f"{identity.kind}\x00{identity.key}".encode()).hexdigest()
@@ -170,7 +173,7 @@ class ComponentRepository:
         after_id: int,
         limit: int,
         hash_value: str | None = None,
-        visible_to: ColumnElement[bool] | None = None,
+        visible_to: BomFilter | None = None,
     ) -> list[ComponentRow]:
         query = select(ComponentRow).where(ComponentRow.id > after_id)
         if visible_to is not None:
@@ -214,7 +217,7 @@ class BomRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def visible_to(self, organisation_id: int | None) -> ColumnElement[bool]:
+    def visible_to(self, organisation_id: int | None) -> BomFilter:
         """A condition on BomRow: the owner's, public, or shared with the organisation."""
         shared = select(BomShareRow.bom_id).where(BomShareRow.organisation_id == organisation_id)
         return or_(
@@ -299,7 +302,7 @@ class BomRepository:
         subject_id: int | None,
         after_id: int,
         limit: int,
-        visible_to: ColumnElement[bool] | None = None,
+        visible_to: BomFilter | None = None,
     ) -> list[BomRow]:
         query = select(BomRow).where(BomRow.id > after_id)
         if visible_to is not None:
