@@ -101,7 +101,7 @@ class BomRow(Base):
     __tablename__ = "boms"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(8))
     spec_version: Mapped[str] = mapped_column(String(8))
@@ -131,6 +131,9 @@ class BomRow(Base):
     # documents are large).
     __table_args__ = (
         Index("ix_boms_subject_id", "subject_id", "bom_version", "uploaded_at", "id"),
+        Index("ix_boms_serial_number", "serial_number"),
+        # The same bytes are one BOM per organisation (PRODUCT.md section 7).
+        UniqueConstraint("sha256", "organisation_id", name="uq_boms_sha256"),
     )
 
 
@@ -154,6 +157,9 @@ class OccurrenceRow(Base):
     claimed_certificates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     hashes: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # File names, URLs and endpoints the mention carries, read by the suspected-AI hints;
+    # None when it carries none (most do not).
+    artifacts: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("bom_id", "bom_ref", name="uq_occurrences_bom_id_bom_ref"),
@@ -305,3 +311,79 @@ class BomShareRow(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
 
     __table_args__ = (UniqueConstraint("bom_id", "organisation_id", name="uq_bom_shares_bom_id"),)
+
+
+class SubjectOwnerRow(Base):
+    """Which organisation owns a subject: the first to publish a BOM for it (PRODUCT.md 3)."""
+
+    __tablename__ = "subject_owners"
+
+    subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class SubjectDelegateRow(Base):
+    """Another organisation the owner lets publish BOMs for its subject."""
+
+    __tablename__ = "subject_delegates"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    granted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("subject_id", "organisation_id", name="uq_subject_delegates_subject_id"),
+    )
+
+
+class OwnershipEventRow(Base):
+    """One change of who may publish for a subject: claimed, delegated, undelegated,
+    transferred. Appended, never edited."""
+
+    __tablename__ = "ownership_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    subject_id: Mapped[int] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int] = mapped_column(Id)
+    previous_organisation_id: Mapped[int | None] = mapped_column(Id)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_ownership_events_subject_id", "subject_id"),)
+
+
+class BomEndingRow(Base):
+    """A BOM that stopped being current: superseded by a later upload, or retired."""
+
+    __tablename__ = "bom_endings"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    by_bom_id: Mapped[int | None] = mapped_column(Id)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class BomLinkRow(Base):
+    """A component that one BOM says is described by another BOM (CycloneDX BOM-Link):
+    resolved when the graph is built, so the order documents arrive in does not matter."""
+
+    __tablename__ = "bom_links"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(Id)
+    serial_number: Mapped[str] = mapped_column(Text)
+    # None: the linked serial's current version.
+    linked_version: Mapped[int | None] = mapped_column(BigInteger)
+    # A component of the linked BOM (`urn:cdx:…#ref`); None: the linked BOM's subject.
+    target_ref: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_bom_links_bom_id", "bom_id"),)
