@@ -324,8 +324,9 @@ def build_single(scale: Scale, workdir: Path) -> SingleProduct:
     product_id = ingested.subject_id
     with runtime.reading() as uow:
         graph = runtime.cache.current(uow)
-        inside = len(graph.closure(product_id)) - 1
-        ai_inside = len(graph.ai_components_in(product_id))
+        scope = graph.scope(product_id)
+        inside = len(scope.closure) - 1
+        ai_inside = sum(scope.is_ai(c) for c in scope.closure)
     runtime.close()
     print(
         f"    ingested and registry imported in {time.perf_counter() - started:.1f} s: "

@@ -80,7 +80,7 @@ def product_use_read(use: ProductUse) -> ProductUseRead:
     return ProductUseRead(
         product_id=use.product_id,
         product=use.product,
-        current_bom_id=use.current_bom_id,
+        current_bom_ids=list(use.current_bom_ids),
         path=path_read(use.path),
     )
 
@@ -106,7 +106,7 @@ def product_read(standing: ProductStanding) -> ProductRead:
         identity=IdentityRead(kind=product.identity_kind, key=product.identity_key),
         name=product.name,
         version=product.version,
-        current_bom_id=summary.current_bom_id,
+        current_bom_ids=list(summary.current_bom_ids),
         sector=summary.sector,
         components=summary.closure_size,
         ai_components=summary.ai_components,

@@ -11,7 +11,7 @@ from app.api.conditional import register_not_modified
 from app.api.examples import with_examples
 from app.api.guards import RefuseNulCharacters
 from app.api.problems import register_problem_handlers
-from app.api.routes import access, boms, components, exports, health, products, registry
+from app.api.routes import access, boms, components, exports, health, owners, products, registry
 from app.api.security import document_routes
 from app.config import Settings, load_settings
 from app.services.runtime import Runtime
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseNulCharacters)
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
-        access.router, health.router,
+        access.router, owners.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

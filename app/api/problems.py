@@ -25,6 +25,7 @@ from app.domain.errors import (
     QuestionRejectedError,
     RegistryRejectedError,
     RequestTimeoutError,
+    SubjectOwnedError,
     UnsupportedMediaTypeError,
 )
 
@@ -39,6 +40,7 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (RegistryRejectedError, 422, "registry-entry-rejected"),
     (QuestionRejectedError, 422, "question-rejected"),
     (BomRejectedError, 422, "bom-rejected"),
+    (SubjectOwnedError, 409, "subject-owned"),
     (ConflictError, 409, "conflict"),
     (RequestTimeoutError, 408, "request-timeout"),
     (UnsupportedMediaTypeError, 415, "unsupported-media-type"),

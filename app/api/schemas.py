@@ -102,7 +102,7 @@ class PathStepRead(BaseModel):
 class ProductUseRead(BaseModel):
     product_id: int
     product: str
-    current_bom_id: int
+    current_bom_ids: list[int] = Field(description="The product's current BOMs you may see")
     path: list[PathStepRead]
 
 
@@ -129,7 +129,9 @@ class ProductRead(BaseModel):
     identity: IdentityRead
     name: str
     version: str | None
-    current_bom_id: int
+    current_bom_ids: list[int] = Field(
+        description="The product's current BOMs you may see: its contents are all of them"
+    )
     sector: str | None
     components: int = Field(description="Components in the product's closure, itself excluded")
     ai_components: int

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from app.bom.identity import InvalidPurlError, identity_for, normalise_purl
 from app.domain.bom import (
@@ -18,6 +20,7 @@ from app.domain.bom import (
     Hash,
     Identity,
     IdentityKind,
+    LinkTarget,
     Mention,
     MentionRole,
     ReadWarning,
@@ -49,6 +52,13 @@ INCOMPLETE_AGGREGATES = frozenset(
     }
 )
 _LINEAGE = frozenset({EdgeKind.DATASET, EdgeKind.BASE_MODEL})
+# CycloneDX BOM-Link: urn:cdx:<serial UUID>[/<version>][#<bom-ref, percent-encoded>].
+_BOM_LINK = re.compile(
+    r"urn:cdx:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"(?:/([1-9][0-9]{0,17}))?(?:#(.+))?"
+)
+# External references whose URL names the artifact itself (a weights file, say).
+_ARTIFACT_REFERENCES = frozenset({"distribution", "distribution-intake"})
 # Raw fields kept per mention: everything but the nested lists, which become their own
 # mentions, our own location bookkeeping, and the fields a mention holds as written in
 # attributes of its own (on a large BOM, copying those again doubled what is stored).
@@ -112,6 +122,51 @@ def _claimed_certificates(
                 )
             )
     return tuple(dict.fromkeys(claims))
+
+
+def link_target(text: str) -> LinkTarget | None:
+    """The BOM-Link a reference or URL is, or None when it is none."""
+    match = _BOM_LINK.fullmatch(text.strip())
+    if match is None:
+        return None
+    serial, version, ref = match.groups()
+    return LinkTarget(
+        f"urn:uuid:{serial.lower()}",
+        int(version) if version is not None else None,
+        unquote(ref) if ref else None,
+    )
+
+
+def _links(item: Json, location: str, warnings: list[ReadWarning]) -> tuple[LinkTarget, ...]:
+    found = []
+    for index, reference in enumerate(item.get("externalReferences") or ()):
+        if reference.get("type") != "bom":
+            continue
+        url = str(reference.get("url", "")).strip()
+        target = link_target(url)
+        if target is not None:
+            found.append(target)
+        elif url.startswith("urn:cdx:"):
+            warnings.append(
+                ReadWarning(
+                    ReadWarningCode.INVALID_BOM_LINK,
+                    f"{url!r} is not a BOM-Link (urn:cdx:<serial>/<version>): not followed",
+                    f"{location}/externalReferences/{index}/url",
+                )
+            )
+    return tuple(dict.fromkeys(found))
+
+
+def _artifacts(item: Json, *, service: bool) -> tuple[str, ...]:
+    """File names, URLs and endpoints the suspected-AI hints read."""
+    found = [
+        str(reference.get("url", "")).strip()
+        for reference in item.get("externalReferences") or ()
+        if reference.get("type") in _ARTIFACT_REFERENCES and reference.get("url")
+    ]
+    if service:
+        found.extend(str(endpoint).strip() for endpoint in item.get("endpoints") or ())
+    return tuple(dict.fromkeys(artifact for artifact in found if artifact))
 
 
 def _raw(item: Json) -> dict[str, Any]:
@@ -218,6 +273,8 @@ class _Walk:
                 ]
             ),
             properties=tuple(properties),
+            links=_links(item, location, self.warnings),
+            artifacts=_artifacts(item, service=service),
             raw=_raw(item),
         )
 
@@ -301,6 +358,21 @@ class _Walk:
 
     def _note_dangling(self, ref: BomRef, location: str) -> None:
         if ref in self.mentions:
+            return
+        target = link_target(ref) if ref.startswith("urn:cdx:") else None
+        if target is not None:
+            # A component of another BOM, named by BOM-Link: one node for every BOM that
+            # names it, joined to that BOM when the graph is built.
+            self.mentions[ref] = Mention(
+                ref=ref,
+                identity=Identity(IdentityKind.OPAQUE, IdentityKey(f"bom-link:{target.urn}")),
+                role=MentionRole.DANGLING,
+                location=location,
+                type="opaque",
+                name=target.urn,
+                links=(target,),
+            )
+            self.order.append(ref)
             return
         self.warnings.append(
             ReadWarning(

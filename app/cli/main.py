@@ -22,6 +22,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.export import check, decisions_app, demo
+from app.cli.owners import boms_app, owners_app
 from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.config import load_settings
 from app.domain.access import Role
@@ -50,6 +51,8 @@ app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
+app.add_typer(owners_app, name="owners")
+app.add_typer(boms_app, name="boms")
 app.command("check")(check)
 app.command("demo")(demo)
 
@@ -132,6 +135,14 @@ def ingest(
     org: Annotated[
         str, typer.Option("--org", help="The organisation the BOMs belong to.")
     ] = "local",
+    supersedes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--supersedes",
+            help="A serial number of a current BOM of the subject that this one ends, or "
+            "'all' (repeat for more).",
+        ),
+    ] = None,
 ) -> None:
     """Store CycloneDX BOMs (JSON or XML, 1.2-1.7). Exit 0 when all were stored, 2 if any
     was refused."""
@@ -153,7 +164,13 @@ def ingest(
                 data = path.read_bytes()
                 with runtime.writing() as uow:
                     result = ingest_bom(
-                        uow, data, None, runtime.limits, uploaded_by="cli", organisation=org
+                        uow,
+                        data,
+                        None,
+                        runtime.limits,
+                        uploaded_by="cli",
+                        organisation=org,
+                        supersedes=supersedes or (),
                     )
             except ExportgateError as error:
                 refused += 1
@@ -290,7 +307,7 @@ def _use_json(use: ProductUse) -> dict[str, Any]:
     return {
         "product_id": use.product_id,
         "product": use.product,
-        "current_bom_id": use.current_bom_id,
+        "current_bom_ids": list(use.current_bom_ids),
         "path": [
             {"parent": s.parent, "child": s.child, "kind": s.kind, "bom_ids": list(s.bom_ids)}
             for s in use.path

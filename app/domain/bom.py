@@ -48,6 +48,8 @@ class EdgeKind(StrEnum):
     DEPENDENCY = "dependency"
     NESTING = "nesting"
     INVENTORY = "inventory"
+    # A component another BOM describes (CycloneDX BOM-Link): made when the graph is built.
+    BOM_LINK = "bom_link"
     DATASET = "dataset"
     BASE_MODEL = "base_model"
 
@@ -56,7 +58,9 @@ class EdgeKind(StrEnum):
         return self in _CONTAINMENT
 
 
-_CONTAINMENT = frozenset({EdgeKind.DEPENDENCY, EdgeKind.NESTING, EdgeKind.INVENTORY})
+_CONTAINMENT = frozenset(
+    {EdgeKind.DEPENDENCY, EdgeKind.NESTING, EdgeKind.INVENTORY, EdgeKind.BOM_LINK}
+)
 
 
 class AiReason(StrEnum):
@@ -79,6 +83,24 @@ class ClaimedCertificate:
     number: str
     source: ClaimSource
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class LinkTarget:
+    """Where a CycloneDX BOM-Link points: `urn:cdx:<serial>/<version>#<bom-ref>`, the
+    version and the reference optional (no version: the serial's current version; no
+    reference: the linked BOM's subject)."""
+
+    serial_number: str  # as BOMs write it: urn:uuid:…
+    version: int | None = None
+    ref: str | None = None
+
+    @property
+    def urn(self) -> str:
+        text = "urn:cdx:" + self.serial_number.removeprefix("urn:uuid:")
+        if self.version is not None:
+            text += f"/{self.version}"
+        return f"{text}#{self.ref}" if self.ref else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +138,10 @@ class Mention:
     claimed_certificates: tuple[ClaimedCertificate, ...] = ()
     hashes: tuple[Hash, ...] = ()
     properties: tuple[tuple[str, str], ...] = ()
+    # Other BOMs this component is described by (BOM-Links).
+    links: tuple[LinkTarget, ...] = ()
+    # File names, URLs and endpoints it carries, for the suspected-AI hints.
+    artifacts: tuple[str, ...] = ()
     # Every other CycloneDX field as written (licenses, model card, supplier, purl…), without
     # nested components or the reference, type, name, version and hashes held above: later
     # rules read them.
@@ -154,6 +180,7 @@ class ReadWarningCode(StrEnum):
     DANGLING_REF = "dangling_ref"
     INVENTORY_INCOMPLETE = "inventory_incomplete"
     INVALID_PURL = "invalid_purl"
+    INVALID_BOM_LINK = "invalid_bom_link"
     CERTIFICATE_CLAIM_WITHOUT_NUMBER = "certificate_claim_without_number"
 
 

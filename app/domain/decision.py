@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.ids import IdentityKey
+from app.domain.portfolio import BomFacts
 from app.domain.registry import ALL, Certificate, CertificateStatus, Reviewer, Ruleset
 
 
@@ -44,6 +45,10 @@ class WarningCode(StrEnum):
     CLAIMED_CERTIFICATE_UNVERIFIED = "claimed_certificate_unverified"
     SENSITIVE_DOMAIN_WITHOUT_OVERSIGHT = "sensitive_domain_without_oversight"
     ASSEMBLY_WITHOUT_BOM = "assembly_without_bom"
+    LINKED_BOM_MISSING = "linked_bom_missing"
+    SUSPECTED_AI_COMPONENT = "suspected_ai_component"
+    SEVERAL_CURRENT_BOMS = "several_current_boms"
+    PRODUCT_CHANGED_SINCE_CERTIFICATE = "product_changed_since_certificate"
 
 
 class ScopeReason(StrEnum):
@@ -69,6 +74,11 @@ class Member:
     # Whether anything is known of what it holds: its own BOM, or parts listed under it.
     contents_known: bool = False
     claimed_certificates: tuple[str, ...] = ()
+    # Why it is suspected of being an AI component though no BOM says so (a ruleset hint),
+    # when it is; `is_ai` already says whether the ruleset counts it as one.
+    suspected: str | None = None
+    # The BOMs of the product that introduce it.
+    introduced_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +91,11 @@ class ProductSlice:
     sector: str | None = None
     incomplete_aggregates: tuple[str, ...] = ()
     human_oversight: bool = False
+    # The product's current BOMs and every BOM its closure is expanded through.
+    boms: tuple[BomFacts, ...] = ()
+    current_boms: tuple[int, ...] = ()
+    # (component, BOM-Link) for each link to a BOM exportgate does not hold.
+    missing_links: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_ai_bearing(self) -> bool:
@@ -271,20 +286,38 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
         reason = verdict.reason or ReasonCode.NO_CERTIFICATE
         if not upstream and verdict.certificate is None:
             reason = ReasonCode.PRODUCT_CERTIFICATE_MISSING
-        blockers.append(Blocker(member, reason, verdict.detail, verdict.certificate))
+        detail = verdict.detail
+        if member.suspected is not None:
+            detail = f"suspected AI component: {member.suspected}; {detail}"
+        blockers.append(Blocker(member, reason, detail, verdict.certificate))
 
     if ruleset.require_product_certificate or product.product.is_ai:
         judge(product.product, upstream=False)
+        product_certificate = next(
+            (number for name, number in verified if name == product.product.name), None
+        )
+    else:
+        product_certificate = None
     for member in product.members:
         if member.is_ai:
             judge(member, upstream=True)
     warnings.extend(_warnings(product, registry, question))
+    warnings.extend(_changed_since(product, registry, product_certificate))
     if ruleset.block_on_incomplete_inventory and product.incomplete_aggregates:
         blockers.append(
             Blocker(
                 product.product,
                 ReasonCode.INVENTORY_INCOMPLETE,
                 f"the BOM declares its inventory {', '.join(product.incomplete_aggregates)}",
+            )
+        )
+    if ruleset.block_on_incomplete_inventory and product.missing_links:
+        blockers.append(
+            Blocker(
+                product.product,
+                ReasonCode.INVENTORY_INCOMPLETE,
+                "BOM-Links lead to BOMs exportgate does not hold: "
+                + ", ".join(f"{name} ({urn})" for name, urn in product.missing_links),
             )
         )
     return ExportCheck(
@@ -362,10 +395,70 @@ def _claim_warnings(
     return found
 
 
+def _changed_since(
+    product: ProductSlice, registry: Registry, number: str | None
+) -> list[DecisionWarning]:
+    """AI components that came into the product after its product certificate was issued:
+    every BOM of the product that introduces them was uploaded later than that."""
+    if number is None:
+        return []
+    certificate = next(
+        (c for c in registry.certificates_of(product.product) if c.number == number), None
+    )
+    uploaded = {facts.bom_id: facts.uploaded_on for facts in product.boms}
+    if certificate is None:  # pragma: no cover - a verified certificate is in the registry
+        return []
+    newer = [
+        member.name
+        for member in product.members
+        if member.is_ai
+        and member.introduced_by
+        and all(
+            (day := uploaded.get(bom)) is not None and day > certificate.issued
+            for bom in member.introduced_by
+        )
+    ]
+    if not newer:
+        return []
+    return [
+        DecisionWarning(
+            WarningCode.PRODUCT_CHANGED_SINCE_CERTIFICATE,
+            f"{', '.join(newer)} came into the product after {certificate.number} was issued "
+            f"on {certificate.issued}: the product certificate may not cover them",
+            product.product.name,
+        )
+    ]
+
+
 def _warnings(
     product: ProductSlice, registry: Registry, question: Question
 ) -> list[DecisionWarning]:
     found: list[DecisionWarning] = []
+    if len(product.current_boms) > 1:
+        # Named by serial number and version, which the documents carry, not by storage ids,
+        # which depend on the order they came in.
+        named = sorted(
+            f"{facts.serial_number or 'no serial number'} version {facts.version}"
+            for facts in product.boms
+            if facts.bom_id in product.current_boms
+        )
+        found.append(
+            DecisionWarning(
+                WarningCode.SEVERAL_CURRENT_BOMS,
+                f"{len(product.current_boms)} current BOMs describe the product "
+                f"({'; '.join(named)}): its contents are all of them together",
+                product.product.name,
+            )
+        )
+    for name, urn in product.missing_links:
+        found.append(
+            DecisionWarning(
+                WarningCode.LINKED_BOM_MISSING,
+                f"{name} is described by {urn}, a BOM exportgate does not hold: what it "
+                "holds is unknown",
+                name,
+            )
+        )
     if product.incomplete_aggregates:
         found.append(
             DecisionWarning(
@@ -376,6 +469,15 @@ def _warnings(
             )
         )
     for member in (product.product, *product.members):
+        if member.suspected is not None and not member.is_ai:
+            found.append(
+                DecisionWarning(
+                    WarningCode.SUSPECTED_AI_COMPONENT,
+                    f"{member.name} may be an AI component: {member.suspected} (the ruleset "
+                    "does not count suspected AI components; record a classification)",
+                    member.name,
+                )
+            )
         found.extend(
             _claim_warnings(member, registry, question, upstream=member is not product.product)
         )

@@ -63,6 +63,11 @@ class ConflictError(ExportgateError):
     title = "conflict"
 
 
+class SubjectOwnedError(ConflictError):
+    """Another organisation owns the subject a BOM describes: only the owner (or whom it
+    delegated to, or an administrator) may publish for it. Names no one's private data."""
+
+
 class UnsupportedMediaTypeError(ExportgateError):
     """The upload declares a media type that is neither CycloneDX JSON nor XML."""
 

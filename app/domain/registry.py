@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.domain.ai import DEFAULT_AI_HINTS, AiHints
 from app.domain.ids import IdentityKey
 
 ALL = "*"
@@ -132,6 +133,9 @@ class Ruleset:
     accept_under_review_upstream: bool = False
     block_on_incomplete_inventory: bool = False
     expiry_warning_days: int = 90
+    # A suspected AI component counts as one (PRODUCT.md section 3); off, it only warns.
+    suspected_ai_is_ai: bool = True
+    ai_hints: AiHints = DEFAULT_AI_HINTS
 
     def expand(self, destinations: frozenset[str]) -> frozenset[str]:
         """Country codes a scope names, with groups (such as EU) expanded."""

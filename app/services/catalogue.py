@@ -57,7 +57,7 @@ class PathStep:
 class ProductUse:
     product_id: int
     product: str
-    current_bom_id: int
+    current_bom_ids: tuple[int, ...]
     path: tuple[PathStep, ...]
 
 
@@ -223,11 +223,11 @@ def where_used(
     visible = visible_boms(uow, viewer)
     holders = graph.where_used(component_id)
     bom_names = uow.boms.subject_names(
-        d.bom_id for _, path in holders for step in path.steps for d in step.declarations
+        d.bom_id for _, path, _ in holders for step in path.steps for d in step.declarations
     )
     uses = []
-    for product, path in holders:
-        if visible is not None and product.current_bom_id not in visible:
+    for product, path, _ in holders:
+        if visible is not None and visible.isdisjoint(product.bom_ids):
             continue
         described = redacted(describe_path(uow, graph, path, bom_names), visible)
         if is_hidden(described):
@@ -236,7 +236,7 @@ def where_used(
             ProductUse(
                 product_id=product.component_id,
                 product=graph.node(product.component_id).display_name,
-                current_bom_id=product.current_bom_id,
+                current_bom_ids=_shown(product.bom_ids, visible),
                 path=described,
             )
         )
@@ -254,7 +254,7 @@ def component_status(
     if component is None or not occurrences:
         raise NotFoundError(f"no component with id {component_id}")
     graph = cache.current(uow)
-    current_boms = {product.current_bom_id for product in graph.products()}
+    current_boms = graph.current_bom_ids()
     subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
     appearances = tuple(
         _appearance(o, b, subjects[b.id], b.id in current_boms) for o, b in occurrences
@@ -416,10 +416,15 @@ def set_visibility(
     return get_bom(uow, bom_id, viewer)
 
 
+def _shown(boms: tuple[int, ...], visible: frozenset[int] | None) -> tuple[int, ...]:
+    """The BOMs of a product a viewer may know of."""
+    return boms if visible is None else tuple(b for b in boms if b in visible)
+
+
 @dataclass(frozen=True, slots=True)
 class ProductSummary:
     product: ComponentView
-    current_bom_id: int
+    current_bom_ids: tuple[int, ...]
     sector: str | None
     closure_size: int
     ai_components: int
@@ -438,18 +443,18 @@ def list_products(
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
     rows = [
-        (bom, subject)
-        for bom, subject in uow.boms.current_for_subjects()
-        if visible is None or bom.id in visible
+        (subject, boms)
+        for subject, boms in uow.boms.current_for_subjects()
+        if visible is None or any(bom.id in visible for bom in boms)
     ]
     if after_id:
         boundary = uow.components.get(after_id)
         if boundary is not None:
             position = (boundary.identity_key, boundary.id)
-            rows = [row for row in rows if (row[1].identity_key, row[1].id) > position]
+            rows = [row for row in rows if (row[0].identity_key, row[0].id) > position]
     if limit is not None:
         rows = rows[:limit]
-    return [_product_summary(graph, bom, subject, visible) for bom, subject in rows]
+    return [_product_summary(graph, subject, boms, visible) for subject, boms in rows]
 
 
 def get_product(
@@ -461,33 +466,31 @@ def get_product(
     subject = uow.components.get(product_id)
     if subject is None or product_id not in graph or not graph.is_product(product_id):
         raise NotFoundError(f"no product with id {product_id}")
-    bom = uow.boms.get(graph.product(product_id).current_bom_id)
-    if bom is None or (visible is not None and bom.id not in visible):
+    boms = uow.boms.many(graph.product(product_id).bom_ids)
+    if not boms or (visible is not None and not any(bom.id in visible for bom in boms)):
         raise NotFoundError(f"no product with id {product_id}")
-    return _product_summary(graph, bom, subject, visible)
+    return _product_summary(graph, subject, sorted(boms, key=lambda b: b.id), visible)
 
 
 def _product_summary(
-    graph: PortfolioGraph, bom: BomRow, subject: ComponentRow, visible: frozenset[int] | None
+    graph: PortfolioGraph,
+    subject: ComponentRow,
+    boms: list[BomRow],
+    visible: frozenset[int] | None,
 ) -> ProductSummary:
-    if visible is None:
-        closure = graph.closure(subject.id)
-        size = len(closure) - 1
-        ai = sum(graph.node(c).is_ai for c in closure)
-    else:
-        # Count only what the caller's visible BOMs declare inside the product.
-        inside = [
-            node
-            for node in graph.closure_document(subject.id, visible)["nodes"]
-            if node["inside_product"] and node["id"] != subject.id
-        ]
-        size, ai = len(inside), sum(node["is_ai"] for node in inside)
+    # Count only what the caller's visible BOMs declare inside the product.
+    inside = [
+        node
+        for node in graph.closure_document(subject.id, visible)["nodes"]
+        if node["inside_product"] and node["id"] != subject.id
+    ]
+    sectors = sorted({bom.sector for bom in boms if bom.sector})
     return ProductSummary(
         product=ComponentView.of(subject),
-        current_bom_id=bom.id,
-        sector=bom.sector,
-        closure_size=size,
-        ai_components=ai,
+        current_bom_ids=_shown(tuple(bom.id for bom in boms), visible),
+        sector=sectors[0] if sectors else None,
+        closure_size=len(inside),
+        ai_components=sum(node["is_ai"] for node in inside),
     )
 
 
@@ -545,9 +548,7 @@ def _product_graph(
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
     known = product_id in graph and graph.is_product(product_id)
-    if not known or (
-        visible is not None and graph.product(product_id).current_bom_id not in visible
-    ):
+    if not known or (visible is not None and visible.isdisjoint(graph.product(product_id).bom_ids)):
         raise NotFoundError(f"no product with id {product_id}")
     return graph, visible
 

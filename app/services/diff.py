@@ -50,10 +50,12 @@ class BomDiff:
 def _as_current(runtime: Runtime, uow: UnitOfWork, bom_id: int, product: ComponentView,
                 question: Question) -> CheckResult:  # fmt: skip
     """The product's answer were this BOM its current one."""
-    graph = runtime.cache.current(uow).with_bom(
-        Product(product.id, bom_id),
+    portfolio = runtime.cache.current(uow)
+    graph = portfolio.with_bom(
+        Product(product.id, (bom_id,)),
         nodes=uow.graph.nodes_of(bom_id),
         edges=uow.graph.edges_of(bom_id),
+        links=uow.graph.links(portfolio.current_bom_ids(), declared_by=bom_id),
     )
     return evaluate(
         uow, graph, product, question, path_limit=0, snapshot=runtime.registry.current(uow)
@@ -65,7 +67,8 @@ def _changed(
 ) -> tuple[ChangedComponent, ...]:
     found = sorted((nodes[c] for c in ids if c != product_id), key=lambda n: n.identity_key)
     return tuple(
-        ChangedComponent(n.component_id, n.display_name, n.identity_key, n.is_ai) for n in found
+        ChangedComponent(n.component_id, n.display_name, n.identity_key, n.is_ai_anywhere)
+        for n in found
     )
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.bom.reader import read_bom
 from app.domain.access import Viewer
-from app.domain.bom import BomContents, EdgeKind, Identity
+from app.domain.ai import suspected_hint
+from app.domain.bom import BomContents, EdgeKind, Identity, Mention
 from app.domain.decision import (
     ASSEMBLY_TYPES,
     Blocker,
@@ -29,7 +30,7 @@ from app.domain.decision import (
 )
 from app.domain.errors import Located, NotFoundError, QuestionRejectedError
 from app.domain.ids import IdentityKey
-from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
+from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product
 from app.domain.registry import Ruleset
 from app.services.catalogue import (
     HIDDEN,
@@ -45,17 +46,16 @@ from app.services.catalogue import (
 )
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
+from app.store.repositories import RawLink
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Introductions, PortfolioGraph
+    from app.graph.portfolio import PortfolioGraph, Scope
     from app.services.runtime import Runtime
 
 DEFAULT_PATH_LIMIT = 10
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
-# (sector, incomplete inventory aggregates, human oversight) from a product's current BOM.
-ProductFacts = tuple[str | None, tuple[str, ...], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,8 @@ class CheckResult:
     decision_id: int | None = None
     # The BOMs the caller may see inside (None: all of them).
     visible: frozenset[int] | None = None
+    # Every BOM the answer used: the product's current BOMs and those it expands through.
+    boms: tuple[BomFacts, ...] = ()
 
     def for_caller(self) -> dict[str, Any]:
         return self.answer(self.visible)
@@ -120,6 +122,10 @@ class CheckResult:
             "verified": [
                 {"component": name, "certificate": number} for name, number in self.check.verified
             ],
+            "boms": [
+                {"id": facts.bom_id, "serial_number": facts.serial_number, "version": facts.version}
+                for facts in self.boms
+            ],
             "evidence_sha256": self.evidence_sha256,
             "decision_id": self.decision_id,
         }
@@ -133,16 +139,44 @@ def _path_document(path: tuple[PathStep, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _member(graph: PortfolioGraph, component_id: int, claims: tuple[str, ...]) -> Member:
+def _member(
+    graph: PortfolioGraph,
+    scope: Scope,
+    component_id: int,
+    claims: tuple[str, ...],
+    ruleset: Ruleset,
+) -> Member:
     node = graph.node(component_id)
+    explicit = scope.is_ai(component_id)
+    suspected = None if explicit else _suspicion(graph, scope, component_id, ruleset)
     return Member(
         component_id=component_id,
         identity_key=IdentityKey(node.identity_key),
         name=node.display_name,
         type=node.type,
-        is_ai=node.is_ai,
-        contents_known=graph.is_product(component_id) or graph.holds_anything(component_id),
+        is_ai=explicit or (suspected is not None and ruleset.suspected_ai_is_ai),
+        contents_known=(
+            graph.is_product(component_id)
+            or scope.holds_anything(component_id)
+            or any(not link.is_missing for link in graph.links_of(component_id))
+        ),
         claimed_certificates=claims,
+        suspected=suspected,
+        introduced_by=scope.introduced_by(component_id),
+    )
+
+
+def _suspicion(
+    graph: PortfolioGraph, scope: Scope, component_id: int, ruleset: Ruleset
+) -> str | None:
+    node = graph.node(component_id)
+    return suspected_hint(
+        type_=node.type,
+        name=node.name,
+        purl=node.purl,
+        artifacts=scope.artifacts(component_id),
+        nested_in_ai=node.type in ("file", "data") and scope.nested_in_ai(component_id),
+        hints=ruleset.ai_hints,
     )
 
 
@@ -162,9 +196,17 @@ def _evidence_digest(
             product.human_oversight,
         ],
         "members": [
-            [m.identity_key, m.type, m.is_ai, m.contents_known, list(m.claimed_certificates)]
+            [
+                m.identity_key,
+                m.type,
+                m.is_ai,
+                m.contents_known,
+                list(m.claimed_certificates),
+                m.suspected,
+            ]
             for m in (product.product, *product.members)
         ],
+        "missing_links": [list(link) for link in product.missing_links],
         # Positional and without derived fields (a status follows from the events and the
         # dates): a product may read hundreds of certificates, and this runs on every check.
         "certificates": [
@@ -215,60 +257,90 @@ class UnsavedBom:
         return {component: tuple(sorted(numbers)) for component, numbers in found.items()}
 
 
-def _product_facts(
-    uow: UnitOfWork, graph: PortfolioGraph, product: ComponentView, unsaved: UnsavedBom | None
-) -> ProductFacts:
-    """(sector, incomplete aggregates, human oversight) as the product's current BOM says."""
-    bom_id = graph.product(product.id).current_bom_id
-    if unsaved is not None and bom_id == UnsavedBom.BOM_ID:
+def _bom_facts(
+    uow: UnitOfWork, graph: PortfolioGraph, scope: Scope, unsaved: UnsavedBom | None
+) -> tuple[BomFacts, ...]:
+    """What every BOM of the product says beyond its parts (the unsaved one from itself)."""
+    stored = [bom for bom in scope.boms if bom != UnsavedBom.BOM_ID]
+    facts = uow.boms.facts(stored)
+    if unsaved is not None and UnsavedBom.BOM_ID in scope.boms:
         contents = unsaved.contents
-        return contents.sector, contents.incomplete_aggregates, contents.human_oversight
-    own_bom = uow.boms.get(bom_id)
-    if own_bom is None:  # pragma: no cover - the graph was built from this BOM
-        raise NotFoundError(f"the current BOM of {product.display_name} is gone")
-    return own_bom.sector, tuple(own_bom.incomplete_aggregates), own_bom.human_oversight
+        facts.insert(
+            0,
+            BomFacts(
+                UnsavedBom.BOM_ID,
+                contents.serial_number,
+                contents.version,
+                contents.sector,
+                contents.human_oversight,
+                contents.incomplete_aggregates,
+                dt.datetime.now(dt.UTC).date(),
+                graph.product(scope.product_id).component_id,
+            ),
+        )
+    return tuple(facts)
 
 
-def _introductions(graph: PortfolioGraph, product: ComponentView) -> Introductions:
+def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
     if product.id not in graph or not graph.is_product(product.id):
         raise NotFoundError(
             f"{product.display_name} is not a product: no BOM describes it, so nothing is "
             "known of what it holds"
         )
-    return graph.introductions(product.id)
+    return graph.scope(product.id)
 
 
-def relevant_members(graph: PortfolioGraph, closure: set[int], product_id: int) -> list[int]:
-    """The members the decision looks at, in identity order: AI components, and assemblies
-    nothing is known to be inside (the only ones a warning is about)."""
+def relevant_members(graph: PortfolioGraph, scope: Scope, ruleset: Ruleset) -> list[int]:
+    """The members the decision looks at, in identity order: AI components (by the
+    product's own BOMs), suspected ones, and assemblies nothing is known to be inside (the
+    only ones a warning is about)."""
     relevant = []
-    for component in closure:
-        node = graph.node(component)
-        if component == product_id:
+    for component in scope.closure:
+        if component == scope.product_id:
             continue
-        if node.is_ai or (
-            node.type in ASSEMBLY_TYPES
-            and not graph.is_product(component)
-            and not graph.holds_anything(component)
+        node = graph.node(component)
+        if (
+            scope.is_ai(component)
+            or (
+                node.type in ASSEMBLY_TYPES
+                and not graph.is_product(component)
+                and not scope.holds_anything(component)
+            )
+            or graph.links_of(component)
+            or _suspicion(graph, scope, component, ruleset) is not None
         ):
             relevant.append(component)
     return sorted(relevant, key=lambda c: (graph.node(c).identity_key, c))
 
 
-def product_slice(
+def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
     graph: PortfolioGraph,
-    product_id: int,
+    scope: Scope,
     relevant: list[int],
     claims: Mapping[int, tuple[str, ...]],
-    facts: ProductFacts,
+    boms: tuple[BomFacts, ...],
+    ruleset: Ruleset,
 ) -> ProductSlice:
-    sector, incomplete, oversight = facts
+    product_id = scope.product_id
+    own = [facts for facts in boms if facts.bom_id in graph.product(product_id).bom_ids]
+    # Several current BOMs of one product may each name a sector; the first in sorted order
+    # answers (the answer warns that several BOMs describe the product).
+    sectors = sorted({facts.sector for facts in own if facts.sector})
     return ProductSlice(
-        product=_member(graph, product_id, claims.get(product_id, ())),
-        members=tuple(_member(graph, c, claims.get(c, ())) for c in relevant),
-        sector=sector,
-        incomplete_aggregates=incomplete,
-        human_oversight=oversight,
+        product=_member(graph, scope, product_id, claims.get(product_id, ()), ruleset),
+        members=tuple(_member(graph, scope, c, claims.get(c, ()), ruleset) for c in relevant),
+        sector=sectors[0] if sectors else None,
+        incomplete_aggregates=tuple(
+            dict.fromkeys(a for facts in own for a in facts.incomplete_aggregates)
+        ),
+        human_oversight=any(facts.human_oversight for facts in own),
+        boms=boms,
+        current_boms=tuple(sorted(graph.product(product_id).bom_ids)),
+        missing_links=tuple(
+            dict.fromkeys(
+                (graph.node(link.source_id).display_name, link.urn) for link in scope.missing_links
+            )
+        ),
     )
 
 
@@ -277,15 +349,15 @@ def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
     return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
 
 
-def _claimants(graph: PortfolioGraph, product_id: int, relevant: list[int]) -> list[int]:
+def _claimants(scope: Scope, relevant: list[int]) -> list[int]:
     # Claims matter where certificates do: the product and its AI components.
-    return [product_id, *(c for c in relevant if graph.node(c).is_ai)]
+    return [scope.product_id, *relevant]
 
 
 def _decision_inputs(
     uow: UnitOfWork,
     graph: PortfolioGraph,
-    product: ComponentView,
+    scope: Scope,
     relevant: list[int],
     claims: Mapping[int, tuple[str, ...]],
     *,
@@ -299,7 +371,12 @@ def _decision_inputs(
             merged[component] = tuple(sorted({*merged.get(component, ()), *numbers}))
         claims = merged
     slice_ = product_slice(
-        graph, product.id, relevant, claims, _product_facts(uow, graph, product, unsaved)
+        graph,
+        scope,
+        relevant,
+        claims,
+        _bom_facts(uow, graph, scope, unsaved),
+        snapshot.ruleset,
     )
     return slice_, snapshot.for_keys(certified_keys(slice_))
 
@@ -352,24 +429,18 @@ def product_standings(
             summaries = [get_product(uow, runtime.cache, product_id, viewer)]
         else:
             summaries = list_products(uow, runtime.cache, viewer, after_id=after_id, limit=limit)
+        scopes = {s.product.id: graph.scope(s.product.id) for s in summaries}
         relevant = {
-            s.product.id: relevant_members(graph, graph.closure(s.product.id), s.product.id)
-            for s in summaries
+            product: relevant_members(graph, scope, snapshot.ruleset)
+            for product, scope in scopes.items()
         }
-        # One lookup of claimed certificates for the whole page, not one per product.
-        claims = uow.graph.claims_for(
-            (
-                c
-                for product, members in relevant.items()
-                for c in _claimants(graph, product, members)
-            ),
-            graph.current_bom_ids(),
-        )
         standings = []
         for summary in summaries:
             product = summary.product
+            scope = scopes[product.id]
+            claims = uow.graph.claims_for(_claimants(scope, relevant[product.id]), scope.boms)
             slice_, registry = _decision_inputs(
-                uow, graph, product, relevant[product.id], claims, snapshot=snapshot
+                uow, graph, scope, relevant[product.id], claims, snapshot=snapshot
             )
             statuses = tuple(group_status(slice_, registry, g, day, sector) for g in weighed)
             standings.append(ProductStanding(summary, statuses))
@@ -389,17 +460,17 @@ def evaluate(
 ) -> CheckResult:
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
-    introductions = _introductions(graph, product)
-    relevant = relevant_members(graph, introductions.closure, product.id)
-    claims = uow.graph.claims_for(_claimants(graph, product.id, relevant), graph.current_bom_ids())
+    scope = _scope(graph, product)
+    relevant = relevant_members(graph, scope, snapshot.ruleset)
+    claims = uow.graph.claims_for(_claimants(scope, relevant), scope.boms)
     slice_, registry = _decision_inputs(
-        uow, graph, product, relevant, claims, snapshot=snapshot, unsaved=unsaved
+        uow, graph, scope, relevant, claims, snapshot=snapshot, unsaved=unsaved
     )
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)
     found = [
-        (blocker, *introductions.paths_to(blocker.component.component_id, path_limit))
+        (blocker, *scope.paths_to(blocker.component.component_id, path_limit))
         for blocker in outcome.blockers
     ]
     # One query names every BOM on every path.
@@ -419,12 +490,11 @@ def evaluate(
         )
         for blocker, paths, omitted in found
     ]
-    boms = [graph.product(c).current_bom_id for c in introductions.closure if graph.is_product(c)]
-    digests = list(uow.boms.digests(boms).values())
-    if unsaved is not None and UnsavedBom.BOM_ID in boms:
+    digests = list(uow.boms.digests(scope.boms).values())
+    if unsaved is not None and UnsavedBom.BOM_ID in scope.boms:
         digests.append(unsaved.sha256)
     digest = _evidence_digest(slice_, registry, outcome.question, digests)
-    return CheckResult(product, outcome, tuple(explained), digest)
+    return CheckResult(product, outcome, tuple(explained), digest, boms=slice_.boms)
 
 
 def check_export(
@@ -446,7 +516,7 @@ def check_export(
         if visible is not None and (
             product.id not in graph
             or not graph.is_product(product.id)
-            or graph.product(product.id).current_bom_id not in visible
+            or visible.isdisjoint(graph.product(product.id).bom_ids)
         ):
             raise NotFoundError(f"no product {product_reference!r}")
         result = evaluate(
@@ -604,17 +674,24 @@ def dry_run(
             # Components the portfolio has never seen get ids no stored one can have.
             ids.setdefault(mention.identity, -(len(ids) - len(known) + 1))
         unsaved = UnsavedBom(contents, read.sha256, ids)
+        subject_id = ids[contents.subject.identity]
         graph = portfolio.with_bom(
-            Product(ids[contents.subject.identity], UnsavedBom.BOM_ID),
-            nodes=[
-                PortfolioNode(ids[m.identity], m.identity.key, m.name, m.version, m.type, m.is_ai)
-                for m in contents.mentions
-            ],
+            _as_if_uploaded(uow, portfolio, subject_id, contents),
+            nodes=[_unsaved_node(ids[m.identity], m) for m in contents.mentions],
             edges=[
                 PortfolioEdge(ids[source], ids[target], kind, UnsavedBom.BOM_ID)
                 for source, target, kind in _edges(contents)
             ],
-        )
+            links=uow.graph.resolve_links(
+                [
+                    RawLink(ids[m.identity], UnsavedBom.BOM_ID, link.serial_number,
+                            link.version, link.ref, m.location)
+                    for m in contents.mentions
+                    for link in m.links
+                ],
+                portfolio.current_bom_ids(),
+            ),
+        )  # fmt: skip
         subject = contents.subject
         product = ComponentView(
             ids[subject.identity],
@@ -634,6 +711,34 @@ def dry_run(
             snapshot=runtime.registry.current(uow),
             unsaved=unsaved,
         )
+
+
+def _unsaved_node(component_id: int, mention: Mention) -> PortfolioNode:
+    bom = UnsavedBom.BOM_ID
+    return PortfolioNode(
+        component_id,
+        mention.identity.key,
+        mention.name,
+        mention.version,
+        mention.type,
+        frozenset({bom}) if mention.is_ai else frozenset(),
+        mention.purl,
+        ((bom, mention.artifacts),) if mention.artifacts else (),
+    )
+
+
+def _as_if_uploaded(
+    uow: UnitOfWork, graph: PortfolioGraph, subject_id: int, contents: BomContents
+) -> Product:
+    """The product were the unsaved BOM uploaded: it joins the subject's current BOMs and
+    takes the place of those of its own lineage (the same serial number, or none)."""
+    current = graph.product(subject_id).bom_ids if graph.is_product(subject_id) else ()
+    kept = [
+        facts.bom_id
+        for facts in uow.boms.facts(current)
+        if facts.serial_number is not None and facts.serial_number != contents.serial_number
+    ]
+    return Product(subject_id, (UnsavedBom.BOM_ID, *kept))
 
 
 def _edges(contents: BomContents) -> list[tuple[Identity, Identity, EdgeKind]]:

@@ -17,13 +17,13 @@ from app.bom.identity import identity_from_reference
 from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
-from app.domain.registry import Certificate, CertificateStatus, StatusEvent
+from app.domain.registry import Certificate, CertificateStatus, Ruleset, StatusEvent
 from app.services.catalogue import ComponentView, PathStep, describe_path, visible_boms
 from app.services.export import certified_keys, product_slice, relevant_members
 from app.services.registry import get_certificate
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Path, PortfolioGraph
+    from app.graph.portfolio import Path, PortfolioGraph, Scope
     from app.services.runtime import Runtime
     from app.store.unit_of_work import UnitOfWork
 
@@ -67,17 +67,15 @@ def _without(registry: Registry, certificate: Certificate, day: dt.date) -> Regi
 
 
 def _slices(
-    uow: UnitOfWork, graph: PortfolioGraph, holders: list[Product]
+    uow: UnitOfWork, graph: PortfolioGraph, scopes: list[Scope], ruleset: Ruleset
 ) -> dict[int, ProductSlice]:
-    """Each holder's slice, with its own BOM's facts; claims only add warnings, not read."""
+    """Each holder's slice, with its own BOMs' facts; claims only add warnings, not read."""
+    facts = {f.bom_id: f for f in uow.boms.facts({b for scope in scopes for b in scope.boms})}
     slices = {}
-    boms = {bom.id: bom for bom in uow.boms.many(p.current_bom_id for p in holders)}
-    for holder in holders:
-        bom = boms[holder.current_bom_id]
-        closure = graph.closure(holder.component_id)
-        relevant = relevant_members(graph, closure, holder.component_id)
-        facts = (bom.sector, tuple(bom.incomplete_aggregates), bom.human_oversight)
-        slices[holder.component_id] = product_slice(graph, holder.component_id, relevant, {}, facts)
+    for scope in scopes:
+        relevant = relevant_members(graph, scope, ruleset)
+        boms = tuple(facts[b] for b in sorted(scope.boms) if b in facts)
+        slices[scope.product_id] = product_slice(graph, scope, relevant, {}, boms, ruleset)
     return slices
 
 
@@ -96,38 +94,39 @@ def certificate_impact(
         graph = runtime.cache.current(uow)
         if component is None or component.id not in graph:
             return Impact(certificate, day, ())
-        holders: list[tuple[Product, Path | None]] = list(graph.where_used(component.id))
+        holders: list[tuple[Product, Path | None, Scope]] = list(graph.where_used(component.id))
         if graph.is_product(component.id):
-            holders.insert(0, (graph.product(component.id), None))
+            holders.insert(0, (graph.product(component.id), None, graph.scope(component.id)))
         visible = visible_boms(uow, viewer)
         if visible is not None:
             # A caller weighs only products whose BOMs it may see, reached through them.
             holders = [
-                (product, path)
-                for product, path in holders
-                if product.current_bom_id in visible
+                (product, path, scope)
+                for product, path, scope in holders
+                if not visible.isdisjoint(product.bom_ids)
                 and (
                     path is None
                     or all(any(d.bom_id in visible for d in s.declarations) for s in path.steps)
                 )
             ]
-        slices = _slices(uow, graph, [product for product, _ in holders])
+        snapshot = runtime.registry.current(uow)
+        slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot.ruleset)
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
-        now_registry = runtime.registry.current(uow).for_keys(keys)
+        now_registry = snapshot.for_keys(keys)
         after_registry = _without(now_registry, certificate, day)
         bom_names = uow.boms.subject_names(
             d.bom_id
-            for _, path in holders
+            for _, path, _ in holders
             if path is not None
             for s in path.steps
             for d in s.declarations
         )
         views = {
             row.id: ComponentView.of(row)
-            for row in uow.components.many(product.component_id for product, _ in holders)
+            for row in uow.components.many(product.component_id for product, _, _ in holders)
         }
         impacts = []
-        for product, path in holders:
+        for product, path, _ in holders:
             slice_ = slices[product.component_id]
             view = views[product.component_id]
             steps = describe_path(uow, graph, path, bom_names) if path is not None else ()

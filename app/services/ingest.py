@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
+from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
 from app.services.collector import collector_paused
 from app.store.documents import PackedDocument, pack_document
 from app.store.repositories import DocumentAlreadyStoredError, NewComponent
-from app.store.rows import BomRow
+from app.store.rows import BomEndingRow, BomRow, OwnershipEventRow
 from app.store.unit_of_work import UnitOfWork
 
 OCCURRENCE_COLUMNS = (
     "component_id", "bom_ref", "role", "location", "type", "name", "version",
-    "supplier", "is_ai", "ai_reasons", "claimed_certificates", "hashes", "raw",
+    "supplier", "is_ai", "ai_reasons", "claimed_certificates", "hashes", "raw", "artifacts",
 )  # fmt: skip
+# `supersedes` naming every current BOM of the subject.
+SUPERSEDE_ALL = "all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +35,17 @@ class IngestResult:
     ai_component_count: int
     edge_count: int
     warnings: tuple[ReadWarning, ...]
+    # The BOMs this upload ended (`supersedes`), in id order.
+    superseded: tuple[int, ...] = ()
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
+def _result(
+    row: BomRow, subject: str, *, created: bool, superseded: tuple[int, ...] = ()
+) -> IngestResult:
     return IngestResult(
         bom_id=BomId(row.id),
         created=created,
@@ -50,6 +58,7 @@ def _result(row: BomRow, subject: str, *, created: bool) -> IngestResult:
             ReadWarning(ReadWarningCode(w["code"]), w["message"], w["location"])
             for w in row.warnings
         ),
+        superseded=superseded,
     )
 
 
@@ -60,6 +69,93 @@ def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime) -> int |
     if found is None:
         found = uow.access.add_organisation(organisation, organisation, now)
     return found.id
+
+
+def _publishes(
+    uow: UnitOfWork,
+    subject_id: int,
+    organisation_id: int | None,
+    *,
+    subject: str,
+    actor: str,
+    administrator: bool,
+    now: dt.datetime,
+) -> None:
+    """Claim the subject for the organisation if nobody owns it, or make sure it may
+    publish for it: the owner, an organisation it delegated to, or an administrator.
+    Anyone else is refused, with nothing written and no one's private data named."""
+    if organisation_id is None:
+        return
+    owner, claimed = uow.ownership.claim(subject_id, organisation_id, now)
+    if claimed:
+        uow.ownership.record(
+            OwnershipEventRow(
+                subject_id=subject_id,
+                kind="claimed",
+                organisation_id=organisation_id,
+                previous_organisation_id=None,
+                reason="first BOM published for it",
+                actor=actor,
+                at=now,
+            )
+        )
+        return
+    if owner == organisation_id or administrator:
+        return
+    if organisation_id in uow.ownership.delegates(subject_id):
+        return
+    raise SubjectOwnedError(
+        f"{subject} is published by another organisation; only its owner, or an "
+        "organisation it delegates to, may publish BOMs for it"
+    )
+
+
+def _supersede(
+    uow: UnitOfWork,
+    row: BomRow,
+    supersedes: Sequence[str],
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> tuple[int, ...]:
+    """End the subject's current BOMs the upload names (by serial number, or all of them);
+    naming a serial that is not among them is an error, so a typo never passes unseen."""
+    if not supersedes:
+        return ()
+    current = [bom for bom in uow.boms.current_of_subject(row.subject_id) if bom.id != row.id]
+    wanted = list(dict.fromkeys(name.strip() for name in supersedes))
+    if SUPERSEDE_ALL in wanted:
+        ended = [
+            bom
+            for bom in current
+            if bom.serial_number != row.serial_number or bom.serial_number is None
+        ]
+    else:
+        serials = {bom.serial_number for bom in current}
+        unknown = [
+            Located(f"supersedes[{index}]", f"{name!r} is not a current BOM of this subject")
+            for index, name in enumerate(wanted)
+            if name not in serials and name != row.serial_number
+        ]
+        if unknown:
+            raise BomRejectedError("supersedes names no current BOM of the subject", unknown)
+        ended = [
+            bom
+            for bom in current
+            if bom.serial_number in wanted and bom.serial_number != row.serial_number
+        ]
+    for bom in ended:
+        uow.boms.end(
+            BomEndingRow(
+                bom_id=bom.id,
+                kind="superseded",
+                by_bom_id=row.id,
+                reason=f"superseded by BOM {row.id}",
+                actor=actor,
+                at=now,
+            )
+        )
+    return tuple(sorted(bom.id for bom in ended))
 
 
 def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
@@ -91,11 +187,15 @@ def ingest_bom(
     *,
     uploaded_by: str | None = None,
     organisation: str | None = None,
+    supersedes: Sequence[str] = (),
+    administrator: bool = False,
 ) -> IngestResult:
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
-    written unless all of it is."""
+    written unless all of it is. The same bytes from the same organisation are one BOM;
+    `supersedes` names current BOMs of the subject (serial numbers, or "all") it ends."""
     digest = sha256_of(data)
-    existing = uow.boms.find_by_sha256(digest)
+    owner = uow.access.organisation(organisation) if organisation is not None else None
+    existing = uow.boms.find_by_sha256(digest, owner.id if owner is not None else None)
     if existing is not None:
         return _already_stored(uow, existing)
     with (
@@ -114,10 +214,17 @@ def ingest_bom(
                 read,
                 uploaded_by=uploaded_by,
                 organisation=organisation,
+                supersedes=supersedes,
+                administrator=administrator,
             )
         except DocumentAlreadyStoredError as raced:
             # A concurrent upload of the same bytes won; idempotency means answering with it.
-            stored = uow.boms.find_by_sha256(raced.sha256)
+            organisation_row = (
+                uow.access.organisation(organisation) if organisation is not None else None
+            )
+            stored = uow.boms.find_by_sha256(
+                raced.sha256, organisation_row.id if organisation_row is not None else None
+            )
             if stored is None:  # pragma: no cover - the repository has just seen it
                 raise
             return _already_stored(uow, stored)
@@ -131,11 +238,24 @@ def _store(
     *,
     uploaded_by: str | None,
     organisation: str | None,
+    supersedes: Sequence[str],
+    administrator: bool,
 ) -> IngestResult:
     contents = read.contents
     now = _now()
     ids = uow.components.ensure(_distinct_components(contents), now)
     subject_id = ids[contents.subject.identity]
+    organisation_id = _owner(uow, organisation, now)
+    actor = uploaded_by or organisation or "unknown"
+    _publishes(
+        uow,
+        subject_id,
+        organisation_id,
+        subject=contents.subject.display_name,
+        actor=actor,
+        administrator=administrator,
+        now=now,
+    )
     ref_to_id = {mention.ref: ids[mention.identity] for mention in contents.mentions}
     kinds = {kind: kind.value for kind in EdgeKind}
     # Distinct by component, in the order the document declares them.
@@ -170,7 +290,7 @@ def _store(
             edge_count=len(edges),
             uploaded_by=uploaded_by,
             uploaded_at=now,
-            organisation_id=_owner(uow, organisation, now),
+            organisation_id=organisation_id,
         )
     )
     bom_id = row.id
@@ -195,10 +315,20 @@ def _store(
                 ],
                 [{"algorithm": h.algorithm, "value": h.value} for h in mention.hashes],
                 mention.raw,
+                list(mention.artifacts) or None,
             )
             for mention in contents.mentions
         ),
     )
     uow.graph.add_edges(bom_id, edges)
+    uow.graph.add_links(
+        bom_id,
+        [
+            (ref_to_id[mention.ref], link.serial_number, link.version, link.ref, mention.location)
+            for mention in contents.mentions
+            for link in mention.links
+        ],
+    )
+    superseded = _supersede(uow, row, supersedes, actor=actor, now=now)
     uow.commit()
-    return _result(row, contents.subject.display_name, created=True)
+    return _result(row, contents.subject.display_name, created=True, superseded=superseded)

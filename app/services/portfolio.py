@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class PortfolioCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._generation: tuple[int, int] | None = None
+        self._generation: tuple[int, int, int] | None = None
         self._graph: PortfolioGraph | None = None
 
     def current(self, uow: UnitOfWork) -> PortfolioGraph:
@@ -32,9 +32,7 @@ class PortfolioCache:
         with self._lock:
             if self._graph is None or generation != self._generation:
                 with collector_paused():
-                    self._graph = PortfolioGraph(
-                        uow.graph.current_nodes(), uow.graph.current_edges(), uow.graph.products()
-                    )
+                    self._graph = PortfolioGraph(*uow.graph.portfolio())
                 self._generation = generation
                 freeze_survivors()
             return self._graph

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from app.bom.identity import InvalidPurlError, identity_from_reference
+from app.domain.ai import DEFAULT_AI_HINTS, AiHints
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.ids import IdentityKey
 from app.domain.registry import (
@@ -136,6 +137,42 @@ class CertificateEntry(_Strict):
         )
 
 
+class AiHintsEntry(_Strict):
+    """The suspected-AI hints; each list given replaces the built-in one."""
+
+    purl_types: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = None
+    weight_extensions: list[Annotated[str, Field(pattern=r"^\.[A-Za-z0-9._-]{1,32}$")]] | None = (
+        None
+    )
+    service_endpoints: list[Annotated[str, Field(min_length=3, max_length=256)]] | None = None
+    service_words: list[Annotated[str, Field(pattern=r"^[a-z0-9]{2,64}$")]] | None = None
+
+    def to_domain(self) -> AiHints:
+        base = DEFAULT_AI_HINTS
+        return AiHints(
+            purl_types=(
+                frozenset(t.lower() for t in self.purl_types)
+                if self.purl_types is not None
+                else base.purl_types
+            ),
+            weight_extensions=(
+                tuple(sorted({e.lower() for e in self.weight_extensions}))
+                if self.weight_extensions is not None
+                else base.weight_extensions
+            ),
+            service_endpoints=(
+                tuple(sorted({e.lower() for e in self.service_endpoints}))
+                if self.service_endpoints is not None
+                else base.service_endpoints
+            ),
+            service_words=(
+                frozenset(self.service_words)
+                if self.service_words is not None
+                else base.service_words
+            ),
+        )
+
+
 class RulesetEntry(_Strict):
     version: Annotated[str, Field(min_length=1, max_length=64)]
     domestic_country: str = "CN"
@@ -151,6 +188,8 @@ class RulesetEntry(_Strict):
     accept_under_review_upstream: bool = False
     block_on_incomplete_inventory: bool = False
     expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] = 90
+    suspected_ai_is_ai: bool = True
+    ai_hints: AiHintsEntry | None = None
 
     def to_domain(self) -> Ruleset:
         defaults = Ruleset(version=self.version)
@@ -176,6 +215,8 @@ class RulesetEntry(_Strict):
             accept_under_review_upstream=self.accept_under_review_upstream,
             block_on_incomplete_inventory=self.block_on_incomplete_inventory,
             expiry_warning_days=self.expiry_warning_days,
+            suspected_ai_is_ai=self.suspected_ai_is_ai,
+            ai_hints=self.ai_hints.to_domain() if self.ai_hints is not None else DEFAULT_AI_HINTS,
         )
 
 
@@ -223,4 +264,11 @@ def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
         "accept_under_review_upstream": ruleset.accept_under_review_upstream,
         "block_on_incomplete_inventory": ruleset.block_on_incomplete_inventory,
         "expiry_warning_days": ruleset.expiry_warning_days,
+        "suspected_ai_is_ai": ruleset.suspected_ai_is_ai,
+        "ai_hints": {
+            "purl_types": sorted(ruleset.ai_hints.purl_types),
+            "weight_extensions": sorted(ruleset.ai_hints.weight_extensions),
+            "service_endpoints": sorted(ruleset.ai_hints.service_endpoints),
+            "service_words": sorted(ruleset.ai_hints.service_words),
+        },
     }

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,10 +25,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
-from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product
+from app.domain.portfolio import BomFacts, BomLink, PortfolioEdge, PortfolioNode, Product
 from app.store.bulk import insert_many
 from app.store.documents import unpack_document
 from app.store.rows import (
+    BomEndingRow,
+    BomLinkRow,
     BomRow,
     BomShareRow,
     ComponentRow,
@@ -72,17 +74,20 @@ class NewComponent:
 
 
 def current_bom_ids() -> Select[tuple[int]]:
-    """The current BOM of every subject: latest by BOM version, then upload time, then id."""
+    """Every current BOM (PRODUCT.md section 3, BOM lineage): a lineage is one serial number
+    of one subject and owner, its current BOM the one of highest `version` (every one of
+    them, should two documents claim the same version: the stricter union, and the same
+    whatever order they came in); BOMs without a serial number form one lineage per subject
+    and owner, each replacing the last. A superseded or retired BOM is current no more."""
+    lineage = (BomRow.subject_id, BomRow.organisation_id, BomRow.serial_number)
     ranked = select(
         BomRow.id,
-        func.row_number()
-        .over(
-            partition_by=BomRow.subject_id,
-            order_by=(BomRow.bom_version.desc(), BomRow.uploaded_at.desc(), BomRow.id.desc()),
-        )
-        .label("rank"),
+        BomRow.serial_number,
+        func.rank().over(partition_by=lineage, order_by=BomRow.bom_version.desc()).label("rank"),
+        func.row_number().over(partition_by=lineage, order_by=BomRow.id.desc()).label("latest"),
     ).subquery("ranked_boms")
-    return select(ranked.c.id).where(ranked.c.rank == 1)
+    head = case((ranked.c.serial_number.is_(None), ranked.c.latest), else_=ranked.c.rank)
+    return select(ranked.c.id).where(head == 1, ranked.c.id.not_in(select(BomEndingRow.bom_id)))
 
 
 class ComponentRepository:
@@ -257,8 +262,17 @@ class BomRepository:
                 found.setdefault(bom_id, []).append(organisation)
         return {bom_id: sorted(organisations) for bom_id, organisations in found.items()}
 
-    def find_by_sha256(self, sha256: str) -> BomRow | None:
-        return self._session.scalars(select(BomRow).where(BomRow.sha256 == sha256)).one_or_none()
+    def find_by_sha256(self, sha256: str, organisation_id: int | None) -> BomRow | None:
+        """The organisation's own BOM of these bytes: the same bytes are one BOM per
+        organisation, and another organisation's copy is none of the caller's business."""
+        owner = (
+            BomRow.organisation_id.is_(None)
+            if organisation_id is None
+            else BomRow.organisation_id == organisation_id
+        )
+        return self._session.scalars(
+            select(BomRow).where(BomRow.sha256 == sha256, owner).order_by(BomRow.id).limit(1)
+        ).one_or_none()
 
     def get(self, bom_id: int) -> BomRow | None:
         return self._session.get(BomRow, bom_id)
@@ -287,14 +301,12 @@ class BomRepository:
         try:
             self._session.flush()
         except IntegrityError as error:
-            if self.find_sha256_after_rollback(row.sha256):
+            organisation = row.organisation_id
+            self._session.rollback()
+            if self.find_by_sha256(row.sha256, organisation) is not None:
                 raise DocumentAlreadyStoredError(row.sha256) from error
             raise
         return row
-
-    def find_sha256_after_rollback(self, sha256: str) -> bool:
-        self._session.rollback()
-        return self.find_by_sha256(sha256) is not None
 
     def page(
         self,
@@ -311,14 +323,65 @@ class BomRepository:
             query = query.where(BomRow.subject_id == subject_id)
         return list(self._session.scalars(query.order_by(BomRow.id).limit(limit)))
 
-    def current_for_subjects(self) -> list[tuple[BomRow, ComponentRow]]:
+    def current_for_subjects(self) -> list[tuple[ComponentRow, list[BomRow]]]:
+        """Every product with its current BOMs (in id order), in identity order."""
         query = (
             select(BomRow, ComponentRow)
             .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
             .where(BomRow.id.in_(current_bom_ids()))
-            .order_by(ComponentRow.identity_key, ComponentRow.id)
+            .order_by(ComponentRow.identity_key, ComponentRow.id, BomRow.id)
         )
-        return [(bom, subject) for bom, subject in self._session.execute(query)]
+        found: list[tuple[ComponentRow, list[BomRow]]] = []
+        for bom, subject in self._session.execute(query):
+            if not found or found[-1][0].id != subject.id:
+                found.append((subject, []))
+            found[-1][1].append(bom)
+        return found
+
+    def current_of_subject(self, subject_id: int) -> list[BomRow]:
+        """The subject's current BOMs, in id order."""
+        query = (
+            select(BomRow)
+            .where(BomRow.subject_id == subject_id, BomRow.id.in_(current_bom_ids()))
+            .order_by(BomRow.id)
+        )
+        return list(self._session.scalars(query))
+
+    def facts(self, bom_ids: Iterable[int]) -> list[BomFacts]:
+        """What each BOM says about its subject beyond its parts, in id order."""
+        return [
+            BomFacts(
+                bom_id=row.id,
+                serial_number=row.serial_number,
+                version=row.bom_version,
+                sector=row.sector,
+                human_oversight=row.human_oversight,
+                incomplete_aggregates=tuple(row.incomplete_aggregates),
+                uploaded_on=row.uploaded_at.date(),
+                subject_id=row.subject_id,
+            )
+            for row in sorted(self.many(bom_ids), key=lambda r: r.id)
+        ]
+
+    def end(self, ending: BomEndingRow) -> None:
+        """Record that a BOM stopped being current; never more than once."""
+        self._session.add(ending)
+        self._session.flush()
+
+    def ending(self, bom_id: int) -> BomEndingRow | None:
+        return self._session.scalars(
+            select(BomEndingRow).where(BomEndingRow.bom_id == bom_id)
+        ).one_or_none()
+
+    def endings(self, bom_ids: Iterable[int]) -> dict[int, BomEndingRow]:
+        found: dict[int, BomEndingRow] = {}
+        for chunk in _chunks(sorted(set(bom_ids))):
+            query = select(BomEndingRow).where(BomEndingRow.bom_id.in_(chunk))
+            found.update((row.bom_id, row) for row in self._session.scalars(query))
+        return found
+
+    def current_ids(self) -> set[int]:
+        return set(self._session.scalars(current_bom_ids()))
 
     def digests(self, bom_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(bom_ids))
@@ -340,6 +403,17 @@ class BomRepository:
             for bom_id, name, version in self._session.execute(query):
                 names[bom_id] = f"{name}@{version}" if version else name
         return names
+
+
+class RawLink(NamedTuple):
+    """A BOM-Link as one BOM declares it, before it is resolved."""
+
+    source_id: int
+    bom_id: int
+    serial_number: str
+    linked_version: int | None
+    target_ref: str | None
+    location: str
 
 
 class GraphRepository:
@@ -378,14 +452,114 @@ class GraphRepository:
                     claims.setdefault(component_id, {})[claim["number"]] = None
         return {component_id: tuple(sorted(found)) for component_id, found in claims.items()}
 
-    def generation(self) -> tuple[int, int]:
-        """Changes whenever a BOM is stored (BOMs are never deleted or edited)."""
+    def add_links(
+        self, bom_id: int, links: Iterable[tuple[int, str, int | None, str | None, str]]
+    ) -> None:
+        """(source_id, serial number, version, target ref, location) for each BOM-Link."""
+        keys = ("source_id", "serial_number", "linked_version", "target_ref", "location")
+        insert_many(self._session, table_of(BomLinkRow), keys, links, shared={"bom_id": bom_id})
+
+    def generation(self) -> tuple[int, int, int]:
+        """Changes whenever a BOM is stored, superseded or retired (BOMs are never deleted
+        or edited, and neither are their endings)."""
         count, newest = self._session.execute(select(func.count(), func.max(BomRow.id))).one()
-        return int(count), int(newest or 0)
+        ended = self._session.scalar(select(func.count()).select_from(BomEndingRow))
+        return int(count), int(newest or 0), int(ended or 0)
 
     def products(self) -> list[Product]:
-        query = select(BomRow.subject_id, BomRow.id).where(BomRow.id.in_(current_bom_ids()))
-        return [Product(subject_id, bom_id) for subject_id, bom_id in self._session.execute(query)]
+        query = (
+            select(BomRow.subject_id, BomRow.id)
+            .where(BomRow.id.in_(current_bom_ids()))
+            .order_by(BomRow.subject_id, BomRow.id)
+        )
+        boms: dict[int, list[int]] = {}
+        for subject_id, bom_id in self._session.execute(query):
+            boms.setdefault(subject_id, []).append(bom_id)
+        return [Product(subject, tuple(ids)) for subject, ids in boms.items()]
+
+    def links(self, current: Collection[int], *, declared_by: int | None = None) -> list[BomLink]:
+        """The BOM-Links the current BOMs declare, each resolved against the BOMs held: a
+        versioned link to every BOM of that serial number and version, an unversioned one to
+        that serial's current BOMs (several documents may claim one serial: all of them
+        count, the stricter reading); none held, and the link is missing."""
+        query = select(BomLinkRow).order_by(BomLinkRow.id)
+        if declared_by is not None:
+            query = query.where(BomLinkRow.bom_id == declared_by)
+        rows = [
+            RawLink(row.source_id, row.bom_id, row.serial_number, row.linked_version,
+                    row.target_ref, row.location)
+            for row in self._session.scalars(query)
+            if declared_by is not None or row.bom_id in current
+        ]  # fmt: skip
+        return self.resolve_links(rows, current)
+
+    def resolve_links(self, rows: Sequence[RawLink], current: Collection[int]) -> list[BomLink]:
+        """Each link resolved against the BOMs held (see `links`)."""
+        if not rows:
+            return []
+        serials = sorted({row.serial_number.lower() for row in rows})
+        held: dict[str, list[tuple[int, int]]] = {}
+        for chunk in _chunks(serials):
+            query = select(BomRow.id, BomRow.serial_number, BomRow.bom_version).where(
+                func.lower(BomRow.serial_number).in_(chunk)
+            )
+            for bom_id, serial, version in self._session.execute(query):
+                held.setdefault(str(serial).lower(), []).append((bom_id, int(version)))
+        refs = {
+            (b, row.target_ref)
+            for row in rows
+            if row.target_ref
+            for b, _ in held.get(row.serial_number.lower(), ())
+        }
+        targets: dict[tuple[int, str], int] = {}
+        subjects: dict[int, int] = {}
+        linked = sorted({b for found in held.values() for b, _ in found})
+        for chunk in _chunks(linked):
+            for bom_id, subject_id in self._session.execute(
+                select(BomRow.id, BomRow.subject_id).where(BomRow.id.in_(chunk))
+            ):
+                subjects[bom_id] = subject_id
+            wanted = sorted({ref for b, ref in refs if b in set(chunk)})
+            if wanted:
+                query = select(
+                    OccurrenceRow.bom_id, OccurrenceRow.bom_ref, OccurrenceRow.component_id
+                ).where(OccurrenceRow.bom_id.in_(chunk), OccurrenceRow.bom_ref.in_(wanted))
+                for bom_id, ref, component_id in self._session.execute(query):
+                    targets[(bom_id, ref)] = component_id
+        resolved: list[BomLink] = []
+        for row in rows:
+            candidates = held.get(row.serial_number.lower(), [])
+            if row.linked_version is None:
+                chosen = [b for b, _ in candidates if b in current]
+            else:
+                chosen = [b for b, version in candidates if version == row.linked_version]
+            urn = _urn(row)
+            if not chosen:
+                resolved.append(BomLink(row.source_id, row.bom_id, urn, location=row.location))
+            for bom_id in sorted(chosen):
+                target = (
+                    targets.get((bom_id, row.target_ref)) if row.target_ref else subjects[bom_id]
+                )
+                resolved.append(
+                    BomLink(row.source_id, row.bom_id, urn, (bom_id,), target, row.location)
+                )
+        return resolved
+
+    def portfolio(
+        self,
+    ) -> tuple[list[PortfolioNode], list[PortfolioEdge], list[Product], list[BomLink]]:
+        """Everything the portfolio graph is built from: the current BOMs, and the BOMs
+        their BOM-Links point at (current or not), with their nodes and edges."""
+        products = self.products()
+        current = {bom for product in products for bom in product.bom_ids}
+        links = self.links(current)
+        linked = sorted({b for link in links for b in link.linked_boms} - current)
+        boms = select(BomRow.id).where(
+            or_(BomRow.id.in_(current_bom_ids()), BomRow.id.in_(linked))
+            if linked
+            else BomRow.id.in_(current_bom_ids())
+        )
+        return self._nodes(boms), self._edges(boms), products, links
 
     def current_edges(self) -> list[PortfolioEdge]:
         return self._edges(current_bom_ids())
@@ -410,26 +584,56 @@ class GraphRepository:
         """The components one BOM mentions, as that BOM describes them."""
         return self._nodes(select(literal(bom_id)))
 
-    def _nodes(self, current: Select[Any]) -> list[PortfolioNode]:
+    def _nodes(self, boms: Select[Any]) -> list[PortfolioNode]:
+        """The components these BOMs mention, with the BOMs that call each an AI component
+        and the artifacts each BOM gives it (both rare, so read apart)."""
         facts = (
-            select(
-                OccurrenceRow.component_id,
-                func.max(OccurrenceRow.type).label("type"),
-                func.max(case((OccurrenceRow.is_ai, 1), else_=0)).label("is_ai"),
-            )
-            .where(OccurrenceRow.bom_id.in_(current))
+            select(OccurrenceRow.component_id, func.max(OccurrenceRow.type).label("type"))
+            .where(OccurrenceRow.bom_id.in_(boms))
             .group_by(OccurrenceRow.component_id)
             .subquery()
         )
+        ai_boms: dict[int, set[int]] = {}
+        for component_id, bom_id in self._session.execute(
+            select(OccurrenceRow.component_id, OccurrenceRow.bom_id).where(
+                OccurrenceRow.bom_id.in_(boms), OccurrenceRow.is_ai
+            )
+        ):
+            ai_boms.setdefault(component_id, set()).add(bom_id)
+        artifacts: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        for component_id, bom_id, found in self._session.execute(
+            select(OccurrenceRow.component_id, OccurrenceRow.bom_id, OccurrenceRow.artifacts).where(
+                OccurrenceRow.bom_id.in_(boms), OccurrenceRow.artifacts.is_not(None)
+            )
+        ):
+            if found:
+                artifacts.setdefault(component_id, []).append((bom_id, tuple(found)))
         query = select(
             ComponentRow.id,
             ComponentRow.identity_key,
             ComponentRow.name,
             ComponentRow.version,
             facts.c.type,
-            facts.c.is_ai,
+            ComponentRow.purl,
         ).join(facts, facts.c.component_id == ComponentRow.id)
+        nothing: frozenset[int] = frozenset()
         return [
-            PortfolioNode(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            PortfolioNode(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                frozenset(ai_boms[row[0]]) if row[0] in ai_boms else nothing,
+                row[5],
+                tuple(sorted(artifacts[row[0]])) if row[0] in artifacts else (),
+            )
             for row in self._session.execute(query)
         ]
+
+
+def _urn(row: RawLink) -> str:
+    text = "urn:cdx:" + row.serial_number.removeprefix("urn:uuid:")
+    if row.linked_version is not None:
+        text += f"/{row.linked_version}"
+    return f"{text}#{row.target_ref}" if row.target_ref else text

@@ -159,7 +159,7 @@ class OccurrenceRow(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
     # File names, URLs and endpoints the mention carries, read by the suspected-AI hints;
     # None when it carries none (most do not).
-    artifacts: Mapped[list[str] | None] = mapped_column(JSON)
+    artifacts: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         UniqueConstraint("bom_id", "bom_ref", name="uq_occurrences_bom_id_bom_ref"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
 from app.store.engine import WRITE_OPTION
+from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
 from app.store.repositories import (
     BomRepository,
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.registry = RegistryRepository(self.session)
         self.access = AccessRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.ownership = OwnershipRepository(self.session)
         return self
 
     def __exit__(

@@ -3,6 +3,7 @@ reason codes, warnings, policy switches, dates, and the invariants the decision 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zlib
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,7 @@ from app.domain.decision import (
     verify,
 )
 from app.domain.ids import IdentityKey
+from app.domain.portfolio import BomFacts
 from app.domain.registry import (
     ALL,
     Certificate,
@@ -67,6 +69,8 @@ def member(
     type_: str = "machine-learning-model",
     contents_known: bool = False,
     claims: Sequence[str] = (),
+    suspected: str | None = None,
+    introduced_by: Sequence[int] = (),
 ) -> Member:
     """A component of the closure; its name is its key, its id is derived from the key."""
     return Member(
@@ -77,6 +81,8 @@ def member(
         is_ai=ai,
         contents_known=contents_known,
         claimed_certificates=tuple(claims),
+        suspected=suspected,
+        introduced_by=tuple(introduced_by),
     )
 
 
@@ -160,6 +166,7 @@ def product_slice(
     sector: str | None = None,
     incomplete: Sequence[str] = (),
     oversight: bool = False,
+    **fields: Any,
 ) -> ProductSlice:
     """The camera holding the given members (the vision model by default)."""
     return ProductSlice(
@@ -168,6 +175,7 @@ def product_slice(
         sector=sector,
         incomplete_aggregates=tuple(incomplete),
         human_oversight=oversight,
+        **fields,
     )
 
 
@@ -494,6 +502,49 @@ WARNING_CASES: dict[str, WarningCase] = {
         )
         for type_ in sorted(ASSEMBLY_TYPES)
     },
+    "linked-bom-missing": WarningCase(
+        product_slice(
+            missing_links=(("module", "urn:cdx:0f3c0d2e-0000-4000-8000-000000000001/1"),)
+        ),
+        registry(product_cert(), model_cert()),
+        ask(),
+        WarningCode.LINKED_BOM_MISSING,
+        "module",
+    ),
+    "suspected-ai-component-not-counted": WarningCase(
+        product_slice(
+            member(MODEL),
+            member("weights.gguf", ai=False, type_="file", suspected="a model-weights file"),
+        ),
+        registry(product_cert(), model_cert()),
+        ask(),
+        WarningCode.SUSPECTED_AI_COMPONENT,
+        "weights.gguf",
+    ),
+    "several-current-boms": WarningCase(
+        product_slice(
+            boms=(BomFacts(1, "urn:uuid:a", 1), BomFacts(2, "urn:uuid:b", 3)),
+            current_boms=(1, 2),
+        ),
+        registry(product_cert(), model_cert()),
+        ask(),
+        WarningCode.SEVERAL_CURRENT_BOMS,
+        PRODUCT,
+    ),
+    "product-changed-since-certificate": WarningCase(
+        product_slice(
+            member(MODEL, introduced_by=[2]),
+            boms=(
+                BomFacts(1, "urn:uuid:a", 1, uploaded_on=ISSUED),
+                BomFacts(2, "urn:uuid:b", 1, uploaded_on=ISSUED + dt.timedelta(days=3)),
+            ),
+            current_boms=(1,),
+        ),
+        registry(product_cert(), model_cert()),
+        ask(),
+        WarningCode.PRODUCT_CHANGED_SINCE_CERTIFICATE,
+        PRODUCT,
+    ),
 }
 
 
@@ -511,12 +562,8 @@ class TestWarnings:
     def test_warns_and_stays_ineligible_when_another_component_blocks(
         self, case: WarningCase
     ) -> None:
-        blocked = ProductSlice(
-            case.product.product,
-            (*case.product.members, member("uncertified")),
-            case.product.sector,
-            case.product.incomplete_aggregates,
-            case.product.human_oversight,
+        blocked = dataclasses.replace(
+            case.product, members=(*case.product.members, member("uncertified"))
         )
 
         result = check(blocked, case.registry, case.question)

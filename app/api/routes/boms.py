@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -35,6 +36,7 @@ from app.domain.errors import (
 from app.services.catalogue import BomView, get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import ingest_bom
+from app.services.ownership import retire_bom
 
 router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
 
@@ -129,6 +131,7 @@ async def read_bom_upload(
     responses=responses(
         408,
         413,
+        409,
         415,
         422,
         also={200: {"model": BomRead, "description": "Already stored (same SHA-256)"}},
@@ -136,7 +139,18 @@ async def read_bom_upload(
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
 )
 async def upload_bom(
-    request: Request, response: Response, runtime: RuntimeDep, principal: Uploader
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    principal: Uploader,
+    supersedes: Annotated[
+        list[Annotated[str, Query(max_length=512)]] | None,
+        Query(
+            max_length=100,
+            description="Serial numbers of the subject's current BOMs this upload ends, or "
+            "`all`; each must name a current BOM of the subject (422 otherwise)",
+        ),
+    ] = None,
 ) -> BomRead:
     settings = runtime.settings
     body, media_type = await read_bom_upload(
@@ -152,6 +166,8 @@ async def upload_bom(
                 runtime.limits,
                 uploaded_by=f"api:{principal.organisation}/key-{principal.key_id}",
                 organisation=principal.organisation,
+                supersedes=supersedes or (),
+                administrator=Role.ADMIN in principal.roles,
             )
         with runtime.reading() as uow:
             return get_bom(uow, result.bom_id, Viewer.of(principal)), result.created
@@ -293,3 +309,29 @@ def set_visibility_route(
             uow, bom_id, update.visibility, update.share_with, Viewer.of(principal)
         )
     return bom_read(view)
+
+
+class RetireRequest(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000, description="Why it ends")]
+
+
+@router.post(
+    "/{bom_id}/retire",
+    response_model=BomRead,
+    summary="Retire a BOM: it stops being current, and stays stored as history",
+    responses=responses(403, 404, 409, 422),
+)
+def retire_bom_route(
+    bom_id: PathId, body: RetireRequest, runtime: RuntimeDep, principal: Uploader
+) -> BomRead:
+    viewer = Viewer.of(principal)
+    with runtime.writing() as uow:
+        retire_bom(
+            uow,
+            bom_id,
+            reason=body.reason,
+            viewer=viewer,
+            actor=f"api:{principal.organisation}/key-{principal.key_id}",
+        )
+    with runtime.reading() as uow:
+        return bom_read(get_bom(uow, bom_id, viewer))

@@ -1,0 +1,127 @@
+"""Who owns a subject and who may publish BOMs for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from app.api.dependencies import RuntimeDep
+from app.api.params import PathId
+from app.api.problems import responses
+from app.api.security import admits
+from app.domain.access import Principal, Role, Viewer
+from app.services.ownership import Ownership, delegate, ownership, transfer
+
+router = APIRouter(prefix="/api/v1/owners", tags=["BOMs (integrators)"])
+
+Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
+Owner = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
+Administrator = Annotated[Principal, Depends(admits(Role.ADMIN))]
+
+
+class OwnershipEventRead(BaseModel):
+    kind: str = Field(description="claimed, delegated, undelegated or transferred")
+    organisation: str
+    previous_organisation: str | None
+    reason: str
+    actor: str = Field(description="The key or command that acted")
+    at: dt.datetime
+
+
+class OwnershipRead(BaseModel):
+    component_id: int
+    component: str
+    owner: str | None = Field(description="The organisation that may publish BOMs for it")
+    delegates: list[str] = Field(description="Other organisations it lets publish (owner only)")
+    events: list[OwnershipEventRead] = Field(description="History (owner and admins only)")
+
+
+class DelegateRequest(BaseModel):
+    organisation: Annotated[str, Field(min_length=1, max_length=64)]
+    revoke: bool = Field(default=False, description="Stop the delegation instead")
+
+
+class TransferRequest(BaseModel):
+    organisation: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _read(found: Ownership) -> OwnershipRead:
+    return OwnershipRead(
+        component_id=found.component_id,
+        component=found.component,
+        owner=found.owner,
+        delegates=list(found.delegates),
+        events=[
+            OwnershipEventRead(
+                kind=e.kind,
+                organisation=e.organisation,
+                previous_organisation=e.previous_organisation,
+                reason=e.reason,
+                actor=e.actor,
+                at=e.at,
+            )
+            for e in found.events
+        ],
+    )
+
+
+def _actor(principal: Principal) -> str:
+    return f"api:{principal.organisation}/key-{principal.key_id}"
+
+
+@router.get(
+    "/{component_id}",
+    response_model=OwnershipRead,
+    summary="Who owns a subject, and (for its owner) who else may publish for it",
+    responses=responses(404),
+)
+def get_owner(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> OwnershipRead:
+    with runtime.reading() as uow:
+        return _read(ownership(uow, str(component_id), Viewer.of(principal)))
+
+
+@router.post(
+    "/{component_id}/delegates",
+    response_model=OwnershipRead,
+    summary="Let another organisation publish BOMs for your subject (or stop letting it)",
+    responses=responses(403, 404, 409, 422),
+)
+def delegate_route(
+    component_id: PathId, body: DelegateRequest, runtime: RuntimeDep, principal: Owner
+) -> OwnershipRead:
+    with runtime.writing() as uow:
+        return _read(
+            delegate(
+                uow,
+                str(component_id),
+                body.organisation,
+                viewer=Viewer.of(principal),
+                actor=_actor(principal),
+                revoke=body.revoke,
+            )
+        )
+
+
+@router.post(
+    "/{component_id}/transfer",
+    response_model=OwnershipRead,
+    summary="Move a subject's ownership to another organisation (administrators)",
+    responses=responses(404, 409, 422),
+)
+def transfer_route(
+    component_id: PathId, body: TransferRequest, runtime: RuntimeDep, principal: Administrator
+) -> OwnershipRead:
+    with runtime.writing() as uow:
+        return _read(
+            transfer(
+                uow,
+                str(component_id),
+                body.organisation,
+                reason=body.reason,
+                actor=_actor(principal),
+            )
+        )

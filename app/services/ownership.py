@@ -1,0 +1,193 @@
+"""Who may publish BOMs for a subject, and the end of a BOM's time as current: ownership,
+delegation, transfer and retirement, each recorded as an event that is never edited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from app.domain.access import Viewer
+from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.services.catalogue import _visible_bom, organisation_id, resolve_component, visible_boms
+from app.store.rows import BomEndingRow, OwnershipEventRow
+from app.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipEvent:
+    kind: str
+    organisation: str
+    previous_organisation: str | None
+    reason: str
+    actor: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    component_id: int
+    component: str
+    owner: str | None
+    delegates: tuple[str, ...]
+    events: tuple[OwnershipEvent, ...]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _codes(uow: UnitOfWork) -> dict[int, str]:
+    return {o.id: o.code for o in uow.access.organisations()}
+
+
+def _subject(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> tuple[int, str]:
+    """A subject the viewer may know of: one of its own, or with a BOM it may see; any other
+    is not found, exactly like one that does not exist."""
+    component = resolve_component(uow, reference)
+    visible = visible_boms(uow, viewer)
+    if visible is not None:
+        mine = organisation_id(uow, viewer) if viewer is not None else None
+        owner = uow.ownership.owner(component.id)
+        seen = any(bom.id in visible for bom in uow.boms.of_subject(component.id))
+        if not seen and (owner is None or owner != mine):
+            raise NotFoundError(f"no component {reference!r}")
+    if uow.ownership.owner(component.id) is None:
+        raise NotFoundError(f"{component.display_name} has no owner: no BOM describes it")
+    return component.id, component.display_name
+
+
+def ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> Ownership:
+    """The subject's owner, delegates and history (delegates and history for the owner and
+    administrators only: who else may publish is the owner's business)."""
+    subject_id, name = _subject(uow, reference, viewer)
+    codes = _codes(uow)
+    owner = uow.ownership.owner(subject_id)
+    mine = organisation_id(uow, viewer) if viewer is not None else None
+    privileged = viewer is None or viewer.sees_everything or owner == mine
+    events = uow.ownership.events(subject_id) if privileged else []
+    return Ownership(
+        component_id=subject_id,
+        component=name,
+        owner=codes.get(owner) if owner is not None else None,
+        delegates=tuple(codes[o] for o in uow.ownership.delegates(subject_id))
+        if privileged
+        else (),
+        events=tuple(
+            OwnershipEvent(
+                kind=event.kind,
+                organisation=codes.get(event.organisation_id, ""),
+                previous_organisation=(
+                    codes.get(event.previous_organisation_id)
+                    if event.previous_organisation_id is not None
+                    else None
+                ),
+                reason=event.reason,
+                actor=event.actor,
+                at=event.at,
+            )
+            for event in events
+        ),
+    )
+
+
+def _organisation(uow: UnitOfWork, code: str) -> int:
+    found = uow.access.organisation(code)
+    if found is None:
+        raise NotFoundError(f"no organisation {code!r}")
+    return found.id
+
+
+def _as_owner(uow: UnitOfWork, subject_id: int, viewer: Viewer | None, action: str) -> None:
+    if viewer is None or viewer.sees_everything:
+        return
+    if uow.ownership.owner(subject_id) != organisation_id(uow, viewer):
+        raise PermissionDeniedError(f"only the subject's owner may {action}")
+
+
+def delegate(
+    uow: UnitOfWork,
+    reference: str,
+    to: str,
+    *,
+    viewer: Viewer | None,
+    actor: str,
+    revoke: bool = False,
+) -> Ownership:
+    """Let another organisation publish BOMs for the owner's subject (or stop letting it)."""
+    subject_id, _ = _subject(uow, reference, viewer)
+    _as_owner(uow, subject_id, viewer, "delegate publishing")
+    target = _organisation(uow, to)
+    owner = uow.ownership.owner(subject_id)
+    if target == owner:
+        raise ConflictError(f"{to!r} owns the subject already")
+    changed = (
+        uow.ownership.remove_delegate(subject_id, target)
+        if revoke
+        else uow.ownership.add_delegate(subject_id, target, _now())
+    )
+    if changed:
+        uow.ownership.record(
+            OwnershipEventRow(
+                subject_id=subject_id,
+                kind="undelegated" if revoke else "delegated",
+                organisation_id=target,
+                previous_organisation_id=None,
+                reason="",
+                actor=actor,
+                at=_now(),
+            )
+        )
+    uow.commit()
+    return ownership(uow, str(subject_id), viewer)
+
+
+def transfer(uow: UnitOfWork, reference: str, to: str, *, reason: str, actor: str) -> Ownership:
+    """Move ownership to another organisation: an administrator's act, always audited."""
+    if not reason.strip():
+        raise ConflictError("a transfer of ownership states its reason")
+    subject_id, _ = _subject(uow, reference, None)
+    target = _organisation(uow, to)
+    previous = uow.ownership.owner(subject_id)
+    if previous == target:
+        raise ConflictError(f"{to!r} owns the subject already")
+    now = _now()
+    uow.ownership.transfer(subject_id, target, now)
+    uow.ownership.remove_delegate(subject_id, target)
+    uow.ownership.record(
+        OwnershipEventRow(
+            subject_id=subject_id,
+            kind="transferred",
+            organisation_id=target,
+            previous_organisation_id=previous,
+            reason=reason.strip(),
+            actor=actor,
+            at=now,
+        )
+    )
+    uow.commit()
+    return ownership(uow, str(subject_id), None)
+
+
+def retire_bom(
+    uow: UnitOfWork, bom_id: int, *, reason: str, viewer: Viewer | None, actor: str
+) -> int:
+    """Stop a BOM being current (it stays stored, as history). Only an organisation that
+    may publish for its subject, or an administrator, retires it."""
+    bom = _visible_bom(uow, bom_id, viewer)
+    if viewer is not None and not viewer.sees_everything:
+        mine = organisation_id(uow, viewer)
+        allowed = {uow.ownership.owner(bom.subject_id), *uow.ownership.delegates(bom.subject_id)}
+        if mine is None or mine not in allowed:
+            raise PermissionDeniedError(f"BOM {bom_id} is not yours to retire")
+    if not reason.strip():
+        raise ConflictError("retiring a BOM states its reason")
+    if uow.boms.ending(bom_id) is not None:
+        raise ConflictError(f"BOM {bom_id} is no longer current already")
+    uow.boms.end(
+        BomEndingRow(
+            bom_id=bom_id, kind="retired", by_bom_id=None, reason=reason.strip(), actor=actor,
+            at=_now(),
+        )
+    )  # fmt: skip
+    uow.commit()
+    return bom_id
