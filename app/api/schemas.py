@@ -190,6 +190,12 @@ class VerifiedRead(BaseModel):
     certificate: str
 
 
+class UsedBomRead(BaseModel):
+    id: int
+    serial_number: str | None
+    version: int
+
+
 class ExportCheckRead(BaseModel):
     decision: str = Field(description="eligible, ineligible or not_in_scope")
     product: NamedComponentRead
@@ -201,6 +207,11 @@ class ExportCheckRead(BaseModel):
     blocking: list[BlockingRead]
     warnings: list[DecisionWarningRead]
     verified: list[VerifiedRead]
+    boms: list[UsedBomRead] = Field(
+        default=[],
+        description="The BOMs the answer used that you may see: the product's current BOMs "
+        "and every BOM its closure is expanded through",
+    )
     evidence_sha256: str = Field(description="SHA-256 over everything the decision used")
     decision_id: int | None = Field(description="The stored decision record (none for dry runs)")
     decided_at: dt.datetime | None = None

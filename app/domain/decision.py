@@ -256,6 +256,18 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
     )
     ruleset = registry.ruleset
     scope = scope_of(product, ruleset, question)
+    if scope is ScopeReason.NOT_AI_BEARING:
+        # No AI is known inside; what is unknown is said, and blocks under the switch, since
+        # an assembly of unknown contents may hold AI.
+        unknown = _incomplete_blockers(product, ruleset)
+        return ExportCheck(
+            Decision.INELIGIBLE if unknown else Decision.NOT_IN_SCOPE,
+            question,
+            ruleset.version,
+            scope_reason=None if unknown else scope,
+            blockers=tuple(unknown),
+            warnings=tuple(_warnings(product, registry, question)),
+        )
     if scope is not None:
         return ExportCheck(Decision.NOT_IN_SCOPE, question, ruleset.version, scope_reason=scope)
     blockers: list[Blocker] = []
@@ -303,23 +315,7 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
             judge(member, upstream=True)
     warnings.extend(_warnings(product, registry, question))
     warnings.extend(_changed_since(product, registry, product_certificate))
-    if ruleset.block_on_incomplete_inventory and product.incomplete_aggregates:
-        blockers.append(
-            Blocker(
-                product.product,
-                ReasonCode.INVENTORY_INCOMPLETE,
-                f"the BOM declares its inventory {', '.join(product.incomplete_aggregates)}",
-            )
-        )
-    if ruleset.block_on_incomplete_inventory and product.missing_links:
-        blockers.append(
-            Blocker(
-                product.product,
-                ReasonCode.INVENTORY_INCOMPLETE,
-                "BOM-Links lead to BOMs exportgate does not hold: "
-                + ", ".join(f"{name} ({urn})" for name, urn in product.missing_links),
-            )
-        )
+    blockers.extend(_incomplete_blockers(product, ruleset))
     return ExportCheck(
         Decision.INELIGIBLE if blockers else Decision.ELIGIBLE,
         question,
@@ -328,6 +324,32 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
         warnings=tuple(warnings),
         verified=tuple(verified),
     )
+
+
+def _incomplete_blockers(product: ProductSlice, ruleset: Ruleset) -> list[Blocker]:
+    """Under block_on_incomplete_inventory: an inventory declared incomplete, and BOM-Links
+    to BOMs not held, block the product."""
+    if not ruleset.block_on_incomplete_inventory:
+        return []
+    found = []
+    if product.incomplete_aggregates:
+        found.append(
+            Blocker(
+                product.product,
+                ReasonCode.INVENTORY_INCOMPLETE,
+                f"the BOM declares its inventory {', '.join(product.incomplete_aggregates)}",
+            )
+        )
+    if product.missing_links:
+        found.append(
+            Blocker(
+                product.product,
+                ReasonCode.INVENTORY_INCOMPLETE,
+                "BOM-Links lead to BOMs exportgate does not hold: "
+                + ", ".join(f"{name} ({urn})" for name, urn in product.missing_links),
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -649,6 +649,7 @@ def redacted_answer(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[
     return {
         **answer,
         "blocking": blocking,
+        "boms": [bom for bom in answer.get("boms", ()) if bom["id"] in visible],
         "verified": [],
         "warnings": [w for w in answer["warnings"] if w["component"] in (None, product)],
     }
