@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.builders import CAMERA_PURL, MODULE_PURL, MODEL_PURL, bom, component, model
+from tests.builders import CAMERA_PURL, MODEL_PURL, MODULE_PURL, bom, component, model
 
 DAY = "2026-11-27"
 REVIEWER = "CAICT-ER"

@@ -135,7 +135,7 @@ def test_supersedes_and_retire_from_the_command_line(shell: Shell) -> None:
     bom = answer["boms"][0]["id"]
     code, out, err = run("boms", "retire", str(bom), "--reason", "replaced")
     assert code == 0, err
-    code, out, err = run("check", scenario.APP_PURL, "--to", "DE", "--on", scenario.DAY)
+    code, _, err = run("check", scenario.APP_PURL, "--to", "DE", "--on", scenario.DAY)
     assert code == 2
     assert "not a product" in err
 
