@@ -44,7 +44,8 @@ test-postgres: install ## The whole suite on a new PostgreSQL database, dropped 
 	EXPORTGATE_TEST_BACKEND=postgresql $(BIN)/pytest
 
 bench: install ## Benchmarks; each figure is a ratio or a target measured in one run
-	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; exit $$(( ingest || $$? ))
+	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; decision=$$?; \
+	$(BIN)/python -m bench.chain; exit $$(( ingest || decision || $$? ))
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
