@@ -18,9 +18,11 @@ from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
-from app.services.catalogue import ComponentView, PathStep, describe_path, visible_boms
+from app.services.catalogue import ComponentView
 from app.services.export import certified_keys, product_slice, relevant_members
+from app.services.paths import PathStep, describe_path
 from app.services.registry import get_certificate
+from app.services.visibility import shows_use, visible_boms
 
 if TYPE_CHECKING:
     from app.graph.portfolio import Path, PortfolioGraph
@@ -100,17 +102,10 @@ def certificate_impact(
         if graph.is_product(component.id):
             holders.insert(0, (graph.product(component.id), None))
         visible = visible_boms(uow, viewer)
-        if visible is not None:
-            # A caller weighs only products whose BOMs it may see, reached through them.
-            holders = [
-                (product, path)
-                for product, path in holders
-                if product.current_bom_id in visible
-                and (
-                    path is None
-                    or all(any(d.bom_id in visible for d in s.declarations) for s in path.steps)
-                )
-            ]
+        # A caller weighs only products whose BOMs it may see, reached through them.
+        holders = [
+            (product, path) for product, path in holders if shows_use(product, path, visible)
+        ]
         slices = _slices(uow, graph, [product for product, _ in holders])
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
         now_registry = runtime.registry.current(uow).for_keys(keys)

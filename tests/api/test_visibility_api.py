@@ -8,7 +8,14 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.config import Settings
 from app.domain.access import Role
-from tests.builders import camera_bom, supplier_module_bom
+from tests.builders import (
+    MODEL_PURL,
+    bom,
+    camera_bom,
+    component,
+    model,
+    supplier_module_bom,
+)
 from tests.conftest import bearer, issue_key
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
@@ -185,3 +192,161 @@ def test_impact_weighs_only_the_callers_products(settings: Settings, admin_key: 
         "rival": [],
         "admin": ["smart-camera@4.0"],
     }
+
+
+# -- every answer shape, for a maker whose camera holds a supplier's private module ----------
+
+SECRETS = (
+    "defect-detector",
+    "defect-images",
+    "onnxruntime",
+    MODEL_PURL,
+    "pkg:pypi/onnxruntime",
+    "C-MODEL",
+)
+MODEL_REGISTRY = {
+    "reviewers": [{"id": "R", "name": "R", "accreditations": [{"from": "2026-01-01"}]}],
+    "certificates": [
+        {
+            # Verified on the day asked, and expiring within the warning window: a check
+            # that does not redact names it in `verified` and in a warning.
+            "number": "C-MODEL",
+            "subject": MODEL_PURL,
+            "reviewer": "R",
+            "dimensions": ["algorithmic_bias", "data_privacy", "system_controllability"],
+            "issued": "2026-06-01",
+            "expires": "2027-01-15",
+            "events": [{"status": "active", "date": "2026-06-01"}],
+        }
+    ],
+}
+ON = "2026-11-27"
+
+
+def _assert_no_secret(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, secret
+
+
+def _supplier_chain(api: TestClient, settings: Settings, admin_key: str) -> tuple[dict, dict]:
+    """The maker's camera and the supplier's private module BOM; the keys of both."""
+    maker = bearer(issue_key(settings, Role.INTEGRATOR, Role.PROCUREMENT, organisation="maker"))
+    supplier = bearer(issue_key(settings, Role.INTEGRATOR, organisation="supplier"))
+    camera = api.post(
+        "/api/v1/boms", content=camera_bom(), headers={**maker, "content-type": JSON_TYPE}
+    ).json()
+    module = api.post(
+        "/api/v1/boms",
+        content=supplier_module_bom(),
+        headers={**supplier, "content-type": JSON_TYPE},
+    ).json()
+    imported = api.post("/api/v1/registry/import", json=MODEL_REGISTRY, headers=bearer(admin_key))
+    assert imported.status_code == 200, imported.text
+    return (
+        {"maker": maker, "supplier": supplier},
+        {"camera": camera, "module": module},
+    )
+
+
+def test_a_dry_run_does_not_show_inside_another_organisations_private_bom(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        response = api.post(
+            "/api/v1/export-checks",
+            params={"to": "DE", "on": ON},
+            content=camera_bom(version=2),
+            headers={**keys["maker"], "content-type": JSON_TYPE},
+        )
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        _assert_no_secret(response.text)
+        # The verdict still uses the supplier's BOM: the model is verified there, so only the
+        # camera's own product certificate is missing; the maker is not told which model.
+        assert answer["decision"] == "ineligible"
+        assert [b["reason"] for b in answer["blocking"]] == ["product_certificate_missing"]
+        assert answer["verified"] == []
+        # Administrators see everything.
+        admin = api.post(
+            "/api/v1/export-checks",
+            params={"to": "DE", "on": ON},
+            content=camera_bom(version=2),
+            headers={**bearer(admin_key), "content-type": JSON_TYPE},
+        ).json()
+        assert admin["verified"] == [
+            {"component": "defect-detector@2.1.0", "certificate": "C-MODEL"}
+        ]
+
+
+def test_a_dry_run_names_hidden_blockers_as_the_stored_check_does(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        # After the model's certificate lapses, the model blocks, reached through the module.
+        late = {"to": "DE", "on": "2027-02-01"}
+        dry = api.post(
+            "/api/v1/export-checks",
+            params=late,
+            content=camera_bom(),
+            headers={**keys["maker"], "content-type": JSON_TYPE},
+        )
+        assert dry.status_code == 200, dry.text
+        _assert_no_secret(dry.text)
+        camera = api.get("/api/v1/products", headers=keys["maker"]).json()["items"][0]["id"]
+        stored = api.get(
+            f"/api/v1/products/{camera}/export-check", params=late, headers=keys["maker"]
+        ).json()
+        # The unsaved BOM under check is the caller's own: the same blockers, the same cut.
+        strip = lambda answer: [  # noqa: E731
+            {**b, "paths": [[{**s, "bom_ids": []} for s in p] for p in b["paths"]], "path": []}
+            for b in answer["blocking"]
+        ]
+        assert strip(dry.json()) == strip(stored)
+        hidden = [b for b in dry.json()["blocking"] if b["component"]["id"] is None]
+        assert [(b["reason"], b["path"][-1]["kind"]) for b in hidden] == [
+            ("certificate_expired", "hidden")
+        ]
+
+
+def test_a_dry_run_does_not_reveal_another_organisations_private_product(
+    settings: Settings, admin_key: str
+) -> None:
+    """Dry-running a BOM of a product another organisation holds privately answers as for a
+    product nobody has stored: no stored id, nothing of its private BOM."""
+    gadget = "pkg:generic/deepinspect/secret-gadget@1.0"
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        private_bom = bom(
+            component("g", "secret-gadget", type_="device", version="1.0", purl=gadget),
+            [model("m", MODEL_PURL), component("chip", "secret-chip", purl="pkg:generic/x/chip@1")],
+            {"g": ["m", "chip"]},
+        )
+        stored = api.post(
+            "/api/v1/boms",
+            content=private_bom,
+            headers={**keys["supplier"], "content-type": JSON_TYPE},
+        )
+        assert stored.status_code in (200, 201), stored.text
+
+        def dry(purl: str) -> dict:
+            document = bom(
+                component("g", "secret-gadget", type_="device", version="1.0", purl=purl),
+                [component("nut", "nut", purl="pkg:generic/maker/nut@1.0.0")],
+                {"g": ["nut"]},
+            )
+            response = api.post(
+                "/api/v1/export-checks",
+                params={"to": "DE", "on": ON},
+                content=document,
+                headers={**keys["maker"], "content-type": JSON_TYPE},
+            )
+            assert response.status_code == 200, response.text
+            _assert_no_secret(response.text)
+            assert "secret-chip" not in response.text
+            answer = response.json()
+            del answer["product"]["identity"], answer["evidence_sha256"]
+            return answer
+
+        assert dry(gadget) == dry("pkg:generic/nobody/secret-gadget@1.0")
