@@ -9,6 +9,7 @@ from app.api.main import create_app
 from app.config import Settings
 from app.domain.access import Role
 from tests.builders import (
+    CAMERA_PURL,
     MODEL_PURL,
     bom,
     camera_bom,
@@ -350,3 +351,44 @@ def test_a_dry_run_does_not_reveal_another_organisations_private_product(
             return answer
 
         assert dry(gadget) == dry("pkg:generic/nobody/secret-gadget@1.0")
+
+
+def test_a_diff_does_not_show_what_only_a_hidden_bom_introduces(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, stored = _supplier_chain(api, settings, admin_key)
+        maker = keys["maker"]
+        # A first camera without the module, then the module added: the diff's new blocker
+        # is the supplier's model (its certificate lapsed by the day asked).
+        bare = bom(
+            component("camera", "smart-camera", type_="device", version="4.0", purl=CAMERA_PURL),
+            [component("board", "mainboard", type_="device", version="1.0",
+                       purl="pkg:generic/hikari/board@1.0")],
+            {"camera": ["board"]},
+            serial="urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+        )  # fmt: skip
+        old = api.post("/api/v1/boms", content=bare, headers={**maker, "content-type": JSON_TYPE})
+        assert old.status_code in (200, 201), old.text
+        new = stored["camera"]["id"]
+        diff = api.get(
+            f"/api/v1/boms/{old.json()['id']}/diff/{new}",
+            params={"to": "DE", "on": "2027-02-01"},
+            headers=maker,
+        )
+        assert diff.status_code == 200, diff.text
+        _assert_no_secret(diff.text)
+        body = diff.json()
+        assert [c["name"] for c in body["added"]] == ["vision-module@3.2.0"]
+        assert (body["old_decision"], body["new_decision"]) == ("not_in_scope", "ineligible")
+        assert [(b["component"], b["identity"], b["reason"]) for b in body["blockers_added"]] == [
+            ("smart-camera@4.0", CAMERA_PURL, "product_certificate_missing"),
+            ("(inside a BOM you may not see)", None, "certificate_expired"),
+        ]
+        # A BOM the maker may not see is answered exactly like one that does not exist.
+        hidden = api.get(f"/api/v1/boms/{new}/diff/{stored['module']['id']}", headers=maker)
+        missing = api.get(f"/api/v1/boms/{new}/diff/999999", headers=maker)
+        assert (hidden.status_code, missing.status_code) == (404, 404)
+        assert hidden.json()["detail"] == missing.json()["detail"].replace(
+            "999999", str(stored["module"]["id"])
+        )
