@@ -91,7 +91,9 @@ def _blockers(result: CheckResult) -> dict[tuple[str, str], ChangedBlocker]:
 def _only_in(
     these: dict[tuple[str, str], ChangedBlocker], those: dict[tuple[str, str], ChangedBlocker]
 ) -> tuple[ChangedBlocker, ...]:
-    return tuple(these[key] for key in sorted(these.keys() - those.keys()))
+    # In identity order, hidden ones last: where one sorts would say what it is called.
+    keys = sorted(these.keys() - those.keys(), key=lambda key: (these[key].identity is None, key))
+    return tuple(these[key] for key in keys)
 
 
 def diff_boms(

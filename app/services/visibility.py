@@ -163,13 +163,18 @@ def redacted(path: tuple[PathStep, ...], visible: frozenset[int] | None) -> tupl
     what lies beyond it is not named."""
     if visible is None:
         return path
-    shown: list[PathStep] = []
-    for step in path:
-        if not visible.intersection(step.bom_ids):
-            shown.append(PathStep(step.parent, HIDDEN, _HIDDEN_KIND, (), ()))
-            break
-        shown.append(step)
-    return tuple(shown)
+    cut = _first_hidden((step.bom_ids for step in path), visible)
+    if cut is None:
+        return path
+    return (*path[:cut], PathStep(path[cut].parent, HIDDEN, _HIDDEN_KIND, (), ()))
+
+
+def _first_hidden(steps: Iterable[Iterable[int]], visible: frozenset[int]) -> int | None:
+    """The first step (by its declaring BOMs) that only BOMs the viewer may not see declare."""
+    for index, bom_ids in enumerate(steps):
+        if visible.isdisjoint(bom_ids):
+            return index
+    return None
 
 
 def is_hidden(path: tuple[PathStep, ...]) -> bool:
@@ -190,22 +195,21 @@ def shown_component(
 
 
 def _cut(path: list[dict[str, Any]], visible: frozenset[int]) -> list[dict[str, Any]]:
-    shown = []
-    for step in path:
-        if not visible.intersection(step["bom_ids"]):
-            shown.append({"parent": step["parent"], "child": HIDDEN, "kind": _HIDDEN_KIND,
-                          "bom_ids": []})  # fmt: skip
-            break
-        shown.append(step)
-    return shown
+    """`redacted` for a path as an answer document holds it."""
+    cut = _first_hidden((step["bom_ids"] for step in path), visible)
+    if cut is None:
+        return list(path)
+    hidden = {"parent": path[cut]["parent"], "child": HIDDEN, "kind": _HIDDEN_KIND, "bom_ids": []}
+    return [*path[:cut], hidden]
 
 
 def redacted_answer(answer: Mapping[str, Any], sight: Sight | frozenset[int]) -> dict[str, Any]:
     """A check answer (live, stored or dry run) as a restricted viewer reads it: each path
     stops at the component where it enters a hidden BOM; a blocker it does not reach through
     BOMs it may see (or, in a stored record, whose every path is cut, or which has no path)
-    keeps its reason but not its name; the lists that would name components beyond its sight
-    (verified components, their warnings) are left out; ids it may not know are aliased."""
+    keeps its reason but not its name, and comes last; the lists that would name components
+    beyond its sight (verified components, their warnings) are left out; ids it may not know
+    are aliased."""
     if not isinstance(sight, Sight):
         sight = Sight(sight)
     product = answer["product"]
@@ -232,6 +236,8 @@ def redacted_answer(answer: Mapping[str, Any], sight: Sight | frozenset[int]) ->
                 **({"detail": "", "certificate": None} if hidden else {}),
             }
         )
+    # Hidden blockers last: where one would sort among the others says what it is called.
+    blocking.sort(key=lambda blocker: blocker["component"]["id"] is None)
     return {
         **answer,
         "product": {**product, "id": sight.aliases.get(product["id"], product["id"])},
