@@ -24,10 +24,10 @@ from app.services.catalogue import (
     BomView,
     ComponentStatus,
     ComponentView,
-    PathStep,
     ProductUse,
 )
 from app.services.export import ProductStanding
+from app.services.paths import PathStep
 from app.services.registry import certificate_document
 
 

@@ -293,7 +293,9 @@ class ChangedComponentRead(BaseModel):
 
 class ChangedBlockerRead(BaseModel):
     component: str
-    identity: str
+    identity: str | None = Field(
+        description="None for a component inside a BOM the caller may not see"
+    )
     reason: str
 
 

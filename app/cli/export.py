@@ -18,7 +18,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.domain.decision import Decision, Question
-from app.services.catalogue import PathStep, list_products
+from app.services.catalogue import list_products
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
     CheckResult,
@@ -27,6 +27,7 @@ from app.services.export import (
     get_decision,
 )
 from app.services.ingest import ingest_bom
+from app.services.paths import PathStep
 from app.services.registry import import_registry
 
 EXIT_INELIGIBLE = 1

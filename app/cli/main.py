@@ -68,10 +68,10 @@ def db_upgrade() -> None:
 
     url = load_settings().database_url
     upgrade_database(url)
-    out.print(f"database is at the latest schema: {_redacted(url)}")
+    out.print(f"database is at the latest schema: {_without_password(url)}")
 
 
-def _redacted(url: str) -> str:
+def _without_password(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     if "@" in rest:
         rest = "…@" + rest.split("@", 1)[1]

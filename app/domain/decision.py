@@ -94,8 +94,8 @@ class ProductSlice:
     # The product's current BOMs and every BOM its closure is expanded through.
     boms: tuple[BomFacts, ...] = ()
     current_boms: tuple[int, ...] = ()
-    # (component, BOM-Link) for each link to a BOM exportgate does not hold.
-    missing_links: tuple[tuple[str, str], ...] = ()
+    # (component id, name, BOM-Link) for each link to a BOM exportgate does not hold.
+    missing_links: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def is_ai_bearing(self) -> bool:
@@ -136,6 +136,8 @@ class DecisionWarning:
     code: WarningCode
     message: str
     component: str | None = None
+    # The component it is about, so that an answer can be cut to what a caller may see.
+    component_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,7 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
                         f"{held.number} expires on {held.expires}, within "
                         f"{ruleset.expiry_warning_days} days",
                         member.name,
+                        member.component_id,
                     )
                 )
             return
@@ -346,7 +349,7 @@ def _incomplete_blockers(product: ProductSlice, ruleset: Ruleset) -> list[Blocke
                 product.product,
                 ReasonCode.INVENTORY_INCOMPLETE,
                 "BOM-Links lead to BOMs exportgate does not hold: "
-                + ", ".join(f"{name} ({urn})" for name, urn in product.missing_links),
+                + ", ".join(f"{name} ({urn})" for _, name, urn in product.missing_links),
             )
         )
     return found
@@ -412,7 +415,12 @@ def _claim_warnings(
         else:
             continue
         found.append(
-            DecisionWarning(WarningCode.CLAIMED_CERTIFICATE_UNVERIFIED, message, member.name)
+            DecisionWarning(
+                WarningCode.CLAIMED_CERTIFICATE_UNVERIFIED,
+                message,
+                member.name,
+                member.component_id,
+            )
         )
     return found
 
@@ -448,6 +456,7 @@ def _changed_since(
             f"{', '.join(newer)} came into the product after {certificate.number} was issued "
             f"on {certificate.issued}: the product certificate may not cover them",
             product.product.name,
+            product.product.component_id,
         )
     ]
 
@@ -470,15 +479,17 @@ def _warnings(
                 f"{len(product.current_boms)} current BOMs describe the product "
                 f"({'; '.join(named)}): its contents are all of them together",
                 product.product.name,
+                product.product.component_id,
             )
         )
-    for name, urn in product.missing_links:
+    for component_id, name, urn in product.missing_links:
         found.append(
             DecisionWarning(
                 WarningCode.LINKED_BOM_MISSING,
                 f"{name} is described by {urn}, a BOM exportgate does not hold: what it "
                 "holds is unknown",
                 name,
+                component_id,
             )
         )
     if product.incomplete_aggregates:
@@ -488,6 +499,7 @@ def _warnings(
                 f"the BOM declares its inventory {', '.join(product.incomplete_aggregates)}: "
                 "components may be missing from this answer",
                 product.product.name,
+                product.product.component_id,
             )
         )
     for member in (product.product, *product.members):
@@ -498,6 +510,7 @@ def _warnings(
                     f"{member.name} may be an AI component: {member.suspected} (the ruleset "
                     "does not count suspected AI components; record a classification)",
                     member.name,
+                    member.component_id,
                 )
             )
         found.extend(
@@ -514,6 +527,7 @@ def _warnings(
                     f"{member.type} {member.name} has no BOM of its own and lists no parts; "
                     "what it holds is unknown",
                     member.name,
+                    member.component_id,
                 )
             )
     sector = question.sector
@@ -524,6 +538,7 @@ def _warnings(
                 f"{sector} is a sensitive domain and the BOM shows no human oversight "
                 "(property exportgate:human-oversight=true)",
                 product.product.name,
+                product.product.component_id,
             )
         )
     return found

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.domain.access import Viewer
-from app.services.catalogue import organisation_id
+from app.services.visibility import bom_filter, organisation_id
 from app.store.audit import AuditRecord, Position
 from app.store.unit_of_work import UnitOfWork
 
@@ -48,7 +48,7 @@ def audit_trail(
     records = uow.audit.records(
         after=position_of(cursor),
         limit=limit,
-        boms_visible=uow.boms.visible_to(owner) if restricted else None,
+        boms_visible=bom_filter(uow, viewer),
         organisation_id=owner,
     )
     return [AuditEntry(record) for record in records]

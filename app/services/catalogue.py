@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.access import Viewer, Visibility
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
+from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
-from app.store.repositories import BomFilter
+from app.services.visibility import (
+    bom_filter,
+    closure_document,
+    closure_graphml,
+    declared_visibly,
+    may_see_bom,
+    sees_product,
+    shows_any_bom,
+    shows_bom,
+    shows_use,
+    visible_boms,
+)
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Path, PortfolioGraph
+    from app.graph.portfolio import PortfolioGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +51,6 @@ class ComponentView:
     @property
     def display_name(self) -> str:
         return f"{self.name}@{self.version}" if self.version else self.name
-
-
-@dataclass(frozen=True, slots=True)
-class PathStep:
-    """One step of a path as a person reads it: which BOM says parent holds child."""
-
-    parent: str
-    child: str
-    kind: str
-    bom_ids: tuple[int, ...]
-    boms: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,70 +150,6 @@ def search_components(
     return [ComponentView.of(row) for row in rows]
 
 
-def describe_path(
-    uow: UnitOfWork,
-    graph: PortfolioGraph,
-    path: Path,
-    bom_names: Mapping[int, str] | None = None,
-) -> tuple[PathStep, ...]:
-    """A path as a person reads it; `bom_names` when the caller has them for many paths."""
-    if bom_names is None:
-        bom_names = uow.boms.subject_names(
-            declaration.bom_id for step in path.steps for declaration in step.declarations
-        )
-    return tuple(
-        PathStep(
-            parent=graph.node(step.source_id).display_name,
-            child=graph.node(step.target_id).display_name,
-            kind=",".join(sorted({d.kind.value for d in step.declarations})),
-            bom_ids=(ids := tuple(sorted({d.bom_id for d in step.declarations}))),
-            boms=tuple(
-                f"BOM {bom_id} ({bom_names[bom_id]})"
-                if bom_id in bom_names
-                else "the unsaved BOM under check"
-                for bom_id in ids
-            ),
-        )
-        for step in path.steps
-    )
-
-
-HIDDEN = "(inside a BOM you may not see)"
-
-
-def bom_filter(uow: UnitOfWork, viewer: Viewer | None) -> BomFilter | None:
-    """The condition a listing applies to keep to the BOMs a viewer may see inside; None
-    when nothing is hidden from it."""
-    if viewer is None or viewer.sees_everything:
-        return None
-    return uow.boms.visible_to(organisation_id(uow, viewer))
-
-
-def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | None:
-    """The BOMs a viewer may see inside; None when nothing is hidden from it."""
-    if viewer is None or viewer.sees_everything:
-        return None
-    return frozenset(uow.boms.visible_ids(organisation_id(uow, viewer)))
-
-
-def redacted(path: tuple[PathStep, ...], visible: frozenset[int] | None) -> tuple[PathStep, ...]:
-    """The path up to the first step only hidden BOMs declare: the entry component stays,
-    what lies beyond it is not named."""
-    if visible is None:
-        return path
-    shown: list[PathStep] = []
-    for step in path:
-        if not visible.intersection(step.bom_ids):
-            shown.append(PathStep(step.parent, HIDDEN, "hidden", (), ()))
-            break
-        shown.append(step)
-    return tuple(shown)
-
-
-def is_hidden(path: tuple[PathStep, ...]) -> bool:
-    return bool(path) and path[-1].kind == "hidden"
-
-
 def where_used(
     uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
 ) -> list[ProductUse]:
@@ -227,17 +163,14 @@ def where_used(
     )
     uses = []
     for product, path, _ in holders:
-        if visible is not None and visible.isdisjoint(product.bom_ids):
-            continue
-        described = redacted(describe_path(uow, graph, path, bom_names), visible)
-        if is_hidden(described):
-            continue  # it is in this product only through a BOM the viewer may not see
+        if not shows_use(product, path, visible):
+            continue  # a product it may not see, or holding it only through a hidden BOM
         uses.append(
             ProductUse(
                 product_id=product.component_id,
                 product=graph.node(product.component_id).display_name,
                 current_bom_ids=_shown(product.bom_ids, visible),
-                path=described,
+                path=describe_path(uow, graph, path, bom_names),
             )
         )
     return uses
@@ -249,8 +182,7 @@ def component_status(
     component = uow.components.get(component_id)
     visible = visible_boms(uow, viewer)
     occurrences = uow.components.occurrences(component_id)
-    if visible is not None:
-        occurrences = [(o, b) for o, b in occurrences if b.id in visible]
+    occurrences = [(o, b) for o, b in occurrences if shows_bom(visible, b.id)]
     if component is None or not occurrences:
         raise NotFoundError(f"no component with id {component_id}")
     graph = cache.current(uow)
@@ -266,7 +198,8 @@ def component_status(
         is_ai=bool(reasons),
         ai_reasons=reasons,
         types=tuple(sorted({a.type for a in current})),
-        is_product=component_id in graph and graph.is_product(component_id),
+        # A product to this viewer only through a BOM it may see.
+        is_product=sees_product(graph, component_id, visible),
         appearances=appearances,
     )
 
@@ -344,22 +277,11 @@ def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
     ]
 
 
-def organisation_id(uow: UnitOfWork, viewer: Viewer) -> int | None:
-    organisation = uow.access.organisation(viewer.organisation)
-    return organisation.id if organisation else None
-
-
 def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRow:
     """The BOM, if the viewer may see it; one that exists but is not theirs to see is
     answered exactly like one that does not exist, so nothing leaks."""
     bom = uow.boms.get(bom_id)
-    hidden = (
-        bom is not None
-        and viewer is not None
-        and not viewer.sees_everything
-        and not uow.boms.is_visible(bom_id, organisation_id(uow, viewer))
-    )
-    if bom is None or hidden:
+    if bom is None or not may_see_bom(uow, bom_id, viewer):
         raise NotFoundError(f"no BOM with id {bom_id}")
     return bom
 
@@ -445,7 +367,7 @@ def list_products(
     rows = [
         (subject, boms)
         for subject, boms in uow.boms.current_for_subjects()
-        if visible is None or any(bom.id in visible for bom in boms)
+        if shows_any_bom(visible, (bom.id for bom in boms))
     ]
     if after_id:
         boundary = uow.components.get(after_id)
@@ -464,10 +386,10 @@ def get_product(
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
     subject = uow.components.get(product_id)
-    if subject is None or product_id not in graph or not graph.is_product(product_id):
+    if subject is None or not sees_product(graph, product_id, visible):
         raise NotFoundError(f"no product with id {product_id}")
     boms = uow.boms.many(graph.product(product_id).bom_ids)
-    if not boms or (visible is not None and not any(bom.id in visible for bom in boms)):
+    if not boms:  # pragma: no cover - the graph was built from these BOMs
         raise NotFoundError(f"no product with id {product_id}")
     return _product_summary(graph, subject, sorted(boms, key=lambda b: b.id), visible)
 
@@ -481,7 +403,7 @@ def _product_summary(
     # Count only what the caller's visible BOMs declare inside the product.
     inside = [
         node
-        for node in graph.closure_document(subject.id, visible)["nodes"]
+        for node in closure_document(graph, subject.id, visible)["nodes"]
         if node["inside_product"] and node["id"] != subject.id
     ]
     sectors = sorted({bom.sector for bom in boms if bom.sector})
@@ -524,11 +446,7 @@ def lineage(
     if component.id not in graph:
         return []
     visible = visible_boms(uow, viewer)
-    steps = [
-        step
-        for step in graph.lineage(component.id)
-        if visible is None or any(d.bom_id in visible for d in step.declarations)
-    ]
+    steps = [step for step in graph.lineage(component.id) if declared_visibly(step, visible)]
     views = {
         row.id: ComponentView.of(row) for row in uow.components.many(s.target_id for s in steps)
     }
@@ -547,8 +465,7 @@ def _product_graph(
 ) -> tuple[PortfolioGraph, frozenset[int] | None]:
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
-    known = product_id in graph and graph.is_product(product_id)
-    if not known or (visible is not None and visible.isdisjoint(graph.product(product_id).bom_ids)):
+    if not sees_product(graph, product_id, visible):
         raise NotFoundError(f"no product with id {product_id}")
     return graph, visible
 
@@ -559,11 +476,11 @@ def product_graph(
     """The product's closure: components, the edges between them with their BOMs, lineage;
     for a caller who may not see every BOM, only what visible BOMs declare."""
     graph, visible = _product_graph(uow, cache, product_id, viewer)
-    return graph.closure_document(product_id, visible)
+    return closure_document(graph, product_id, visible)
 
 
 def product_graphml(
     uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
 ) -> str:
     graph, visible = _product_graph(uow, cache, product_id, viewer)
-    return graph.closure_graphml(product_id, visible)
+    return closure_graphml(graph, product_id, visible)

@@ -1,8 +1,13 @@
 """What changes between two BOMs of one product: components and AI components added or
-removed, and the blockers that appear or disappear for a destination and date."""
+removed, and the blockers that appear or disappear for a destination and date.
+
+Both BOMs must be ones the caller may see (any other is not found); the verdicts use every
+BOM, and a blocker the caller does not reach through BOMs it may see is named as in a
+check answer (app.services.visibility)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +17,7 @@ from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
 from app.services.catalogue import ComponentView, get_bom, get_component
 from app.services.export import CheckResult, evaluate
+from app.services.visibility import shown_component, sight_of, visible_boms
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -29,7 +35,7 @@ class ChangedComponent:
 @dataclass(frozen=True, slots=True)
 class ChangedBlocker:
     component: str
-    identity: str
+    identity: str | None  # None for a component inside a BOM the caller may not see
     reason: str
 
 
@@ -48,8 +54,8 @@ class BomDiff:
 
 
 def _as_current(runtime: Runtime, uow: UnitOfWork, bom_id: int, product: ComponentView,
-                question: Question) -> CheckResult:  # fmt: skip
-    """The product's answer were this BOM its current one."""
+                question: Question, *, visible: frozenset[int] | None) -> CheckResult:  # fmt: skip
+    """The product's answer were this BOM its current one, with what the caller sees of it."""
     portfolio = runtime.cache.current(uow)
     graph = portfolio.with_bom(
         Product(product.id, (bom_id,)),
@@ -57,9 +63,10 @@ def _as_current(runtime: Runtime, uow: UnitOfWork, bom_id: int, product: Compone
         edges=uow.graph.edges_of(bom_id),
         links=uow.graph.links(portfolio.current_bom_ids(), declared_by=bom_id),
     )
-    return evaluate(
+    result = evaluate(
         uow, graph, product, question, path_limit=0, snapshot=runtime.registry.current(uow)
     )
+    return dataclasses.replace(result, sight=sight_of(graph, product.id, visible))
 
 
 def _changed(
@@ -72,11 +79,24 @@ def _changed(
     )
 
 
-def _blockers(result: CheckResult) -> set[ChangedBlocker]:
-    return {
-        ChangedBlocker(b.blocker.component.name, b.identity, b.blocker.reason.value)
-        for b in result.blockers
-    }
+def _blockers(result: CheckResult) -> dict[tuple[str, str], ChangedBlocker]:
+    """Each blocker by what it is (identity and reason), as the caller may see it."""
+    found = {}
+    for explained in result.blockers:
+        component, reason = explained.blocker.component, explained.blocker.reason.value
+        _, name, identity = shown_component(
+            component.component_id, component.name, explained.identity, result.sight
+        )
+        found[explained.identity, reason] = ChangedBlocker(name, identity, reason)
+    return found
+
+
+def _only_in(
+    these: dict[tuple[str, str], ChangedBlocker], those: dict[tuple[str, str], ChangedBlocker]
+) -> tuple[ChangedBlocker, ...]:
+    # In identity order, hidden ones last: where one sorts would say what it is called.
+    keys = sorted(these.keys() - those.keys(), key=lambda key: (these[key].identity is None, key))
+    return tuple(these[key] for key in keys)
 
 
 def diff_boms(
@@ -88,6 +108,7 @@ def diff_boms(
 ) -> BomDiff:
     with runtime.reading() as uow:
         old, new = get_bom(uow, old_bom_id, viewer), get_bom(uow, new_bom_id, viewer)
+        visible = visible_boms(uow, viewer)
         if old.product_id != new.product_id:
             raise ConflictError(
                 f"BOM {old_bom_id} describes {old.product} and BOM {new_bom_id} {new.product}; "
@@ -97,8 +118,8 @@ def diff_boms(
         before = {n.component_id: n for n in uow.graph.nodes_of(old_bom_id)}
         after = {n.component_id: n for n in uow.graph.nodes_of(new_bom_id)}
 
-        old_answer = _as_current(runtime, uow, old_bom_id, product, question)
-        new_answer = _as_current(runtime, uow, new_bom_id, product, question)
+        old_answer = _as_current(runtime, uow, old_bom_id, product, question, visible=visible)
+        new_answer = _as_current(runtime, uow, new_bom_id, product, question, visible=visible)
     old_blockers, new_blockers = _blockers(old_answer), _blockers(new_answer)
     return BomDiff(
         product=product,
@@ -109,10 +130,6 @@ def diff_boms(
         removed=_changed(set(before) - set(after), before, product.id),
         old_decision=old_answer.check.decision,
         new_decision=new_answer.check.decision,
-        blockers_added=tuple(
-            sorted(new_blockers - old_blockers, key=lambda b: (b.identity, b.reason))
-        ),
-        blockers_removed=tuple(
-            sorted(old_blockers - new_blockers, key=lambda b: (b.identity, b.reason))
-        ),
+        blockers_added=_only_in(new_blockers, old_blockers),
+        blockers_removed=_only_in(old_blockers, new_blockers),
     )

@@ -33,19 +33,26 @@ from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product
 from app.domain.registry import Ruleset
 from app.services.catalogue import (
-    HIDDEN,
     ComponentView,
-    PathStep,
     ProductSummary,
-    bom_filter,
-    describe_path,
     get_product,
     list_products,
     resolve_component,
-    visible_boms,
 )
+from app.services.paths import PathStep, describe_path
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
+from app.services.visibility import (
+    Sight,
+    bom_filter,
+    knowable,
+    redacted_answer,
+    sees_product,
+    shows_any_bom,
+    shows_bom,
+    sight_of,
+    visible_boms,
+)
 from app.store.repositories import RawLink
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
@@ -73,13 +80,15 @@ class CheckResult:
     blockers: tuple[ExplainedBlocker, ...]
     evidence_sha256: str
     decision_id: int | None = None
-    # The BOMs the caller may see inside (None: all of them).
-    visible: frozenset[int] | None = None
+    # What the caller may see of the answer (None: all of it).
+    sight: Sight | None = None
     # Every BOM the answer used: the product's current BOMs and those it expands through.
     boms: tuple[BomFacts, ...] = ()
 
     def for_caller(self) -> dict[str, Any]:
-        return self.answer(self.visible)
+        """The answer as the caller who asked may see it (app.services.visibility)."""
+        document = self.answer()
+        return document if self.sight is None else redacted_answer(document, self.sight)
 
     def answer(self, visible: frozenset[int] | None = None) -> dict[str, Any]:
         """The answer in the field names of PRODUCT.md section 8; stored whole as the record,
@@ -116,7 +125,12 @@ class CheckResult:
                 for explained in self.blockers
             ],
             "warnings": [
-                {"code": w.code.value, "message": w.message, "component": w.component}
+                {
+                    "code": w.code.value,
+                    "message": w.message,
+                    "component": w.component,
+                    "component_id": w.component_id,
+                }
                 for w in self.check.warnings
             ],
             "verified": [
@@ -338,7 +352,8 @@ def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
         current_boms=tuple(sorted(graph.product(product_id).bom_ids)),
         missing_links=tuple(
             dict.fromkeys(
-                (graph.node(link.source_id).display_name, link.urn) for link in scope.missing_links
+                (link.source_id, graph.node(link.source_id).display_name, link.urn)
+                for link in scope.missing_links
             )
         ),
     )
@@ -508,17 +523,22 @@ def check_export(
 ) -> CheckResult:
     """Answer, and (unless a dry run) keep the answer as an immutable decision record. The
     verdict always uses every BOM; what the caller is shown of other organisations' private
-    BOMs is redacted (`for_caller`), and a product it may not see is not found."""
+    BOMs is redacted (`for_caller`), and a product it may not see is not found, in the words
+    used for a product that does not exist."""
     with runtime.reading() as uow:
-        product = resolve_component(uow, product_reference)
         visible = visible_boms(uow, viewer)
+        try:
+            product = resolve_component(uow, product_reference)
+        except NotFoundError:
+            if visible is None:
+                raise
+            product = None
         graph = runtime.cache.current(uow)
         if visible is not None and (
-            product.id not in graph
-            or not graph.is_product(product.id)
-            or visible.isdisjoint(graph.product(product.id).bom_ids)
+            product is None or not sees_product(graph, product.id, visible)
         ):
             raise NotFoundError(f"no product {product_reference!r}")
+        assert product is not None  # noqa: S101 - resolved, or raised above
         result = evaluate(
             uow,
             graph,
@@ -527,7 +547,7 @@ def check_export(
             path_limit=path_limit,
             snapshot=runtime.registry.current(uow),
         )
-    result = dataclasses.replace(result, visible=visible)
+        result = dataclasses.replace(result, sight=sight_of(graph, product.id, visible))
     if not record:
         return result
     with runtime.writing() as uow:
@@ -555,9 +575,8 @@ def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None
     same redaction as the live answer, and not found unless it may see the product."""
     row = uow.registry.decision(decision_id)
     visible = visible_boms(uow, viewer)
-    if row is None or (
-        visible is not None
-        and not any(b.id in visible for b in uow.boms.of_subject(row.product_id))
+    if row is None or not shows_any_bom(
+        visible, (b.id for b in uow.boms.of_subject(row.product_id))
     ):
         raise NotFoundError(f"no decision record {decision_id}")
     answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
@@ -612,49 +631,6 @@ def list_decisions(
     ]
 
 
-def redacted_answer(answer: Mapping[str, Any], visible: frozenset[int]) -> dict[str, Any]:
-    """An answer as a caller who may see only the BOMs in `visible` reads it: each path stops
-    at the component where it enters a hidden BOM, a blocker reached only that way keeps its
-    reason but not its name, and the lists that would name components beyond the caller's
-    sight (verified components, their warnings) are left out."""
-
-    def cut(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        shown = []
-        for step in path:
-            if not visible.intersection(step["bom_ids"]):
-                shown.append({"parent": step["parent"], "child": HIDDEN, "kind": "hidden",
-                              "bom_ids": []})  # fmt: skip
-                break
-            shown.append(step)
-        return shown
-
-    blocking = []
-    for blocker in answer["blocking"]:
-        paths = [cut(path) for path in blocker["paths"]]
-        hidden = bool(paths) and all(path[-1]["kind"] == "hidden" for path in paths)
-        blocking.append(
-            {
-                **blocker,
-                "paths": paths,
-                "path": paths[0] if paths else [],
-                **(
-                    {"component": {"id": None, "name": HIDDEN, "identity": None},
-                     "detail": "", "certificate": None}
-                    if hidden
-                    else {}
-                ),
-            }
-        )  # fmt: skip
-    product = answer["product"]["name"]
-    return {
-        **answer,
-        "blocking": blocking,
-        "boms": [bom for bom in answer.get("boms", ()) if bom["id"] in visible],
-        "verified": [],
-        "warnings": [w for w in answer["warnings"] if w["component"] in (None, product)],
-    }
-
-
 def dry_run(
     runtime: Runtime,
     data: bytes,
@@ -662,22 +638,24 @@ def dry_run(
     question: Question,
     *,
     path_limit: int = DEFAULT_PATH_LIMIT,
+    viewer: Viewer | None = None,
 ) -> CheckResult:
     """Check the product an unsaved BOM describes, as if that BOM were its current one,
-    against everything stored. Nothing is stored, not even a decision record."""
+    against everything stored. Nothing is stored, not even a decision record. The unsaved
+    BOM is the caller's own; what it is shown of the rest is redacted as in a stored check
+    (`for_caller`), and a stored component it may not know of is shown as if unknown."""
     read = read_bom(data, media_type, runtime.limits)
     contents = read.contents
     with runtime.reading() as uow:
         portfolio = runtime.cache.current(uow)
         known = uow.components.ids_for({m.identity for m in contents.mentions})
-        ids: dict[Identity, int] = dict(known)
-        for mention in contents.mentions:
-            # Components the portfolio has never seen get ids no stored one can have.
-            ids.setdefault(mention.identity, -(len(ids) - len(known) + 1))
+        ids = _unsaved_ids(known, contents)
         unsaved = UnsavedBom(contents, read.sha256, ids)
         subject_id = ids[contents.subject.identity]
         graph = portfolio.with_bom(
-            _as_if_uploaded(uow, portfolio, subject_id, contents),
+            _as_if_uploaded(
+                uow, portfolio, subject_id, contents, visible_boms(uow, viewer)
+            ),
             nodes=[_unsaved_node(ids[m.identity], m) for m in contents.mentions],
             edges=[
                 PortfolioEdge(ids[source], ids[target], kind, UnsavedBom.BOM_ID)
@@ -703,7 +681,7 @@ def dry_run(
             subject.group,
             subject.purl,
         )
-        return evaluate(
+        result = evaluate(
             uow,
             graph,
             product,
@@ -712,6 +690,23 @@ def dry_run(
             snapshot=runtime.registry.current(uow),
             unsaved=unsaved,
         )
+        visible = visible_boms(uow, viewer)
+        if visible is None:
+            return result
+        may_know = knowable(uow, viewer, set(known.values())) or frozenset()
+        shown = _unsaved_ids({i: c for i, c in known.items() if c in may_know}, contents)
+        aliases = {ids[i]: shown[i] for i in ids if ids[i] != shown[i]}
+        own = visible | {UnsavedBom.BOM_ID}
+        return dataclasses.replace(result, sight=sight_of(graph, product.id, own, aliases))
+
+
+def _unsaved_ids(known: Mapping[Identity, int], contents: BomContents) -> dict[Identity, int]:
+    """The stored id of each component the unsaved BOM mentions, where `known`; others get
+    ids no stored one can have (-1, -2, ... in the order the BOM mentions them)."""
+    ids: dict[Identity, int] = dict(known)
+    for mention in contents.mentions:
+        ids.setdefault(mention.identity, -(len(ids) - len(known) + 1))
+    return ids
 
 
 def _unsaved_node(component_id: int, mention: Mention) -> PortfolioNode:
@@ -729,15 +724,23 @@ def _unsaved_node(component_id: int, mention: Mention) -> PortfolioNode:
 
 
 def _as_if_uploaded(
-    uow: UnitOfWork, graph: PortfolioGraph, subject_id: int, contents: BomContents
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    subject_id: int,
+    contents: BomContents,
+    visible: frozenset[int] | None,
 ) -> Product:
-    """The product were the unsaved BOM uploaded: it joins the subject's current BOMs and
-    takes the place of those of its own lineage (the same serial number, or none)."""
+    """The product were the unsaved BOM uploaded: it joins the subject's current BOMs that
+    the caller may see (another organisation's would refuse its upload, and are none of its
+    business) and takes the place of those of its own lineage (the same serial number, or
+    none)."""
     current = graph.product(subject_id).bom_ids if graph.is_product(subject_id) else ()
     kept = [
         facts.bom_id
         for facts in uow.boms.facts(current)
-        if facts.serial_number is not None and facts.serial_number != contents.serial_number
+        if facts.serial_number is not None
+        and facts.serial_number != contents.serial_number
+        and shows_bom(visible, facts.bom_id)
     ]
     return Product(subject_id, (UnsavedBom.BOM_ID, *kept))
 

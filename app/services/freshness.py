@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from app.domain.access import Viewer
-from app.services.catalogue import visible_boms
+from app.services.visibility import visible_boms
 from app.store.unit_of_work import UnitOfWork
 
 

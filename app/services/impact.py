@@ -18,9 +18,11 @@ from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, Ruleset, StatusEvent
-from app.services.catalogue import ComponentView, PathStep, describe_path, visible_boms
+from app.services.catalogue import ComponentView
 from app.services.export import certified_keys, product_slice, relevant_members
+from app.services.paths import PathStep, describe_path
 from app.services.registry import get_certificate
+from app.services.visibility import shows_use, visible_boms
 
 if TYPE_CHECKING:
     from app.graph.portfolio import Path, PortfolioGraph, Scope
@@ -98,17 +100,12 @@ def certificate_impact(
         if graph.is_product(component.id):
             holders.insert(0, (graph.product(component.id), None, graph.scope(component.id)))
         visible = visible_boms(uow, viewer)
-        if visible is not None:
-            # A caller weighs only products whose BOMs it may see, reached through them.
-            holders = [
-                (product, path, scope)
-                for product, path, scope in holders
-                if not visible.isdisjoint(product.bom_ids)
-                and (
-                    path is None
-                    or all(any(d.bom_id in visible for d in s.declarations) for s in path.steps)
-                )
-            ]
+        # A caller weighs only products whose BOMs it may see, reached through them.
+        holders = [
+            (product, path, scope)
+            for product, path, scope in holders
+            if shows_use(product, path, visible)
+        ]
         snapshot = runtime.registry.current(uow)
         slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot.ruleset)
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
-from app.services.catalogue import _visible_bom, organisation_id, resolve_component, visible_boms
+from app.services.catalogue import _visible_bom, resolve_component
+from app.services.visibility import organisation_id, visible_boms
 from app.store.rows import BomEndingRow, OwnershipEventRow
 from app.store.unit_of_work import UnitOfWork
 

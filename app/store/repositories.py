@@ -208,6 +208,17 @@ class ComponentRepository:
             )
         return list(self._session.scalars(query.order_by(ComponentRow.id).limit(limit)))
 
+    def mentioned_in(self, component_ids: Collection[int], boms: BomFilter) -> set[int]:
+        """Those of the components that a BOM meeting the condition mentions."""
+        found: set[int] = set()
+        wanted = select(BomRow.id).where(boms)
+        for chunk in _chunks(sorted(set(component_ids))):
+            query = select(OccurrenceRow.component_id).where(
+                OccurrenceRow.component_id.in_(chunk), OccurrenceRow.bom_id.in_(wanted)
+            )
+            found.update(self._session.scalars(query.distinct()))
+        return found
+
     def occurrences(self, component_id: int) -> list[tuple[OccurrenceRow, BomRow]]:
         query = (
             select(OccurrenceRow, BomRow)

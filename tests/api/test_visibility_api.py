@@ -3,12 +3,22 @@ read, download or diff a private one, until it is shared or made public."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
 from app.domain.access import Role
-from tests.builders import camera_bom, supplier_module_bom
+from tests.builders import (
+    CAMERA_PURL,
+    MODEL_PURL,
+    bom,
+    camera_bom,
+    component,
+    model,
+    supplier_module_bom,
+)
 from tests.conftest import bearer, issue_key
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
@@ -185,3 +195,349 @@ def test_impact_weighs_only_the_callers_products(settings: Settings, admin_key: 
         "rival": [],
         "admin": ["smart-camera@4.0"],
     }
+
+
+# -- every answer shape, for a maker whose camera holds a supplier's private module ----------
+
+SECRETS = (
+    "defect-detector",
+    "defect-images",
+    "onnxruntime",
+    MODEL_PURL,
+    "pkg:pypi/onnxruntime",
+    "C-MODEL",
+)
+MODEL_REGISTRY = {
+    "reviewers": [{"id": "R", "name": "R", "accreditations": [{"from": "2026-01-01"}]}],
+    "certificates": [
+        {
+            # Verified on the day asked, and expiring within the warning window: a check
+            # that does not redact names it in `verified` and in a warning.
+            "number": "C-MODEL",
+            "subject": MODEL_PURL,
+            "reviewer": "R",
+            "dimensions": ["algorithmic_bias", "data_privacy", "system_controllability"],
+            "issued": "2026-06-01",
+            "expires": "2027-01-15",
+            "events": [{"status": "active", "date": "2026-06-01"}],
+        }
+    ],
+}
+ON = "2026-11-27"
+
+
+def _assert_no_secret(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, secret
+
+
+def _supplier_chain(
+    api: TestClient, settings: Settings, admin_key: str
+) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """The maker's camera and the supplier's private module BOM; the keys of both."""
+    maker = bearer(issue_key(settings, Role.INTEGRATOR, Role.PROCUREMENT, organisation="maker"))
+    supplier = bearer(issue_key(settings, Role.INTEGRATOR, organisation="supplier"))
+    camera = api.post(
+        "/api/v1/boms", content=camera_bom(), headers={**maker, "content-type": JSON_TYPE}
+    ).json()
+    module = api.post(
+        "/api/v1/boms",
+        content=supplier_module_bom(),
+        headers={**supplier, "content-type": JSON_TYPE},
+    ).json()
+    imported = api.post("/api/v1/registry/import", json=MODEL_REGISTRY, headers=bearer(admin_key))
+    assert imported.status_code == 200, imported.text
+    return (
+        {"maker": maker, "supplier": supplier},
+        {"camera": camera, "module": module},
+    )
+
+
+def test_a_dry_run_does_not_show_inside_another_organisations_private_bom(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        response = api.post(
+            "/api/v1/export-checks",
+            params={"to": "DE", "on": ON},
+            content=camera_bom(version=2),
+            headers={**keys["maker"], "content-type": JSON_TYPE},
+        )
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        _assert_no_secret(response.text)
+        # The verdict still uses the supplier's BOM: the model is verified there, so only the
+        # camera's own product certificate is missing; the maker is not told which model.
+        assert answer["decision"] == "ineligible"
+        assert [b["reason"] for b in answer["blocking"]] == ["product_certificate_missing"]
+        assert answer["verified"] == []
+        # Administrators see everything.
+        admin = api.post(
+            "/api/v1/export-checks",
+            params={"to": "DE", "on": ON},
+            content=camera_bom(version=2),
+            headers={**bearer(admin_key), "content-type": JSON_TYPE},
+        ).json()
+        assert admin["verified"] == [
+            {"component": "defect-detector@2.1.0", "certificate": "C-MODEL"}
+        ]
+
+
+def test_a_dry_run_names_hidden_blockers_as_the_stored_check_does(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        # After the model's certificate lapses, the model blocks, reached through the module.
+        late = {"to": "DE", "on": "2027-02-01"}
+        dry = api.post(
+            "/api/v1/export-checks",
+            params=late,
+            content=camera_bom(),
+            headers={**keys["maker"], "content-type": JSON_TYPE},
+        )
+        assert dry.status_code == 200, dry.text
+        _assert_no_secret(dry.text)
+        camera = api.get("/api/v1/products", headers=keys["maker"]).json()["items"][0]["id"]
+        stored = api.get(
+            f"/api/v1/products/{camera}/export-check", params=late, headers=keys["maker"]
+        ).json()
+
+        # The unsaved BOM under check is the caller's own: the same blockers, the same cut.
+        def strip(answer: dict[str, Any]) -> list[dict[str, Any]]:
+            return [
+                {**b, "paths": [[{**s, "bom_ids": []} for s in p] for p in b["paths"]], "path": []}
+                for b in answer["blocking"]
+            ]
+
+        assert strip(dry.json()) == strip(stored)
+        hidden = [b for b in dry.json()["blocking"] if b["component"]["id"] is None]
+        assert [(b["reason"], b["path"][-1]["kind"]) for b in hidden] == [
+            ("certificate_expired", "hidden")
+        ]
+
+
+def test_a_dry_run_does_not_reveal_another_organisations_private_product(
+    settings: Settings, admin_key: str
+) -> None:
+    """Dry-running a BOM of a product another organisation holds privately answers as for a
+    product nobody has stored: no stored id, nothing of its private BOM."""
+    gadget = "pkg:generic/deepinspect/secret-gadget@1.0"
+    with TestClient(create_app(settings)) as api:
+        keys, _ = _supplier_chain(api, settings, admin_key)
+        private_bom = bom(
+            component("g", "secret-gadget", type_="device", version="1.0", purl=gadget),
+            [model("m", MODEL_PURL), component("chip", "secret-chip", purl="pkg:generic/x/chip@1")],
+            {"g": ["m", "chip"]},
+        )
+        stored = api.post(
+            "/api/v1/boms",
+            content=private_bom,
+            headers={**keys["supplier"], "content-type": JSON_TYPE},
+        )
+        assert stored.status_code in (200, 201), stored.text
+
+        def dry(purl: str) -> dict[str, Any]:
+            document = bom(
+                component("g", "secret-gadget", type_="device", version="1.0", purl=purl),
+                [component("nut", "nut", purl="pkg:generic/maker/nut@1.0.0")],
+                {"g": ["nut"]},
+            )
+            response = api.post(
+                "/api/v1/export-checks",
+                params={"to": "DE", "on": ON},
+                content=document,
+                headers={**keys["maker"], "content-type": JSON_TYPE},
+            )
+            assert response.status_code == 200, response.text
+            _assert_no_secret(response.text)
+            assert "secret-chip" not in response.text
+            answer: dict[str, Any] = response.json()
+            # Only the unsaved BOM was used that the maker may know of (its serial is random).
+            assert [used["id"] for used in answer.pop("boms")] == [0]
+            del answer["product"]["identity"], answer["evidence_sha256"]
+            return answer
+
+        assert dry(gadget) == dry("pkg:generic/nobody/secret-gadget@1.0")
+
+
+def test_a_diff_does_not_show_what_only_a_hidden_bom_introduces(
+    settings: Settings, admin_key: str
+) -> None:
+    with TestClient(create_app(settings)) as api:
+        keys, stored = _supplier_chain(api, settings, admin_key)
+        maker = keys["maker"]
+        # A first camera without the module, then the module added: the diff's new blocker
+        # is the supplier's model (its certificate lapsed by the day asked).
+        bare = bom(
+            component("camera", "smart-camera", type_="device", version="4.0", purl=CAMERA_PURL),
+            [component("board", "mainboard", type_="device", version="1.0",
+                       purl="pkg:generic/hikari/board@1.0")],
+            {"camera": ["board"]},
+            serial="urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+        )  # fmt: skip
+        old = api.post("/api/v1/boms", content=bare, headers={**maker, "content-type": JSON_TYPE})
+        assert old.status_code in (200, 201), old.text
+        new = stored["camera"]["id"]
+        diff = api.get(
+            f"/api/v1/boms/{old.json()['id']}/diff/{new}",
+            params={"to": "DE", "on": "2027-02-01"},
+            headers=maker,
+        )
+        assert diff.status_code == 200, diff.text
+        _assert_no_secret(diff.text)
+        body = diff.json()
+        assert [c["name"] for c in body["added"]] == ["vision-module@3.2.0"]
+        assert (body["old_decision"], body["new_decision"]) == ("not_in_scope", "ineligible")
+        assert [(b["component"], b["identity"], b["reason"]) for b in body["blockers_added"]] == [
+            ("smart-camera@4.0", CAMERA_PURL, "product_certificate_missing"),
+            ("(inside a BOM you may not see)", None, "certificate_expired"),
+        ]
+        # A BOM the maker may not see is answered exactly like one that does not exist.
+        hidden = api.get(f"/api/v1/boms/{new}/diff/{stored['module']['id']}", headers=maker)
+        missing = api.get(f"/api/v1/boms/{new}/diff/999999", headers=maker)
+        assert (hidden.status_code, missing.status_code) == (404, 404)
+        assert hidden.json()["detail"] == missing.json()["detail"].replace(
+            "999999", str(stored["module"]["id"])
+        )
+
+
+GADGET_PURL = "pkg:generic/deepinspect/secret-gadget@1.0"
+CHIP_PURL = "pkg:generic/deepinspect/secret-chip@1.0"
+GADGET_SECRETS = (*SECRETS, "secret-gadget", "secret-chip", GADGET_PURL, CHIP_PURL)
+
+
+def test_no_answer_reveals_another_organisations_private_bom(
+    settings: Settings, admin_key: str
+) -> None:
+    """Every answer shape a maker can ask for, with a supplier's private module inside its
+    camera and a supplier's private product it has nothing to do with: no private name, purl,
+    identity or certificate shows, and what exists but is hidden is answered exactly like
+    what does not exist, ETags and If-None-Match included."""
+    with TestClient(create_app(settings)) as api:
+        keys, stored = _supplier_chain(api, settings, admin_key)
+        maker, supplier, admin = keys["maker"], keys["supplier"], bearer(admin_key)
+        auditor = bearer(issue_key(settings, Role.AUDITOR, organisation="maker"))
+        gadget_bom = api.post(
+            "/api/v1/boms",
+            content=bom(
+                component("g", "secret-gadget", type_="device", version="1.0", purl=GADGET_PURL),
+                [model("m", MODEL_PURL), component("c", "secret-chip", purl=CHIP_PURL)],
+                {"g": ["m", "c"]},
+            ),
+            headers={**supplier, "content-type": JSON_TYPE},
+        ).json()
+        ids = {
+            c["name"]: c["id"] for c in api.get("/api/v1/components", headers=admin).json()["items"]
+        }
+        camera, module, gadget = ids["smart-camera"], ids["vision-module"], ids["secret-gadget"]
+        late: dict[str, str | int] = {"to": "DE", "on": "2027-02-01"}
+        supplier_decision = api.get(
+            f"/api/v1/products/{gadget}/export-check", params=late, headers=supplier
+        ).json()["decision_id"]
+        own_decision = api.get(
+            f"/api/v1/products/{camera}/export-check", params=late, headers=maker
+        ).json()["decision_id"]
+        own_bom, hidden_bom = stored["camera"]["id"], gadget_bom["id"]
+
+        # Every answer the maker may read, in full.
+        reads: list[tuple[str, dict[str, str | int], dict[str, str]]] = [
+            ("/api/v1/products", {}, maker),
+            (f"/api/v1/products/{camera}", {}, maker),
+            (f"/api/v1/products/{camera}/graph", {}, maker),
+            (f"/api/v1/products/{camera}/graph", {"format": "graphml"}, maker),
+            (f"/api/v1/products/{camera}/export-check", late, maker),
+            (f"/api/v1/products/{camera}/export-check", {**late, "paths": 0}, maker),
+            (f"/api/v1/decisions/{own_decision}", {}, maker),
+            ("/api/v1/decisions", {}, maker),
+            ("/api/v1/components", {}, maker),
+            (f"/api/v1/components/{module}", {"to": "DE"}, maker),
+            (f"/api/v1/components/{module}/where-used", {}, maker),
+            (f"/api/v1/components/{module}/lineage", {}, maker),
+            ("/api/v1/boms", {}, maker),
+            (f"/api/v1/boms/{own_bom}", {}, maker),
+            (f"/api/v1/boms/{own_bom}/diff/{own_bom}", late, maker),
+        ]
+        for path, params, headers in reads:
+            response = api.get(path, params=params, headers=headers)
+            assert response.status_code == 200, (path, response.text)
+            for secret in GADGET_SECRETS:
+                assert secret not in response.text, (path, secret)
+        # The audit trail shows the registry (everyone's, the model's certificate included),
+        # and nothing of the supplier's BOMs.
+        trail = api.get("/api/v1/audit-trail", headers=auditor)
+        assert trail.status_code == 200
+        for secret in ("defect-images", "onnxruntime", "secret-gadget", "secret-chip"):
+            assert secret not in trail.text, ("audit trail", secret)
+        dry = api.post(
+            "/api/v1/export-checks",
+            params=late,
+            content=camera_bom(version=2),
+            headers={**maker, "content-type": JSON_TYPE},
+        )
+        assert dry.status_code == 200
+        for secret in GADGET_SECRETS:
+            assert secret not in dry.text, ("dry run", secret)
+        # The module is a product only through the supplier's BOM: not to the maker.
+        status = api.get(f"/api/v1/components/{module}", headers=maker).json()
+        assert status["is_product"] is False
+        # The certificate registry is everyone's, but which of the maker's products hang on
+        # the model is told only through BOMs the maker may see: none.
+        impact = api.get("/api/v1/certificates/C-MODEL/impact", headers=maker).json()
+        assert impact["products"] == []
+        assert api.get("/api/v1/certificates/C-MODEL/impact", headers=admin).json()["products"]
+
+        # What exists but is hidden is answered exactly like what does not exist.
+        missing = 999999
+        hidden_ids = {
+            "bom": hidden_bom,
+            "module_bom": stored["module"]["id"],
+            "product": gadget,
+            "module_product": module,
+            "component": ids["secret-chip"],
+            "model": ids["defect-detector"],
+            "decision": supplier_decision,
+        }
+        shapes: list[tuple[str, str, dict[str, str]]] = [
+            ("bom", "/api/v1/boms/{}", {}),
+            ("bom", "/api/v1/boms/{}/document", {}),
+            ("bom", f"/api/v1/boms/{own_bom}/diff/{{}}", {}),
+            ("bom", f"/api/v1/boms/{{}}/diff/{own_bom}", {}),
+            ("module_bom", "/api/v1/boms/{}", {}),
+            ("product", "/api/v1/products/{}", {}),
+            ("product", "/api/v1/products/{}/graph", {}),
+            ("product", "/api/v1/products/{}/graph", {"format": "graphml"}),
+            ("product", "/api/v1/products/{}/export-check", {"to": "DE"}),
+            ("module_product", "/api/v1/products/{}", {}),
+            ("module_product", "/api/v1/products/{}/export-check", {"to": "DE"}),
+            ("component", "/api/v1/components/{}", {}),
+            ("component", "/api/v1/components/{}/where-used", {}),
+            ("component", "/api/v1/components/{}/lineage", {}),
+            ("model", "/api/v1/components/{}", {}),
+            ("decision", "/api/v1/decisions/{}", {}),
+        ]
+        for kind, template, query in shapes:
+            hidden_id = hidden_ids[kind]
+            for extra in ({}, {"If-None-Match": "*"}):
+                seen = api.get(template.format(hidden_id), params=query,
+                               headers={**maker, **extra})  # fmt: skip
+                unknown = api.get(template.format(missing), params=query,
+                                  headers={**maker, **extra})  # fmt: skip
+                where = (template, kind, extra)
+                assert seen.status_code == unknown.status_code, where
+                assert seen.status_code in (304, 404), where
+                assert ("etag" in seen.headers) == ("etag" in unknown.headers), where
+                if seen.status_code == 404:
+                    assert seen.json()["detail"] == unknown.json()["detail"].replace(
+                        str(missing), str(hidden_id)
+                    ), where
+                for secret in GADGET_SECRETS:
+                    assert secret not in seen.text, (where, secret)
+        hidden_put = api.put(
+            f"/api/v1/boms/{hidden_bom}/visibility", json={"visibility": "public"}, headers=maker
+        )
+        missing_put = api.put(
+            f"/api/v1/boms/{missing}/visibility", json={"visibility": "public"}, headers=maker
+        )
+        assert hidden_put.status_code == missing_put.status_code == 404

@@ -133,7 +133,7 @@ def test_supersedes_and_retire_from_the_command_line(shell: Shell) -> None:
     code, answer = shell.check(scenario.APP_PURL)
     assert (code, answer["decision"]) == (0, "not_in_scope")
     bom = answer["boms"][0]["id"]
-    code, out, err = run("boms", "retire", str(bom), "--reason", "replaced")
+    code, _, err = run("boms", "retire", str(bom), "--reason", "replaced")
     assert code == 0, err
     code, _, err = run("check", scenario.APP_PURL, "--to", "DE", "--on", scenario.DAY)
     assert code == 2

@@ -151,7 +151,7 @@ def upload(runtime: Runtime, organisation: str, document: bytes, *supersedes: st
     registry_first=st.booleans(),
     played=moves,
 )
-def test_no_sequence_of_moves_makes_an_ineligible_product_eligible(
+def test_no_sequence_of_moves_makes_an_ineligible_product_eligible(  # noqa: PLR0917 - hypothesis
     migrated_template: str,
     tmp_path: Path,
     supplier_first: bool,

@@ -504,7 +504,7 @@ WARNING_CASES: dict[str, WarningCase] = {
     },
     "linked-bom-missing": WarningCase(
         product_slice(
-            missing_links=(("module", "urn:cdx:0f3c0d2e-0000-4000-8000-000000000001/1"),)
+            missing_links=((7, "module", "urn:cdx:0f3c0d2e-0000-4000-8000-000000000001/1"),)
         ),
         registry(product_cert(), model_cert()),
         ask(),

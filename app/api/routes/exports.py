@@ -19,7 +19,7 @@ from app.api.schemas import (
     DecisionSummaryRead,
     ExportCheckRead,
 )
-from app.api.security import admit, admits
+from app.api.security import admits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.services.audit import audit_trail
@@ -94,11 +94,11 @@ def export_check(
     ),
     responses=responses(408, 413, 415, 422),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
-    dependencies=[admit(Role.INTEGRATOR)],
 )
 async def export_check_dry_run(
     request: Request,
     runtime: RuntimeDep,
+    principal: Annotated[Principal, Depends(admits(Role.INTEGRATOR))],
     *,
     to: Destination,
     on: AskedOn = None,
@@ -110,8 +110,10 @@ async def export_check_dry_run(
         request, settings.max_upload_bytes, settings.body_timeout_seconds
     )
     question = Question(to.upper(), on or _today(), sector)
-    result = await run_in_threadpool(dry_run, runtime, body, media_type, question, path_limit=paths)
-    return ExportCheckRead.model_validate(result.answer())
+    result = await run_in_threadpool(
+        dry_run, runtime, body, media_type, question, path_limit=paths, viewer=Viewer.of(principal)
+    )
+    return ExportCheckRead.model_validate(result.for_caller())
 
 
 @router.get(
