@@ -151,6 +151,8 @@ class RulesetEntry(_Strict):
     accept_under_review_upstream: bool = False
     block_on_incomplete_inventory: bool = False
     expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] = 90
+    # Absent in versions published before versions had dates: in force from the start.
+    effective_from: dt.date | None = None
 
     def to_domain(self) -> Ruleset:
         defaults = Ruleset(version=self.version)
@@ -169,13 +171,14 @@ class RulesetEntry(_Strict):
                 else defaults.sensitive_domains
             ),
             country_groups={
-                name: frozenset(c.upper() for c in codes)
+                name.strip().upper(): frozenset(c.strip().upper() for c in codes)
                 for name, codes in self.country_groups.items()
             },
             require_product_certificate=self.require_product_certificate,
             accept_under_review_upstream=self.accept_under_review_upstream,
             block_on_incomplete_inventory=self.block_on_incomplete_inventory,
             expiry_warning_days=self.expiry_warning_days,
+            effective_from=self.effective_from,
         )
 
 
@@ -207,8 +210,10 @@ def parse_ruleset(document: Any) -> Ruleset:
 
 
 def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
-    """The stored, canonical JSON form of a ruleset (sorted, so hashes are stable)."""
-    return {
+    """The stored, canonical JSON form of a ruleset (sorted, so hashes are stable). A version
+    without an effective date has no `effective_from`, so the documents (and the evidence
+    digests over them) of versions published before dates existed read as they did."""
+    document: dict[str, Any] = {
         "version": ruleset.version,
         "domestic_country": ruleset.domestic_country,
         "pilot_start": ruleset.pilot_start.isoformat(),
@@ -224,3 +229,6 @@ def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
         "block_on_incomplete_inventory": ruleset.block_on_incomplete_inventory,
         "expiry_warning_days": ruleset.expiry_warning_days,
     }
+    if ruleset.effective_from is not None:
+        document["effective_from"] = ruleset.effective_from.isoformat()
+    return document
