@@ -45,11 +45,9 @@ def format_path(path: tuple[PathStep, ...]) -> str:
 
 
 def format_considered(blocker: Blocker) -> str:
-    """The headline certificate, then every other one considered with its failing reasons."""
-    if not blocker.certificates:
-        return blocker.certificate or "—"
-    return "\n".join(
-        f"{c.certificate}: {', '.join(f.reason.value for f in c.failures)}"
+    """Every certificate considered, closest first, with the reasons each fails."""
+    return "; ".join(
+        f"{c.certificate} ({', '.join(f.reason.value for f in c.failures)})"
         for c in blocker.certificates
     )
 
@@ -81,8 +79,7 @@ def print_check(result: CheckResult) -> None:
         + (f"; decision record {result.decision_id}" if result.decision_id else "")
     )
     if result.blockers:
-        columns = ["component", "reason", "certificate", "how it is introduced"]
-        table = Table(*columns, *(["countries"] if group else []))
+        table = Table("component", "reason", "certificate", "how it is introduced")
         for explained in result.blockers:
             blocker = explained.blocker
             shown = [format_path(path) for path in explained.paths] or ["(the product itself)"]
@@ -91,11 +88,20 @@ def print_check(result: CheckResult) -> None:
             table.add_row(
                 blocker.component.name,
                 f"{blocker.reason.value}\n{blocker.detail}",
-                format_considered(blocker),
+                blocker.certificate or "—",
                 "\n".join(shown),
-                *([", ".join(blocker.countries)] if group else []),
             )
         out.print(table)
+        # Outside the table, so long lists are never cut to its column widths.
+        for explained in result.blockers:
+            blocker = explained.blocker
+            if group:
+                out.print(f"{blocker.component.name} blocks {', '.join(blocker.countries)}")
+            if blocker.certificates:
+                out.print(
+                    f"{blocker.component.name}: certificates considered: "
+                    + format_considered(blocker)
+                )
     for warning in check.warnings:
         out.print(f"warning {warning.code.value}: {warning.message}")
 
