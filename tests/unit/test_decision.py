@@ -1505,6 +1505,9 @@ class TestGroupQuestions:
         assert result.decision is Decision.NOT_IN_SCOPE
         assert result.scope_reason is ScopeReason.NOT_A_PILOT_COUNTRY
         assert result.blockers == ()
+        assert [(c.destination, c.scope_reason) for c in result.countries] == [
+            (country, ScopeReason.NOT_A_PILOT_COUNTRY) for country in sorted(EU)
+        ]
 
     @settings(max_examples=150, deadline=None)
     @given(world=worlds())
