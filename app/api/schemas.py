@@ -167,11 +167,28 @@ class CheckStepRead(BaseModel):
     bom_ids: list[int]
 
 
+class FailureRead(BaseModel):
+    reason: str = Field(description="One of the reason codes of the decision rule")
+    detail: str
+
+
+class ConsideredCertificateRead(BaseModel):
+    number: str
+    failures: list[FailureRead] = Field(description="Every condition it fails, in rule order")
+
+
 class BlockingRead(BaseModel):
     component: NamedComponentRead
     reason: str = Field(description="One of the reason codes of the decision rule")
     detail: str
-    certificate: str | None = Field(description="The certificate that came closest, if any")
+    certificate: str | None = Field(
+        description="The certificate that came closest (failed the fewest conditions), if any"
+    )
+    certificates: list[ConsideredCertificateRead] = Field(
+        default=[],
+        description="Every certificate considered, closest first, and why each fails",
+    )
+    countries: list[str] = Field(default=[], description="The countries it blocks")
     path: list[CheckStepRead] = Field(description="The shortest way it is introduced")
     paths: list[list[CheckStepRead]] = Field(
         description="Every distinct way it is introduced, shortest first (bounded)"
@@ -196,10 +213,23 @@ class UsedBomRead(BaseModel):
     version: int
 
 
-class ExportCheckRead(BaseModel):
-    decision: str = Field(description="eligible, ineligible or not_in_scope")
-    product: NamedComponentRead
+class CountryDecisionRead(BaseModel):
     destination: str
+    decision: str
+    not_in_scope_reason: str | None
+
+
+class ExportCheckRead(BaseModel):
+    decision: str = Field(
+        description="eligible, ineligible or not_in_scope; for a group, ineligible when any "
+        "of its countries is, else eligible when any is, else not_in_scope"
+    )
+    product: NamedComponentRead
+    destination: str = Field(description="The country or group asked about")
+    countries: list[CountryDecisionRead] = Field(
+        default=[], description="The answer for each country the destination names"
+    )
+    ineligible_countries: list[str] = Field(default=[])
     date: dt.date
     sector: str | None
     ruleset: str
@@ -368,7 +398,13 @@ class DecisionPage(BaseModel):
 class RulesetVersionRead(BaseModel):
     version: str
     published_at: dt.datetime
-    in_force: bool = Field(description="The newest published version is the one in force")
+    effective_from: dt.date | None = Field(
+        description="The first day it governs checks; none: from the beginning"
+    )
+    in_force: bool = Field(
+        description="In force on the date asked: of the versions in effect by then, the one "
+        "with the latest effective_from, and of equal dates the last published"
+    )
 
 
 class OrganisationCreate(BaseModel):

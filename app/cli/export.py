@@ -17,7 +17,7 @@ from app.cli.common import (
     print_json,
     reports_errors,
 )
-from app.domain.decision import Decision, Question
+from app.domain.decision import Blocker, Decision, Question
 from app.services.catalogue import list_products
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
@@ -45,18 +45,36 @@ def format_path(path: tuple[PathStep, ...]) -> str:
     return " ".join(parts)
 
 
+def format_considered(blocker: Blocker) -> str:
+    """Every certificate considered, closest first, with the reasons each fails."""
+    return "; ".join(
+        f"{c.certificate} ({', '.join(f.reason.value for f in c.failures)})"
+        for c in blocker.certificates
+    )
+
+
 def print_check(result: CheckResult) -> None:
     check = result.check
     question = check.question
     sector = f", sector {question.sector}" if question.sector else ""
     verdict = f"{result.product.display_name} → {question.destination} on {question.day}{sector}: "
-    if check.decision is Decision.NOT_IN_SCOPE and check.scope_reason is not None:
-        out.print(verdict + f"NOT IN SCOPE ({check.scope_reason.value})", style="bold")
+    group = len(check.countries) > 1 or [c.destination for c in check.countries] != [
+        question.destination
+    ]
+    if check.decision is Decision.NOT_IN_SCOPE:
+        why = f" ({check.scope_reason.value})" if check.scope_reason else ""
+        out.print(verdict + f"NOT IN SCOPE{why}", style="bold")
     elif check.decision is Decision.ELIGIBLE:
         out.print(verdict + "ELIGIBLE", style="bold green")
     else:
-        count = len(result.blockers)
-        out.print(verdict + f"INELIGIBLE — {count} blocking component(s)", style="bold red")
+        count = len({b.blocker.component.component_id for b in result.blockers})
+        where = f" for {', '.join(check.ineligible_countries)}" if group else ""
+        out.print(verdict + f"INELIGIBLE{where} — {count} blocking component(s)", style="bold red")
+    if group:
+        out.print(
+            "by country: "
+            + ", ".join(f"{c.destination} {c.decision.value}" for c in check.countries)
+        )
     out.print(
         f"ruleset {check.ruleset}; evidence sha256 {result.evidence_sha256[:16]}…"
         + (f"; decision record {result.decision_id}" if result.decision_id else "")
@@ -64,16 +82,27 @@ def print_check(result: CheckResult) -> None:
     if result.blockers:
         table = Table("component", "reason", "certificate", "how it is introduced")
         for explained in result.blockers:
+            blocker = explained.blocker
             shown = [format_path(path) for path in explained.paths] or ["(the product itself)"]
             if explained.paths_omitted:
                 shown.append(f"… and {explained.paths_omitted} more")
             table.add_row(
-                explained.blocker.component.name,
-                f"{explained.blocker.reason.value}\n{explained.blocker.detail}",
-                explained.blocker.certificate or "—",
+                blocker.component.name,
+                f"{blocker.reason.value}\n{blocker.detail}",
+                blocker.certificate or "—",
                 "\n".join(shown),
             )
         out.print(table)
+        # Outside the table, so long lists are never cut to its column widths.
+        for explained in result.blockers:
+            blocker = explained.blocker
+            if group:
+                out.print(f"{blocker.component.name} blocks {', '.join(blocker.countries)}")
+            if blocker.certificates:
+                out.print(
+                    f"{blocker.component.name}: certificates considered: "
+                    + format_considered(blocker)
+                )
     for warning in check.warnings:
         out.print(f"warning {warning.code.value}: {warning.message}")
 
@@ -87,7 +116,14 @@ def check_command(
         Path | None,
         typer.Option("--bom", help="Dry run: check the product this unsaved BOM describes."),
     ] = None,
-    to: Annotated[str, typer.Option("--to", help="Destination, ISO 3166-1 alpha-2.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Destination: an ISO 3166-1 alpha-2 code, or a group the ruleset defines "
+            "(such as EU), answered for each of its countries.",
+        ),
+    ],
     on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector, if not the product's.")] = None,
     paths: Annotated[int, typer.Option(min=0, help="Paths shown per blocker.")] = (
@@ -100,17 +136,19 @@ def check_command(
     stores nothing."""
     if (product is None) == (bom is None):
         raise typer.BadParameter("name a PRODUCT, or give --bom FILE for a dry run")
-    question = Question(to.strip().upper(), parse_day(on), sector)
+    question = Question(to, parse_day(on), sector)
     with opened_runtime() as runtime:
         if bom is not None:
             try:
                 data = bom.read_bytes()
             except OSError as error:
                 raise typer.BadParameter(f"cannot read {bom}: {error.strerror}") from None
-            result = dry_run(runtime, data, None, question, path_limit=paths)
+            result = dry_run(runtime, data, None, question, path_limit=paths, where="--to")
         else:
             assert product is not None  # noqa: S101 - checked above
-            result = check_export(runtime, product, question, record=True, path_limit=paths)
+            result = check_export(
+                runtime, product, question, record=True, path_limit=paths, where="--to"
+            )
     if as_json:
         print_json(result.answer())
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ class Decision(StrEnum):
 
 
 class ReasonCode(StrEnum):
-    """Why a component blocks a product. Listed in the order a certificate is checked, so a
-    later code means a certificate came closer to verifying; the closest one is reported."""
+    """Why a component blocks a product. Listed in the order a certificate is checked (the
+    order of PRODUCT.md section 4), which breaks the last ties between certificates."""
 
     NO_CERTIFICATE = "no_certificate"
     PRODUCT_CERTIFICATE_MISSING = "product_certificate_missing"
@@ -36,7 +37,17 @@ class ReasonCode(StrEnum):
     INVENTORY_INCOMPLETE = "inventory_incomplete"
 
 
-_CLOSENESS = {code: rank for rank, code in enumerate(ReasonCode)}
+_CHECK_ORDER = {code: rank for rank, code in enumerate(ReasonCode)}
+# Failures of a certificate's standing on the day (its status or its dates): such a
+# certificate was issued for what is asked, and it is the one the product relies on.
+_STANDING = frozenset(
+    {
+        ReasonCode.CERTIFICATE_REVOKED,
+        ReasonCode.CERTIFICATE_SUSPENDED,
+        ReasonCode.CERTIFICATE_UNDER_REVIEW,
+        ReasonCode.CERTIFICATE_EXPIRED,
+    }
+)
 
 
 class WarningCode(StrEnum):
@@ -124,11 +135,33 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Failure:
+    """One condition a certificate does not meet, with the words that say how."""
+
+    reason: ReasonCode
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFailures:
+    """A certificate considered for a component, and every condition it fails."""
+
+    certificate: str
+    failures: tuple[Failure, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Blocker:
+    """A component that keeps the product from going to `countries`. `reason`, `detail`
+    and `certificate` are the headline: those of the certificate that came closest, the
+    first of `certificates`, which lists every one considered and why each fails."""
+
     component: Member
     reason: ReasonCode
     detail: str
     certificate: str | None = None
+    certificates: tuple[CertificateFailures, ...] = ()
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +174,19 @@ class DecisionWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class CountryDecision:
+    """The answer for one country of the question (the only one, or one of a group's)."""
+
+    destination: str
+    decision: Decision
+    scope_reason: ScopeReason | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ExportCheck:
+    """The answer. `question.destination` is what was asked (a country or a group);
+    `countries` holds the answer for each country it names, in code order."""
+
     decision: Decision
     question: Question
     ruleset: str
@@ -150,57 +195,110 @@ class ExportCheck:
     warnings: tuple[DecisionWarning, ...] = ()
     # (component name, certificate number) for every component found verified.
     verified: tuple[tuple[str, str], ...] = ()
+    countries: tuple[CountryDecision, ...] = ()
+
+    @property
+    def ineligible_countries(self) -> tuple[str, ...]:
+        return tuple(c.destination for c in self.countries if c.decision is Decision.INELIGIBLE)
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Whether one component is verified; if not, the closest certificate and why."""
+    """Whether one component is verified; if not, the closest certificate and why, and
+    every certificate considered (closest first) with all the conditions each fails."""
 
     verified: bool
     reason: ReasonCode | None = None
     detail: str = ""
     certificate: str | None = None
+    certificates: tuple[CertificateFailures, ...] = ()
 
 
-def _first_failure(  # noqa: PLR0911 - one return per rule, in the order PRODUCT.md states them
+def _not_covering(number: str, countries: Sequence[str]) -> str:
+    return f"{number} does not cover {', '.join(countries)}"
+
+
+def _standing_failure(
+    certificate: Certificate, day: dt.date, *, accept_under_review: bool
+) -> Failure | None:
+    """Whether the certificate stood on the day: issued, not rejected, active (or under
+    review where that is accepted). A status is one at a time, so at most one failure."""
+    number = certificate.number
+    status = certificate.recorded_status_on(day)
+    if certificate.issued > day or status is None:
+        return Failure(ReasonCode.NO_CERTIFICATE, f"{number} was not issued by {day}")
+    failures = {
+        CertificateStatus.REJECTED: Failure(
+            ReasonCode.NO_CERTIFICATE, f"the review behind {number} was rejected"
+        ),
+        CertificateStatus.REVOKED: Failure(ReasonCode.CERTIFICATE_REVOKED, f"{number} is revoked"),
+        CertificateStatus.SUSPENDED: Failure(
+            ReasonCode.CERTIFICATE_SUSPENDED, f"{number} is suspended"
+        ),
+    }
+    if status is CertificateStatus.UNDER_REVIEW and not accept_under_review:
+        return Failure(ReasonCode.CERTIFICATE_UNDER_REVIEW, f"{number} is still under review")
+    return failures.get(status)
+
+
+def failures_of(
     certificate: Certificate,
     registry: Registry,
     question: Question,
     *,
-    accept_under_review: bool,
-) -> tuple[ReasonCode, str] | None:
-    day, number = question.day, certificate.number
-    status = certificate.recorded_status_on(day)
-    if certificate.issued > day or status is None:
-        return ReasonCode.NO_CERTIFICATE, f"{number} was not issued by {day}"
-    if status is CertificateStatus.REJECTED:
-        return ReasonCode.NO_CERTIFICATE, f"the review behind {number} was rejected"
-    if status is CertificateStatus.REVOKED:
-        return ReasonCode.CERTIFICATE_REVOKED, f"{number} is revoked"
-    if status is CertificateStatus.SUSPENDED:
-        return ReasonCode.CERTIFICATE_SUSPENDED, f"{number} is suspended"
-    if status is CertificateStatus.UNDER_REVIEW and not accept_under_review:
-        return ReasonCode.CERTIFICATE_UNDER_REVIEW, f"{number} is still under review"
+    accept_under_review: bool = False,
+) -> tuple[Failure, ...]:
+    """Every condition of PRODUCT.md section 4 the certificate fails for the question, in
+    the order stated there; empty when it verifies its subject."""
+    day, number, ruleset = question.day, certificate.number, registry.ruleset
+    found: list[Failure] = []
+    standing = _standing_failure(certificate, day, accept_under_review=accept_under_review)
+    if standing is not None:
+        found.append(standing)
     if certificate.is_expired_on(day):
-        return ReasonCode.CERTIFICATE_EXPIRED, f"{number} expired on {certificate.expires}"
+        found.append(
+            Failure(ReasonCode.CERTIFICATE_EXPIRED, f"{number} expired on {certificate.expires}")
+        )
     reviewer = registry.reviewers.get(certificate.reviewer_id)
     if reviewer is None or not reviewer.accredited_on(certificate.issued):
-        return (
-            ReasonCode.ISSUER_NOT_ACCREDITED,
-            f"{certificate.reviewer_id} was not accredited on {certificate.issued}",
+        found.append(
+            Failure(
+                ReasonCode.ISSUER_NOT_ACCREDITED,
+                f"{certificate.reviewer_id} was not accredited on {certificate.issued}",
+            )
         )
-    missing = sorted(registry.ruleset.required_dimensions - certificate.dimensions)
+    missing = sorted(ruleset.required_dimensions - certificate.dimensions)
     if missing:
-        return ReasonCode.DIMENSION_MISSING, f"{number} does not cover {', '.join(missing)}"
-    if not registry.ruleset.covers_destination(certificate.destinations, question.destination):
-        return ReasonCode.DESTINATION_NOT_COVERED, f"{number} does not cover {question.destination}"
+        found.append(
+            Failure(ReasonCode.DIMENSION_MISSING, f"{number} does not cover {', '.join(missing)}")
+        )
+    if not ruleset.covers_destination(certificate.destinations, question.destination):
+        found.append(
+            Failure(
+                ReasonCode.DESTINATION_NOT_COVERED, _not_covering(number, [question.destination])
+            )
+        )
     sector = question.sector
     if ALL not in certificate.sectors and (sector is None or sector not in certificate.sectors):
-        return (
-            ReasonCode.SECTOR_NOT_COVERED,
-            f"{number} does not cover {sector or 'an unnamed sector'}",
+        found.append(
+            Failure(
+                ReasonCode.SECTOR_NOT_COVERED,
+                f"{number} does not cover {sector or 'an unnamed sector'}",
+            )
         )
-    return None
+    return tuple(found)
+
+
+def _closeness(considered: CertificateFailures) -> tuple[int, int, int, str]:
+    """Sort key, closest first. The certificate that fails the fewest conditions; of equal
+    counts, the one with fewer failures of what it covers (issuer, dimensions, destination,
+    sector, or not existing on the day) than of its standing (revoked, suspended, under
+    review, expired), so a suspended certificate that fits the question outranks an active
+    one missing a dimension; then the one whose first failure comes latest in the order
+    the conditions are checked; then the lowest number. Never the order given."""
+    failures = considered.failures
+    misfits = sum(failure.reason not in _STANDING for failure in failures)
+    return (len(failures), misfits, -_CHECK_ORDER[failures[0].reason], considered.certificate)
 
 
 def verify(
@@ -211,29 +309,34 @@ def verify(
     accept_under_review: bool = False,
 ) -> Verdict:
     """Verified when at least one certificate passes every rule on the day asked; of several,
-    the one valid longest is named, so an expiry warning means cover really is ending."""
-    closest: tuple[int, str, ReasonCode, str] | None = None
+    the one valid longest is named, so an expiry warning means cover really is ending. Else
+    the closest certificate (see `_closeness`) gives the reason, and every one is listed."""
+    considered: list[CertificateFailures] = []
     valid: list[Certificate] = []
-    for certificate in sorted(certificates, key=lambda c: c.number):
-        failure = _first_failure(
+    for certificate in certificates:
+        failures = failures_of(
             certificate, registry, question, accept_under_review=accept_under_review
         )
-        if failure is None:
+        if failures:
+            considered.append(CertificateFailures(certificate.number, failures))
+        else:
             valid.append(certificate)
-            continue
-        reason, detail = failure
-        candidate = (-_CLOSENESS[reason], certificate.number, reason, detail)
-        if closest is None or candidate < closest:
-            closest = candidate
     if valid:
         longest = max(valid, key=lambda c: (c.expires, c.number))
         return Verdict(verified=True, certificate=longest.number)
-    if closest is None:
+    if not considered:
         return Verdict(
             verified=False, reason=ReasonCode.NO_CERTIFICATE, detail="the registry holds none"
         )
-    _, number, reason, detail = closest
-    return Verdict(verified=False, reason=reason, detail=detail, certificate=number)
+    ranked = tuple(sorted(considered, key=_closeness))
+    closest = ranked[0]
+    return Verdict(
+        verified=False,
+        reason=closest.failures[0].reason,
+        detail="; ".join(failure.detail for failure in closest.failures),
+        certificate=closest.certificate,
+        certificates=ranked,
+    )
 
 
 def scope_of(product: ProductSlice, ruleset: Ruleset, question: Question) -> ScopeReason | None:
@@ -251,27 +354,51 @@ def scope_of(product: ProductSlice, ruleset: Ruleset, question: Question) -> Sco
 
 
 def check(product: ProductSlice, registry: Registry, question: Question) -> ExportCheck:
-    """May this product go where and when the question asks? Deterministic: blockers and
-    warnings follow the order of the members given (the caller orders them by identity)."""
+    """May this product go where and when the question asks? The destination is a country
+    or a group the ruleset defines: a group is answered for each of its countries, and is
+    ineligible when any of them is, else eligible when any is, else not in scope.
+    Deterministic: blockers and warnings follow the order of the members given (the caller
+    orders them by identity), then the order of the countries."""
     question = Question(
         question.destination.upper(), question.day, question.sector or product.sector
     )
     ruleset = registry.ruleset
+    if not ruleset.is_group(question.destination):
+        return _check_country(product, registry, question)
+    answers = [
+        _check_country(product, registry, dataclasses.replace(question, destination=country))
+        for country in ruleset.countries_of(question.destination)
+    ]
+    return _combined(product, question, ruleset, answers)
+
+
+def _check_country(product: ProductSlice, registry: Registry, question: Question) -> ExportCheck:
+    ruleset = registry.ruleset
+    here = (question.destination,)
     scope = scope_of(product, ruleset, question)
     if scope is ScopeReason.NOT_AI_BEARING:
         # No AI is known inside; what is unknown is said, and blocks under the switch, since
         # an assembly of unknown contents may hold AI.
-        unknown = _incomplete_blockers(product, ruleset)
+        unknown = _incomplete_blockers(product, ruleset, here)
+        decision = Decision.INELIGIBLE if unknown else Decision.NOT_IN_SCOPE
+        reason = None if unknown else scope
         return ExportCheck(
-            Decision.INELIGIBLE if unknown else Decision.NOT_IN_SCOPE,
+            decision,
             question,
             ruleset.version,
-            scope_reason=None if unknown else scope,
+            scope_reason=reason,
             blockers=tuple(unknown),
             warnings=tuple(_warnings(product, registry, question)),
+            countries=(CountryDecision(question.destination, decision, reason),),
         )
     if scope is not None:
-        return ExportCheck(Decision.NOT_IN_SCOPE, question, ruleset.version, scope_reason=scope)
+        return ExportCheck(
+            Decision.NOT_IN_SCOPE,
+            question,
+            ruleset.version,
+            scope_reason=scope,
+            countries=(CountryDecision(question.destination, Decision.NOT_IN_SCOPE, scope),),
+        )
     blockers: list[Blocker] = []
     warnings: list[DecisionWarning] = []
     verified: list[tuple[str, str]] = []
@@ -304,7 +431,9 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
         detail = verdict.detail
         if member.suspected is not None:
             detail = f"suspected AI component: {member.suspected}; {detail}"
-        blockers.append(Blocker(member, reason, detail, verdict.certificate))
+        blockers.append(
+            Blocker(member, reason, detail, verdict.certificate, verdict.certificates, here)
+        )
 
     if ruleset.require_product_certificate or product.product.is_ai:
         judge(product.product, upstream=False)
@@ -318,18 +447,104 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
             judge(member, upstream=True)
     warnings.extend(_warnings(product, registry, question))
     warnings.extend(_changed_since(product, registry, product_certificate))
-    blockers.extend(_incomplete_blockers(product, ruleset))
+    blockers.extend(_incomplete_blockers(product, ruleset, here))
+    decision = Decision.INELIGIBLE if blockers else Decision.ELIGIBLE
     return ExportCheck(
-        Decision.INELIGIBLE if blockers else Decision.ELIGIBLE,
+        decision,
         question,
         ruleset.version,
         blockers=tuple(blockers),
         warnings=tuple(warnings),
         verified=tuple(verified),
+        countries=(CountryDecision(question.destination, decision),),
     )
 
 
-def _incomplete_blockers(product: ProductSlice, ruleset: Ruleset) -> list[Blocker]:
+def _combined(
+    product: ProductSlice, question: Question, ruleset: Ruleset, answers: Sequence[ExportCheck]
+) -> ExportCheck:
+    """One answer for a group from the answers for each of its countries: a blocker that
+    blocks several countries for the same reason and certificate is named once, with them."""
+    decisions = {answer.decision for answer in answers}
+    decision = next(
+        (d for d in (Decision.INELIGIBLE, Decision.ELIGIBLE) if d in decisions),
+        Decision.NOT_IN_SCOPE,
+    )
+    # Not in scope anywhere: each country keeps its own reason in `countries`; the first
+    # country's is the answer's.
+    scope = None
+    if decision is Decision.NOT_IN_SCOPE:
+        scope = next((a.scope_reason for a in answers), None)
+    same: dict[tuple[int, ReasonCode, str | None], list[Blocker]] = {}
+    for answer in answers:
+        for blocker in answer.blockers:
+            key = (blocker.component.component_id, blocker.reason, blocker.certificate)
+            same.setdefault(key, []).append(blocker)
+    # The order one country's blockers follow: the product, its members, then the
+    # product's inventory; of one component, first seen first (sorted is stable).
+    place = {m.component_id: index for index, m in enumerate(product.members, start=1)}
+    place[product.product.component_id] = 0
+
+    def order(blocker: Blocker) -> int:
+        if blocker.reason is ReasonCode.INVENTORY_INCOMPLETE:
+            return len(place)
+        return place.get(blocker.component.component_id, len(place))
+
+    merged = sorted((_merged(group) for group in same.values()), key=order)
+    return ExportCheck(
+        decision,
+        question,
+        ruleset.version,
+        scope_reason=scope,
+        blockers=tuple(merged),
+        warnings=tuple(dict.fromkeys(w for answer in answers for w in answer.warnings)),
+        verified=tuple(dict.fromkeys(v for answer in answers for v in answer.verified)),
+        countries=tuple(country for answer in answers for country in answer.countries),
+    )
+
+
+def _merged(blockers: Sequence[Blocker]) -> Blocker:
+    """Blockers of one component, reason and certificate in several countries, as one. Only
+    the destination condition depends on the country, so its words name every country it
+    fails for; every other failure reads the same in each."""
+    first = blockers[0]
+    countries = tuple(c for blocker in blockers for c in blocker.countries)
+    failures: dict[str, dict[ReasonCode, Failure]] = {}
+    uncovered: dict[str, list[str]] = {}
+    for blocker in blockers:
+        for considered in blocker.certificates:
+            kept = failures.setdefault(considered.certificate, {})
+            for failure in considered.failures:
+                kept.setdefault(failure.reason, failure)
+                if failure.reason is ReasonCode.DESTINATION_NOT_COVERED:
+                    uncovered.setdefault(considered.certificate, []).extend(blocker.countries)
+
+    def worded(number: str, failure: Failure) -> Failure:
+        if failure.reason is ReasonCode.DESTINATION_NOT_COVERED:
+            return Failure(failure.reason, _not_covering(number, uncovered[number]))
+        return failure
+
+    certificates = tuple(
+        CertificateFailures(
+            number,
+            tuple(
+                worded(number, failure)
+                for failure in sorted(kept.values(), key=lambda f: _CHECK_ORDER[f.reason])
+            ),
+        )
+        for number, kept in failures.items()
+    )
+    detail = first.detail
+    if certificates and first.certificate == certificates[0].certificate:
+        detail = "; ".join(failure.detail for failure in certificates[0].failures)
+    return Blocker(
+        first.component, first.reason, detail, first.certificate, certificates, countries
+    )
+
+
+def _incomplete_blockers(
+    product: ProductSlice, ruleset: Ruleset, here: tuple[str, ...]
+) -> list[Blocker]:
     """Under block_on_incomplete_inventory: an inventory declared incomplete, and BOM-Links
     to BOMs not held, block the product."""
     if not ruleset.block_on_incomplete_inventory:
@@ -341,6 +556,7 @@ def _incomplete_blockers(product: ProductSlice, ruleset: Ruleset) -> list[Blocke
                 product.product,
                 ReasonCode.INVENTORY_INCOMPLETE,
                 f"the BOM declares its inventory {', '.join(product.incomplete_aggregates)}",
+                countries=here,
             )
         )
     if product.missing_links:
@@ -350,6 +566,7 @@ def _incomplete_blockers(product: ProductSlice, ruleset: Ruleset) -> list[Blocke
                 ReasonCode.INVENTORY_INCOMPLETE,
                 "BOM-Links lead to BOMs exportgate does not hold: "
                 + ", ".join(f"{name} ({urn})" for _, name, urn in product.missing_links),
+                countries=here,
             )
         )
     return found
@@ -370,29 +587,15 @@ class GroupStatus:
 def group_status(
     product: ProductSlice, registry: Registry, group: str, day: dt.date, sector: str | None = None
 ) -> GroupStatus:
-    """The check for every country a group names (the ruleset defines groups; anything else
-    is one country), summed up the way a shipping desk reads it."""
-    countries = tuple(sorted(registry.ruleset.expand(frozenset({group.upper()}))))
-    checks = [check(product, registry, Question(country, day, sector)) for country in countries]
-    decisions = {result.decision for result in checks}
-    if Decision.INELIGIBLE in decisions:
-        decision = Decision.INELIGIBLE
-    elif Decision.ELIGIBLE in decisions:
-        decision = Decision.ELIGIBLE
-    else:
-        decision = Decision.NOT_IN_SCOPE
+    """A product's standing for a group the ruleset defines, or one country, summed up the
+    way a shipping desk reads it: the check of the group, without its paths."""
+    answer = check(product, registry, Question(group, day, sector))
     return GroupStatus(
-        group=group.upper(),
-        decision=decision,
-        destinations=countries,
-        ineligible=tuple(
-            country
-            for country, result in zip(countries, checks, strict=True)
-            if result.decision is Decision.INELIGIBLE
-        ),
-        reasons=tuple(
-            dict.fromkeys(blocker.reason for result in checks for blocker in result.blockers)
-        ),
+        group=answer.question.destination,
+        decision=answer.decision,
+        destinations=tuple(country.destination for country in answer.countries),
+        ineligible=answer.ineligible_countries,
+        reasons=tuple(dict.fromkeys(blocker.reason for blocker in answer.blockers)),
     )
 
 

@@ -4,7 +4,7 @@ their status history, and the versioned ruleset. Every question is asked as of a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -106,7 +106,11 @@ class Certificate:
 
 @dataclass(frozen=True, slots=True)
 class Ruleset:
-    """Versioned policy data: the operator maintains it, the code never hard-codes it."""
+    """Versioned policy data: the operator maintains it, the code never hard-codes it.
+
+    `effective_from` is the first day a version governs checks; a version without one
+    (published before versions had dates) is in force from the beginning. `in_force` is
+    something else: the day the export rule itself took effect, after the pilot."""
 
     version: str
     domestic_country: str = "CN"
@@ -136,6 +140,15 @@ class Ruleset:
     # A suspected AI component counts as one (PRODUCT.md section 3); off, it only warns.
     suspected_ai_is_ai: bool = True
     ai_hints: AiHints = DEFAULT_AI_HINTS
+    effective_from: dt.date | None = None
+
+    def is_group(self, destination: str) -> bool:
+        return destination in self.country_groups
+
+    def countries_of(self, destination: str) -> tuple[str, ...]:
+        """The countries a question about `destination` asks about, in code order: a
+        group's members, or the country itself."""
+        return tuple(sorted(self.country_groups.get(destination, frozenset({destination}))))
 
     def expand(self, destinations: frozenset[str]) -> frozenset[str]:
         """Country codes a scope names, with groups (such as EU) expanded."""
@@ -149,3 +162,16 @@ class Ruleset:
 
 
 DEFAULT_RULESET = Ruleset(version="default")
+
+
+def ruleset_in_force(published: Sequence[Ruleset], day: dt.date) -> Ruleset | None:
+    """The version that governs a check dated `day`: of those in `published` (oldest
+    published first) whose effective_from is on or before the day, the one with the latest
+    effective_from, and of equal dates the one published last. None when none is in force
+    yet (the caller falls back to the built-in defaults)."""
+    in_force = [
+        (ruleset.effective_from or dt.date.min, order, ruleset)
+        for order, ruleset in enumerate(published)
+        if ruleset.effective_from is None or ruleset.effective_from <= day
+    ]
+    return max(in_force, key=lambda item: item[:2])[2] if in_force else None

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,7 +27,7 @@ from app.domain.decision import (
     check,
     group_status,
 )
-from app.domain.errors import Located, NotFoundError, QuestionRejectedError
+from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product
 from app.domain.registry import Ruleset
@@ -39,6 +38,7 @@ from app.services.catalogue import (
     list_products,
     resolve_component,
 )
+from app.services.destinations import question_destination, question_destinations
 from app.services.paths import PathStep, describe_path
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from app.services.runtime import Runtime
 
 DEFAULT_PATH_LIMIT = 10
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +101,18 @@ class CheckResult:
                 "identity": self.product.identity_key,
             },
             "destination": question.destination,
+            # Each country the destination names (itself, or a group's), with its answer.
+            "countries": [
+                {
+                    "destination": country.destination,
+                    "decision": country.decision.value,
+                    "not_in_scope_reason": (
+                        country.scope_reason.value if country.scope_reason else None
+                    ),
+                }
+                for country in self.check.countries
+            ],
+            "ineligible_countries": list(self.check.ineligible_countries),
             "date": question.day.isoformat(),
             "sector": question.sector,
             "ruleset": self.check.ruleset,
@@ -118,6 +129,17 @@ class CheckResult:
                     "reason": explained.blocker.reason.value,
                     "detail": explained.blocker.detail,
                     "certificate": explained.blocker.certificate,
+                    "certificates": [
+                        {
+                            "number": considered.certificate,
+                            "failures": [
+                                {"reason": failure.reason.value, "detail": failure.detail}
+                                for failure in considered.failures
+                            ],
+                        }
+                        for considered in explained.blocker.certificates
+                    ],
+                    "countries": list(explained.blocker.countries),
                     "path": _path_document(explained.paths[0]) if explained.paths else [],
                     "paths": [_path_document(path) for path in explained.paths],
                     "more_paths": explained.paths_omitted,
@@ -377,6 +399,7 @@ def _decision_inputs(
     claims: Mapping[int, tuple[str, ...]],
     *,
     snapshot: RegistrySnapshot,
+    day: dt.date,
     unsaved: UnsavedBom | None = None,
 ) -> tuple[ProductSlice, Registry]:
     """What the decision rule reads about one product: its slice and its registry part."""
@@ -391,9 +414,9 @@ def _decision_inputs(
         relevant,
         claims,
         _bom_facts(uow, graph, scope, unsaved),
-        snapshot.ruleset,
+        snapshot.ruleset_on(day),
     )
-    return slice_, snapshot.for_keys(certified_keys(slice_))
+    return slice_, snapshot.for_keys(certified_keys(slice_), day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,19 +432,7 @@ def destination_groups(ruleset: Ruleset, requested: Sequence[str] | None) -> tup
     code), else every group the ruleset defines."""
     if requested is None:
         return tuple(sorted(ruleset.country_groups))
-    groups = tuple(dict.fromkeys(name.strip().upper() for name in requested))
-    unknown = [
-        Located(
-            f"to[{index}]",
-            f"{name!r} is neither a country code nor a group the ruleset "
-            f"defines ({', '.join(sorted(ruleset.country_groups)) or 'none'})",
-        )
-        for index, name in enumerate(groups)
-        if name not in ruleset.country_groups and not _COUNTRY_CODE.fullmatch(name)
-    ]
-    if unknown:
-        raise QuestionRejectedError("unknown destination", unknown)
-    return groups
+    return question_destinations(requested, ruleset)
 
 
 def product_standings(
@@ -439,14 +450,14 @@ def product_standings(
     with runtime.reading() as uow:
         graph = runtime.cache.current(uow)
         snapshot = runtime.registry.current(uow)
-        weighed = destination_groups(snapshot.ruleset, groups)
+        weighed = destination_groups(snapshot.ruleset_on(day), groups)
         if product_id is not None:
             summaries = [get_product(uow, runtime.cache, product_id, viewer)]
         else:
             summaries = list_products(uow, runtime.cache, viewer, after_id=after_id, limit=limit)
         scopes = {s.product.id: graph.scope(s.product.id) for s in summaries}
         relevant = {
-            product: relevant_members(graph, scope, snapshot.ruleset)
+            product: relevant_members(graph, scope, snapshot.ruleset_on(day))
             for product, scope in scopes.items()
         }
         standings = []
@@ -455,7 +466,7 @@ def product_standings(
             scope = scopes[product.id]
             claims = uow.graph.claims_for(_claimants(scope, relevant[product.id]), scope.boms)
             slice_, registry = _decision_inputs(
-                uow, graph, scope, relevant[product.id], claims, snapshot=snapshot
+                uow, graph, scope, relevant[product.id], claims, snapshot=snapshot, day=day
             )
             statuses = tuple(group_status(slice_, registry, g, day, sector) for g in weighed)
             standings.append(ProductStanding(summary, statuses))
@@ -476,10 +487,10 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     scope = _scope(graph, product)
-    relevant = relevant_members(graph, scope, snapshot.ruleset)
+    relevant = relevant_members(graph, scope, snapshot.ruleset_on(question.day))
     claims = uow.graph.claims_for(_claimants(scope, relevant), scope.boms)
     slice_, registry = _decision_inputs(
-        uow, graph, scope, relevant, claims, snapshot=snapshot, unsaved=unsaved
+        uow, graph, scope, relevant, claims, snapshot=snapshot, day=question.day, unsaved=unsaved
     )
     if what_if is not None:
         registry = what_if(registry)
@@ -520,12 +531,17 @@ def check_export(
     record: bool,
     path_limit: int = DEFAULT_PATH_LIMIT,
     viewer: Viewer | None = None,
+    where: str = "to",
 ) -> CheckResult:
     """Answer, and (unless a dry run) keep the answer as an immutable decision record. The
     verdict always uses every BOM; what the caller is shown of other organisations' private
     BOMs is redacted (`for_caller`), and a product it may not see is not found, in the words
-    used for a product that does not exist."""
+    used for a product that does not exist. A destination that is neither a country code
+    nor a group of the ruleset in force on the date is refused, naming `where` it was given,
+    and nothing is recorded."""
     with runtime.reading() as uow:
+        snapshot = runtime.registry.current(uow)
+        question = _asked(question, snapshot, where)
         visible = visible_boms(uow, viewer)
         try:
             product = resolve_component(uow, product_reference)
@@ -545,7 +561,7 @@ def check_export(
             product,
             question,
             path_limit=path_limit,
-            snapshot=runtime.registry.current(uow),
+            snapshot=snapshot,
         )
         result = dataclasses.replace(result, sight=sight_of(graph, product.id, visible))
     if not record:
@@ -568,6 +584,14 @@ def check_export(
         row.answer = recorded.answer()
         uow.commit()
     return recorded
+
+
+def _asked(question: Question, snapshot: RegistrySnapshot, where: str) -> Question:
+    """The question with its destination normalised, or refused (see `destinations`)."""
+    ruleset = snapshot.ruleset_on(question.day)
+    return dataclasses.replace(
+        question, destination=question_destination(question.destination, ruleset, where=where)
+    )
 
 
 def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None) -> dict[str, Any]:
@@ -639,11 +663,15 @@ def dry_run(
     *,
     path_limit: int = DEFAULT_PATH_LIMIT,
     viewer: Viewer | None = None,
+    where: str = "to",
 ) -> CheckResult:
     """Check the product an unsaved BOM describes, as if that BOM were its current one,
     against everything stored. Nothing is stored, not even a decision record. The unsaved
     BOM is the caller's own; what it is shown of the rest is redacted as in a stored check
     (`for_caller`), and a stored component it may not know of is shown as if unknown."""
+    with runtime.reading() as uow:
+        snapshot = runtime.registry.current(uow)
+        question = _asked(question, snapshot, where)
     read = read_bom(data, media_type, runtime.limits)
     contents = read.contents
     with runtime.reading() as uow:
@@ -687,7 +715,7 @@ def dry_run(
             product,
             question,
             path_limit=path_limit,
-            snapshot=runtime.registry.current(uow),
+            snapshot=snapshot,
             unsaved=unsaved,
         )
         visible = visible_boms(uow, viewer)

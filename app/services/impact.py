@@ -19,6 +19,7 @@ from app.domain.decision import Decision, ProductSlice, Question, Registry, chec
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, Ruleset, StatusEvent
 from app.services.catalogue import ComponentView
+from app.services.destinations import question_destinations
 from app.services.export import certified_keys, product_slice, relevant_members
 from app.services.paths import PathStep, describe_path
 from app.services.registry import get_certificate
@@ -91,6 +92,9 @@ def certificate_impact(
     """Each product that holds the certificate's subject (itself included when it is a
     product), for each destination: its decision now and if the certificate were revoked."""
     with runtime.reading() as uow:
+        snapshot = runtime.registry.current(uow)
+        # Weighed under the ruleset in force on the day, whose groups it may name.
+        destinations = list(question_destinations(destinations, snapshot.ruleset_on(day)))
         certificate = get_certificate(uow, number)
         component = uow.components.find_by_identity(identity_from_reference(certificate.subject))
         graph = runtime.cache.current(uow)
@@ -107,9 +111,9 @@ def certificate_impact(
             if shows_use(product, path, visible)
         ]
         snapshot = runtime.registry.current(uow)
-        slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot.ruleset)
+        slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot.ruleset_on(day))
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
-        now_registry = snapshot.for_keys(keys)
+        now_registry = snapshot.for_keys(keys, day)
         after_registry = _without(now_registry, certificate, day)
         bom_names = uow.boms.subject_names(
             d.bom_id
@@ -128,7 +132,7 @@ def certificate_impact(
             view = views[product.component_id]
             steps = describe_path(uow, graph, path, bom_names) if path is not None else ()
             for destination in destinations:
-                question = Question(destination.upper(), day)
+                question = Question(destination, day)
                 now = check(slice_, now_registry, question)
                 after = check(slice_, after_registry, question)
                 impacts.append(

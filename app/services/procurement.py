@@ -64,7 +64,7 @@ def component_report(
         status = component_status(uow, runtime.cache, component_id, viewer)
         used_by = tuple(where_used(uow, runtime.cache, component_id, viewer))
         key = IdentityKey(status.component.identity_key)
-        registry = runtime.registry.current(uow).for_keys([key])
+        registry = runtime.registry.current(uow).for_keys([key], day)
     held = registry.certificates.get(key, ())
     certificates = tuple(
         HeldCertificate(

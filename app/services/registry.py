@@ -9,7 +9,14 @@ from typing import Any
 
 from app.bom.identity import identity_from_reference
 from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
-from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset
+from app.domain.registry import (
+    DEFAULT_RULESET,
+    Certificate,
+    Reviewer,
+    Ruleset,
+    ruleset_in_force,
+)
+from app.services.destinations import ruleset_problems, scope_problems
 from app.services.registry_file import (
     CertificateEntry,
     EventEntry,
@@ -78,8 +85,11 @@ def _store_certificate(
 
 
 def _store_ruleset(
-    uow: UnitOfWork, ruleset: Ruleset, now: dt.datetime
+    uow: UnitOfWork, ruleset: Ruleset, now: dt.datetime, location: str
 ) -> tuple[bool, list[Located]]:
+    problems = ruleset_problems(ruleset, location)
+    if problems:
+        return False, problems
     document = ruleset_document(ruleset)
     recorded = uow.registry.ruleset_document(ruleset.version)
     if recorded is None:
@@ -88,7 +98,7 @@ def _store_ruleset(
     if recorded != document:
         return False, [
             Located(
-                "/ruleset/version",
+                f"{location}/version",
                 f"ruleset {ruleset.version} is already published with other content; publish "
                 "a new version instead",
             )
@@ -111,6 +121,8 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
     parsed = parse_registry_file(document)
     now = _now()
     errors: list[Located] = []
+    ruleset = parsed.ruleset.to_domain() if parsed.ruleset is not None else None
+    groups = known_groups(uow, *([ruleset] if ruleset is not None else []))
     reviewers_changed = sum(
         uow.registry.save_reviewer(entry.to_domain(), now) for entry in parsed.reviewers
     )
@@ -123,6 +135,10 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
         except ValueError as error:
             errors.append(Located(location, str(error)))
             continue
+        problems = scope_problems(entry.destinations, groups, f"{location}/destinations")
+        if problems:
+            errors.extend(problems)
+            continue
         if certificate.reviewer_id not in known_reviewers:
             errors.append(
                 Located(f"{location}/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
@@ -133,10 +149,10 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
         events_added += events
         errors.extend(problems)
     ruleset_published = None
-    if parsed.ruleset is not None:
-        published, problems = _store_ruleset(uow, parsed.ruleset.to_domain(), now)
+    if ruleset is not None:
+        published, problems = _store_ruleset(uow, ruleset, now, "/ruleset")
         errors.extend(problems)
-        ruleset_published = parsed.ruleset.version if published else None
+        ruleset_published = ruleset.version if published else None
     if errors:
         raise RegistryRejectedError("the registry file was refused; nothing was recorded", errors)
     uow.commit()
@@ -145,11 +161,11 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
 
 def record_certificate(uow: UnitOfWork, entry: CertificateEntry, *, actor: str) -> Certificate:
     certificate = entry.to_domain(actor)
+    problems = scope_problems(entry.destinations, known_groups(uow), "/destinations")
     if uow.registry.reviewer_row(certificate.reviewer_id) is None:
-        raise RegistryRejectedError(
-            "the certificate was refused",
-            [Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")],
-        )
+        problems.append(Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known"))
+    if problems:
+        raise RegistryRejectedError("the certificate was refused", problems)
     _, _, problems = _store_certificate(uow, certificate, "/", _now())
     if problems:
         raise ConflictError(problems[0].message)
@@ -176,25 +192,52 @@ def get_certificate(uow: UnitOfWork, number: str) -> Certificate:
     return certificate
 
 
+def published_rulesets(uow: UnitOfWork) -> tuple[Ruleset, ...]:
+    """Every published version, oldest published first."""
+    return tuple(parse_ruleset(document) for document in uow.registry.ruleset_documents())
+
+
+def ruleset_on(uow: UnitOfWork, day: dt.date) -> Ruleset:
+    """The version in force on the day (see `ruleset_in_force`); the built-in defaults
+    while none is."""
+    return ruleset_in_force(published_rulesets(uow), day) or DEFAULT_RULESET
+
+
 def current_ruleset(uow: UnitOfWork) -> Ruleset:
-    """The newest published ruleset; the built-in defaults until one is published."""
-    document = uow.registry.current_ruleset_document()
-    return DEFAULT_RULESET if document is None else parse_ruleset(document)
+    """The version in force today."""
+    return ruleset_on(uow, _now().date())
+
+
+def known_groups(uow: UnitOfWork, *more: Ruleset) -> frozenset[str]:
+    """Group names a certificate scope may use: those any published version defines (a
+    certificate outlives the version it was recorded under), and those of `more`."""
+    return frozenset(
+        name for ruleset in (*published_rulesets(uow), *more) for name in ruleset.country_groups
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class RulesetVersion:
     version: str
     published_at: dt.datetime
+    effective_from: dt.date | None
     in_force: bool
 
 
-def ruleset_versions(uow: UnitOfWork) -> list[RulesetVersion]:
-    """Every published version, oldest first; the newest is in force."""
+def ruleset_versions(uow: UnitOfWork, day: dt.date | None = None) -> list[RulesetVersion]:
+    """Every published version, oldest published first, marking the one in force on the
+    day (today by default)."""
     published = uow.registry.ruleset_versions()
+    rulesets = published_rulesets(uow)
+    governing = ruleset_in_force(rulesets, day or _now().date())
     return [
-        RulesetVersion(version, at, in_force=index == len(published) - 1)
-        for index, (version, at) in enumerate(published)
+        RulesetVersion(
+            version,
+            at,
+            ruleset.effective_from,
+            in_force=governing is not None and governing.version == version,
+        )
+        for (version, at), ruleset in zip(published, rulesets, strict=True)
     ]
 
 
@@ -207,9 +250,11 @@ def ruleset_version(uow: UnitOfWork, version: str) -> Ruleset:
 
 def publish_ruleset(uow: UnitOfWork, document: Any) -> Ruleset:
     ruleset = parse_ruleset(document)
-    published, problems = _store_ruleset(uow, ruleset, _now())
-    if problems:
+    published, problems = _store_ruleset(uow, ruleset, _now(), "")
+    if any(problem.location == "/version" for problem in problems):
         raise ConflictError(problems[0].message)
+    if problems:
+        raise RegistryRejectedError("the ruleset was refused", problems)
     if published:
         uow.commit()
     return ruleset

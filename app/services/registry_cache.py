@@ -8,14 +8,15 @@ newest ids tells a process whether its copy is still the committed truth.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.domain.decision import Registry
 from app.domain.ids import IdentityKey
-from app.domain.registry import Certificate, Reviewer, Ruleset
-from app.services.registry import current_ruleset
+from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset, ruleset_in_force
+from app.services.registry import published_rulesets
 from app.store.unit_of_work import UnitOfWork
 
 
@@ -23,16 +24,22 @@ from app.store.unit_of_work import UnitOfWork
 class RegistrySnapshot:
     certificates: Mapping[IdentityKey, Sequence[Certificate]]
     reviewers: Mapping[str, Reviewer]
-    ruleset: Ruleset
+    # Every published ruleset version, oldest published first: a check dated last month
+    # reads last month's rules.
+    rulesets: tuple[Ruleset, ...]
 
-    def for_keys(self, keys: Iterable[str]) -> Registry:
-        """The part of the registry a decision about these components reads."""
+    def ruleset_on(self, day: dt.date) -> Ruleset:
+        """The version in force on the day; the built-in defaults while none is."""
+        return ruleset_in_force(self.rulesets, day) or DEFAULT_RULESET
+
+    def for_keys(self, keys: Iterable[str], day: dt.date) -> Registry:
+        """The part of the registry a decision about these components on `day` reads."""
         wanted = {
             IdentityKey(key): self.certificates[IdentityKey(key)]
             for key in keys
             if IdentityKey(key) in self.certificates
         }
-        return Registry(certificates=wanted, reviewers=self.reviewers, ruleset=self.ruleset)
+        return Registry(certificates=wanted, reviewers=self.reviewers, ruleset=self.ruleset_on(day))
 
 
 class RegistryCache:
@@ -48,7 +55,7 @@ class RegistryCache:
                 self._snapshot = RegistrySnapshot(
                     certificates=uow.registry.all_certificates(),
                     reviewers=uow.registry.reviewers(),
-                    ruleset=current_ruleset(uow),
+                    rulesets=published_rulesets(uow),
                 )
                 self._generation = generation
             return self._snapshot

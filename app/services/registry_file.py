@@ -190,6 +190,8 @@ class RulesetEntry(_Strict):
     expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] = 90
     suspected_ai_is_ai: bool = True
     ai_hints: AiHintsEntry | None = None
+    # Absent in versions published before versions had dates: in force from the start.
+    effective_from: dt.date | None = None
 
     def to_domain(self) -> Ruleset:
         defaults = Ruleset(version=self.version)
@@ -208,7 +210,7 @@ class RulesetEntry(_Strict):
                 else defaults.sensitive_domains
             ),
             country_groups={
-                name: frozenset(c.upper() for c in codes)
+                name.strip().upper(): frozenset(c.strip().upper() for c in codes)
                 for name, codes in self.country_groups.items()
             },
             require_product_certificate=self.require_product_certificate,
@@ -217,6 +219,7 @@ class RulesetEntry(_Strict):
             expiry_warning_days=self.expiry_warning_days,
             suspected_ai_is_ai=self.suspected_ai_is_ai,
             ai_hints=self.ai_hints.to_domain() if self.ai_hints is not None else DEFAULT_AI_HINTS,
+            effective_from=self.effective_from,
         )
 
 
@@ -248,8 +251,10 @@ def parse_ruleset(document: Any) -> Ruleset:
 
 
 def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
-    """The stored, canonical JSON form of a ruleset (sorted, so hashes are stable)."""
-    return {
+    """The stored, canonical JSON form of a ruleset (sorted, so hashes are stable). A version
+    without an effective date has no `effective_from`, so the documents (and the evidence
+    digests over them) of versions published before dates existed read as they did."""
+    document: dict[str, Any] = {
         "version": ruleset.version,
         "domestic_country": ruleset.domestic_country,
         "pilot_start": ruleset.pilot_start.isoformat(),
@@ -272,3 +277,6 @@ def ruleset_document(ruleset: Ruleset) -> dict[str, Any]:
             "service_words": sorted(ruleset.ai_hints.service_words),
         },
     }
+    if ruleset.effective_from is not None:
+        document["effective_from"] = ruleset.effective_from.isoformat()
+    return document

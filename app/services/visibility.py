@@ -233,7 +233,7 @@ def redacted_answer(answer: Mapping[str, Any], sight: Sight | frozenset[int]) ->
                 "component": {"id": shown_id, "name": name, "identity": identity},
                 "paths": paths,
                 "path": paths[0] if paths else [],
-                **({"detail": "", "certificate": None} if hidden else {}),
+                **({"detail": "", "certificate": None, "certificates": []} if hidden else {}),
             }
         )
     # Hidden blockers last: where one would sort among the others says what it is called.

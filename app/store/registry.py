@@ -245,6 +245,11 @@ class RegistryRepository:
         ).one_or_none()
         return None if row is None else dict(row.document)
 
+    def ruleset_documents(self) -> list[dict[str, Any]]:
+        """Every published version's document, oldest published first."""
+        query = select(RulesetRow.document).order_by(RulesetRow.id)
+        return [dict(document) for document in self._session.scalars(query)]
+
     def ruleset_document(self, version: str) -> dict[str, Any] | None:
         row = self._session.scalars(
             select(RulesetRow).where(RulesetRow.version == version)

@@ -996,22 +996,105 @@ class TestSeveralCertificates:
 
     @pytest.mark.parametrize(
         ("revoked_number", "elsewhere_number"),
-        [pytest.param("C-1", "C-2", id="closest-numbered-last"), pytest.param("C-2", "C-1")],
+        [pytest.param("C-1", "C-2", id="fitting-numbered-first"), pytest.param("C-2", "C-1")],
     )
-    def test_closest_reason_reported_when_none_valid(
+    def test_the_fitting_certificate_is_named_when_failure_counts_tie(
         self, revoked_number: str, elsewhere_number: str
     ) -> None:
+        # Each fails one condition; the revoked one was issued for what is asked, so its
+        # revocation is the news (before issue 9 the other one's destination was named).
         certificates = [_revoked(revoked_number), model_cert(elsewhere_number, destinations=["JP"])]
 
         for ordered in (certificates, certificates[::-1]):
             result = check(product_slice(), registry(product_cert(), *ordered), ask())
 
-            assert blockers_of(result) == [
-                (MODEL, ReasonCode.DESTINATION_NOT_COVERED, elsewhere_number)
-            ]
+            assert blockers_of(result) == [(MODEL, ReasonCode.CERTIFICATE_REVOKED, revoked_number)]
 
     @pytest.mark.parametrize(
-        "failing",
+        ("suspended_number", "partial_number"),
+        [pytest.param("C-1", "C-2", id="suspended-numbered-first"), pytest.param("C-2", "C-1")],
+    )
+    def test_a_suspended_certificate_outranks_an_active_one_missing_a_dimension(
+        self, suspended_number: str, partial_number: str
+    ) -> None:
+        certificates = [
+            model_cert(suspended_number, events=[event(ISSUED, ACTIVE), event(DAY, SUSPENDED)]),
+            model_cert(partial_number, dimensions=FULL - {Dimension.SYSTEM_CONTROLLABILITY}),
+        ]
+
+        for ordered in (certificates, certificates[::-1]):
+            result = check(product_slice(), registry(product_cert(), *ordered), ask())
+
+            (blocker,) = result.blockers
+            assert (blocker.reason, blocker.certificate) == (
+                ReasonCode.CERTIFICATE_SUSPENDED,
+                suspended_number,
+            )
+            assert blocker.detail == f"{suspended_number} is suspended"
+            assert [
+                (c.certificate, [f.reason for f in c.failures]) for c in blocker.certificates
+            ] == [
+                (suspended_number, [ReasonCode.CERTIFICATE_SUSPENDED]),
+                (partial_number, [ReasonCode.DIMENSION_MISSING]),
+            ]
+
+    def test_the_certificate_failing_fewest_conditions_is_named_whatever_they_are(self) -> None:
+        # Revoked and expired (2 failures) against an active one that misses a dimension,
+        # the destination and the sector (3): the first is closer.
+        worn = model_cert(
+            "C-1",
+            expires=dt.date(2026, 7, 31),
+            events=[event(ISSUED, ACTIVE), event(dt.date(2026, 7, 1), REVOKED)],
+        )
+        narrow = model_cert(
+            "C-2", dimensions=[Dimension.DATA_PRIVACY], destinations=["JP"], sectors=["hiring"]
+        )
+
+        verdict = verify([narrow, worn], registry(worn, narrow), ask(sector="credit-scoring"))
+
+        assert (verdict.reason, verdict.certificate) == (ReasonCode.CERTIFICATE_REVOKED, "C-1")
+        assert verdict.detail == "C-1 is revoked; C-1 expired on 2026-07-31"
+        assert [(c.certificate, [f.reason for f in c.failures]) for c in verdict.certificates] == [
+            ("C-1", [ReasonCode.CERTIFICATE_REVOKED, ReasonCode.CERTIFICATE_EXPIRED]),
+            (
+                "C-2",
+                [
+                    ReasonCode.DIMENSION_MISSING,
+                    ReasonCode.DESTINATION_NOT_COVERED,
+                    ReasonCode.SECTOR_NOT_COVERED,
+                ],
+            ),
+        ]
+
+    def test_every_failing_condition_of_a_certificate_is_listed_in_rule_order(self) -> None:
+        everything_wrong = model_cert(
+            "C-X",
+            reviewer_id="R404",
+            dimensions=[Dimension.ALGORITHMIC_BIAS],
+            expires=dt.date(2026, 7, 15),
+            destinations=["JP"],
+            sectors=["hiring"],
+            events=[event(ISSUED, ACTIVE), event(dt.date(2026, 7, 1), SUSPENDED)],
+        )
+
+        verdict = verify([everything_wrong], registry(everything_wrong), ask(sector="retail"))
+
+        (considered,) = verdict.certificates
+        assert [(f.reason, f.detail) for f in considered.failures] == [
+            (ReasonCode.CERTIFICATE_SUSPENDED, "C-X is suspended"),
+            (ReasonCode.CERTIFICATE_EXPIRED, "C-X expired on 2026-07-15"),
+            (ReasonCode.ISSUER_NOT_ACCREDITED, "R404 was not accredited on 2026-06-01"),
+            (
+                ReasonCode.DIMENSION_MISSING,
+                "C-X does not cover data_privacy, system_controllability",
+            ),
+            (ReasonCode.DESTINATION_NOT_COVERED, "C-X does not cover US"),
+            (ReasonCode.SECTOR_NOT_COVERED, "C-X does not cover retail"),
+        ]
+        assert verdict.reason is ReasonCode.CERTIFICATE_SUSPENDED
+
+    @pytest.mark.parametrize(
+        ("failing", "named"),
         [
             pytest.param(
                 [
@@ -1019,6 +1102,7 @@ class TestSeveralCertificates:
                     model_cert("C-2", events=[event(ISSUED, SUSPENDED)]),
                     model_cert("C-3", events=[event(ISSUED, UNDER_REVIEW)]),
                 ],
+                "C-3",
                 id="under-review-beats-suspended-and-revoked",
             ),
             pytest.param(
@@ -1027,7 +1111,18 @@ class TestSeveralCertificates:
                     model_cert("C-2", reviewer_id="R404"),
                     model_cert("C-3", dimensions=[Dimension.DATA_PRIVACY]),
                 ],
-                id="dimension-beats-issuer-and-expiry",
+                # A lapsed certificate that fits outranks ones that never fitted (before
+                # issue 9 the dimension, checked last, was named).
+                "C-1",
+                id="expiry-beats-issuer-and-dimension",
+            ),
+            pytest.param(
+                [
+                    model_cert("C-1", reviewer_id="R404"),
+                    model_cert("C-2", dimensions=[Dimension.DATA_PRIVACY]),
+                ],
+                "C-2",
+                id="dimension-beats-issuer",
             ),
             pytest.param(
                 [
@@ -1035,23 +1130,23 @@ class TestSeveralCertificates:
                     model_cert("C-2", sectors=["hiring"]),
                     model_cert("C-3", destinations=["JP"]),
                 ],
+                "C-2",
                 id="sector-beats-destination-and-not-yet-issued",
             ),
         ],
     )
-    def test_latest_rule_reached_wins_when_none_valid(self, failing: list[Certificate]) -> None:
+    def test_the_latest_rule_reached_breaks_a_tie_between_equal_kinds(
+        self, failing: list[Certificate], named: str
+    ) -> None:
         reg = registry(*failing)
-        reasons = []
-        for certificate in failing:
-            single = verify([certificate], reg, ask(sector="credit-scoring"))
-            assert single.reason is not None
-            reasons.append((list(ReasonCode).index(single.reason), single.reason, certificate))
-        _, best_reason, best = max(reasons, key=lambda item: item[0])
 
-        verdict = verify(failing, reg, ask(sector="credit-scoring"))
+        for ordered in (failing, failing[::-1]):
+            verdict = verify(ordered, reg, ask(sector="credit-scoring"))
 
-        assert not verdict.verified
-        assert (verdict.reason, verdict.certificate) == (best_reason, best.number)
+            assert not verdict.verified
+            assert verdict.certificate == named
+            assert verdict.certificates[0].certificate == named
+            assert {c.certificate for c in verdict.certificates} == {c.number for c in failing}
 
     def test_lowest_number_reported_when_closest_reasons_tie(self) -> None:
         tied = [model_cert("C-B", destinations=["JP"]), model_cert("C-A", destinations=["BR"])]
@@ -1360,3 +1455,156 @@ class TestGroupStatus:
         assert status.destinations == ("US",)
         assert status.decision is Decision.INELIGIBLE
         assert status.reasons == (ReasonCode.NO_CERTIFICATE,)
+
+
+# --- a group of destinations asked at once --------------------------------------------------
+
+
+def _per_country(result: ExportCheck) -> list[tuple[str, Decision]]:
+    return [(c.destination, c.decision) for c in result.countries]
+
+
+class TestGroupQuestions:
+    def test_ineligible_naming_the_countries_each_blocker_blocks(self) -> None:
+        result = check(
+            product_slice(),
+            registry(product_cert(), model_cert(destinations=("DE", "FR"))),
+            ask("eu"),
+        )
+
+        assert result.question.destination == "EU"
+        assert result.decision is Decision.INELIGIBLE
+        assert result.ineligible_countries == ("IT",)
+        assert _per_country(result) == [
+            ("DE", Decision.ELIGIBLE),
+            ("FR", Decision.ELIGIBLE),
+            ("IT", Decision.INELIGIBLE),
+        ]
+        (blocker,) = result.blockers
+        assert (blocker.component.name, blocker.reason, blocker.certificate, blocker.countries) == (
+            MODEL,
+            ReasonCode.DESTINATION_NOT_COVERED,
+            "C-V",
+            ("IT",),
+        )
+        assert blocker.detail == "C-V does not cover IT"
+
+    def test_one_blocker_for_every_country_it_blocks_for_the_same_reason(self) -> None:
+        result = check(
+            product_slice(), registry(product_cert(), model_cert(destinations=("JP",))), ask("EU")
+        )
+
+        assert result.ineligible_countries == ("DE", "FR", "IT")
+        (blocker,) = result.blockers
+        assert blocker.countries == ("DE", "FR", "IT")
+        assert blocker.detail == "C-V does not cover DE, FR, IT"
+        (considered,) = blocker.certificates
+        assert [f.detail for f in considered.failures] == ["C-V does not cover DE, FR, IT"]
+
+    def test_each_country_has_its_own_closest_certificate(self) -> None:
+        suspended_in_de = model_cert(
+            "C-A", destinations=("DE",), events=[event(ISSUED, ACTIVE), event(DAY, SUSPENDED)]
+        )
+        partial = model_cert("C-B", dimensions=[Dimension.DATA_PRIVACY, Dimension.ALGORITHMIC_BIAS])
+
+        result = check(
+            product_slice(), registry(product_cert(), suspended_in_de, partial), ask("EU")
+        )
+
+        assert [(b.reason, b.certificate, b.countries) for b in result.blockers] == [
+            (ReasonCode.CERTIFICATE_SUSPENDED, "C-A", ("DE",)),
+            (ReasonCode.DIMENSION_MISSING, "C-B", ("FR", "IT")),
+        ]
+        elsewhere = result.blockers[1]
+        assert [
+            (c.certificate, [f.detail for f in c.failures]) for c in elsewhere.certificates
+        ] == [
+            ("C-B", ["C-B does not cover system_controllability"]),
+            ("C-A", ["C-A is suspended", "C-A does not cover FR, IT"]),
+        ]
+
+    def test_eligible_when_every_country_is(self) -> None:
+        result = check(
+            product_slice(), registry(product_cert(), model_cert(destinations=("EU",))), ask("EU")
+        )
+
+        assert result.decision is Decision.ELIGIBLE
+        assert result.blockers == ()
+        assert result.verified == ((PRODUCT, "C-P"), (MODEL, "C-V"))
+        assert {d for _, d in _per_country(result)} == {Decision.ELIGIBLE}
+
+    def test_eligible_when_the_rest_is_out_of_scope(self) -> None:
+        rules = Ruleset(version="asia", country_groups={"ASIA": frozenset({"CN", "JP"})})
+
+        result = check(
+            product_slice(), registry(product_cert(), model_cert(), rules=rules), ask("ASIA")
+        )
+
+        assert result.decision is Decision.ELIGIBLE
+        assert [(c.destination, c.decision, c.scope_reason) for c in result.countries] == [
+            ("CN", Decision.NOT_IN_SCOPE, ScopeReason.DOMESTIC),
+            ("JP", Decision.ELIGIBLE, None),
+        ]
+
+    def test_not_in_scope_when_no_country_is(self) -> None:
+        result = check(product_slice(), registry(), ask("EU", day=PILOT_DAY))
+
+        assert result.decision is Decision.NOT_IN_SCOPE
+        assert result.scope_reason is ScopeReason.NOT_A_PILOT_COUNTRY
+        assert result.blockers == ()
+        assert [(c.destination, c.scope_reason) for c in result.countries] == [
+            (country, ScopeReason.NOT_A_PILOT_COUNTRY) for country in sorted(EU)
+        ]
+
+    @settings(max_examples=150, deadline=None)
+    @given(world=worlds())
+    def test_a_group_answer_is_its_countries_answers(self, world: World) -> None:
+        asked = Question("EU", world.question.day, world.question.sector)
+
+        group = check(world.product, world.registry, asked)
+        alone = [
+            check(world.product, world.registry, Question(country, asked.day, asked.sector))
+            for country in sorted(EU)
+        ]
+
+        assert _per_country(group) == [(a.question.destination, a.decision) for a in alone]
+        decisions = {a.decision for a in alone}
+        if Decision.INELIGIBLE in decisions:
+            assert group.decision is Decision.INELIGIBLE
+        elif Decision.ELIGIBLE in decisions:
+            assert group.decision is Decision.ELIGIBLE
+        else:
+            assert group.decision is Decision.NOT_IN_SCOPE
+        blocked = {
+            (b.component.name, b.reason, b.certificate, a.question.destination)
+            for a in alone
+            for b in a.blockers
+        }
+        assert {
+            (b.component.name, b.reason, b.certificate, country)
+            for b in group.blockers
+            for country in b.countries
+        } == blocked
+
+
+class TestHeadlineProperties:
+    @settings(max_examples=200, deadline=None)
+    @given(world=worlds())
+    def test_the_headline_certificate_fails_fewest_conditions_and_all_are_listed(
+        self, world: World
+    ) -> None:
+        result = check(*world)
+
+        for blocker in result.blockers:
+            held = world.registry.certificates.get(blocker.component.identity_key, ())
+            if blocker.reason is ReasonCode.INVENTORY_INCOMPLETE:
+                continue
+            assert {c.certificate for c in blocker.certificates} == {c.number for c in held}
+            if not held:
+                assert blocker.certificate is None
+                continue
+            counts = [len(c.failures) for c in blocker.certificates]
+            assert all(counts)
+            assert blocker.certificate == blocker.certificates[0].certificate
+            assert counts[0] == min(counts)
+            assert blocker.reason is blocker.certificates[0].failures[0].reason

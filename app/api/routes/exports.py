@@ -36,11 +36,15 @@ router = APIRouter(tags=["Export checks (vendors)"])
 Destination = Annotated[
     str,
     Query(
-        description="Destination country, ISO 3166-1 alpha-2",
-        pattern="^[A-Za-z]{2}$",
-        examples=["DE"],
+        description="An ISO 3166-1 alpha-2 country code, or a group the ruleset in force on "
+        "the date defines (such as EU): a group is answered for each of its countries",
+        min_length=1,
+        max_length=16,
+        examples=["DE", "EU"],
     ),
 ]
+# Where a refused destination is reported, in the words of request validation errors.
+DESTINATION_PLACE = "query/to"
 
 
 AskedOn = Annotated[dt.date | None, Query(description="Date asked; today when absent")]
@@ -72,7 +76,7 @@ def export_check(
     sector: AskedSector = None,
     paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
-    question = Question(to.upper(), on or _today(), sector)
+    question = Question(to, on or _today(), sector)
     result = check_export(
         runtime,
         str(product_id),
@@ -80,6 +84,7 @@ def export_check(
         record=True,
         path_limit=paths,
         viewer=Viewer.of(principal),
+        where=DESTINATION_PLACE,
     )
     return ExportCheckRead.model_validate(result.for_caller())
 
@@ -109,9 +114,16 @@ async def export_check_dry_run(
     body, media_type = await read_bom_upload(
         request, settings.max_upload_bytes, settings.body_timeout_seconds
     )
-    question = Question(to.upper(), on or _today(), sector)
+    question = Question(to, on or _today(), sector)
     result = await run_in_threadpool(
-        dry_run, runtime, body, media_type, question, path_limit=paths, viewer=Viewer.of(principal)
+        dry_run,
+        runtime,
+        body,
+        media_type,
+        question,
+        path_limit=paths,
+        viewer=Viewer.of(principal),
+        where=DESTINATION_PLACE,
     )
     return ExportCheckRead.model_validate(result.for_caller())
 

@@ -30,12 +30,12 @@ from app.domain.errors import PermissionDeniedError
 from app.services.impact import certificate_impact
 from app.services.registry import (
     add_status_event,
-    current_ruleset,
     get_certificate,
     import_registry,
     list_certificates,
     publish_ruleset,
     record_certificate,
+    ruleset_on,
     ruleset_version,
     ruleset_versions,
     save_reviewer,
@@ -258,15 +258,26 @@ def put_reviewer(
     )
 
 
-@router.get("/api/v1/ruleset", summary="The ruleset in force", dependencies=[admit(*EVERYONE)])
-def get_ruleset(runtime: RuntimeDep) -> dict[str, Any]:
+AsOf = Annotated[dt.date | None, Query(description="In force on; today when absent")]
+
+
+@router.get(
+    "/api/v1/ruleset",
+    summary="The ruleset in force on a date",
+    description="The published version in force (see the versions list); the built-in "
+    "defaults while none is.",
+    dependencies=[admit(*EVERYONE)],
+)
+def get_ruleset(runtime: RuntimeDep, on: AsOf = None) -> dict[str, Any]:
     with runtime.reading() as uow:
-        return ruleset_document(current_ruleset(uow))
+        return ruleset_document(ruleset_on(uow, on or _today()))
 
 
 @router.post(
     "/api/v1/ruleset",
     summary="Publish a new ruleset version",
+    description="It governs checks dated from its effective_from (from the beginning when "
+    "absent); its groups hold ISO 3166-1 alpha-2 codes.",
     status_code=201,
     responses=responses(409, 422),
     dependencies=[admit()],
@@ -285,14 +296,19 @@ def post_ruleset(
     dependencies=[admit(*EVERYONE)],
 )
 def list_ruleset_versions(
-    runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
+    runtime: RuntimeDep, on: AsOf = None, cursor: Cursor = None, limit: Limit = 100
 ) -> RulesetVersionPage:
     with runtime.reading() as uow:
-        versions = ruleset_versions(uow)
+        versions = ruleset_versions(uow, on or _today())
     page, next_cursor = page_after(versions, lambda v: v.version, cursor, limit)
     return RulesetVersionPage(
         items=[
-            RulesetVersionRead(version=v.version, published_at=v.published_at, in_force=v.in_force)
+            RulesetVersionRead(
+                version=v.version,
+                published_at=v.published_at,
+                effective_from=v.effective_from,
+                in_force=v.in_force,
+            )
             for v in page
         ],
         next_cursor=next_cursor,
