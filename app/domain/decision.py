@@ -88,8 +88,6 @@ class Member:
     # Why it is suspected of being an AI component though no BOM says so (a ruleset hint),
     # when it is; `is_ai` already says whether the ruleset counts it as one.
     suspected: str | None = None
-    # The BOMs of the product that introduce it.
-    introduced_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,16 +435,10 @@ def _check_country(product: ProductSlice, registry: Registry, question: Question
 
     if ruleset.require_product_certificate or product.product.is_ai:
         judge(product.product, upstream=False)
-        product_certificate = next(
-            (number for name, number in verified if name == product.product.name), None
-        )
-    else:
-        product_certificate = None
     for member in product.members:
         if member.is_ai:
             judge(member, upstream=True)
     warnings.extend(_warnings(product, registry, question))
-    warnings.extend(_changed_since(product, registry, product_certificate))
     blockers.extend(_incomplete_blockers(product, ruleset, here))
     decision = Decision.INELIGIBLE if blockers else Decision.ELIGIBLE
     return ExportCheck(
@@ -628,40 +620,24 @@ def _claim_warnings(
     return found
 
 
-def _changed_since(
-    product: ProductSlice, registry: Registry, number: str | None
-) -> list[DecisionWarning]:
-    """AI components that came into the product after its product certificate was issued:
-    every BOM of the product that introduces them was uploaded later than that."""
-    if number is None:
-        return []
-    certificate = next(
-        (c for c in registry.certificates_of(product.product) if c.number == number), None
-    )
-    uploaded = {facts.bom_id: facts.uploaded_on for facts in product.boms}
-    if certificate is None:  # pragma: no cover - a verified certificate is in the registry
-        return []
-    newer = [
-        member.name
-        for member in product.members
-        if member.is_ai
-        and member.introduced_by
-        and all(
-            (day := uploaded.get(bom)) is not None and day > certificate.issued
-            for bom in member.introduced_by
-        )
-    ]
+def changed_since_certificate(
+    product: ProductSlice, certificate: Certificate, baseline: frozenset[int] | None
+) -> DecisionWarning | None:
+    """The AI components in the product that no BOM of it (or of an assembly inside it)
+    named when its product certificate was issued; `baseline` is every component those BOMs
+    named then, None when none of the product's BOMs existed yet (nothing to compare)."""
+    if baseline is None:
+        return None
+    newer = [m.name for m in product.members if m.is_ai and m.component_id not in baseline]
     if not newer:
-        return []
-    return [
-        DecisionWarning(
-            WarningCode.PRODUCT_CHANGED_SINCE_CERTIFICATE,
-            f"{', '.join(newer)} came into the product after {certificate.number} was issued "
-            f"on {certificate.issued}: the product certificate may not cover them",
-            product.product.name,
-            product.product.component_id,
-        )
-    ]
+        return None
+    return DecisionWarning(
+        WarningCode.PRODUCT_CHANGED_SINCE_CERTIFICATE,
+        f"{', '.join(newer)} came into the product after {certificate.number} was issued on "
+        f"{certificate.issued}: the product certificate may not cover them",
+        product.product.name,
+        product.product.component_id,
+    )
 
 
 def _warnings(

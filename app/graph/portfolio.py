@@ -503,20 +503,6 @@ class Scope:
             sorted({d for d in declared if d.bom_id in self.boms}, key=lambda d: (d.kind, d.bom_id))
         )
 
-    def introduced_by(self, component_id: int) -> tuple[int, ...]:
-        """The product's BOMs that declare an edge into the component."""
-        return tuple(
-            sorted(
-                {
-                    d.bom_id
-                    for source, declared in self._graph._in(component_id)
-                    if source in self._parents
-                    for d in declared
-                    if d.bom_id in self.boms
-                }
-            )
-        )
-
     def is_ai(self, component_id: int) -> bool:
         """An explicit AI signal from a BOM the product is made of."""
         return not self._graph.node(component_id).ai_boms.isdisjoint(self.boms)

@@ -24,6 +24,7 @@ from app.domain.decision import (
     ProductSlice,
     Question,
     Registry,
+    changed_since_certificate,
     check,
     group_status,
 )
@@ -198,7 +199,6 @@ def _member(
         ),
         claimed_certificates=claims,
         suspected=suspected,
-        introduced_by=scope.introduced_by(component_id),
     )
 
 
@@ -315,6 +315,32 @@ def _bom_facts(
             ),
         )
     return tuple(facts)
+
+
+def _with_change_warning(  # noqa: PLR0917 - what the warning is computed from
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    scope: Scope,
+    slice_: ProductSlice,
+    registry: Registry,
+    outcome: ExportCheck,
+) -> ExportCheck:
+    """The answer with `product_changed_since_certificate` when AI components came into the
+    product after the product certificate it holds was issued."""
+    numbers = {number for name, number in outcome.verified if name == slice_.product.name}
+    held = sorted(
+        (c for c in registry.certificates_of(slice_.product) if c.number in numbers),
+        key=lambda c: (c.issued, c.number),
+    )
+    if not held:
+        return outcome
+    certificate = held[-1]
+    assemblies = [c for c in scope.closure if c > 0 and graph.is_product(c)]
+    baseline = uow.boms.mentioned_by(scope.product_id, assemblies, certificate.issued)
+    warning = changed_since_certificate(slice_, certificate, baseline)
+    if warning is None:
+        return outcome
+    return dataclasses.replace(outcome, warnings=(*outcome.warnings, warning))
 
 
 def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
@@ -494,7 +520,9 @@ def evaluate(
     )
     if what_if is not None:
         registry = what_if(registry)
-    outcome = check(slice_, registry, question)
+    outcome = _with_change_warning(
+        uow, graph, scope, slice_, registry, check(slice_, registry, question)
+    )
     found = [
         (blocker, *scope.paths_to(blocker.component.component_id, path_limit))
         for blocker in outcome.blockers

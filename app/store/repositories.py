@@ -391,6 +391,28 @@ class BomRepository:
             found.update((row.bom_id, row) for row in self._session.scalars(query))
         return found
 
+    def mentioned_by(
+        self, product_id: int, subject_ids: Collection[int], day: dt.date
+    ) -> frozenset[int] | None:
+        """Every component that BOMs of these subjects uploaded on or before `day` mention;
+        None when no BOM of the product itself had been uploaded by then."""
+        until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        first = self._session.scalar(
+            select(func.count()).where(BomRow.subject_id == product_id, BomRow.uploaded_at < until)
+        )
+        if not first:
+            return None
+        found: set[int] = set()
+        for chunk in _chunks(sorted(set(subject_ids))):
+            query = (
+                select(OccurrenceRow.component_id)
+                .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
+                .where(BomRow.subject_id.in_(chunk), BomRow.uploaded_at < until)
+                .distinct()
+            )
+            found.update(self._session.scalars(query))
+        return frozenset(found)
+
     def current_ids(self) -> set[int]:
         return set(self._session.scalars(current_bom_ids()))
 
