@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -132,8 +133,16 @@ class BomRow(Base):
     __table_args__ = (
         Index("ix_boms_subject_id", "subject_id", "bom_version", "uploaded_at", "id"),
         Index("ix_boms_serial_number", "serial_number"),
-        # The same bytes are one BOM per organisation (PRODUCT.md section 7).
+        # The same bytes are one BOM per organisation (PRODUCT.md section 7); NULLs are
+        # distinct in a unique constraint, so BOMs of no organisation have an index of their own.
         UniqueConstraint("sha256", "organisation_id", name="uq_boms_sha256"),
+        Index(
+            "uq_boms_sha256_unowned",
+            "sha256",
+            unique=True,
+            sqlite_where=text("organisation_id IS NULL"),
+            postgresql_where=text("organisation_id IS NULL"),
+        ),
     )
 
 

@@ -103,6 +103,13 @@ def upgrade() -> None:
         batch_op.drop_constraint("uq_boms_sha256", type_="unique")
         batch_op.create_unique_constraint("uq_boms_sha256", ["sha256", "organisation_id"])
         batch_op.create_index("ix_boms_serial_number", ["serial_number"])
+        batch_op.create_index(
+            "uq_boms_sha256_unowned",
+            ["sha256"],
+            unique=True,
+            sqlite_where=sa.text("organisation_id IS NULL"),
+            postgresql_where=sa.text("organisation_id IS NULL"),
+        )
     with op.batch_alter_table("occurrences", schema=None) as batch_op:
         batch_op.add_column(sa.Column("artifacts", sa.JSON(), nullable=True))
     # Every subject published so far is owned by the organisation of its first BOM.
@@ -121,6 +128,7 @@ def downgrade() -> None:
     with op.batch_alter_table("occurrences", schema=None) as batch_op:
         batch_op.drop_column("artifacts")
     with op.batch_alter_table("boms", schema=None) as batch_op:
+        batch_op.drop_index("uq_boms_sha256_unowned")
         batch_op.drop_index("ix_boms_serial_number")
         batch_op.drop_constraint("uq_boms_sha256", type_="unique")
         batch_op.create_unique_constraint("uq_boms_sha256", ["sha256"])
