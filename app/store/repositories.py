@@ -203,6 +203,20 @@ class ComponentRepository:
             )
         return list(self._session.scalars(query.order_by(ComponentRow.id).limit(limit)))
 
+    def seen_in(self, component_ids: Iterable[int], visible_to: BomFilter) -> set[int]:
+        """Those of the components that at least one BOM `visible_to` selects mentions."""
+        ids = sorted(set(component_ids))
+        seen: set[int] = set()
+        for chunk in _chunks(ids):
+            query = (
+                select(OccurrenceRow.component_id)
+                .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
+                .where(OccurrenceRow.component_id.in_(chunk), visible_to)
+                .distinct()
+            )
+            seen.update(self._session.scalars(query))
+        return seen
+
     def occurrences(self, component_id: int) -> list[tuple[OccurrenceRow, BomRow]]:
         query = (
             select(OccurrenceRow, BomRow)

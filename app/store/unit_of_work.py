@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
+from app.store.classifications import ClassificationRepository
 from app.store.engine import WRITE_OPTION
 from app.store.registry import RegistryRepository
 from app.store.repositories import (
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.registry = RegistryRepository(self.session)
         self.access = AccessRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.classifications = ClassificationRepository(self.session)
         return self
 
     def __exit__(
