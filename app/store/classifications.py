@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.classification import Classification, ClassificationScope
@@ -94,3 +94,10 @@ class ClassificationRepository:
             for row in self._session.execute(query):
                 found.setdefault(row.component_id, []).append(_classification(row))
         return found
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever a record is added (records are never edited or deleted)."""
+        count, newest = self._session.execute(
+            select(func.count(), func.max(ClassificationRow.id))
+        ).one()
+        return int(count), int(newest or 0)
