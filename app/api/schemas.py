@@ -454,8 +454,9 @@ class KeyPage(BaseModel):
 class AuditEntryRead(BaseModel):
     at: dt.datetime
     kind: str = Field(
-        description="bom_uploaded, certificate_recorded, certificate_event, ruleset_published, "
-        "decision_made, key_issued, key_revoked or organisation_created"
+        description="bom_uploaded, certificate_recorded, certificate_event, "
+        "component_classified, ruleset_published, decision_made, key_issued, key_revoked or "
+        "organisation_created"
     )
     record_id: int = Field(description="The id of the record within its kind")
     actor: str | None = Field(description="Who did it, where the record keeps that")

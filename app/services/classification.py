@@ -32,8 +32,9 @@ def scope_of(principal: Principal) -> ClassificationScope:
 
 
 def actor_of(principal: Principal) -> str:
-    """Who acted, as the audit trail names it: the key, never anything the caller wrote."""
-    return f"key {principal.key_id} (org {principal.organisation})"
+    """Who acted, as the audit trail names it: the key, never anything the caller wrote
+    (written as certificate events name their key, so the trail reads one way)."""
+    return f"{principal.organisation}/key-{principal.key_id}"
 
 
 def record_classification(

@@ -40,7 +40,7 @@ def record(
         reason="reviewed the model card",
         expires=expires,
         decided_at=dt.datetime.combine(decided, dt.time(23, 59), tzinfo=dt.UTC),
-        actor="key 1 (org acme)",
+        actor="acme/key-1",
         organisation=organisation,
         scope=scope,
     )
