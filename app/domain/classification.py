@@ -71,6 +71,8 @@ def refusals(reason: str, expires: dt.date | None, decided_on: dt.date) -> list[
         problems.append(
             Located("/reason", f"a reason is at most {MAX_REASON_LENGTH} characters long")
         )
+    elif "\x00" in reason:  # no database stores a NUL in text
+        problems.append(Located("/reason", "a reason may not contain NUL characters"))
     if expires is not None and expires < decided_on:
         problems.append(
             Located("/expires", f"the expiry {expires} is before the decision date {decided_on}")

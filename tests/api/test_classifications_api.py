@@ -129,6 +129,7 @@ class TestRecording:
             ({"reason": ""}, ["/reason"]),
             ({"reason": "  "}, ["/reason"]),
             ({"reason": "x" * 2001}, ["/reason"]),
+            ({"reason": "nul \u0000 inside"}, ["/reason"]),  # PostgreSQL refuses it in text
             ({"expires": str(TODAY - dt.timedelta(days=1))}, ["/expires"]),
             ({"reason": "", "expires": "2020-01-01"}, ["/reason", "/expires"]),
         ],

@@ -184,6 +184,7 @@ class TestRefusals:
             ("   \n", None, ["/reason"]),
             ("x" * MAX_REASON_LENGTH, None, []),
             ("x" * (MAX_REASON_LENGTH + 1), None, ["/reason"]),
+            ("ok\x00", None, ["/reason"]),
             ("ok", DECIDED - dt.timedelta(days=1), ["/expires"]),
             ("", DECIDED - dt.timedelta(days=1), ["/reason", "/expires"]),
         ],
