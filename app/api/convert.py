@@ -9,6 +9,7 @@ from app.api.schemas import (
     AppearanceRead,
     BomRead,
     CertificateRead,
+    ClassificationRead,
     ComponentRead,
     ComponentStatusRead,
     DestinationStatusRead,
@@ -19,6 +20,7 @@ from app.api.schemas import (
     ReviewerRead,
     WarningRead,
 )
+from app.domain.classification import Classification
 from app.domain.registry import Certificate, Reviewer
 from app.services.catalogue import (
     BomView,
@@ -37,6 +39,21 @@ def bom_read(view: BomView) -> BomRead:
             **{name: getattr(view, name) for name in BomView.__dataclass_fields__},
             "warnings": [WarningRead(**warning) for warning in view.warnings],
         }
+    )
+
+
+def classification_read(classification: Classification, day: dt.date) -> ClassificationRead:
+    return ClassificationRead(
+        id=classification.id,
+        component_id=classification.component_id,
+        is_ai=classification.is_ai,
+        reason=classification.reason,
+        expires=classification.expires,
+        decided_at=classification.decided_at,
+        actor=classification.actor,
+        organisation=classification.organisation,
+        scope=classification.scope.value,
+        in_force=classification.in_force_on(day),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.access import Role, Visibility
 
@@ -372,10 +372,46 @@ class ReadinessRead(BaseModel):
     needs: str = Field(description="What it would need to be verified")
 
 
+class ClassificationCreate(BaseModel):
+    """Who decides is the key that sends it: a field naming an actor is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    is_ai: bool = Field(description="Whether the component is an AI component")
+    reason: str = Field(description="Why; required, at most 2000 characters")
+    expires: dt.date | None = Field(
+        default=None, description="Last day the record is in force; open-ended when absent"
+    )
+
+
+class ClassificationRead(BaseModel):
+    id: int
+    component_id: int
+    is_ai: bool
+    reason: str
+    expires: dt.date | None
+    decided_at: dt.datetime
+    actor: str = Field(description="The key that recorded it")
+    organisation: str = Field(description="The recording key's organisation")
+    scope: str = Field(
+        description="global (every product) or organisation (that organisation's products)"
+    )
+    in_force: bool = Field(description="In force on the date asked (today when not asked)")
+
+
+class ClassificationPage(BaseModel):
+    items: list[ClassificationRead]
+    next_cursor: str | None
+
+
 class ComponentReportRead(ComponentStatusRead):
     certificates: list[HeldCertificateRead]
     readiness: ReadinessRead | None = Field(description="Only when a destination is asked")
     used_by: list[ProductUseRead]
+    classifications: list[ClassificationRead] = Field(
+        description="Classification records in force on the date asked that the caller may "
+        "see; they override suspected-AI hints, never the explicit signals"
+    )
 
 
 class DecisionSummaryRead(BaseModel):
@@ -469,8 +505,9 @@ class KeyPage(BaseModel):
 class AuditEntryRead(BaseModel):
     at: dt.datetime
     kind: str = Field(
-        description="bom_uploaded, certificate_recorded, certificate_event, ruleset_published, "
-        "decision_made, key_issued, key_revoked or organisation_created"
+        description="bom_uploaded, certificate_recorded, certificate_event, "
+        "component_classified, ruleset_published, decision_made, key_issued, key_revoked or "
+        "organisation_created"
     )
     record_id: int = Field(description="The id of the record within its kind")
     actor: str | None = Field(description="Who did it, where the record keeps that")

@@ -21,6 +21,7 @@ from app.cli.common import (
     print_json,
     reports_errors,
 )
+from app.cli.components import classification_json, classification_line, components_app
 from app.cli.export import check, decisions_app, demo
 from app.cli.owners import boms_app, owners_app
 from app.cli.registry import certificates_app, registry_app, reviewers_app
@@ -53,6 +54,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
 app.add_typer(owners_app, name="owners")
 app.add_typer(boms_app, name="boms")
+app.add_typer(components_app, name="components")
 app.command("check")(check)
 app.command("demo")(demo)
 
@@ -251,14 +253,14 @@ def status(
     sector: Annotated[str | None, typer.Option(help="A sector to weigh.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Whether a component is an AI component and why, its certificates (status, expiry,
-    scope), what it needs to be verified for --to, which products use it, and its BOMs."""
+    """Whether a component is an AI component and why (with the classification records in
+    force), its certificates (status, expiry, scope), what it needs to be verified for --to,
+    which products use it, and its BOMs."""
+    day = parse_day(on)
     with opened_runtime() as runtime:
         with runtime.reading() as uow:
             found = resolve_component(uow, component)
-        report = component_report(
-            runtime, found.id, day=parse_day(on), destination=to, sector=sector
-        )
+        report = component_report(runtime, found.id, day=day, destination=to, sector=sector)
     result = report.status
     if as_json:
         print_json(
@@ -267,6 +269,7 @@ def status(
                 "certificates": [dataclasses.asdict(c) for c in report.certificates],
                 "readiness": dataclasses.asdict(report.readiness) if report.readiness else None,
                 "used_by": [_use_json(use) for use in report.used_by],
+                "classifications": [classification_json(c, day) for c in report.classifications],
             }
         )
         return
@@ -276,6 +279,8 @@ def status(
     out.print(f"identity   {row.identity_kind}: {row.identity_key}")
     out.print(f"type       {', '.join(result.types) or 'unknown'}")
     out.print(f"AI         {ai}")
+    for classified in report.classifications:
+        out.print(f"classified {classification_line(classified)}")
     out.print(f"product    {'yes' if result.is_product else 'no'}")
     for held in report.certificates:
         out.print(

@@ -57,6 +57,12 @@ class QuestionRejectedError(BomRejectedError):
     title = "question refused"
 
 
+class ClassificationRejectedError(BomRejectedError):
+    """A classification record cannot be kept as asked (no reason, an expiry in the past)."""
+
+    title = "classification refused"
+
+
 class ConflictError(ExportgateError):
     """The request contradicts what is recorded (history is never rewritten)."""
 

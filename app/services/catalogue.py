@@ -16,6 +16,7 @@ from app.services.visibility import (
     closure_document,
     closure_graphml,
     declared_visibly,
+    knowable,
     may_see_bom,
     sees_product,
     shows_any_bom,
@@ -84,16 +85,26 @@ class ComponentStatus:
     appearances: tuple[Appearance, ...]
 
 
-def resolve_component(uow: UnitOfWork, reference: str) -> ComponentView:
-    """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version."""
-    return ComponentView.of(_resolve_row(uow, reference))
+def resolve_component(
+    uow: UnitOfWork, reference: str, viewer: Viewer | None = None
+) -> ComponentView:
+    """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version.
+    With a viewer, a component no BOM it may see mentions is answered exactly like one that
+    does not exist, and is never named among the candidates of an ambiguous name."""
+    return ComponentView.of(_resolve_row(uow, reference, viewer))
 
 
-def _resolve_row(uow: UnitOfWork, reference: str) -> ComponentRow:
+def _seen(uow: UnitOfWork, rows: list[ComponentRow], viewer: Viewer | None) -> list[ComponentRow]:
+    """The rows a viewer may know of: those a BOM it may see mentions."""
+    known = knowable(uow, viewer, [row.id for row in rows]) if rows else None
+    return rows if known is None else [row for row in rows if row.id in known]
+
+
+def _resolve_row(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> ComponentRow:
     text = reference.strip()
     if text.isdigit():
         found = uow.components.get(int(text))
-        if found is None:
+        if found is None or not _seen(uow, [found], viewer):
             raise NotFoundError(f"no component with id {text}")
         return found
     try:
@@ -104,11 +115,11 @@ def _resolve_row(uow: UnitOfWork, reference: str) -> ComponentRow:
         identity = None
     if identity is not None:
         by_identity = uow.components.find_by_identity(identity)
-        if by_identity is None:
+        if by_identity is None or not _seen(uow, [by_identity], viewer):
             raise NotFoundError(f"no component with identity {identity.key!r}")
         return by_identity
     name, _, version = text.rpartition("@") if "@" in text else (text, "", "")
-    matches = uow.components.find_by_name(name, version or None)
+    matches = _seen(uow, uow.components.find_by_name(name, version or None), viewer)
     if not matches:
         raise NotFoundError(f"no component named {text!r}")
     if len(matches) > 1:

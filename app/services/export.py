@@ -15,6 +15,7 @@ from app.bom.reader import read_bom
 from app.domain.access import Viewer
 from app.domain.ai import suspected_hint
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention
+from app.domain.classification import settle
 from app.domain.decision import (
     ASSEMBLY_TYPES,
     Blocker,
@@ -176,22 +177,61 @@ def _path_document(path: tuple[PathStep, ...]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class AiJudgement:
+    """How AI status is judged inside one product on one day: explicit signals of its own
+    BOMs first, never overridden; then classification records that apply to the product's
+    owner, settling a component either way; then the ruleset's suspected-AI hints."""
+
+    ruleset: Ruleset
+    classified: Mapping[int, bool] = dataclasses.field(default_factory=dict)
+
+    def of(self, graph: PortfolioGraph, scope: Scope, component_id: int) -> tuple[bool, str | None]:
+        """(counts as an AI component, why it is suspected of being one)."""
+        if scope.is_ai(component_id):
+            return True, None
+        settled = self.classified.get(component_id)
+        if settled is not None:
+            return settled, None
+        suspected = _suspicion(graph, scope, component_id, self.ruleset)
+        return suspected is not None and self.ruleset.suspected_ai_is_ai, suspected
+
+
+def ai_judgement(
+    uow: UnitOfWork, snapshot: RegistrySnapshot, scope: Scope, day: dt.date
+) -> AiJudgement:
+    """The judgement for one product: its ruleset on the day, and the classification records
+    in force then that speak for its owner (global ones, or its owner's own)."""
+    inside = scope.closure
+    records = {c: found for c, found in snapshot.classifications.items() if c in inside}
+    owner = None
+    if records:
+        owner_id = uow.ownership.owner(scope.product_id)
+        organisation = uow.access.organisation_by_id(owner_id) if owner_id is not None else None
+        owner = organisation.code if organisation is not None else None
+    classified = {
+        c: settled
+        for c, found in records.items()
+        if (settled := settle(found, day, owner)) is not None
+    }
+    return AiJudgement(snapshot.ruleset_on(day), classified)
+
+
 def _member(
     graph: PortfolioGraph,
     scope: Scope,
     component_id: int,
     claims: tuple[str, ...],
-    ruleset: Ruleset,
+    judgement: AiJudgement,
 ) -> Member:
     node = graph.node(component_id)
-    explicit = scope.is_ai(component_id)
-    suspected = None if explicit else _suspicion(graph, scope, component_id, ruleset)
+    is_ai, suspected = judgement.of(graph, scope, component_id)
     return Member(
         component_id=component_id,
         identity_key=IdentityKey(node.identity_key),
         name=node.display_name,
         type=node.type,
-        is_ai=explicit or (suspected is not None and ruleset.suspected_ai_is_ai),
+        is_ai=is_ai,
         contents_known=(
             graph.is_product(component_id)
             or scope.holds_anything(component_id)
@@ -352,7 +392,7 @@ def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
     return graph.scope(product.id)
 
 
-def relevant_members(graph: PortfolioGraph, scope: Scope, ruleset: Ruleset) -> list[int]:
+def relevant_members(graph: PortfolioGraph, scope: Scope, judgement: AiJudgement) -> list[int]:
     """The members the decision looks at, in identity order: AI components (by the
     product's own BOMs), suspected ones, and assemblies nothing is known to be inside (the
     only ones a warning is about)."""
@@ -369,7 +409,8 @@ def relevant_members(graph: PortfolioGraph, scope: Scope, ruleset: Ruleset) -> l
                 and not scope.holds_anything(component)
             )
             or graph.links_of(component)
-            or _suspicion(graph, scope, component, ruleset) is not None
+            or judgement.classified.get(component) is True
+            or _suspicion(graph, scope, component, judgement.ruleset) is not None
         ):
             relevant.append(component)
     return sorted(relevant, key=lambda c: (graph.node(c).identity_key, c))
@@ -381,7 +422,7 @@ def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
     relevant: list[int],
     claims: Mapping[int, tuple[str, ...]],
     boms: tuple[BomFacts, ...],
-    ruleset: Ruleset,
+    judgement: AiJudgement,
 ) -> ProductSlice:
     product_id = scope.product_id
     own = [facts for facts in boms if facts.bom_id in graph.product(product_id).bom_ids]
@@ -389,8 +430,8 @@ def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
     # answers (the answer warns that several BOMs describe the product).
     sectors = sorted({facts.sector for facts in own if facts.sector})
     return ProductSlice(
-        product=_member(graph, scope, product_id, claims.get(product_id, ()), ruleset),
-        members=tuple(_member(graph, scope, c, claims.get(c, ()), ruleset) for c in relevant),
+        product=_member(graph, scope, product_id, claims.get(product_id, ()), judgement),
+        members=tuple(_member(graph, scope, c, claims.get(c, ()), judgement) for c in relevant),
         sector=sectors[0] if sectors else None,
         incomplete_aggregates=tuple(
             dict.fromkeys(a for facts in own for a in facts.incomplete_aggregates)
@@ -425,6 +466,7 @@ def _decision_inputs(
     claims: Mapping[int, tuple[str, ...]],
     *,
     snapshot: RegistrySnapshot,
+    judgement: AiJudgement,
     day: dt.date,
     unsaved: UnsavedBom | None = None,
 ) -> tuple[ProductSlice, Registry]:
@@ -440,7 +482,7 @@ def _decision_inputs(
         relevant,
         claims,
         _bom_facts(uow, graph, scope, unsaved),
-        snapshot.ruleset_on(day),
+        judgement,
     )
     return slice_, snapshot.for_keys(certified_keys(slice_), day)
 
@@ -482,8 +524,11 @@ def product_standings(
         else:
             summaries = list_products(uow, runtime.cache, viewer, after_id=after_id, limit=limit)
         scopes = {s.product.id: graph.scope(s.product.id) for s in summaries}
+        judgements = {
+            product: ai_judgement(uow, snapshot, scope, day) for product, scope in scopes.items()
+        }
         relevant = {
-            product: relevant_members(graph, scope, snapshot.ruleset_on(day))
+            product: relevant_members(graph, scope, judgements[product])
             for product, scope in scopes.items()
         }
         standings = []
@@ -492,7 +537,14 @@ def product_standings(
             scope = scopes[product.id]
             claims = uow.graph.claims_for(_claimants(scope, relevant[product.id]), scope.boms)
             slice_, registry = _decision_inputs(
-                uow, graph, scope, relevant[product.id], claims, snapshot=snapshot, day=day
+                uow,
+                graph,
+                scope,
+                relevant[product.id],
+                claims,
+                snapshot=snapshot,
+                judgement=judgements[product.id],
+                day=day,
             )
             statuses = tuple(group_status(slice_, registry, g, day, sector) for g in weighed)
             standings.append(ProductStanding(summary, statuses))
@@ -513,10 +565,19 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     scope = _scope(graph, product)
-    relevant = relevant_members(graph, scope, snapshot.ruleset_on(question.day))
+    judgement = ai_judgement(uow, snapshot, scope, question.day)
+    relevant = relevant_members(graph, scope, judgement)
     claims = uow.graph.claims_for(_claimants(scope, relevant), scope.boms)
     slice_, registry = _decision_inputs(
-        uow, graph, scope, relevant, claims, snapshot=snapshot, day=question.day, unsaved=unsaved
+        uow,
+        graph,
+        scope,
+        relevant,
+        claims,
+        snapshot=snapshot,
+        judgement=judgement,
+        day=question.day,
+        unsaved=unsaved,
     )
     if what_if is not None:
         registry = what_if(registry)

@@ -13,11 +13,13 @@ from app.store.unit_of_work import UnitOfWork
 
 def read_state(uow: UnitOfWork, viewer: Viewer | None) -> str:
     """Changes whenever a BOM is stored, anything in the registry changes (certificates,
-    events, reviewers, rulesets), or the set of BOMs the viewer may see inside changes."""
+    events, reviewers, rulesets), a classification is recorded, or the set of BOMs the
+    viewer may see inside changes."""
     visible = visible_boms(uow, viewer)
     parts = (
         uow.graph.generation(),
         uow.registry.generation(),
+        uow.classifications.generation(),
         "everything" if visible is None else sorted(visible),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -17,16 +17,17 @@ from app.bom.identity import identity_from_reference
 from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
-from app.domain.registry import Certificate, CertificateStatus, Ruleset, StatusEvent
+from app.domain.registry import Certificate, CertificateStatus, StatusEvent
 from app.services.catalogue import ComponentView
 from app.services.destinations import question_destinations
-from app.services.export import certified_keys, product_slice, relevant_members
+from app.services.export import ai_judgement, certified_keys, product_slice, relevant_members
 from app.services.paths import PathStep, describe_path
 from app.services.registry import get_certificate
 from app.services.visibility import shows_use, visible_boms
 
 if TYPE_CHECKING:
     from app.graph.portfolio import Path, PortfolioGraph, Scope
+    from app.services.registry_cache import RegistrySnapshot
     from app.services.runtime import Runtime
     from app.store.unit_of_work import UnitOfWork
 
@@ -70,15 +71,20 @@ def _without(registry: Registry, certificate: Certificate, day: dt.date) -> Regi
 
 
 def _slices(
-    uow: UnitOfWork, graph: PortfolioGraph, scopes: list[Scope], ruleset: Ruleset
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    scopes: list[Scope],
+    snapshot: RegistrySnapshot,
+    day: dt.date,
 ) -> dict[int, ProductSlice]:
     """Each holder's slice, with its own BOMs' facts; claims only add warnings, not read."""
     facts = {f.bom_id: f for f in uow.boms.facts({b for scope in scopes for b in scope.boms})}
     slices = {}
     for scope in scopes:
-        relevant = relevant_members(graph, scope, ruleset)
+        judgement = ai_judgement(uow, snapshot, scope, day)
+        relevant = relevant_members(graph, scope, judgement)
         boms = tuple(facts[b] for b in sorted(scope.boms) if b in facts)
-        slices[scope.product_id] = product_slice(graph, scope, relevant, {}, boms, ruleset)
+        slices[scope.product_id] = product_slice(graph, scope, relevant, {}, boms, judgement)
     return slices
 
 
@@ -111,7 +117,7 @@ def certificate_impact(
             if shows_use(product, path, visible)
         ]
         snapshot = runtime.registry.current(uow)
-        slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot.ruleset_on(day))
+        slices = _slices(uow, graph, [scope for _, _, scope in holders], snapshot, day)
         keys = {key for slice_ in slices.values() for key in certified_keys(slice_)}
         now_registry = snapshot.for_keys(keys, day)
         after_registry = _without(now_registry, certificate, day)

@@ -1,6 +1,7 @@
-"""What procurement asks of a component before buying it: is it an AI component and why,
-which certificates it holds (status today, expiry, scope), what it would need to be
-verified for a destination, and which products use it."""
+"""What procurement asks of a component before buying it: is it an AI component and why
+(with the classification records in force), which certificates it holds (status today,
+expiry, scope), what it would need to be verified for a destination, and which products
+use it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
+from app.domain.classification import Classification
 from app.domain.decision import Question, verify
 from app.domain.ids import IdentityKey
 from app.services.catalogue import ComponentStatus, ProductUse, component_status, where_used
+from app.services.classification import classifications_of
 from app.services.registry import status_on
 
 if TYPE_CHECKING:
@@ -49,6 +52,8 @@ class ComponentReport:
     certificates: tuple[HeldCertificate, ...]
     readiness: Readiness | None
     used_by: tuple[ProductUse, ...]
+    # Records in force on the day asked that the viewer may see.
+    classifications: tuple[Classification, ...] = ()
 
 
 def component_report(
@@ -63,6 +68,9 @@ def component_report(
     with runtime.reading() as uow:
         status = component_status(uow, runtime.cache, component_id, viewer)
         used_by = tuple(where_used(uow, runtime.cache, component_id, viewer))
+        classified = tuple(
+            c for c in classifications_of(uow, component_id, viewer) if c.in_force_on(day)
+        )
         key = IdentityKey(status.component.identity_key)
         registry = runtime.registry.current(uow).for_keys([key], day)
     held = registry.certificates.get(key, ())
@@ -90,4 +98,4 @@ def component_report(
             question.destination, day, sector, verdict.verified, verdict.certificate,
             verdict.reason.value if verdict.reason else None, needs,
         )  # fmt: skip
-    return ComponentReport(status, certificates, readiness, used_by)
+    return ComponentReport(status, certificates, readiness, used_by, classified)

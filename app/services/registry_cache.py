@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from app.domain.classification import Classification
 from app.domain.decision import Registry
 from app.domain.ids import IdentityKey
 from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset, ruleset_in_force
@@ -27,6 +28,8 @@ class RegistrySnapshot:
     # Every published ruleset version, oldest published first: a check dated last month
     # reads last month's rules.
     rulesets: tuple[Ruleset, ...]
+    # Classification records by component: what a person decided about AI status.
+    classifications: Mapping[int, Sequence[Classification]] = field(default_factory=dict)
 
     def ruleset_on(self, day: dt.date) -> Ruleset:
         """The version in force on the day; the built-in defaults while none is."""
@@ -49,13 +52,14 @@ class RegistryCache:
         self._snapshot: RegistrySnapshot | None = None
 
     def current(self, uow: UnitOfWork) -> RegistrySnapshot:
-        generation = uow.registry.generation()
+        generation = (uow.registry.generation(), uow.classifications.generation())
         with self._lock:
             if self._snapshot is None or generation != self._generation:
                 self._snapshot = RegistrySnapshot(
                     certificates=uow.registry.all_certificates(),
                     reviewers=uow.registry.reviewers(),
                     rulesets=published_rulesets(uow),
+                    classifications=uow.classifications.every(),
                 )
                 self._generation = generation
             return self._snapshot

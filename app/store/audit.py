@@ -1,7 +1,7 @@
 """The audit trail in SQL: every kept record that says who did what when, read as one
 stream in time order. Nothing here is written: each source is an immutable record already
-(BOM uploads, certificate events, rulesets, decisions, keys), so the trail cannot disagree
-with them."""
+(BOM uploads, certificate events, classifications, rulesets, decisions, keys), so the trail
+cannot disagree with them."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from app.store.rows import (
     BomRow,
     CertificateEventRow,
     CertificateRow,
+    ClassificationRow,
     ComponentRow,
     DecisionRow,
+    OccurrenceRow,
     OrganisationRow,
     RulesetRow,
 )
@@ -67,6 +69,13 @@ def _named(name: str, version: str | None) -> str:
     return f"{name}@{version}" if version else name
 
 
+def _classified(row: Any) -> str:
+    verdict = "AI component" if row.is_ai else "not an AI component"
+    scope = f"for {row.code}'s products" if row.scope == "organisation" else "for every product"
+    until = f", until {row.expires}" if row.expires else ""
+    return f"{verdict} {scope}{until}: {row.reason}"
+
+
 class AuditRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -86,6 +95,20 @@ class AuditRepository:
         visible = boms_visible if boms_visible is not None else true()
         own = OrganisationRow.id == organisation_id if organisation_id else false()
         mine = own if restricted else true()
+        # A classification is shown where its component is: global ones and the caller's
+        # own, of components a BOM it may see mentions.
+        classified = (
+            and_(
+                or_(ClassificationRow.scope == "global", own),
+                ClassificationRow.component_id.in_(
+                    select(OccurrenceRow.component_id)
+                    .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
+                    .where(visible)
+                ),
+            )
+            if restricted
+            else true()
+        )
         sources = [
             _Source(
                 "bom_uploaded", BomRow.uploaded_at, BomRow.id,
@@ -106,6 +129,16 @@ class AuditRepository:
                 .join(CertificateRow, CertificateRow.id == CertificateEventRow.certificate_id),
                 lambda r: (r.actor, r.number,
                            f"{r.status} as of {r.date}" + (f": {r.reason}" if r.reason else "")),
+            ),
+            _Source(
+                "component_classified", ClassificationRow.decided_at, ClassificationRow.id,
+                select(ClassificationRow.actor, ComponentRow.name, ComponentRow.version,
+                       ClassificationRow.is_ai, ClassificationRow.scope, OrganisationRow.code,
+                       ClassificationRow.expires, ClassificationRow.reason)
+                .join(ComponentRow, ComponentRow.id == ClassificationRow.component_id)
+                .join(OrganisationRow, OrganisationRow.id == ClassificationRow.organisation_id)
+                .where(classified),
+                lambda r: (r.actor, _named(r.name, r.version), _classified(r)),
             ),
             _Source(
                 "ruleset_published", RulesetRow.published_at, RulesetRow.id,

@@ -396,3 +396,24 @@ class BomLinkRow(Base):
     location: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_bom_links_bom_id", "bom_id"),)
+
+
+class ClassificationRow(Base):
+    """A person's decision that a component is, or is not, an AI component. Appended,
+    never edited: a changed mind is a new record (PRODUCT.md section 3)."""
+
+    __tablename__ = "classifications"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    is_ai: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    expires: Mapped[dt.date | None] = mapped_column(Date)
+    decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The key that acted, from its credentials; never what a caller wrote.
+    actor: Mapped[str] = mapped_column(Text)
+    # The deciding key's organisation: whose products an organisation-scoped record speaks for.
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    scope: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_classifications_component_id", "component_id"),)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
+from app.store.classifications import ClassificationRepository
 from app.store.engine import WRITE_OPTION
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.access = AccessRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.ownership = OwnershipRepository(self.session)
+        self.classifications = ClassificationRepository(self.session)
         return self
 
     def __exit__(

@@ -3,6 +3,7 @@ nobody marked, and another organisation's BOMs (PRODUCT.md sections 3 and 7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -62,11 +63,13 @@ class Gate:
         assert found, purl
         return int(found[0]["id"])
 
-    def check(self, purl: str, organisation: str | None = None, to: str = "DE") -> Any:
+    def check(
+        self, purl: str, organisation: str | None = None, to: str = "DE", on: str = scenario.DAY
+    ) -> Any:
         headers = self.key(organisation) if organisation else self.admin
         response = self.api.get(
             f"/api/v1/products/{self.product(purl)}/export-check",
-            params={"to": to, "on": scenario.DAY},
+            params={"to": to, "on": on},
             headers=headers,
         )
         assert response.status_code == 200, response.text
@@ -301,3 +304,54 @@ def test_another_organisations_bom_cannot_poison_a_shared_library(gate: Gate) ->
     assert answer["blocking"] == []
     # The rival's own product is judged by its own word.
     assert gate.check("pkg:generic/rival/q@1.0", "rival")["decision"] == "ineligible"
+
+
+def test_classification_records_settle_suspected_ai_for_their_owner_only(gate: Gate) -> None:
+    gate.registry(scenario.INSPECTOR_PURL)
+    hub = scenario.unmarked_ai_boms()["hub purl typed library"]
+    assert gate.upload("acme", hub).status_code == 201
+    detector = gate.product("pkg:huggingface/acme/detector@1.0")
+
+    def classify(headers: Headers, *, is_ai: bool) -> None:
+        recorded = gate.api.post(
+            f"/api/v1/components/{detector}/classifications",
+            json={"is_ai": is_ai, "reason": "read the model card"},
+            headers=headers,
+        )
+        assert recorded.status_code == 201, recorded.text
+
+    # Another organisation's procurement says "not AI" (it may know the component: the BOM
+    # is public): that speaks for its own products only.
+    [stored] = gate.api.get("/api/v1/boms", headers=gate.key("acme")).json()["items"]
+    public = gate.api.put(
+        f"/api/v1/boms/{stored['id']}/visibility",
+        json={"visibility": "public"},
+        headers=gate.key("acme"),
+    )
+    assert public.status_code == 200, public.text
+    # Records count from the day they are decided: ask about today.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    classify(gate.key("rival"), is_ai=False)
+    assert gate.check(scenario.INSPECTOR_PURL, "acme", on=today)["decision"] == "ineligible"
+    # The owner's own record settles it for its product, from today on.
+    classify(gate.key("acme"), is_ai=False)
+    assert gate.check(scenario.INSPECTOR_PURL, "acme", on=today)["decision"] == "not_in_scope"
+    assert gate.check(scenario.INSPECTOR_PURL, "acme")["decision"] == "ineligible"
+    # An administrator's record that it is AI after all wins: disagreement fails closed.
+    classify(gate.admin, is_ai=True)
+    assert gate.check(scenario.INSPECTOR_PURL, "acme", on=today)["decision"] == "ineligible"
+
+
+def test_a_classification_never_overrides_an_explicit_signal(gate: Gate) -> None:
+    gate.registry(scenario.APP_PURL)
+    assert gate.upload("acme", scenario.application_aibom()).status_code == 201
+    llm = gate.product("pkg:huggingface/acme/assistant-llm@1.0")
+    recorded = gate.api.post(
+        f"/api/v1/components/{llm}/classifications",
+        json={"is_ai": False, "reason": "we say so"},
+        headers=gate.admin,
+    )
+    assert recorded.status_code == 201, recorded.text
+    answer = gate.check(scenario.APP_PURL, "acme")
+    assert answer["decision"] == "ineligible"
+    assert blocking(answer) == [("assistant-llm@1.0", "no_certificate")]

@@ -1,4 +1,4 @@
-"""Components for procurement: search, status, where-used."""
+"""Components for procurement: search, status, where-used, classification records."""
 
 from __future__ import annotations
 
@@ -8,11 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.conditional import NOT_MODIFIED, Fresh
-from app.api.convert import component_read, component_status_read, product_use_read
+from app.api.convert import (
+    classification_read,
+    component_read,
+    component_status_read,
+    product_use_read,
+)
 from app.api.dependencies import RuntimeDep
 from app.api.params import Cursor, Limit, PathId, cursor_position, page_after
 from app.api.problems import responses
 from app.api.schemas import (
+    ClassificationCreate,
+    ClassificationPage,
+    ClassificationRead,
     ComponentPage,
     ComponentReportRead,
     HeldCertificateRead,
@@ -23,11 +31,22 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import component_status, lineage, search_components, where_used
+from app.services.classification import classifications_of, record_classification
 from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
 
 Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
+# Reviewers read back the classifications they may record.
+ClassificationReader = Annotated[
+    Principal,
+    Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR, Role.REVIEWER)),
+]
+Classifier = Annotated[Principal, Depends(admits(Role.REVIEWER, Role.PROCUREMENT))]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @router.get(
@@ -86,10 +105,11 @@ def get_component_route(
     on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
     sector: Annotated[str | None, Query(description="A sector to weigh")] = None,
 ) -> ComponentReportRead:
+    day = on or _today()
     report = component_report(
         runtime,
         component_id,
-        day=on or dt.datetime.now(dt.UTC).date(),
+        day=day,
         destination=to,
         sector=sector,
         viewer=Viewer.of(principal),
@@ -106,6 +126,7 @@ def get_component_route(
             else None
         ),
         used_by=[product_use_read(use) for use in report.used_by],
+        classifications=[classification_read(c, day) for c in report.classifications],
     )
 
 
@@ -155,3 +176,55 @@ def lineage_route(
         )
         for link in links
     ]
+
+
+@router.post(
+    "/{component_id}/classifications",
+    response_model=ClassificationRead,
+    status_code=201,
+    summary="Record that a component is, or is not, an AI component",
+    description="Overrides suspected-AI hints, never the explicit signals. A reviewer's or "
+    "administrator's record speaks for every product; a procurement key's only for its own "
+    "organisation's products. The actor is the key that sends it; records are appended, "
+    "never edited, and appear in the audit trail.",
+    responses=responses(403, 404, 422),
+)
+def record_classification_route(
+    component_id: PathId, body: ClassificationCreate, runtime: RuntimeDep, principal: Classifier
+) -> ClassificationRead:
+    with runtime.writing() as uow:
+        recorded = record_classification(
+            uow,
+            principal,
+            str(component_id),
+            is_ai=body.is_ai,
+            reason=body.reason,
+            expires=body.expires,
+        )
+    return classification_read(recorded, _today())
+
+
+@router.get(
+    "/{component_id}/classifications",
+    response_model=ClassificationPage,
+    summary="A component's classification records, oldest first, in force or not",
+    description="Global records and the caller's own organisation's.",
+    responses=responses(404, also=NOT_MODIFIED),
+)
+def list_classifications_route(
+    component_id: PathId,
+    runtime: RuntimeDep,
+    principal: ClassificationReader,
+    _fresh: Fresh,
+    *,
+    on: Annotated[dt.date | None, Query(description="In force as of; today when absent")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> ClassificationPage:
+    with runtime.reading() as uow:
+        recorded = classifications_of(uow, component_id, Viewer.of(principal))
+    page, next_cursor = page_after(recorded, lambda c: str(c.id), cursor, limit)
+    day = on or _today()
+    return ClassificationPage(
+        items=[classification_read(c, day) for c in page], next_cursor=next_cursor
+    )

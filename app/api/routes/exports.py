@@ -182,9 +182,11 @@ def decisions(
 @router.get(
     "/api/v1/audit-trail",
     response_model=AuditPage,
-    summary="Who did what, when: uploads, certificates and events, rulesets, decisions, keys",
+    summary="Who did what, when: uploads, certificates and events, classifications, "
+    "rulesets, decisions, keys",
     description="Oldest first. An organisation's auditor sees its own and shared BOMs, "
-    "decisions about products it may see, the whole registry, and its own keys.",
+    "decisions about products it may see, the whole registry, its own keys, and the global "
+    "and its own classification records of components it may see.",
     tags=["Decisions (auditors)"],
 )
 def audit(

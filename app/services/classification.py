@@ -1,0 +1,164 @@
+"""Classification records: a reviewer, procurement or administrator key records that a
+component is, or is not, an AI component; the export check settles them per product owner
+(app.domain.classification.settle)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from app.domain.access import Principal, Role, Viewer
+from app.domain.classification import Classification, ClassificationScope, refusals
+from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
+from app.services.catalogue import ComponentView, resolve_component
+from app.store.unit_of_work import UnitOfWork
+
+# Who may record (administrators always may): procurement for its own organisation's
+# products, reviewers and administrators for everyone's.
+RECORDERS = frozenset({Role.REVIEWER, Role.PROCUREMENT})
+_GLOBAL_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def scope_of(principal: Principal) -> ClassificationScope:
+    """An administrator's or reviewer's record speaks for every product; a procurement
+    key's only for its own organisation's."""
+    if principal.roles & _GLOBAL_ROLES:
+        return ClassificationScope.GLOBAL
+    return ClassificationScope.ORGANISATION
+
+
+def actor_of(principal: Principal) -> str:
+    """Who acted, as the audit trail names it: the key, never anything the caller wrote
+    (written as certificate events name their key, so the trail reads one way)."""
+    return f"{principal.organisation}/key-{principal.key_id}"
+
+
+def record_classification(
+    uow: UnitOfWork,
+    principal: Principal,
+    component_reference: str,
+    *,
+    is_ai: bool,
+    reason: str,
+    expires: dt.date | None,
+) -> Classification:
+    """Record the key's decision about a component it may see (by id, purl, … as
+    `resolve_component` reads it); commits."""
+    if not principal.may(RECORDERS):
+        names = ", ".join(sorted(RECORDERS | {Role.ADMIN}))
+        raise PermissionDeniedError(f"recording a classification needs one of the roles: {names}")
+    component = resolve_component(uow, component_reference, Viewer.of(principal))
+    organisation = uow.access.organisation(principal.organisation)
+    if organisation is None:  # pragma: no cover - a key always belongs to an organisation
+        raise NotFoundError(f"no organisation {principal.organisation!r}")
+    return _record(
+        uow,
+        component,
+        is_ai=is_ai,
+        reason=reason,
+        expires=expires,
+        actor=actor_of(principal),
+        organisation_id=organisation.id,
+        scope=scope_of(principal),
+    )
+
+
+def record_classification_as_operator(
+    uow: UnitOfWork,
+    component_reference: str,
+    *,
+    is_ai: bool,
+    reason: str,
+    expires: dt.date | None,
+    operator: str,
+    organisation: str = "local",
+) -> Classification:
+    """The operator at the command line records a global decision, as an administrator
+    would; `operator` names who ran the command. Commits."""
+    component = resolve_component(uow, component_reference)
+    found = uow.access.organisation(organisation)
+    now = _now()
+    # As `exportgate ingest` does, the operator's organisation exists once it acts.
+    organisation_id = (
+        found.id if found else uow.access.add_organisation(organisation, organisation, now).id
+    )
+    return _record(
+        uow,
+        component,
+        is_ai=is_ai,
+        reason=reason,
+        expires=expires,
+        actor=operator,
+        organisation_id=organisation_id,
+        scope=ClassificationScope.GLOBAL,
+        now=now,
+    )
+
+
+def _record(
+    uow: UnitOfWork,
+    component: ComponentView,
+    *,
+    is_ai: bool,
+    reason: str,
+    expires: dt.date | None,
+    actor: str,
+    organisation_id: int,
+    scope: ClassificationScope,
+    now: dt.datetime | None = None,
+) -> Classification:
+    decided_at = now or _now()
+    problems = refusals(reason, expires, decided_at.date())
+    if problems:
+        raise ClassificationRejectedError(
+            f"the classification of {component.display_name} was refused", problems
+        )
+    recorded = uow.classifications.add(
+        component_id=component.id,
+        is_ai=is_ai,
+        reason=reason.strip(),
+        expires=expires,
+        decided_at=decided_at,
+        actor=actor,
+        organisation_id=organisation_id,
+        scope=scope,
+    )
+    uow.commit()
+    return recorded
+
+
+def classifications_of(
+    uow: UnitOfWork, component_id: int, viewer: Viewer | None
+) -> list[Classification]:
+    """A component's records, oldest first, as the viewer may see them: global ones and
+    its own organisation's (an administrator, or no viewer, sees all). A component the
+    viewer may not see is not found, exactly like one that does not exist."""
+    resolve_component(uow, str(component_id), viewer)
+    recorded = uow.classifications.for_components([component_id]).get(component_id, [])
+    return visible_to(recorded, viewer)
+
+
+def visible_to(
+    classifications: Iterable[Classification], viewer: Viewer | None
+) -> list[Classification]:
+    """The records a viewer may see: global ones and its own organisation's."""
+    if viewer is None or viewer.sees_everything:
+        return list(classifications)
+    return [
+        c
+        for c in classifications
+        if c.scope is ClassificationScope.GLOBAL or c.organisation == viewer.organisation
+    ]
+
+
+def classifications_for(
+    uow: UnitOfWork, component_ids: Iterable[int]
+) -> dict[int, list[Classification]]:
+    """Every record of these components (whoever may see them), oldest first, read in one
+    query per chunk of ids: what the export check settles per product owner. Components
+    without records are absent."""
+    return uow.classifications.for_components(component_ids)

@@ -1,0 +1,115 @@
+"""Classification records in SQL, handed out as domain Classifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.classification import Classification, ClassificationScope
+from app.store.repositories import CHUNK
+from app.store.rows import ClassificationRow, OrganisationRow
+
+
+def _classification(row: Any) -> Classification:
+    return Classification(
+        id=row.id,
+        component_id=row.component_id,
+        is_ai=row.is_ai,
+        reason=row.reason,
+        expires=row.expires,
+        decided_at=row.decided_at,
+        actor=row.actor,
+        organisation=row.code,
+        scope=ClassificationScope(row.scope),
+    )
+
+
+_COLUMNS = (
+    ClassificationRow.id,
+    ClassificationRow.component_id,
+    ClassificationRow.is_ai,
+    ClassificationRow.reason,
+    ClassificationRow.expires,
+    ClassificationRow.decided_at,
+    ClassificationRow.actor,
+    ClassificationRow.scope,
+    OrganisationRow.code,
+)
+
+
+class ClassificationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        *,
+        component_id: int,
+        is_ai: bool,
+        reason: str,
+        expires: dt.date | None,
+        decided_at: dt.datetime,
+        actor: str,
+        organisation_id: int,
+        scope: ClassificationScope,
+    ) -> Classification:
+        row = ClassificationRow(
+            component_id=component_id,
+            is_ai=is_ai,
+            reason=reason,
+            expires=expires,
+            decided_at=decided_at,
+            actor=actor,
+            organisation_id=organisation_id,
+            scope=scope.value,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return self._one(row.id)
+
+    def _one(self, classification_id: int) -> Classification:
+        query = (
+            select(*_COLUMNS)
+            .join(OrganisationRow, OrganisationRow.id == ClassificationRow.organisation_id)
+            .where(ClassificationRow.id == classification_id)
+        )
+        return _classification(self._session.execute(query).one())
+
+    def every(self) -> dict[int, list[Classification]]:
+        """Every record, by component, oldest first (a small table: what a person decided)."""
+        query = (
+            select(*_COLUMNS)
+            .join(OrganisationRow, OrganisationRow.id == ClassificationRow.organisation_id)
+            .order_by(ClassificationRow.decided_at, ClassificationRow.id)
+        )
+        found: dict[int, list[Classification]] = {}
+        for row in self._session.execute(query):
+            found.setdefault(row.component_id, []).append(_classification(row))
+        return found
+
+    def for_components(self, component_ids: Iterable[int]) -> dict[int, list[Classification]]:
+        """Every record of these components, oldest first; one query per chunk of ids, so
+        an export check reads a whole product's records at once."""
+        ids = sorted(set(component_ids))
+        found: dict[int, list[Classification]] = {}
+        for start in range(0, len(ids), CHUNK):
+            query = (
+                select(*_COLUMNS)
+                .join(OrganisationRow, OrganisationRow.id == ClassificationRow.organisation_id)
+                .where(ClassificationRow.component_id.in_(ids[start : start + CHUNK]))
+                .order_by(ClassificationRow.decided_at, ClassificationRow.id)
+            )
+            for row in self._session.execute(query):
+                found.setdefault(row.component_id, []).append(_classification(row))
+        return found
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever a record is added (records are never edited or deleted)."""
+        count, newest = self._session.execute(
+            select(func.count(), func.max(ClassificationRow.id))
+        ).one()
+        return int(count), int(newest or 0)
