@@ -2,7 +2,9 @@
 created for the run, migrated by Alembic, emptied after each test and dropped at the end.
 
 EXPORTGATE_TEST_BACKEND selects sqlite (default) or postgresql;
-EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative database on it).
+EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative database on it);
+EXPORTGATE_TEST_CORPUS names the CycloneDX corpus folder (default: ../shared/corpus beside the
+checkout). Without the corpus its tests skip, saying so, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -34,13 +36,32 @@ from app.store.rows import Base
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = Path(os.environ.get("EXPORTGATE_TEST_CORPUS") or SHARED / "corpus")
 SAMPLES = REPO / "sbom_samples"
 
 BACKEND = os.environ.get("EXPORTGATE_TEST_BACKEND", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
     "EXPORTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+def corpus_present() -> bool:
+    return CORPUS.is_dir()
+
+
+def require_corpus() -> Path:
+    """The CycloneDX corpus folder, for a test that reads it. A clone without the corpus
+    beside it skips such a test, with the reason shown; CI must not pass by skipping, so
+    under CI=true a missing corpus fails the test instead."""
+    if corpus_present():
+        return CORPUS
+    reason = (
+        f"CycloneDX corpus not found at {CORPUS} "
+        "(put it there, or name its folder in EXPORTGATE_TEST_CORPUS)"
+    )
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
+    pytest.skip(reason)
 
 
 def _libpq(url: str) -> str:
