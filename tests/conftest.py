@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from psycopg import sql
 from sqlalchemy import text
@@ -31,7 +32,7 @@ from app.services.ingest import ingest_bom
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
-from app.store.migrations import upgrade_database
+from app.store.migrations import alembic_config, upgrade_database
 from app.store.rows import Base
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,6 +106,32 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade_database(f"sqlite:///{path}")
     yield str(path)
+
+
+def previous_revision() -> str:
+    """The revision before the head: the schema a database has that fell one step behind."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    (head_revision,) = script.get_heads()
+    head = script.get_revision(head_revision)
+    assert head is not None
+    assert isinstance(head.down_revision, str)
+    return head.down_revision
+
+
+@pytest.fixture(params=["empty", "behind"])
+def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no exportgate schema, or one a revision behind the code."""
+    if BACKEND == "postgresql":
+        url = create_postgres_database("exportgate_unmigrated")
+    else:
+        url = f"sqlite:///{tmp_path / 'unmigrated.db'}"
+    try:
+        if request.param == "behind":
+            upgrade_database(url, previous_revision())
+        yield url
+    finally:
+        if BACKEND == "postgresql":
+            drop_postgres_database(url)
 
 
 def truncate_all(url: str) -> None:
