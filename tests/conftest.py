@@ -2,7 +2,9 @@
 created for the run, migrated by Alembic, emptied after each test and dropped at the end.
 
 EXPORTGATE_TEST_BACKEND selects sqlite (default) or postgresql;
-EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative database on it).
+EXPORTGATE_TEST_POSTGRES_URL names the PostgreSQL server (an administrative database on it);
+EXPORTGATE_TEST_CORPUS names the CycloneDX corpus folder (default: ../shared/corpus beside the
+checkout). Without the corpus its tests skip, saying so, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from psycopg import sql
 from sqlalchemy import text
@@ -29,18 +32,37 @@ from app.services.ingest import ingest_bom
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
-from app.store.migrations import upgrade_database
+from app.store.migrations import alembic_config, upgrade_database
 from app.store.rows import Base
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = Path(os.environ.get("EXPORTGATE_TEST_CORPUS") or SHARED / "corpus")
 SAMPLES = REPO / "sbom_samples"
 
 BACKEND = os.environ.get("EXPORTGATE_TEST_BACKEND", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
     "EXPORTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+def corpus_present() -> bool:
+    return CORPUS.is_dir()
+
+
+def require_corpus() -> Path:
+    """The CycloneDX corpus folder, for a test that reads it. A clone without the corpus
+    beside it skips such a test, with the reason shown; CI must not pass by skipping, so
+    under CI=true a missing corpus fails the test instead."""
+    if corpus_present():
+        return CORPUS
+    reason = (
+        f"CycloneDX corpus not found at {CORPUS} "
+        "(put it there, or name its folder in EXPORTGATE_TEST_CORPUS)"
+    )
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
+    pytest.skip(reason)
 
 
 def _libpq(url: str) -> str:
@@ -84,6 +106,32 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade_database(f"sqlite:///{path}")
     yield str(path)
+
+
+def previous_revision() -> str:
+    """The revision before the head: the schema a database has that fell one step behind."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    (head_revision,) = script.get_heads()
+    head = script.get_revision(head_revision)
+    assert head is not None
+    assert isinstance(head.down_revision, str)
+    return head.down_revision
+
+
+@pytest.fixture(params=["empty", "behind"])
+def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no exportgate schema, or one a revision behind the code."""
+    if BACKEND == "postgresql":
+        url = create_postgres_database("exportgate_unmigrated")
+    else:
+        url = f"sqlite:///{tmp_path / 'unmigrated.db'}"
+    try:
+        if request.param == "behind":
+            upgrade_database(url, previous_revision())
+        yield url
+    finally:
+        if BACKEND == "postgresql":
+            drop_postgres_database(url)
 
 
 def truncate_all(url: str) -> None:

@@ -26,6 +26,7 @@ from app.domain.errors import (
     QuestionRejectedError,
     RegistryRejectedError,
     RequestTimeoutError,
+    SchemaOutOfDateError,
     SubjectOwnedError,
     UnsupportedMediaTypeError,
 )
@@ -50,6 +51,8 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (PermissionDeniedError, 403, "permission-denied"),
     (NotFoundError, 404, "not-found"),
     (AmbiguousReferenceError, 409, "ambiguous-reference"),
+    # The server is up but cannot answer until an operator migrates its database.
+    (SchemaOutOfDateError, 503, "database-not-migrated"),
 )
 
 

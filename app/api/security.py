@@ -71,11 +71,12 @@ def route_roles(route: APIRoute) -> frozenset[Role] | None:
 
 def document_routes(routers: Iterable[APIRouter]) -> None:
     """Say on every operation who may call it (and that the rest need no key), and that
-    invalid requests are answered as problems, before the routers are included."""
+    invalid requests and an unmigrated database are answered as problems, before the
+    routers are included."""
     for route in (route for router in routers for route in router.routes):
         if not isinstance(route, APIRoute):
             continue
-        route.responses = {**responses(422), **route.responses}
+        route.responses = {**responses(422, 503), **route.responses}
         roles = route_roles(route)
         extra = dict(route.openapi_extra or {})
         if roles is None:

@@ -160,6 +160,9 @@ def ingest(
         opened_runtime() as runtime,
         Progress(console=err, transient=True, disable=len(files) < 5 or as_json) as progress,
     ):
+        # Before the first document: an unmigrated database is no document's fault, and
+        # each would be refused for it.
+        runtime.check_schema()
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
             try:
@@ -363,7 +366,8 @@ def serve(
         typer.Option("--demo", help="Load this folder's sample BOMs and registry first."),
     ] = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs)."""
+    """Serve the REST API (OpenAPI at /docs). Refuses a database without the latest schema
+    unless --upgrade migrates it first."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     settings = load_settings()
@@ -379,6 +383,9 @@ def serve(
         out.print(f"admin key for this demo (shown once): {issued.secret}")
         out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
                   f"http://{host}:{port}/api/v1/products")  # fmt: skip
+    with opened_runtime() as runtime:
+        # Refuse to start on an empty or old database rather than answer every request 503.
+        runtime.check_schema()
     out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run(
         "app.api.main:create_app",

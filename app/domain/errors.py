@@ -140,3 +140,22 @@ class AmbiguousReferenceError(ExportgateError):
         lines = [super().diagnostics(), "  candidates:"]
         lines.extend(f"    {candidate}" for candidate in self.candidates)
         return "\n".join(lines)
+
+
+class SchemaOutOfDateError(ExportgateError):
+    """The database has no exportgate schema, or an older one than this code needs."""
+
+    title = "database not migrated"
+    ADVICE = "run `exportgate db upgrade`"
+
+    def __init__(self, database: str) -> None:
+        # The detail names no location: the API answers with it, and where the server keeps
+        # its data is none of a caller's business. The command line says where.
+        super().__init__(f"the database has no exportgate schema (or an old one): {self.ADVICE}")
+        self.database = database
+
+    def diagnostics(self) -> str:
+        return (
+            f"{self.title}: the database at {self.database} has no exportgate schema "
+            f"(or an old one): {self.ADVICE}"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from app.bom.reader import ReadLimits
@@ -9,6 +10,7 @@ from app.config import Settings
 from app.services.portfolio import PortfolioCache
 from app.services.registry_cache import RegistryCache
 from app.store.engine import build_engine, session_factory
+from app.store.schema import require_current_schema
 from app.store.unit_of_work import UnitOfWork
 
 
@@ -19,6 +21,7 @@ class Runtime:
     settings: Settings
     cache: PortfolioCache = field(default_factory=PortfolioCache)
     registry: RegistryCache = field(default_factory=RegistryCache)
+    schema_recheck_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         self._engine = build_engine(
@@ -26,6 +29,7 @@ class Runtime:
             sqlite_busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
         )
         self._sessions = session_factory(self._engine)
+        self._schema_checked_at: float | None = None
 
     @property
     def limits(self) -> ReadLimits:
@@ -35,10 +39,27 @@ class Runtime:
             max_components=self.settings.max_components,
         )
 
+    def check_schema(self) -> None:
+        """Raise SchemaOutOfDateError unless the database is migrated to this code's head."""
+        require_current_schema(self._engine)
+        self._schema_checked_at = time.monotonic()
+
+    def _recheck_schema(self) -> None:
+        # Before a process's first unit of work, and again once the last check is older
+        # than schema_recheck_seconds: an empty or old database is told plainly instead of
+        # as whatever SQL first trips on it, and a long-running server notices a schema
+        # taken back under it within that time at the cost of one small query. (A missing
+        # table is explained at once by the unit of work that meets it.)
+        checked = self._schema_checked_at
+        if checked is None or time.monotonic() - checked >= self.schema_recheck_seconds:
+            self.check_schema()
+
     def reading(self) -> UnitOfWork:
+        self._recheck_schema()
         return UnitOfWork(self._sessions)
 
     def writing(self) -> UnitOfWork:
+        self._recheck_schema()
         return UnitOfWork(self._sessions, writes=True)
 
     def close(self) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.errors import SchemaOutOfDateError
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
 from app.store.classifications import ClassificationRepository
@@ -19,6 +21,7 @@ from app.store.repositories import (
     ComponentRepository,
     GraphRepository,
 )
+from app.store.schema import SCHEMA_ERRORS, require_current_schema
 
 
 class UnitOfWork:
@@ -51,6 +54,23 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and, unlike rollback(), leaves the
         # loaded rows readable after the unit of work ends.
         self.session.close()
+        if isinstance(exc, SCHEMA_ERRORS):
+            self._explain_schema_error(exc)
+
+    def _explain_schema_error(self, error: Exception) -> None:
+        """A missing table or column usually means the schema vanished or fell behind under
+        a running process: say so, with the remedy, instead of the driver's message. Asked
+        only on this error path, on a connection of its own; if the question fails too, the
+        original error stands."""
+        bind = self.session.get_bind()
+        if not isinstance(bind, Engine):
+            return
+        try:
+            require_current_schema(bind)
+        except SchemaOutOfDateError as explained:
+            raise explained from error
+        except SCHEMA_ERRORS:
+            return
 
     @property
     def dialect(self) -> str:

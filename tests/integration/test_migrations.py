@@ -7,16 +7,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from app.config import Settings
+from app.domain.errors import SchemaOutOfDateError
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
-from app.store.migrations import check_database, downgrade_database, upgrade_database
+from app.store.migrations import (
+    alembic_config,
+    check_database,
+    downgrade_database,
+    upgrade_database,
+)
 from app.store.rows import Base
+from app.store.schema import require_current_schema, revisions
 from tests.builders import camera_bom
-from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
+from tests.conftest import (
+    BACKEND,
+    create_postgres_database,
+    drop_postgres_database,
+    previous_revision,
+)
 
 # The revision before documents were stored packed.
 PACKED_DOCUMENTS_REVISION_BEFORE = "0004"
@@ -87,3 +100,25 @@ def test_documents_read_as_uploaded_across_the_packed_documents_revision(empty_u
             assert uow.boms.document(bom_id) == data
     finally:
         runtime.close()
+
+
+def test_the_schema_check_reads_the_same_head_as_alembic() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known, heads = revisions()
+    assert heads == frozenset(script.get_heads())
+    assert known == frozenset(revision.revision for revision in script.walk_revisions())
+
+
+def test_the_schema_check_passes_only_at_the_head(empty_url: str) -> None:
+    engine = build_engine(empty_url)
+    try:
+        with pytest.raises(SchemaOutOfDateError):
+            require_current_schema(engine)
+        upgrade_database(empty_url, previous_revision())
+        with pytest.raises(SchemaOutOfDateError) as behind:
+            require_current_schema(engine)
+        assert "exportgate db upgrade" in behind.value.diagnostics()
+        upgrade_database(empty_url)
+        require_current_schema(engine)
+    finally:
+        engine.dispose()

@@ -1,4 +1,5 @@
-"""Liveness with a real database round trip."""
+"""Liveness with a real database round trip, and a database migrated to this code's schema
+(503 with the remedy when it is not)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ router = APIRouter(tags=["Operations"])
 
 @router.get("/healthz", response_model=Health)
 def healthz(runtime: RuntimeDep) -> Health:
+    # Asked on every call, not once per process: a load balancer should see a schema that
+    # vanished or fell behind under a running server.
+    runtime.check_schema()
     with runtime.reading() as uow:
         database = database_health(uow)
     return Health(status="ok", database=database)
