@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.store.rows import (
     ApiKeyRow,
+    BomEndingRow,
     BomRow,
     CertificateEventRow,
     CertificateRow,
@@ -23,7 +24,9 @@ from app.store.rows import (
     DecisionRow,
     OccurrenceRow,
     OrganisationRow,
+    OwnershipEventRow,
     RulesetRow,
+    SubjectOwnerRow,
 )
 
 # (time, kind, id): the trail's order, and where a page ends.
@@ -109,6 +112,21 @@ class AuditRepository:
             if restricted
             else true()
         )
+        # Who may publish for a subject is its owner's business, and the business of the
+        # organisations an event names.
+        owned = (
+            or_(
+                OwnershipEventRow.organisation_id == organisation_id,
+                OwnershipEventRow.previous_organisation_id == organisation_id,
+                OwnershipEventRow.subject_id.in_(
+                    select(SubjectOwnerRow.subject_id).where(
+                        SubjectOwnerRow.organisation_id == organisation_id
+                    )
+                ),
+            )
+            if restricted
+            else true()
+        )
         sources = [
             _Source(
                 "bom_uploaded", BomRow.uploaded_at, BomRow.id,
@@ -139,6 +157,27 @@ class AuditRepository:
                 .join(OrganisationRow, OrganisationRow.id == ClassificationRow.organisation_id)
                 .where(classified),
                 lambda r: (r.actor, _named(r.name, r.version), _classified(r)),
+            ),
+            _Source(
+                "ownership_changed", OwnershipEventRow.at, OwnershipEventRow.id,
+                select(OwnershipEventRow.actor, OwnershipEventRow.kind, ComponentRow.name,
+                       ComponentRow.version, OwnershipEventRow.reason,
+                       OrganisationRow.code.label("organisation"))
+                .join(ComponentRow, ComponentRow.id == OwnershipEventRow.subject_id)
+                .join(OrganisationRow, OrganisationRow.id == OwnershipEventRow.organisation_id)
+                .where(owned),
+                lambda r: (r.actor, _named(r.name, r.version),
+                           f"{r.kind} {r.organisation}" + (f": {r.reason}" if r.reason else "")),
+            ),
+            _Source(
+                "bom_ended", BomEndingRow.at, BomEndingRow.id,
+                select(BomEndingRow.actor, BomEndingRow.kind, BomEndingRow.bom_id,
+                       BomEndingRow.reason, ComponentRow.name, ComponentRow.version)
+                .join(BomRow, BomRow.id == BomEndingRow.bom_id)
+                .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
+                .where(visible),
+                lambda r: (r.actor, _named(r.name, r.version),
+                           f"BOM {r.bom_id} {r.kind}: {r.reason}"),
             ),
             _Source(
                 "ruleset_published", RulesetRow.published_at, RulesetRow.id,

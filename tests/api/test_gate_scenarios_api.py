@@ -160,6 +160,21 @@ def test_an_owner_delegates_and_an_administrator_transfers(gate: Gate) -> None:
     ).json()
     assert moved["owner"] == "partner"
     assert [e["kind"] for e in moved["events"]] == ["claimed", "delegated", "transferred"]
+    # Each is in the audit trail, its actor the key that acted; an organisation that is
+    # neither owner nor named sees none of them.
+    trail = gate.api.get("/api/v1/audit-trail", params={"limit": 500}, headers=gate.admin)
+    changes = [e for e in trail.json()["items"] if e["kind"] == "ownership_changed"]
+    assert [e["detail"].split(":")[0] for e in changes] == [
+        "claimed deepinspect",
+        "delegated partner",
+        "transferred partner",
+    ]
+    assert changes[1]["actor"].startswith("api:deepinspect/key-")
+    assert changes[2]["actor"].startswith("api:operator/key-")
+    outsider = gate.api.get(
+        "/api/v1/audit-trail", params={"limit": 500}, headers=gate.key("outsider")
+    ).json()
+    assert not [e for e in outsider["items"] if e["kind"] == "ownership_changed"]
 
 
 def test_the_same_bytes_from_a_delegate_are_its_own_bom(gate: Gate) -> None:
@@ -269,6 +284,12 @@ def test_supersession_and_retirement_end_a_bom_and_are_recorded(gate: Gate) -> N
         headers=gate.key("acme"),
     )
     assert retired.status_code == 200, retired.text
+    trail = gate.api.get("/api/v1/audit-trail", params={"limit": 500}, headers=gate.key("acme"))
+    ended = [e for e in trail.json()["items"] if e["kind"] == "bom_ended"]
+    assert [e["detail"] for e in ended] == [
+        f"BOM {ai['id']} superseded: superseded by BOM {newer.json()['id']}",
+        f"BOM {newer.json()['id']} retired: model withdrawn",
+    ]
     final = gate.check(scenario.APP_PURL, "acme")
     assert final["decision"] == "not_in_scope"
     assert [b["id"] for b in final["boms"]] == [sbom["id"]]
