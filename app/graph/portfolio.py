@@ -17,7 +17,7 @@ import copy
 import heapq
 import itertools
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product
 # One BOM's word that an edge exists: the stored edge itself, which names its kind and BOM.
 Declaration = PortfolioEdge
 _Adjacency = Mapping[int, Mapping[int, Mapping[str, Any]]]
+_NOTHING: Mapping[int, Mapping[str, Any]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class PortfolioGraph:
         self._predecessors: _Adjacency = adjacency["_pred"]
         self._lineage_successors: _Adjacency = vars(self._lineage)["_succ"]
         self._overlay: _Overlay | None = None
+        self._memo: dict[Hashable, frozenset[int]] = {}
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -165,6 +167,22 @@ class PortfolioGraph:
             found.extend(self._overlay.links.get(component_id, ()))
         return found
 
+    def nodes_where(
+        self, key: Hashable, predicate: Callable[[PortfolioNode, bool], bool]
+    ) -> frozenset[int]:
+        """The components for which `predicate(node, has_links)` holds, computed once per
+        graph and `key`: a check then looks only at those of its closure."""
+        found = self._memo.get(key)
+        if found is None:
+            nodes = dict(self._nodes)
+            if self._overlay is not None:
+                nodes.update(self._overlay.nodes)
+            found = frozenset(
+                c for c, node in nodes.items() if predicate(node, bool(self.links_of(c)))
+            )
+            self._memo[key] = found
+        return found
+
     def _ordered(self, component_ids: Iterable[int]) -> list[int]:
         return sorted(component_ids, key=self._sort_key)
 
@@ -173,6 +191,23 @@ class PortfolioGraph:
         if node is None and self._overlay is not None:
             node = self._overlay.nodes.get(component_id)
         return (node.identity_key if node else "", component_id)
+
+    def _adjacency(self, component_id: int) -> Mapping[int, Mapping[str, Any]]:
+        """Containment edges out of a component as networkx keeps them (target -> data with
+        its declarations), the overlay's merged in."""
+        stored = self._successors.get(component_id, _NOTHING)
+        if self._overlay is None:
+            return stored
+        extra = self._overlay.containment.get(component_id)
+        if not extra:
+            return stored
+        merged = {target: {"declarations": data["declarations"]} for target, data in stored.items()}
+        for target, declared in extra.items():
+            known = merged.get(target)
+            merged[target] = {
+                "declarations": (*known["declarations"], *declared) if known else declared
+            }
+        return merged
 
     def _out(self, component_id: int) -> Iterator[tuple[int, Sequence[Declaration]]]:
         """Containment edges out of a component: stored, then the overlay's."""
@@ -271,6 +306,7 @@ class PortfolioGraph:
             }
 
         overlaid = copy.copy(self)
+        overlaid._memo = {}
         overlaid._overlay = _Overlay(
             extra_nodes,
             frozen(containment),
@@ -393,6 +429,26 @@ class PortfolioGraph:
         return "\n".join(nx.generate_graphml(exported))
 
 
+def _met(
+    links: Iterable[BomLink],
+    active: set[int],
+    include: Callable[[Iterable[int]], None],
+    waiting: dict[int, list[int]],
+) -> list[BomLink]:
+    """Follow the BOM-Links of a component reached: into their BOMs when the BOM declaring
+    the link is one of the product's, else once it becomes one. The links that lead to no
+    BOM held are returned."""
+    missing = []
+    for link in links:
+        if link.is_missing or link.target_id is None:
+            missing.append(link)
+        if link.declared_by in active:
+            include(link.linked_boms)
+        else:
+            waiting[link.declared_by].extend(link.linked_boms)
+    return missing
+
+
 class Scope:
     """One product as its BOMs make it (PRODUCT.md section 3): the BOMs it is made of, the
     components inside it, and a shortest-path tree from the product to each of them.
@@ -412,25 +468,31 @@ class Scope:
         self.boms: frozenset[int] = frozenset()
         # BOM-Links met in the product that lead to no BOM held (or no such component).
         self.missing_links: list[BomLink] = []
-        parents, released = self._expand()
+        parents, depth, released = self._expand()
         if released:
-            parents = self._shortest_tree()
+            parents, depth = self._shortest_tree()
         self._parents = parents
-        self._depth: dict[int, int] | None = None
+        self._depth = depth
         self._euler: tuple[dict[int, int], dict[int, int]] | None = None
 
     # -- the walk --------------------------------------------------------------------------
 
-    def _expand(self) -> tuple[dict[int, int], bool]:
+    def _expand(self) -> tuple[dict[int, int], dict[int, int], bool]:
+        """The walk that finds the product's BOMs and components. Hot: a check walks every
+        edge of a closure of tens of thousands, so it reads the adjacency dicts directly."""
         graph = self._graph
         start = self.product_id
         active: set[int] = set()
         parents = {start: start}
+        depth = {start: 0}
         queue = deque([start])
         waiting_edges: dict[int, list[tuple[int, int]]] = defaultdict(list)
         waiting_boms: dict[int, list[int]] = defaultdict(list)
         released = False
         missing: list[BomLink] = []
+        plain = graph._overlay is None
+        stored = graph._successors
+        links = graph._links if plain else None
 
         def include(boms: Iterable[int]) -> None:
             nonlocal released
@@ -443,6 +505,7 @@ class Scope:
                 for source, target in waiting_edges.pop(bom, ()):
                     if target not in parents:
                         parents[target] = source
+                        depth[target] = depth[source] + 1
                         queue.append(target)
                         released = True
                 pending.extend(waiting_boms.pop(bom, ()))
@@ -452,18 +515,23 @@ class Scope:
             current = queue.popleft()
             if current != start and graph.is_product(current):
                 include(graph.product(current).bom_ids)
-            for link in graph.links_of(current):
-                if link.is_missing or link.target_id is None:
-                    missing.append(link)
-                if link.declared_by in active:
-                    include(link.linked_boms)
-                else:
-                    waiting_boms[link.declared_by].extend(link.linked_boms)
-            for target, declarations in graph._out(current):
+            found = links.get(current) if links is not None else graph.links_of(current)
+            outgoing = stored.get(current, _NOTHING) if plain else graph._adjacency(current)
+            if found:
+                missing.extend(_met(found, active, include, waiting_boms))
+            below = depth[current] + 1
+            for target, data in outgoing.items():
                 if target in parents:
                     continue
-                if any(d.bom_id in active for d in declarations):
+                declarations = data["declarations"]
+                # Most edges are declared by one BOM: test it without a generator.
+                if (
+                    declarations[0].bom_id in active
+                    if len(declarations) == 1
+                    else any(d.bom_id in active for d in declarations)
+                ):
                     parents[target] = current
+                    depth[target] = below
                     queue.append(target)
                 else:
                     for declaration in declarations:
@@ -474,20 +542,22 @@ class Scope:
             {link for link in missing if link.declared_by in active},
             key=lambda k: (graph._sort_key(k.source_id), k.urn),
         )
-        return parents, released
+        return parents, depth, released
 
-    def _shortest_tree(self) -> dict[int, int]:
-        graph = self._graph
+    def _shortest_tree(self) -> tuple[dict[int, int], dict[int, int]]:
+        adjacency = self._graph._adjacency
         active = self.boms
         parents = {self.product_id: self.product_id}
+        depth = {self.product_id: 0}
         queue = deque([self.product_id])
         while queue:
             current = queue.popleft()
-            for target, declarations in graph._out(current):
-                if target not in parents and any(d.bom_id in active for d in declarations):
+            for target, data in adjacency(current).items():
+                if target not in parents and any(d.bom_id in active for d in data["declarations"]):
                     parents[target] = current
+                    depth[target] = depth[current] + 1
                     queue.append(target)
-        return parents
+        return parents, depth
 
     # -- what it holds ---------------------------------------------------------------------
 
@@ -552,15 +622,6 @@ class Scope:
         route = self._route(component_id)
         return Path(tuple(self._step(s, t) for s, t in itertools.pairwise(route)))
 
-    def _depths(self) -> dict[int, int]:
-        if self._depth is None:
-            depth = {self.product_id: 0}
-            for component in self._parents:  # insertion order is breadth-first order
-                if component != self.product_id:
-                    depth[component] = depth[self._parents[component]] + 1
-            self._depth = depth
-        return self._depth
-
     def _euler_tour(self) -> tuple[dict[int, int], dict[int, int]]:
         """Entry and exit times of the tree's depth-first tour: `a` lies on the tree path to
         `b` exactly when enter[a] <= enter[b] and exit[b] <= exit[a]; one pass, then every
@@ -587,6 +648,29 @@ class Scope:
             self._euler = (enter, leave)
         return self._euler
 
+    def _introducers(self, component_id: int, holders: list[int]) -> list[int]:
+        """The holders whose tree path does not pass through the component itself (those
+        are inside it, and do not introduce it). Only holders deeper than the component can
+        be; a few are walked up to its depth, many are answered by one Euler tour."""
+        depth = self._depth
+        below = depth[component_id]
+        deeper = [h for h in holders if depth[h] > below]
+        if not deeper:
+            return holders
+        if len(deeper) * 8 > len(self._parents) or self._euler is not None:
+            enter, leave = self._euler_tour()
+            first, last = enter[component_id], leave[component_id]
+            inside = {h for h in deeper if first <= enter[h] and leave[h] <= last}
+        else:
+            inside = set()
+            for holder in deeper:
+                node = holder
+                while depth[node] > below:
+                    node = self._parents[node]
+                if node == component_id:
+                    inside.add(holder)
+        return [h for h in holders if h not in inside]
+
     def paths_to(self, component_id: int, limit: int) -> tuple[list[Path], int]:
         """Up to `limit` introductions of the component, shortest first (ties in identity
         order), and how many more there are.
@@ -598,17 +682,13 @@ class Scope:
         parents and the length of the paths returned, never with the number of paths."""
         if component_id == self.product_id or component_id not in self._parents:
             return [], 0
-        enter, leave = self._euler_tour()
-        depth = self._depths()
-        target_in, target_out = enter[component_id], leave[component_id]
-        parents = [
+        depth = self._depth
+        holders = [
             source
             for source, declared in self._graph._in(component_id)
-            if source in self._parents
-            and any(d.bom_id in self.boms for d in declared)
-            # not introduced through the component itself (its own subtree)
-            and not (target_in <= enter[source] and leave[source] <= target_out)
+            if source in self._parents and any(d.bom_id in self.boms for d in declared)
         ]
+        parents = self._introducers(component_id, holders)
         chosen = heapq.nsmallest(
             max(limit, 0), parents, key=lambda p: (depth[p], self._graph._sort_key(p))
         )

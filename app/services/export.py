@@ -376,7 +376,8 @@ def _with_change_warning(  # noqa: PLR0917 - what the warning is computed from
         return outcome
     certificate = held[-1]
     assemblies = [c for c in scope.closure if c > 0 and graph.is_product(c)]
-    baseline = uow.boms.mentioned_by(scope.product_id, assemblies, certificate.issued)
+    ai = [member.component_id for member in slice_.members if member.is_ai]
+    baseline = uow.boms.mentioned_by(scope.product_id, assemblies, ai, certificate.issued)
     warning = changed_since_certificate(slice_, certificate, baseline)
     if warning is None:
         return outcome
@@ -394,22 +395,44 @@ def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
 
 def relevant_members(graph: PortfolioGraph, scope: Scope, judgement: AiJudgement) -> list[int]:
     """The members the decision looks at, in identity order: AI components (by the
-    product's own BOMs), suspected ones, and assemblies nothing is known to be inside (the
-    only ones a warning is about)."""
+    product's own BOMs, by classification, or suspected by a hint), components joined by
+    BOM-Link, and assemblies nothing is known to be inside (the only ones a warning is
+    about). Which components could be any of these is known once per graph and ruleset;
+    each check then decides only for those inside its product."""
+    hints = judgement.ruleset.ai_hints
+
+    def could_matter(node: PortfolioNode, linked: bool) -> bool:
+        return (
+            bool(node.ai_boms)
+            or linked
+            or node.type in ASSEMBLY_TYPES
+            or suspected_hint(
+                type_=node.type,
+                name=node.name,
+                purl=node.purl,
+                artifacts=[a for _, found in node.artifacts for a in found],
+                nested_in_ai=False,
+                hints=hints,
+            )
+            is not None
+        )
+
+    candidates = graph.nodes_where(("relevant", hints), could_matter)
+    inside = scope.closure
     relevant = []
-    for component in scope.closure:
+    for component in (candidates | judgement.classified.keys()) & inside.keys():
         if component == scope.product_id:
             continue
         node = graph.node(component)
         if (
             scope.is_ai(component)
+            or judgement.classified.get(component) is True
+            or graph.links_of(component)
             or (
                 node.type in ASSEMBLY_TYPES
                 and not graph.is_product(component)
                 and not scope.holds_anything(component)
             )
-            or graph.links_of(component)
-            or judgement.classified.get(component) is True
             or _suspicion(graph, scope, component, judgement.ruleset) is not None
         ):
             relevant.append(component)

@@ -392,22 +392,28 @@ class BomRepository:
         return found
 
     def mentioned_by(
-        self, product_id: int, subject_ids: Collection[int], day: dt.date
+        self,
+        product_id: int,
+        subject_ids: Collection[int],
+        component_ids: Collection[int],
+        day: dt.date,
     ) -> frozenset[int] | None:
-        """Every component that BOMs of these subjects uploaded on or before `day` mention;
-        None when no BOM of the product itself had been uploaded by then."""
+        """Of these components, those that BOMs of these subjects uploaded on or before
+        `day` mention; None when no BOM of the product itself had been uploaded by then."""
         until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         first = self._session.scalar(
             select(func.count()).where(BomRow.subject_id == product_id, BomRow.uploaded_at < until)
         )
         if not first:
             return None
+        earlier = select(BomRow.id).where(
+            BomRow.subject_id.in_(sorted(set(subject_ids))), BomRow.uploaded_at < until
+        )
         found: set[int] = set()
-        for chunk in _chunks(sorted(set(subject_ids))):
+        for chunk in _chunks(sorted(set(component_ids))):
             query = (
                 select(OccurrenceRow.component_id)
-                .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
-                .where(BomRow.subject_id.in_(chunk), BomRow.uploaded_at < until)
+                .where(OccurrenceRow.component_id.in_(chunk), OccurrenceRow.bom_id.in_(earlier))
                 .distinct()
             )
             found.update(self._session.scalars(query))
