@@ -60,6 +60,8 @@ class WarningCode(StrEnum):
     SUSPECTED_AI_COMPONENT = "suspected_ai_component"
     SEVERAL_CURRENT_BOMS = "several_current_boms"
     PRODUCT_CHANGED_SINCE_CERTIFICATE = "product_changed_since_certificate"
+    # Administrators only: a BOM outside the product calls one of its components AI.
+    AI_CLAIMED_ELSEWHERE = "ai_claimed_elsewhere"
 
 
 class ScopeReason(StrEnum):

@@ -19,12 +19,14 @@ from app.domain.classification import settle
 from app.domain.decision import (
     ASSEMBLY_TYPES,
     Blocker,
+    DecisionWarning,
     ExportCheck,
     GroupStatus,
     Member,
     ProductSlice,
     Question,
     Registry,
+    WarningCode,
     changed_since_certificate,
     check,
     group_status,
@@ -384,6 +386,33 @@ def _with_change_warning(  # noqa: PLR0917 - what the warning is computed from
     return dataclasses.replace(outcome, warnings=(*outcome.warnings, warning))
 
 
+def _with_claims_elsewhere(
+    graph: PortfolioGraph, scope: Scope, slice_: ProductSlice, outcome: ExportCheck
+) -> ExportCheck:
+    """The answer with `ai_claimed_elsewhere` for each component a BOM outside the product
+    calls AI and the product's own BOMs do not: it changes nothing (another organisation's
+    word neither adds nor removes AI status), and only administrators are shown it."""
+    anywhere = graph.nodes_where("ai-anywhere", lambda node, _: bool(node.ai_boms))
+    claimed = sorted(
+        (c for c in anywhere & scope.closure.keys() if not scope.is_ai(c)),
+        key=lambda c: (graph.node(c).identity_key, c),
+    )
+    if not claimed:
+        return outcome
+    warnings = [
+        DecisionWarning(
+            WarningCode.AI_CLAIMED_ELSEWHERE,
+            f"a BOM that is not part of {slice_.product.name} calls "
+            f"{graph.node(c).display_name} an AI component; only the product's own BOMs "
+            "count",
+            graph.node(c).display_name,
+            c,
+        )
+        for c in claimed
+    ]
+    return dataclasses.replace(outcome, warnings=(*outcome.warnings, *warnings))
+
+
 def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
     if product.id not in graph or not graph.is_product(product.id):
         raise NotFoundError(
@@ -604,9 +633,9 @@ def evaluate(
     )
     if what_if is not None:
         registry = what_if(registry)
-    outcome = _with_change_warning(
-        uow, graph, scope, slice_, registry, check(slice_, registry, question)
-    )
+    outcome = check(slice_, registry, question)
+    outcome = _with_change_warning(uow, graph, scope, slice_, registry, outcome)
+    outcome = _with_claims_elsewhere(graph, scope, slice_, outcome)
     found = [
         (blocker, *scope.paths_to(blocker.component.component_id, path_limit))
         for blocker in outcome.blockers

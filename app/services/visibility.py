@@ -256,6 +256,8 @@ def redacted_answer(answer: Mapping[str, Any], sight: Sight | frozenset[int]) ->
 def _shows_warning(warning: Mapping[str, Any], product: Mapping[str, Any], sight: Sight) -> bool:
     """A warning about the product, or about a component the viewer reaches through BOMs it
     may see; in a stored record (no graph), only those about the product."""
+    if warning.get("code") == "ai_claimed_elsewhere":
+        return False  # it speaks of other organisations' BOMs
     component_id = warning.get("component_id")
     if warning.get("component") in (None, product["name"]) and component_id in (
         None,

@@ -323,6 +323,13 @@ def test_another_organisations_bom_cannot_poison_a_shared_library(gate: Gate) ->
     answer = gate.check(scenario.INSPECTOR_PURL, "acme")
     assert answer["decision"] == "not_in_scope"
     assert answer["blocking"] == []
+    # Said to administrators, who see every BOM; never to the product's organisation.
+    assert "ai_claimed_elsewhere" not in warning_codes(answer)
+    claimed = gate.check(scenario.INSPECTOR_PURL)
+    assert claimed["decision"] == "not_in_scope"
+    assert [w["component"] for w in claimed["warnings"] if w["code"] == "ai_claimed_elsewhere"] == [
+        "opencv-python@4.10.0.84"
+    ]
     # The rival's own product is judged by its own word.
     assert gate.check("pkg:generic/rival/q@1.0", "rival")["decision"] == "ineligible"
 

@@ -156,7 +156,9 @@ def portfolios(draw: st.DrawFn) -> tuple[list[tuple[int, int, int]], dict[int, t
         )
     )
     subjects = draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=4, unique=True))
-    products = {s: (bom,) for s, bom in zip(subjects, range(1, 5), strict=False)}
+    products: dict[int, tuple[int, ...]] = {
+        s: (bom,) for s, bom in zip(subjects, range(1, 5), strict=False)
+    }
     return edges, products
 
 
