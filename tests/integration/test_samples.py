@@ -50,6 +50,7 @@ def test_every_sample_is_a_product_and_only_one_has_no_ai(runtime: Runtime) -> N
     ingest_all(runtime, SAMPLE_FILES)
     with runtime.reading() as uow:
         products = list_products(uow, runtime.cache)
-    assert len(products) == len(SAMPLE_FILES) - 1  # two BOMs of one camera
+    # Two BOMs of one camera (one current), and MJ-Guard's SBOM and AI-BOM (both current).
+    assert len(products) == len(SAMPLE_FILES) - 2
     without_ai = [p.product.name for p in products if p.ai_components == 0]
     assert without_ai == ["LF-PSC3000 power supply controller firmware"]
