@@ -18,7 +18,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.domain.decision import Blocker, Decision, Question
-from app.services.catalogue import list_products
+from app.services.catalogue import ProductSummary, list_products, product_graph
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
     CheckResult,
@@ -29,6 +29,7 @@ from app.services.export import (
 from app.services.ingest import ingest_bom
 from app.services.paths import PathStep
 from app.services.registry import import_registry
+from app.services.runtime import Runtime
 
 EXIT_INELIGIBLE = 1
 decisions_app = typer.Typer(help="Stored decision records (immutable).", no_args_is_help=True)
@@ -198,6 +199,7 @@ def demo(
                 import_registry(uow, json.loads(registry_file.read_bytes()), actor="demo")
         with runtime.reading() as uow:
             products = list_products(uow, runtime.cache)
+        joins = _how_boms_join(runtime, products)
         table = Table("product", "to", "decision", "why", title=f"export checks on {day}")
         for summary in products:
             for destination in DEMO_DESTINATIONS:
@@ -211,7 +213,36 @@ def demo(
                     _why(result),
                 )
     out.print(table)
+    for line in joins:
+        out.print(line)
     out.print("Try: exportgate check <product> --to DE   (exit code 1 when ineligible)")
+
+
+def _how_boms_join(runtime: Runtime, products: list[ProductSummary]) -> list[str]:
+    """A line for each way a sample product joins documents other than by identity: several
+    current BOMs of the product at once, and each part of it that only a BOM-Link joins to
+    another BOM's subject."""
+    current = {summary.product.id: summary.current_bom_ids for summary in products}
+    lines = []
+    for summary in products:
+        name = summary.product.display_name
+        if len(summary.current_bom_ids) > 1:
+            count, boms = len(summary.current_bom_ids), ", ".join(map(str, summary.current_bom_ids))
+            lines.append(f"{name}: {count} current BOMs (BOMs {boms}), checked together")
+        with runtime.reading() as uow:
+            graph = product_graph(uow, runtime.cache, summary.product.id)
+        names = {node["id"]: node["name"] for node in graph["nodes"]}
+        for edge in graph["edges"]:
+            # A link to the BOM of a part's own identity joins nothing identity would not.
+            if "bom_link" not in edge["kinds"] or edge["source"] == edge["target"]:
+                continue
+            target = edge["target"]
+            where = current.get(target, ())
+            bom = f" (BOM {', '.join(str(bom_id) for bom_id in where)})" if where else ""
+            lines.append(
+                f"{name}: {names[edge['source']]} joined by BOM-Link to {names[target]}{bom}"
+            )
+    return lines
 
 
 def _why(result: CheckResult) -> str:

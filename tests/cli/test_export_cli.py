@@ -154,6 +154,43 @@ def test_demo_prints_every_sample_answer(cli_env: str) -> None:
         assert word in out
 
 
+def test_demo_shows_a_product_of_two_current_boms_and_a_part_joined_by_bom_link(
+    cli_env: str,
+) -> None:
+    code, out, _ = run("demo", "--samples", str(SAMPLES), "--on", "2026-11-27")
+    assert code == 0
+    lines = out.splitlines()
+    rows = _table_rows(out)
+    # MJ-Guard's SBOM and AI-BOM make one product: its row answers for both together.
+    assert rows[("MJ-Guard Content Moderation Gateway@5.2.0", "DE")] == (
+        "ineligible",
+        "no_certificate: mj-image-safety@2.0.0",
+    )
+    assert rows[("KW-X7 Inline X-ray Battery Cell Inspector@1.2", "DE")] == ("eligible", "")
+    assert "MJ-Guard Content Moderation Gateway@5.2.0: 2 current BOMs (BOMs " in out
+    assert any(
+        line.startswith("KW-X7 Inline X-ray Battery Cell Inspector@1.2: HY-X2 X-ray AI module@2.0 "
+                        "joined by BOM-Link to HY-X2 Edge AI Module for X-ray Inspection@2.0.3")
+        for line in lines
+    )  # fmt: skip
+    # The camera's link to its module's BOM joins the same identity: nothing to show.
+    assert not any("HV-S3" in line and "BOM-Link" in line for line in lines)
+
+
+def _table_rows(out: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The demo table as (product, to) → (decision, why), its wrapped cells joined again."""
+    rows: list[list[str]] = []
+    for line in out.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [cell.strip() for cell in line.strip("│").split("│")]
+        if cells[1]:  # a destination starts a row; wrapped lines leave it empty
+            rows.append(cells)
+        else:
+            rows[-1] = [" ".join(filter(None, pair)) for pair in zip(rows[-1], cells, strict=True)]
+    return {(product, to): (decision, why) for product, to, decision, why in rows}
+
+
 def _stored_counts(runtime: Runtime) -> tuple[int, int]:
     with runtime.reading() as uow:
         boms = uow.session.scalar(select(func.count()).select_from(BomRow)) or 0
