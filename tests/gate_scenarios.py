@@ -197,6 +197,13 @@ def unmarked_ai_boms() -> dict[str, bytes]:
                 "?api-version=2024-10-21",
             )
         ),
+        "azure openai service on a cognitive services host": calling(
+            _hosted(
+                "chat backend",
+                "https://contoso.cognitiveservices.azure.com/openai/deployments/prod/"
+                "chat/completions?api-version=2025-01-01-preview",
+            )
+        ),
         "bedrock service": calling(
             _hosted(
                 "summariser",
@@ -208,6 +215,13 @@ def unmarked_ai_boms() -> dict[str, bytes]:
             _hosted(
                 "assistant backend",
                 "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions",
+            )
+        ),
+        "qwen dashscope international service": calling(
+            _hosted(
+                "assistant backend",
+                "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/text-generation/"
+                "generation",
             )
         ),
         "service named after its model": calling(
