@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.builders import CAMERA_PURL, MODEL_PURL, MODULE_PURL, bom, component, model
+from tests.builders import CAMERA_PURL, MODEL_PURL, MODULE_PURL, Json, bom, component, model
 
 DAY = "2026-11-27"
 REVIEWER = "CAICT-ER"
@@ -109,9 +109,18 @@ def application_aibom(serial: str | None = None) -> bytes:
     )
 
 
+def _hosted(name: str, endpoint: str, **fields: Any) -> Json:
+    """A hosted API written as a plain SaaSBOM service: no AI signal, only what it calls."""
+    return {"bom-ref": "chat", "name": name, "endpoints": [endpoint], **fields}
+
+
 def unmarked_ai_boms() -> dict[str, bytes]:
     """Products whose AI no BOM marks: each is written as real generators write it."""
     subject = component("p", "inspector", type_="application", version="1.0", purl=INSPECTOR_PURL)
+
+    def calling(service: Json) -> bytes:
+        return bom(subject, services=[service], dependencies={"p": ["chat"]})
+
     return {
         "hub purl typed library": bom(
             subject,
@@ -146,6 +155,79 @@ def unmarked_ai_boms() -> dict[str, bytes]:
             ],
             dependencies={"p": ["chat"]},
         ),
+        "mlflow purl typed library": bom(
+            subject,
+            [component("m", "churn-model", purl="pkg:mlflow/churn-model@3")],
+            {"p": ["m"]},
+        ),
+        "weights as a file with a path": bom(
+            subject,
+            [
+                component(
+                    "w",
+                    "/opt/inspector/models/qwen2.5-7b-instruct-q4_k_m.gguf",
+                    type_="file",
+                    version="",
+                )
+            ],
+            {"p": ["w"]},
+        ),
+        "weights as data with a hub download url": bom(
+            subject,
+            [
+                component(
+                    "w",
+                    "detector-weights",
+                    type_="data",
+                    externalReferences=[
+                        {
+                            "type": "distribution",
+                            "url": "https://huggingface.co/acme/detector/resolve/main/"
+                            "model.safetensors?download=true",
+                        }
+                    ],
+                )
+            ],
+            {"p": ["w"]},
+        ),
+        "azure openai service": calling(
+            _hosted(
+                "chat backend",
+                "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions"
+                "?api-version=2024-10-21",
+            )
+        ),
+        "azure openai service on a cognitive services host": calling(
+            _hosted(
+                "chat backend",
+                "https://contoso.cognitiveservices.azure.com/openai/deployments/prod/"
+                "chat/completions?api-version=2025-01-01-preview",
+            )
+        ),
+        "bedrock service": calling(
+            _hosted(
+                "summariser",
+                "https://bedrock-runtime.eu-central-1.amazonaws.com/model/"
+                "anthropic.claude-3-5-sonnet-20240620-v1:0/converse",
+            )
+        ),
+        "qwen dashscope service": calling(
+            _hosted(
+                "assistant backend",
+                "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions",
+            )
+        ),
+        "qwen dashscope international service": calling(
+            _hosted(
+                "assistant backend",
+                "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/text-generation/"
+                "generation",
+            )
+        ),
+        "service named after its model": calling(
+            _hosted("gpt-4o chat completions", "https://gateway.acme.example/chat")
+        ),
+        "hosted llm service written as xml": HOSTED_LLM_XML.encode(),
         "model deployed in a container": bom(
             subject,
             [
@@ -159,6 +241,55 @@ def unmarked_ai_boms() -> dict[str, bytes]:
             {"p": ["image"]},
         ),
     }
+
+
+HOSTED_LLM_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.6" serialNumber="urn:uuid:{uuid.uuid4()}" version="1">
+  <metadata>
+    <component type="application" bom-ref="p">
+      <name>inspector</name>
+      <version>1.0</version>
+      <purl>{INSPECTOR_PURL}</purl>
+    </component>
+  </metadata>
+  <services>
+    <service bom-ref="chat">
+      <name>completion backend</name>
+      <endpoints><endpoint>https://api.openai.com/v1/chat/completions</endpoint></endpoints>
+    </service>
+  </services>
+  <dependencies>
+    <dependency ref="p"><dependency ref="chat"/></dependency>
+  </dependencies>
+</bom>
+"""
+
+
+def declared_model_with_nested_weights_bom() -> bytes:
+    """A declared model whose generator lists its weight files inside it, as a file and as
+    data: the weights are that model, not more models."""
+    return bom(
+        component("p", "inspector", type_="application", version="1.0", purl=INSPECTOR_PURL),
+        [
+            model(
+                "m",
+                MODEL_PURL,
+                components=[
+                    component("w1", "model-00001-of-00002.safetensors", type_="file", version=""),
+                    component("w2", "model-00002-of-00002.safetensors", type_="file", version=""),
+                    component(
+                        "onnx",
+                        "defect-detector-onnx",
+                        type_="data",
+                        externalReferences=[
+                            {"type": "distribution", "url": "https://models.example/dd.onnx"}
+                        ],
+                    ),
+                ],
+            )
+        ],
+        {"p": ["m"]},
+    )
 
 
 def opencv_product_bom() -> bytes:

@@ -30,6 +30,7 @@ class _Shaper:
         self._hash_tag = self._prefix + "hash"
         self._property_tag = self._prefix + "property"
         self._reference_tag = self._prefix + "reference"
+        self._endpoint_tag = self._prefix + "endpoint"
         self._dependency_tag = self._prefix + "dependency"
         # lxml builds each tag string anew; cutting the namespace off once per distinct tag
         # rather than once per element is most of the cost of indexing children.
@@ -40,10 +41,12 @@ class _Shaper:
             "provider": self._organisation,
             "swid": lambda swid: {"tagId": swid.get("tagId", ""), "name": swid.get("name", "")},
         }
-        self._lists: dict[str, Callable[[etree._Element], list[Json]]] = {
+        self._lists: dict[str, Callable[[etree._Element], list[Any]]] = {
             "hashes": self._hash_list,
             "properties": self._property_list,
             "externalReferences": self._reference_list,
+            # A service's endpoints: the suspected-AI hints look for hosted-AI APIs in them.
+            "endpoints": self._endpoint_list,
         }
 
     def _local_name(self, tag: object) -> str | None:
@@ -100,6 +103,14 @@ class _Shaper:
             if prop.tag == tag
         ]
 
+    def _endpoint_list(self, container: etree._Element) -> list[str]:
+        tag = self._endpoint_tag
+        return [
+            text
+            for endpoint in container
+            if endpoint.tag == tag and (text := (endpoint.text or "").strip())
+        ]
+
     def _reference_list(self, container: etree._Element) -> list[Json]:
         references = []
         for reference in container:
@@ -128,7 +139,7 @@ class _Shaper:
             if value is not None:
                 shaped[attribute] = value
         structure: Children = {}
-        lists: dict[str, list[Json]] = {}
+        lists: dict[str, list[Any]] = {}
         local_names = self._local_names
         for child in element:
             tag = child.tag

@@ -40,9 +40,12 @@ class AiHints:
         "api.cohere.ai", "api.cohere.com", "inference.huggingface.co",
         "api-inference.huggingface.co",
         "api.groq.com", "api.together.xyz", "api.deepseek.com", "dashscope.aliyuncs.com",
-        "qianfan.baidubce.com", "ark.cn-beijing.volces.com", "api.moonshot.cn",
-        "open.bigmodel.cn", "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
-        "/v1/messages",
+        "dashscope-intl.aliyuncs.com", "qianfan.baidubce.com", "ark.cn-beijing.volces.com",
+        "api.moonshot.cn", "open.bigmodel.cn",
+        # Azure OpenAI's path, whichever host the resource has (*.openai.azure.com, or
+        # *.cognitiveservices.azure.com for resources made since 2024).
+        "/openai/deployments/",
+        "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages",
     )  # fmt: skip
     # Whole words in a service's name that name a hosted model or a model API.
     service_words: frozenset[str] = _SERVICE_WORDS

@@ -17,7 +17,12 @@ from tests.builders import CAMERA_PURL, MODULE_PURL, camera_bom, supplier_module
 from tests.conftest import bearer, issue_key
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
+XML_TYPE = "application/vnd.cyclonedx+xml"
 Headers = dict[str, str]
+
+
+def media_type(document: bytes) -> str:
+    return XML_TYPE if document.lstrip().startswith(b"<") else JSON_TYPE
 
 
 class Gate:
@@ -47,7 +52,7 @@ class Gate:
             "/api/v1/boms",
             content=document,
             params=params,
-            headers={**self.key(organisation), "content-type": JSON_TYPE},
+            headers={**self.key(organisation), "content-type": media_type(document)},
         )
 
     def registry(self, *subjects: str) -> None:
@@ -312,6 +317,26 @@ def test_ai_that_no_bom_marks_is_suspected_and_blocks(gate: Gate, case: str) -> 
     relaxed = gate.check(scenario.INSPECTOR_PURL, "acme")
     assert relaxed["decision"] == "not_in_scope"
     assert "suspected_ai_component" in warning_codes(relaxed)
+
+
+def test_weight_files_nested_in_a_declared_model_are_that_model_not_more_models(
+    gate: Gate,
+) -> None:
+    assert gate.upload("acme", scenario.declared_model_with_nested_weights_bom()).status_code == 201
+
+    # Only the model itself needs a certificate: its weight files are not models of their own.
+    uncertified = gate.check(scenario.INSPECTOR_PURL, "acme")
+    assert uncertified["decision"] == "ineligible", uncertified
+    assert sorted(b["component"]["identity"] for b in uncertified["blocking"]) == sorted(
+        [scenario.INSPECTOR_PURL, scenario.MODEL_PURL]
+    )
+    assert "suspected_ai_component" not in warning_codes(uncertified)
+
+    gate.registry(scenario.INSPECTOR_PURL, scenario.MODEL_PURL)
+    answer = gate.check(scenario.INSPECTOR_PURL, "acme")
+    assert answer["decision"] == "eligible", answer
+    assert answer["blocking"] == []
+    assert "suspected_ai_component" not in warning_codes(answer)
 
 
 def test_another_organisations_bom_cannot_poison_a_shared_library(gate: Gate) -> None:

@@ -29,7 +29,8 @@ class Shell:
 
     def file(self, document: bytes) -> str:
         self.count += 1
-        path = self.folder / f"bom-{self.count}.cdx.json"
+        suffix = "xml" if document.lstrip().startswith(b"<") else "json"
+        path = self.folder / f"bom-{self.count}.cdx.{suffix}"
         path.write_bytes(document)
         return str(path)
 

@@ -559,6 +559,7 @@ _JSON_FORM: dict[str, Any] = {
             "bom-ref": "llm",
             "provider": {"name": "Cloud"},
             "name": "hosted-llm",
+            "endpoints": ["https://llm.cloud.example/v1/chat/completions"],
             "properties": [
                 {"name": "exportgate:ai-component", "value": "true"},
                 {"name": "exportgate:certificate", "value": "AIEC-2026-0006"},
@@ -631,6 +632,7 @@ _XML_FORM = f"""<?xml version="1.0" encoding="UTF-8"?>
     <service bom-ref="llm">
       <provider><name>Cloud</name></provider>
       <name>hosted-llm</name>
+      <endpoints><endpoint>https://llm.cloud.example/v1/chat/completions</endpoint></endpoints>
       <properties>
         <property name="exportgate:ai-component">true</property>
         <property name="exportgate:certificate">AIEC-2026-0006</property>
@@ -662,13 +664,17 @@ def test_xml_reads_like_json_when_both_forms_say_the_same() -> None:
     from_json, from_xml = _both_forms()
     assert from_json.format != from_xml.format
 
-    def facts(contents: BomContents) -> set[tuple[Identity, MentionRole, bool, tuple[str, ...]]]:
+    def facts(
+        contents: BomContents,
+    ) -> set[tuple[Identity, MentionRole, bool, tuple[str, ...], tuple[str, ...]]]:
         return {
             (
                 mention.identity,
                 mention.role,
                 mention.is_ai,
                 tuple(claim.number for claim in mention.claimed_certificates),
+                # What the suspected-AI hints read: a service's endpoints among them.
+                mention.artifacts,
             )
             for mention in contents.mentions
         }
@@ -699,6 +705,9 @@ def test_both_forms_name_the_expected_graph_when_read() -> None:
     assert ("pkg:pypi/vision@1.0", "||vision-base|2", EdgeKind.BASE_MODEL) in edges
     assert not any(source == "cloud||hosted-llm|" for source, _t, _k in edges)
     assert _mention(from_json, "vision").claimed_certificates[0].number == "AIEC-2026-0005"
+    assert _mention(from_json, "hosted-llm").artifacts == (
+        "https://llm.cloud.example/v1/chat/completions",
+    )
 
 
 def test_xml_keeps_component_types_when_both_forms_say_the_same() -> None:
