@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import heapq
 import itertools
+import operator
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product
 Declaration = PortfolioEdge
 _Adjacency = Mapping[int, Mapping[int, Mapping[str, Any]]]
 _NOTHING: Mapping[int, Mapping[str, Any]] = {}
+# A declaration's BOM, read by C code: edges shared by hundreds of products carry hundreds of
+# declarations, and a walk asks of each whether one is the product's.
+_BOM_ID = operator.itemgetter(3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +532,7 @@ class Scope:
                 if (
                     declarations[0].bom_id in active
                     if len(declarations) == 1
-                    else any(d.bom_id in active for d in declarations)
+                    else any(map(active.__contains__, map(_BOM_ID, declarations)))
                 ):
                     parents[target] = current
                     depth[target] = below
@@ -553,7 +557,9 @@ class Scope:
         while queue:
             current = queue.popleft()
             for target, data in adjacency(current).items():
-                if target not in parents and any(d.bom_id in active for d in data["declarations"]):
+                if target not in parents and any(
+                    map(active.__contains__, map(_BOM_ID, data["declarations"]))
+                ):
                     parents[target] = current
                     depth[target] = depth[current] + 1
                     queue.append(target)
@@ -589,7 +595,7 @@ class Scope:
     def holds_anything(self, component_id: int) -> bool:
         """Whether a BOM of the product lists parts inside the component."""
         return any(
-            any(d.bom_id in self.boms for d in declared)
+            any(map(self.boms.__contains__, map(_BOM_ID, declared)))
             for _, declared in self._graph._out(component_id)
         )
 
@@ -686,7 +692,7 @@ class Scope:
         holders = [
             source
             for source, declared in self._graph._in(component_id)
-            if source in self._parents and any(d.bom_id in self.boms for d in declared)
+            if source in self._parents and any(map(self.boms.__contains__, map(_BOM_ID, declared)))
         ]
         parents = self._introducers(component_id, holders)
         chosen = heapq.nsmallest(
