@@ -190,9 +190,9 @@ def admin_key(database_url: str) -> str:
     runtime = Runtime(Settings(database_url=database_url))
     try:
         with runtime.writing() as uow:
-            ensure_organisation(uow, "bench", "Benchmarks")
+            ensure_organisation(uow, "bench", "Benchmarks", actor=ACTOR)
         with runtime.writing() as uow:
-            return create_key(uow, "bench", [Role.ADMIN], label="bench").secret
+            return create_key(uow, "bench", [Role.ADMIN], label="bench", actor=ACTOR).secret
     finally:
         runtime.close()
 
@@ -690,9 +690,7 @@ def measure_portfolio(database: Path, info: Json) -> list[Target]:
         flush=True,
     )
 
-    revocation = EventEntry(
-        status=CertificateStatus.REVOKED, date=DAY, reason="bench: revoked", actor=ACTOR
-    )
+    revocation = EventEntry(status=CertificateStatus.REVOKED, date=DAY, reason="bench: revoked")
     with collector_watched() as collector:
         begun = time.perf_counter()
         with runtime.writing() as uow:

@@ -29,7 +29,8 @@ from app.config import Settings
 from app.domain.access import Role
 from app.services.access import create_key, ensure_organisation
 from app.services.ingest import ingest_bom
-from app.services.registry import import_registry
+from app.services.registry import import_registry, save_reviewer
+from app.services.registry_file import ReviewerEntry
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
 from app.store.migrations import alembic_config, upgrade_database
@@ -180,10 +181,19 @@ def issue_key(
     runtime = Runtime(settings)
     try:
         with runtime.writing() as uow:
-            ensure_organisation(uow, organisation, organisation)
+            ensure_organisation(uow, organisation, organisation, actor="tests")
+        if reviewer is not None:
+            # A reviewer key speaks for a body on the roster; put it there unless it is.
+            with runtime.writing() as uow:
+                if uow.registry.reviewer_row(reviewer) is None:
+                    save_reviewer(uow, ReviewerEntry(id=reviewer, name=reviewer), actor="tests")
         with runtime.writing() as uow:
             return create_key(
-                uow, organisation, list(roles or (Role.ADMIN,)), reviewer_id=reviewer
+                uow,
+                organisation,
+                list(roles or (Role.ADMIN,)),
+                reviewer_id=reviewer,
+                actor="tests",
             ).secret
     finally:
         runtime.close()

@@ -505,12 +505,16 @@ class KeyPage(BaseModel):
 class AuditEntryRead(BaseModel):
     at: dt.datetime
     kind: str = Field(
-        description="bom_uploaded, certificate_recorded, certificate_event, "
-        "component_classified, ruleset_published, decision_made, key_issued, key_revoked or "
-        "organisation_created"
+        description="bom_uploaded, bom_ended, ownership_changed, certificate_recorded, "
+        "certificate_event, reviewer_changed, component_classified, ruleset_published, "
+        "decision_made, key_issued, key_revoked or organisation_created"
     )
     record_id: int = Field(description="The id of the record within its kind")
-    actor: str | None = Field(description="Who did it, where the record keeps that")
+    actor: str | None = Field(
+        description="Who did it: the API key that acted and its organisation "
+        "(`<organisation>/key-<id>`), or the command line's operator (`cli (<user>)`); "
+        "null only for records kept before actors were recorded"
+    )
     subject: str
     detail: str
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.common import JsonOption, opened_runtime, out, print_json, reports_errors
+from app.cli.common import JsonOption, opened_runtime, operator, out, print_json, reports_errors
 from app.domain.access import Role
 from app.services.access import create_key, create_organisation, list_keys, revoke_key
 
@@ -20,7 +20,7 @@ keys_app = typer.Typer(help="API keys (shown once, stored as a digest).", no_arg
 def create_org(code: str, name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
     """A new organisation; its code is how keys and BOMs name it."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        create_organisation(uow, code, name or code)
+        create_organisation(uow, code, name or code, actor=operator())
     out.print(f"organisation {code} created")
 
 
@@ -38,7 +38,13 @@ def create(
     """Issue a key. The secret is printed once and cannot be shown again."""
     with opened_runtime() as runtime, runtime.writing() as uow:
         issued = create_key(
-            uow, org, role, label=label, expires_in_days=expires_in_days, reviewer_id=reviewer
+            uow,
+            org,
+            role,
+            label=label,
+            expires_in_days=expires_in_days,
+            reviewer_id=reviewer,
+            actor=operator(),
         )
     if as_json:
         print_json({"id": issued.key_id, "key": issued.secret, "organisation": org,
@@ -54,7 +60,7 @@ def create(
 def revoke(key_id: int) -> None:
     """Refuse a key from now on."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        revoke_key(uow, key_id)
+        revoke_key(uow, key_id, actor=operator())
     out.print(f"key {key_id} revoked")
 
 

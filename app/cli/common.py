@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import getpass
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,16 @@ def opened_runtime() -> Iterator[Runtime]:
         yield runtime
     finally:
         runtime.close()
+
+
+def operator() -> str:
+    """Who acts at the command line, as every record it writes names them: the command, and
+    the account that ran it. The command line has no key; it is the database's operator."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        user = "unknown user"
+    return f"cli ({user})"
 
 
 def print_json(value: Any) -> None:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from app.cli.common import JsonOption, opened_runtime, out, parse_day, print_json, reports_errors
+from app.cli.common import (
+    JsonOption,
+    opened_runtime,
+    operator,
+    out,
+    parse_day,
+    print_json,
+    reports_errors,
+)
 from app.domain.classification import Classification, ClassificationScope
 from app.services.catalogue import resolve_component
 from app.services.classification import classifications_of, record_classification_as_operator
@@ -17,15 +24,6 @@ from app.services.classification import classifications_of, record_classificatio
 components_app = typer.Typer(
     help="Components: whether each is an AI component, as people decided.", no_args_is_help=True
 )
-
-
-def operator() -> str:
-    """Who acts at the command line: the command, and the account that ran it."""
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
-        user = "unknown user"
-    return f"cli ({user})"
 
 
 def classification_json(classification: Classification, day: dt.date) -> dict[str, Any]:

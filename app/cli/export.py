@@ -12,6 +12,7 @@ from rich.table import Table
 from app.cli.common import (
     JsonOption,
     opened_runtime,
+    operator,
     out,
     parse_day,
     print_json,
@@ -148,7 +149,13 @@ def check_command(
         else:
             assert product is not None  # noqa: S101 - checked above
             result = check_export(
-                runtime, product, question, record=True, path_limit=paths, where="--to"
+                runtime,
+                product,
+                question,
+                record=True,
+                path_limit=paths,
+                where="--to",
+                actor=operator(),
             )
     if as_json:
         print_json(result.answer())

@@ -16,6 +16,7 @@ from app.cli.common import (
     JsonOption,
     err,
     opened_runtime,
+    operator,
     out,
     parse_day,
     print_json,
@@ -173,7 +174,7 @@ def ingest(
                         data,
                         None,
                         runtime.limits,
-                        uploaded_by="cli",
+                        uploaded_by=operator(),
                         organisation=org,
                         supersedes=supersedes or (),
                     )
@@ -377,9 +378,9 @@ def serve(
         demo(samples=demo_folder, on=None)
         with opened_runtime() as runtime:
             with runtime.writing() as uow:
-                ensure_organisation(uow, "local", "Local demo")
+                ensure_organisation(uow, "local", "Local demo", actor="demo")
             with runtime.writing() as uow:
-                issued = create_key(uow, "local", [Role.ADMIN], label="local demo")
+                issued = create_key(uow, "local", [Role.ADMIN], label="local demo", actor="demo")
         out.print(f"admin key for this demo (shown once): {issued.secret}")
         out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
                   f"http://{host}:{port}/api/v1/products")  # fmt: skip

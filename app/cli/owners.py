@@ -3,20 +3,15 @@ BOM. The command line acts as the operator of its database, recorded as such."""
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 
-from app.cli.common import JsonOption, opened_runtime, out, print_json, reports_errors
+from app.cli.common import JsonOption, opened_runtime, operator, out, print_json, reports_errors
 from app.services.ownership import Ownership, delegate, ownership, retire_bom, transfer
 
 owners_app = typer.Typer(help="Who may publish BOMs for a subject.", no_args_is_help=True)
 boms_app = typer.Typer(help="Stored BOMs.", no_args_is_help=True)
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _show(found: Ownership, as_json: bool) -> None:
@@ -67,7 +62,7 @@ def delegate_command(
 ) -> None:
     """Let another organisation publish BOMs for the subject (or stop letting it)."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        found = delegate(uow, component, to, viewer=None, actor=_actor(), revoke=revoke)
+        found = delegate(uow, component, to, viewer=None, actor=operator(), revoke=revoke)
     _show(found, as_json)
 
 
@@ -81,7 +76,7 @@ def transfer_command(
 ) -> None:
     """Move the subject's ownership to another organisation."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        found = transfer(uow, component, to, reason=reason, actor=_actor())
+        found = transfer(uow, component, to, reason=reason, actor=operator())
     _show(found, as_json)
 
 
@@ -93,5 +88,5 @@ def retire(
 ) -> None:
     """Retire a BOM: it is current no more, and stays stored as history."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        retire_bom(uow, bom_id, reason=reason, viewer=None, actor=_actor())
+        retire_bom(uow, bom_id, reason=reason, viewer=None, actor=operator())
     out.print(f"BOM {bom_id} retired")

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.common import JsonOption, opened_runtime, out, parse_day, print_json, reports_errors
+from app.cli.common import (
+    JsonOption,
+    opened_runtime,
+    operator,
+    out,
+    parse_day,
+    print_json,
+    reports_errors,
+)
 from app.cli.export import format_path
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.registry import Certificate, CertificateStatus
@@ -48,7 +56,7 @@ def import_file(file: Path, as_json: JsonOption = False) -> None:
     naming each failing entry; importing it again changes nothing."""
     document = _read_json(file)
     with opened_runtime() as runtime, runtime.writing() as uow:
-        report = import_registry(uow, document, actor=f"import:{file.name}")
+        report = import_registry(uow, document, actor=operator())
     summary = {
         "reviewers_changed": report.reviewers_changed,
         "certificates_added": report.certificates_added,
@@ -143,7 +151,7 @@ def record(file: Path) -> None:
             f"{file} is not a certificate entry", [Located("/", str(error))]
         ) from None
     with opened_runtime() as runtime, runtime.writing() as uow:
-        certificate = record_certificate(uow, entry, actor="cli")
+        certificate = record_certificate(uow, entry, actor=operator())
     out.print(f"recorded {certificate.number} for {certificate.subject}")
 
 
@@ -154,12 +162,12 @@ def event(
     status: Annotated[CertificateStatus, typer.Option(help="The new status.")],
     on: Annotated[str | None, typer.Option("--on", help="Effective date (YYYY-MM-DD).")] = None,
     reason: Annotated[str, typer.Option(help="Why; kept in the history.")] = "",
-    actor: Annotated[str, typer.Option(help="Who records it.")] = "cli",
 ) -> None:
-    """Suspend, revoke, reinstate (active) … a certificate as of a date."""
-    entry = EventEntry(status=status, date=parse_day(on), reason=reason, actor=actor)
+    """Suspend, revoke, reinstate (active) … a certificate as of a date, recorded as the
+    operator who runs the command."""
+    entry = EventEntry(status=status, date=parse_day(on), reason=reason)
     with opened_runtime() as runtime, runtime.writing() as uow:
-        _, added = add_status_event(uow, number, entry, actor=actor)
+        _, added = add_status_event(uow, number, entry, actor=operator())
     out.print(
         f"{number}: {status.value} from {entry.date}" if added else f"{number}: already recorded"
     )

@@ -28,6 +28,12 @@ class Principal:
     def may(self, admitted: frozenset[Role]) -> bool:
         return Role.ADMIN in self.roles or bool(self.roles & admitted)
 
+    @property
+    def actor(self) -> str:
+        """Who acted, as every record and the audit trail name it: the key and its
+        organisation, from the credentials alone. Nothing a caller writes stands in for it."""
+        return f"{self.organisation}/key-{self.key_id}"
+
 
 class Visibility(StrEnum):
     """Who sees inside a BOM besides the organisation that uploaded it."""

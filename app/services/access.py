@@ -58,17 +58,17 @@ def list_organisations(uow: UnitOfWork) -> list[OrganisationView]:
     return [OrganisationView(o.code, o.name, o.created_at) for o in uow.access.organisations()]
 
 
-def create_organisation(uow: UnitOfWork, code: str, name: str) -> OrganisationView:
+def create_organisation(uow: UnitOfWork, code: str, name: str, *, actor: str) -> OrganisationView:
     if uow.access.organisation(code) is not None:
         raise ConflictError(f"organisation {code!r} exists already")
-    row = uow.access.add_organisation(code, name, _now())
+    row = uow.access.add_organisation(code, name, _now(), actor)
     uow.commit()
     return OrganisationView(row.code, row.name, row.created_at)
 
 
-def ensure_organisation(uow: UnitOfWork, code: str, name: str) -> None:
+def ensure_organisation(uow: UnitOfWork, code: str, name: str, *, actor: str) -> None:
     if uow.access.organisation(code) is None:
-        uow.access.add_organisation(code, name, _now())
+        uow.access.add_organisation(code, name, _now(), actor)
         uow.commit()
 
 
@@ -80,12 +80,18 @@ def create_key(
     label: str = "",
     expires_in_days: int | None = None,
     reviewer_id: str | None = None,
+    actor: str,
 ) -> IssuedKey:
+    """Issue a key, `actor` issuing it. A reviewer key speaks for one reviewer body, which
+    must be on the roster: a key for a body that does not exist would record certificates
+    nobody can check, in the name of nobody."""
     owner = uow.access.organisation(organisation)
     if owner is None:
         raise NotFoundError(f"no organisation {organisation!r}")
     if Role.REVIEWER in roles and reviewer_id is None:
         raise ConflictError("a reviewer key names the reviewer body it records for")
+    if reviewer_id is not None and uow.registry.reviewer_row(reviewer_id) is None:
+        raise NotFoundError(f"no reviewer body {reviewer_id!r}; add it to the roster first")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     now = _now()
     expires = now + dt.timedelta(days=expires_in_days) if expires_in_days is not None else None
@@ -100,6 +106,7 @@ def create_key(
             created_at=now,
             expires_at=expires,
             revoked_at=None,
+            issued_by=actor,
         )
     )
     uow.commit()
@@ -110,7 +117,7 @@ def _usable(row: ApiKeyRow, now: dt.datetime) -> bool:
     return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
 
 
-def revoke_key(uow: UnitOfWork, key_id: int) -> None:
+def revoke_key(uow: UnitOfWork, key_id: int, *, actor: str) -> None:
     """Refuse the key from now on. The last usable administrator key is not revoked: that
     would lock every administrator out, with no way back but the database."""
     row = uow.access.key(key_id)
@@ -127,6 +134,7 @@ def revoke_key(uow: UnitOfWork, key_id: int) -> None:
             f"key {key_id} is the last usable administrator key; issue another first"
         )
     row.revoked_at = now
+    row.revoked_by = actor
     uow.commit()
 
 

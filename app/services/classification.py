@@ -31,12 +31,6 @@ def scope_of(principal: Principal) -> ClassificationScope:
     return ClassificationScope.ORGANISATION
 
 
-def actor_of(principal: Principal) -> str:
-    """Who acted, as the audit trail names it: the key, never anything the caller wrote
-    (written as certificate events name their key, so the trail reads one way)."""
-    return f"{principal.organisation}/key-{principal.key_id}"
-
-
 def record_classification(
     uow: UnitOfWork,
     principal: Principal,
@@ -61,7 +55,7 @@ def record_classification(
         is_ai=is_ai,
         reason=reason,
         expires=expires,
-        actor=actor_of(principal),
+        actor=principal.actor,
         organisation_id=organisation.id,
         scope=scope_of(principal),
     )
@@ -84,7 +78,9 @@ def record_classification_as_operator(
     now = _now()
     # As `exportgate ingest` does, the operator's organisation exists once it acts.
     organisation_id = (
-        found.id if found else uow.access.add_organisation(organisation, organisation, now).id
+        found.id
+        if found
+        else uow.access.add_organisation(organisation, organisation, now, operator).id
     )
     return _record(
         uow,

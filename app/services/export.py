@@ -673,8 +673,10 @@ def check_export(
     path_limit: int = DEFAULT_PATH_LIMIT,
     viewer: Viewer | None = None,
     where: str = "to",
+    actor: str | None = None,
 ) -> CheckResult:
-    """Answer, and (unless a dry run) keep the answer as an immutable decision record. The
+    """Answer, and (unless a dry run) keep the answer as an immutable decision record made
+    by `actor` (the asking key, or the command). The
     verdict always uses every BOM; what the caller is shown of other organisations' private
     BOMs is redacted (`for_caller`), and a product it may not see is not found, in the words
     used for a product that does not exist. A destination that is neither a country code
@@ -719,6 +721,7 @@ def check_export(
                 answer={},
                 evidence_sha256=result.evidence_sha256,
                 decided_at=dt.datetime.now(dt.UTC),
+                decided_by=actor,
             )
         )
         recorded = dataclasses.replace(result, decision_id=row.id)

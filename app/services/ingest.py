@@ -62,12 +62,12 @@ def _result(
     )
 
 
-def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime) -> int | None:
+def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime, actor: str) -> int | None:
     if organisation is None:
         return None
     found = uow.access.organisation(organisation)
     if found is None:
-        found = uow.access.add_organisation(organisation, organisation, now)
+        found = uow.access.add_organisation(organisation, organisation, now, actor)
     return found.id
 
 
@@ -245,8 +245,8 @@ def _store(
     now = _now()
     ids = uow.components.ensure(_distinct_components(contents), now)
     subject_id = ids[contents.subject.identity]
-    organisation_id = _owner(uow, organisation, now)
     actor = uploaded_by or organisation or "unknown"
+    organisation_id = _owner(uow, organisation, now, actor)
     _publishes(
         uow,
         subject_id,

@@ -60,7 +60,7 @@ def _same_certificate(recorded: Certificate, new: Certificate) -> bool:
 
 
 def _store_certificate(
-    uow: UnitOfWork, certificate: Certificate, location: str, now: dt.datetime
+    uow: UnitOfWork, certificate: Certificate, location: str, now: dt.datetime, actor: str
 ) -> tuple[bool, int, list[Located]]:
     """(added, events added, errors) for one certificate and its events."""
     recorded = uow.registry.certificate(certificate.number)
@@ -79,13 +79,13 @@ def _store_certificate(
     added = recorded is None
     row = uow.registry.certificate_row(certificate.number) if recorded else None
     if row is None:
-        row = uow.registry.add_certificate(certificate, now)
+        row = uow.registry.add_certificate(certificate, now, actor)
     events = sum(uow.registry.add_event(row.id, event, now) for event in certificate.events)
     return added, events, []
 
 
 def _store_ruleset(
-    uow: UnitOfWork, ruleset: Ruleset, now: dt.datetime, location: str
+    uow: UnitOfWork, ruleset: Ruleset, now: dt.datetime, location: str, actor: str
 ) -> tuple[bool, list[Located]]:
     problems = ruleset_problems(ruleset, location)
     if problems:
@@ -93,7 +93,7 @@ def _store_ruleset(
     document = ruleset_document(ruleset)
     recorded = uow.registry.ruleset_document(ruleset.version)
     if recorded is None:
-        uow.registry.publish_ruleset(ruleset.version, document, now)
+        uow.registry.publish_ruleset(ruleset.version, document, now, actor)
         return True, []
     if recorded != document:
         return False, [
@@ -106,10 +106,11 @@ def _store_ruleset(
     return False, []
 
 
-def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry) -> tuple[Reviewer, bool]:
-    """Add a reviewer or bring its name, key and accreditations up to date; (it, changed)."""
+def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry, *, actor: str) -> tuple[Reviewer, bool]:
+    """Add a reviewer or bring its name, key and accreditations up to date; (it, changed).
+    A change is kept with its actor, for the audit trail."""
     reviewer = entry.to_domain()
-    changed = uow.registry.save_reviewer(reviewer, _now())
+    changed = uow.registry.save_reviewer(reviewer, _now(), actor)
     if changed:
         uow.commit()
     return reviewer, changed
@@ -117,14 +118,15 @@ def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry) -> tuple[Reviewer, bool
 
 def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportReport:
     """Apply a registry file whole, or refuse it whole naming every failing entry. Importing
-    the same file again changes nothing."""
+    the same file again changes nothing. `actor` (the importing key, or the command) is
+    recorded on everything it adds: a file cannot name who acted."""
     parsed = parse_registry_file(document)
     now = _now()
     errors: list[Located] = []
     ruleset = parsed.ruleset.to_domain() if parsed.ruleset is not None else None
     groups = known_groups(uow, *([ruleset] if ruleset is not None else []))
     reviewers_changed = sum(
-        uow.registry.save_reviewer(entry.to_domain(), now) for entry in parsed.reviewers
+        uow.registry.save_reviewer(entry.to_domain(), now, actor) for entry in parsed.reviewers
     )
     known_reviewers = set(uow.registry.reviewers())
     certificates_added = events_added = 0
@@ -144,13 +146,13 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
                 Located(f"{location}/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
             )
             continue
-        added, events, problems = _store_certificate(uow, certificate, location, now)
+        added, events, problems = _store_certificate(uow, certificate, location, now, actor)
         certificates_added += added
         events_added += events
         errors.extend(problems)
     ruleset_published = None
     if ruleset is not None:
-        published, problems = _store_ruleset(uow, ruleset, now, "/ruleset")
+        published, problems = _store_ruleset(uow, ruleset, now, "/ruleset", actor)
         errors.extend(problems)
         ruleset_published = ruleset.version if published else None
     if errors:
@@ -166,7 +168,7 @@ def record_certificate(uow: UnitOfWork, entry: CertificateEntry, *, actor: str) 
         problems.append(Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known"))
     if problems:
         raise RegistryRejectedError("the certificate was refused", problems)
-    _, _, problems = _store_certificate(uow, certificate, "/", _now())
+    _, _, problems = _store_certificate(uow, certificate, "/", _now(), actor)
     if problems:
         raise ConflictError(problems[0].message)
     uow.commit()
@@ -248,9 +250,9 @@ def ruleset_version(uow: UnitOfWork, version: str) -> Ruleset:
     return parse_ruleset(document)
 
 
-def publish_ruleset(uow: UnitOfWork, document: Any) -> Ruleset:
+def publish_ruleset(uow: UnitOfWork, document: Any, *, actor: str) -> Ruleset:
     ruleset = parse_ruleset(document)
-    published, problems = _store_ruleset(uow, ruleset, _now(), "")
+    published, problems = _store_ruleset(uow, ruleset, _now(), "", actor)
     if any(problem.location == "/version" for problem in problems):
         raise ConflictError(problems[0].message)
     if problems:

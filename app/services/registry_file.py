@@ -86,13 +86,15 @@ class EvidenceEntry(_Strict):
 
 
 class EventEntry(_Strict):
+    """A status event as sent. Who records it is never part of it: the actor is the key (or
+    the command) that sends it, so a field naming one is refused (extra fields are)."""
+
     status: CertificateStatus
     date: dt.date
     reason: str = ""
-    actor: str = ""
 
-    def to_domain(self, default_actor: str) -> StatusEvent:
-        return StatusEvent(self.date, self.status, self.reason, self.actor or default_actor)
+    def to_domain(self, actor: str) -> StatusEvent:
+        return StatusEvent(self.date, self.status, self.reason, actor)
 
 
 class CertificateEntry(_Strict):
@@ -120,7 +122,7 @@ class CertificateEntry(_Strict):
     def _upper(cls, value: list[str]) -> list[str]:
         return [code if code == "*" else code.upper() for code in value]
 
-    def to_domain(self, default_actor: str) -> Certificate:
+    def to_domain(self, actor: str) -> Certificate:
         if self.expires < self.issued:
             raise ValueError("expires is before issued")
         return Certificate(
@@ -133,7 +135,7 @@ class CertificateEntry(_Strict):
             destinations=frozenset(self.destinations),
             sectors=frozenset(self.sectors),
             evidence=Evidence(self.evidence.url, self.evidence.sha256) if self.evidence else None,
-            events=tuple(sorted(e.to_domain(default_actor) for e in self.events)),
+            events=tuple(sorted(e.to_domain(actor) for e in self.events)),
         )
 
 

@@ -22,8 +22,10 @@ class AccessRepository:
     def organisation_by_id(self, organisation_id: int) -> OrganisationRow | None:
         return self._session.get(OrganisationRow, organisation_id)
 
-    def add_organisation(self, code: str, name: str, now: dt.datetime) -> OrganisationRow:
-        row = OrganisationRow(code=code, name=name, created_at=now)
+    def add_organisation(
+        self, code: str, name: str, now: dt.datetime, actor: str
+    ) -> OrganisationRow:
+        row = OrganisationRow(code=code, name=name, created_at=now, created_by=actor)
         self._session.add(row)
         self._session.flush()
         return row

@@ -1,7 +1,9 @@
 """The audit trail in SQL: every kept record that says who did what when, read as one
 stream in time order. Nothing here is written: each source is an immutable record already
-(BOM uploads, certificate events, classifications, rulesets, decisions, keys), so the trail
-cannot disagree with them."""
+(BOM uploads, certificate events, classifications, rulesets, decisions, keys, reviewer
+changes), so the trail cannot disagree with them. Each names its actor as the record keeps
+it: the key that acted (`<organisation>/key-<id>`), or the command line's operator; records
+kept before actors were show none."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from app.store.rows import (
     OccurrenceRow,
     OrganisationRow,
     OwnershipEventRow,
+    ReviewerChangeRow,
     RulesetRow,
     SubjectOwnerRow,
 )
@@ -77,6 +80,15 @@ def _classified(row: Any) -> str:
     scope = f"for {row.code}'s products" if row.scope == "organisation" else "for every product"
     until = f", until {row.expires}" if row.expires else ""
     return f"{verdict} {scope}{until}: {row.reason}"
+
+
+def _reviewer(row: Any) -> str:
+    periods = ", ".join(
+        f"from {period['from']}" + (f" to {period['to']}" if period["to"] else "")
+        for period in row.accreditations
+    )
+    key = "with a public key" if row.public_key else "no public key"
+    return f"{row.name}; {key}; accredited {periods or 'never'}"
 
 
 class AuditRepository:
@@ -136,9 +148,10 @@ class AuditRepository:
             ),
             _Source(
                 "certificate_recorded", CertificateRow.recorded_at, CertificateRow.id,
-                select(CertificateRow.number, CertificateRow.subject_key,
-                       CertificateRow.reviewer_code),
-                lambda r: (None, r.number, f"subject {r.subject_key}, reviewer {r.reviewer_code}"),
+                select(CertificateRow.recorded_by, CertificateRow.number,
+                       CertificateRow.subject_key, CertificateRow.reviewer_code),
+                lambda r: (r.recorded_by, r.number,
+                           f"subject {r.subject_key}, reviewer {r.reviewer_code}"),
             ),
             _Source(
                 "certificate_event", CertificateEventRow.recorded_at, CertificateEventRow.id,
@@ -181,38 +194,49 @@ class AuditRepository:
             ),
             _Source(
                 "ruleset_published", RulesetRow.published_at, RulesetRow.id,
-                select(RulesetRow.version),
-                lambda r: (None, r.version, "published"),
+                select(RulesetRow.published_by, RulesetRow.version),
+                lambda r: (r.published_by, r.version, "published"),
+            ),
+            _Source(
+                "reviewer_changed", ReviewerChangeRow.at, ReviewerChangeRow.id,
+                select(ReviewerChangeRow.actor, ReviewerChangeRow.reviewer_code,
+                       ReviewerChangeRow.name, ReviewerChangeRow.public_key,
+                       ReviewerChangeRow.accreditations),
+                lambda r: (r.actor, r.reviewer_code, _reviewer(r)),
             ),
             _Source(
                 "decision_made", DecisionRow.decided_at, DecisionRow.id,
-                select(ComponentRow.name, ComponentRow.version, DecisionRow.destination,
-                       DecisionRow.on_date, DecisionRow.decision, DecisionRow.evidence_sha256)
+                select(DecisionRow.decided_by, ComponentRow.name, ComponentRow.version,
+                       DecisionRow.destination, DecisionRow.on_date, DecisionRow.decision,
+                       DecisionRow.evidence_sha256)
                 .join(ComponentRow, ComponentRow.id == DecisionRow.product_id)
                 .where(DecisionRow.product_id.in_(select(BomRow.subject_id).where(visible))),
-                lambda r: (None, _named(r.name, r.version),
+                lambda r: (r.decided_by, _named(r.name, r.version),
                            (f"{r.decision} for {r.destination} on {r.on_date}; "
                             f"evidence sha256 {r.evidence_sha256}")),
             ),
             _Source(
                 "key_issued", ApiKeyRow.created_at, ApiKeyRow.id,
-                select(OrganisationRow.code, ApiKeyRow.prefix, ApiKeyRow.roles)
+                select(ApiKeyRow.issued_by, OrganisationRow.code, ApiKeyRow.prefix,
+                       ApiKeyRow.roles, ApiKeyRow.reviewer_code)
                 .join(OrganisationRow, OrganisationRow.id == ApiKeyRow.organisation_id)
                 .where(mine),
-                lambda r: (None, f"key {r.prefix}…",
-                           f"for {r.code}, roles {', '.join(r.roles)}"),
+                lambda r: (r.issued_by, f"key {r.prefix}…",
+                           f"for {r.code}, roles {', '.join(r.roles)}"
+                           + (f", reviewer {r.reviewer_code}" if r.reviewer_code else "")),
             ),
             _Source(
                 "key_revoked", ApiKeyRow.revoked_at, ApiKeyRow.id,
-                select(OrganisationRow.code, ApiKeyRow.prefix)
+                select(ApiKeyRow.revoked_by, OrganisationRow.code, ApiKeyRow.prefix)
                 .join(OrganisationRow, OrganisationRow.id == ApiKeyRow.organisation_id)
                 .where(mine),
-                lambda r: (None, f"key {r.prefix}…", f"of {r.code}"),
+                lambda r: (r.revoked_by, f"key {r.prefix}…", f"of {r.code}"),
             ),
             _Source(
                 "organisation_created", OrganisationRow.created_at, OrganisationRow.id,
-                select(OrganisationRow.code, OrganisationRow.name).where(mine),
-                lambda r: (None, r.code, r.name),
+                select(OrganisationRow.created_by, OrganisationRow.code,
+                       OrganisationRow.name).where(mine),
+                lambda r: (r.created_by, r.code, r.name),
             ),
         ]  # fmt: skip
         found = [

@@ -29,6 +29,7 @@ from app.store.rows import (
     CertificateEventRow,
     CertificateRow,
     DecisionRow,
+    ReviewerChangeRow,
     ReviewerRow,
     RulesetRow,
     table_of,
@@ -86,8 +87,8 @@ class RegistryRepository:
             select(ReviewerRow).where(ReviewerRow.code == code)
         ).one_or_none()
 
-    def save_reviewer(self, reviewer: Reviewer, now: dt.datetime) -> bool:
-        """Insert or update; True when anything changed."""
+    def save_reviewer(self, reviewer: Reviewer, now: dt.datetime, actor: str) -> bool:
+        """Insert or update, keeping the change and its actor; True when anything changed."""
         accreditations = [
             {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
             for p in reviewer.accreditations
@@ -103,7 +104,7 @@ class RegistryRepository:
                     updated_at=now,
                 )
             )
-            self._session.flush()
+            self._changed(reviewer, accreditations, now, actor)
             return True
         if (row.name, row.public_key, row.accreditations) == (
             reviewer.name,
@@ -117,8 +118,27 @@ class RegistryRepository:
             accreditations,
         )
         row.updated_at = now
-        self._session.flush()
+        self._changed(reviewer, accreditations, now, actor)
         return True
+
+    def _changed(
+        self,
+        reviewer: Reviewer,
+        accreditations: list[dict[str, str | None]],
+        now: dt.datetime,
+        actor: str,
+    ) -> None:
+        self._session.add(
+            ReviewerChangeRow(
+                reviewer_code=reviewer.id,
+                name=reviewer.name,
+                public_key=reviewer.public_key,
+                accreditations=accreditations,
+                actor=actor,
+                at=now,
+            )
+        )
+        self._session.flush()
 
     def reviewers(self) -> dict[str, Reviewer]:
         rows = self._session.scalars(select(ReviewerRow).order_by(ReviewerRow.code))
@@ -131,7 +151,9 @@ class RegistryRepository:
             select(CertificateRow).where(CertificateRow.number == number)
         ).one_or_none()
 
-    def add_certificate(self, certificate: Certificate, now: dt.datetime) -> CertificateRow:
+    def add_certificate(
+        self, certificate: Certificate, now: dt.datetime, actor: str
+    ) -> CertificateRow:
         row = CertificateRow(
             number=certificate.number,
             subject_key=certificate.subject,
@@ -145,6 +167,7 @@ class RegistryRepository:
             evidence_url=certificate.evidence.url if certificate.evidence else None,
             evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
             recorded_at=now,
+            recorded_by=actor,
         )
         self._session.add(row)
         self._session.flush()
@@ -256,8 +279,14 @@ class RegistryRepository:
         ).one_or_none()
         return None if row is None else dict(row.document)
 
-    def publish_ruleset(self, version: str, document: Mapping[str, Any], now: dt.datetime) -> None:
-        self._session.add(RulesetRow(version=version, document=dict(document), published_at=now))
+    def publish_ruleset(
+        self, version: str, document: Mapping[str, Any], now: dt.datetime, actor: str
+    ) -> None:
+        self._session.add(
+            RulesetRow(
+                version=version, document=dict(document), published_at=now, published_by=actor
+            )
+        )
         self._session.flush()
 
     # -- decisions ---------------------------------------------------------------------------

@@ -209,6 +209,22 @@ class ReviewerRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class ReviewerChangeRow(Base):
+    """A reviewer body as one change left it (added, renamed, re-keyed, accreditations
+    replaced), and who changed it. Appended, never edited: the roster row holds only the
+    latest state."""
+
+    __tablename__ = "reviewer_changes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    reviewer_code: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str | None] = mapped_column(Text)
+    accreditations: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class CertificateRow(Base):
     """An AI Export Ethical Compliance Certificate; its fields never change once recorded."""
 
@@ -227,6 +243,8 @@ class CertificateRow(Base):
     evidence_url: Mapped[str | None] = mapped_column(Text)
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The key (or command) that recorded it; None for records kept before actors were.
+    recorded_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_certificates_subject_digest", "subject_digest"),)
 
@@ -260,6 +278,7 @@ class RulesetRow(Base):
     version: Mapped[str] = mapped_column(String(64), unique=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    published_by: Mapped[str | None] = mapped_column(Text)
 
 
 class DecisionRow(Base):
@@ -277,6 +296,8 @@ class DecisionRow(Base):
     answer: Mapped[dict[str, Any]] = mapped_column(JSON)
     evidence_sha256: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The key that asked (or the command that did); not part of the evidence digest.
+    decided_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_decisions_product_id", "product_id"),)
 
@@ -290,6 +311,7 @@ class OrganisationRow(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str | None] = mapped_column(Text)
 
 
 class ApiKeyRow(Base):
@@ -308,6 +330,8 @@ class ApiKeyRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    issued_by: Mapped[str | None] = mapped_column(Text)
+    revoked_by: Mapped[str | None] = mapped_column(Text)
 
 
 class BomShareRow(Base):

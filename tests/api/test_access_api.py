@@ -80,7 +80,7 @@ def test_a_stored_digest_revoked_key_or_garbage_is_refused(
             response = api.get("/api/v1/products", headers=bearer(refused))
             assert response.status_code == 401, refused
         with runtime.writing() as uow:
-            revoke_key(uow, key_id)
+            revoke_key(uow, key_id, actor="tests")
         response = api.get("/api/v1/products", headers=bearer(secret))
         assert response.status_code == 401
         assert "revoked" in response.json()["detail"]

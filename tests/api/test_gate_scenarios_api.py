@@ -174,8 +174,8 @@ def test_an_owner_delegates_and_an_administrator_transfers(gate: Gate) -> None:
         "delegated partner",
         "transferred partner",
     ]
-    assert changes[1]["actor"].startswith("api:deepinspect/key-")
-    assert changes[2]["actor"].startswith("api:operator/key-")
+    assert changes[1]["actor"].startswith("deepinspect/key-")
+    assert changes[2]["actor"].startswith("operator/key-")
     outsider = gate.api.get(
         "/api/v1/audit-trail", params={"limit": 500}, headers=gate.key("outsider")
     ).json()

@@ -17,13 +17,13 @@ from app.store.rows import ApiKeyRow
 @pytest.fixture
 def acme(runtime: Runtime) -> Runtime:
     with runtime.writing() as uow:
-        create_organisation(uow, "acme", "Acme Vision")
+        create_organisation(uow, "acme", "Acme Vision", actor="tests")
     return runtime
 
 
 def test_a_key_authenticates_as_its_organisation_and_roles(acme: Runtime) -> None:
     with acme.writing() as uow:
-        issued = create_key(uow, "acme", [Role.INTEGRATOR, Role.PROCUREMENT])
+        issued = create_key(uow, "acme", [Role.INTEGRATOR, Role.PROCUREMENT], actor="tests")
     with acme.reading() as uow:
         principal = authenticate(uow, issued.secret)
     assert principal.organisation == "acme"
@@ -32,7 +32,7 @@ def test_a_key_authenticates_as_its_organisation_and_roles(acme: Runtime) -> Non
 
 def test_the_stored_digest_is_not_a_key(acme: Runtime) -> None:
     with acme.writing() as uow:
-        issued = create_key(uow, "acme", [Role.ADMIN])
+        issued = create_key(uow, "acme", [Role.ADMIN], actor="tests")
     with acme.reading() as uow:
         stored = uow.access.key(issued.key_id)
         assert stored is not None
@@ -43,16 +43,16 @@ def test_the_stored_digest_is_not_a_key(acme: Runtime) -> None:
 
 def test_a_revoked_key_is_refused(acme: Runtime) -> None:
     with acme.writing() as uow:
-        issued = create_key(uow, "acme", [Role.AUDITOR])
+        issued = create_key(uow, "acme", [Role.AUDITOR], actor="tests")
     with acme.writing() as uow:
-        revoke_key(uow, issued.key_id)
+        revoke_key(uow, issued.key_id, actor="tests")
     with acme.reading() as uow, pytest.raises(AuthenticationError, match="revoked"):
         authenticate(uow, issued.secret)
 
 
 def test_an_expired_key_is_refused(acme: Runtime) -> None:
     with acme.writing() as uow:
-        issued = create_key(uow, "acme", [Role.AUDITOR], expires_in_days=30)
+        issued = create_key(uow, "acme", [Role.AUDITOR], expires_in_days=30, actor="tests")
     with acme.writing() as uow:
         past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         uow.session.execute(
@@ -71,13 +71,13 @@ def test_no_key_or_an_unknown_key_is_refused(acme: Runtime, secret: str | None) 
 
 def test_keys_are_unique_and_belong_to_a_known_organisation(acme: Runtime) -> None:
     with acme.writing() as uow:
-        first = create_key(uow, "acme", [Role.INTEGRATOR])
+        first = create_key(uow, "acme", [Role.INTEGRATOR], actor="tests")
     with acme.writing() as uow:
-        second = create_key(uow, "acme", [Role.INTEGRATOR])
+        second = create_key(uow, "acme", [Role.INTEGRATOR], actor="tests")
     assert first.secret != second.secret
     assert first.secret.startswith("egk_")
     assert len(first.secret) > 40
     with acme.writing() as uow, pytest.raises(NotFoundError):
-        create_key(uow, "nobody", [Role.INTEGRATOR])
+        create_key(uow, "nobody", [Role.INTEGRATOR], actor="tests")
     with acme.writing() as uow, pytest.raises(ConflictError):
-        create_key(uow, "acme", [Role.REVIEWER])  # which reviewer body?
+        create_key(uow, "acme", [Role.REVIEWER], actor="tests")  # which reviewer body?

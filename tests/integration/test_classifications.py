@@ -35,7 +35,7 @@ def two_tenants(runtime: Runtime) -> dict[str, int]:
     ids = {}
     for organisation, version in (("acme", "1.0"), ("b", "2.0")):
         with runtime.writing() as uow:
-            ensure_organisation(uow, organisation, organisation)
+            ensure_organisation(uow, organisation, organisation, actor="tests")
         document = bom(
             component(f"{organisation}-box", type_="device"),
             [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.dependencies import RuntimeDep
 from app.api.params import Cursor, Limit, PathId, page_after
@@ -19,7 +19,8 @@ from app.api.schemas import (
     OrganisationPage,
     OrganisationRead,
 )
-from app.api.security import admit
+from app.api.security import admit, admits
+from app.domain.access import Principal
 from app.services.access import (
     create_key,
     create_organisation,
@@ -29,6 +30,9 @@ from app.services.access import (
 )
 
 router = APIRouter(tags=["Access (administrators)"], dependencies=[admit()])
+
+# The administrator acting, for the records that name who created or issued what.
+Administrator = Annotated[Principal, Depends(admits())]
 
 
 @router.get(
@@ -55,9 +59,11 @@ def organisations(
     summary="Create an organisation; its BOMs are private to it by default",
     responses=responses(409, 422),
 )
-def add_organisation(runtime: RuntimeDep, body: OrganisationCreate) -> OrganisationRead:
+def add_organisation(
+    runtime: RuntimeDep, body: OrganisationCreate, principal: Administrator
+) -> OrganisationRead:
     with runtime.writing() as uow:
-        created = create_organisation(uow, body.code, body.name)
+        created = create_organisation(uow, body.code, body.name, actor=principal.actor)
     return OrganisationRead.model_validate(created, from_attributes=True)
 
 
@@ -86,7 +92,7 @@ def keys(
     summary="Issue a key; its secret is in this answer and nowhere else",
     responses=responses(404, 409, 422),
 )
-def issue_key(runtime: RuntimeDep, body: KeyCreate) -> IssuedKeyRead:
+def issue_key(runtime: RuntimeDep, body: KeyCreate, principal: Administrator) -> IssuedKeyRead:
     with runtime.writing() as uow:
         issued = create_key(
             uow,
@@ -95,6 +101,7 @@ def issue_key(runtime: RuntimeDep, body: KeyCreate) -> IssuedKeyRead:
             label=body.label,
             expires_in_days=body.expires_in_days,
             reviewer_id=body.reviewer,
+            actor=principal.actor,
         )
     return IssuedKeyRead(
         id=issued.key_id,
@@ -112,7 +119,7 @@ def issue_key(runtime: RuntimeDep, body: KeyCreate) -> IssuedKeyRead:
     description="The last usable administrator key is not revoked (409): issue another first.",
     responses=responses(404, 409),
 )
-def revoke(key_id: PathId, runtime: RuntimeDep) -> Response:
+def revoke(key_id: PathId, runtime: RuntimeDep, principal: Administrator) -> Response:
     with runtime.writing() as uow:
-        revoke_key(uow, key_id)
+        revoke_key(uow, key_id, actor=principal.actor)
     return Response(status_code=204)

@@ -164,7 +164,7 @@ async def upload_bom(
                 body,
                 media_type,
                 runtime.limits,
-                uploaded_by=f"api:{principal.organisation}/key-{principal.key_id}",
+                uploaded_by=principal.actor,
                 organisation=principal.organisation,
                 supersedes=supersedes or (),
                 administrator=Role.ADMIN in principal.roles,
@@ -331,7 +331,7 @@ def retire_bom_route(
             bom_id,
             reason=body.reason,
             viewer=viewer,
-            actor=f"api:{principal.organisation}/key-{principal.key_id}",
+            actor=principal.actor,
         )
     with runtime.reading() as uow:
         return bom_read(get_bom(uow, bom_id, viewer))

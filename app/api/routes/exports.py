@@ -85,6 +85,7 @@ def export_check(
         path_limit=paths,
         viewer=Viewer.of(principal),
         where=DESTINATION_PLACE,
+        actor=principal.actor,
     )
     return ExportCheckRead.model_validate(result.for_caller())
 

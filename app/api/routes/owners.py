@@ -69,10 +69,6 @@ def _read(found: Ownership) -> OwnershipRead:
     )
 
 
-def _actor(principal: Principal) -> str:
-    return f"api:{principal.organisation}/key-{principal.key_id}"
-
-
 @router.get(
     "/{component_id}",
     response_model=OwnershipRead,
@@ -100,7 +96,7 @@ def delegate_route(
                 str(component_id),
                 body.organisation,
                 viewer=Viewer.of(principal),
-                actor=_actor(principal),
+                actor=principal.actor,
                 revoke=body.revoke,
             )
         )
@@ -122,6 +118,6 @@ def transfer_route(
                 str(component_id),
                 body.organisation,
                 reason=body.reason,
-                actor=_actor(principal),
+                actor=principal.actor,
             )
         )

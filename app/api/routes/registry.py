@@ -58,10 +58,6 @@ def _own_body(principal: Principal, reviewer_id: str) -> None:
         )
 
 
-def _actor(principal: Principal) -> str:
-    return f"{principal.organisation}/key-{principal.key_id}"
-
-
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
@@ -73,13 +69,14 @@ def _today() -> dt.date:
     description="Refused whole with each failing entry located; importing it again changes "
     "nothing.",
     responses=responses(422),
-    dependencies=[admit()],
 )
 def import_file(
-    runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
+    runtime: RuntimeDep,
+    document: Annotated[dict[str, Any], Body()],
+    principal: Annotated[Principal, Depends(admits())],
 ) -> ImportReportRead:
     with runtime.writing() as uow:
-        report = import_registry(uow, document, actor="api")
+        report = import_registry(uow, document, actor=principal.actor)
     return ImportReportRead(
         reviewers_changed=report.reviewers_changed,
         certificates_added=report.certificates_added,
@@ -140,7 +137,7 @@ def create_certificate(
 ) -> CertificateRead:
     _own_body(principal, entry.reviewer)
     with runtime.writing() as uow:
-        certificate = record_certificate(uow, entry, actor=_actor(principal))
+        certificate = record_certificate(uow, entry, actor=principal.actor)
     return certificate_read(certificate, _today())
 
 
@@ -175,9 +172,7 @@ def add_event(
 ) -> Any:
     with runtime.writing() as uow:
         _own_body(principal, get_certificate(uow, number).reviewer_id)
-        certificate, added = add_status_event(
-            uow, number, entry, actor=entry.actor or _actor(principal)
-        )
+        certificate, added = add_status_event(uow, number, entry, actor=principal.actor)
     read = certificate_read(certificate, _today())
     return read if added else JSONResponse(read.model_dump(mode="json"), status_code=200)
 
@@ -240,17 +235,18 @@ def list_reviewers(runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 10
     summary="Add a reviewer body, or bring its name, key and accreditations up to date",
     description="Answers 201 when something changed, 200 when it was already so.",
     responses=responses(422, also={201: {"description": "Recorded"}}),
-    dependencies=[admit()],
 )
 def put_reviewer(
     reviewer_id: Annotated[str, Path(min_length=1, max_length=128)],
     runtime: RuntimeDep,
     entry: ReviewerUpdate,
+    principal: Annotated[Principal, Depends(admits())],
 ) -> Any:
     with runtime.writing() as uow:
         reviewer, changed = save_reviewer(
             uow,
             ReviewerEntry.model_validate({"id": reviewer_id, **entry.model_dump(by_alias=True)}),
+            actor=principal.actor,
         )
     read = reviewer_read(reviewer)
     return JSONResponse(
@@ -280,13 +276,14 @@ def get_ruleset(runtime: RuntimeDep, on: AsOf = None) -> dict[str, Any]:
     "absent); its groups hold ISO 3166-1 alpha-2 codes.",
     status_code=201,
     responses=responses(409, 422),
-    dependencies=[admit()],
 )
 def post_ruleset(
-    runtime: RuntimeDep, document: Annotated[dict[str, Any], Body()]
+    runtime: RuntimeDep,
+    document: Annotated[dict[str, Any], Body()],
+    principal: Annotated[Principal, Depends(admits())],
 ) -> dict[str, Any]:
     with runtime.writing() as uow:
-        return ruleset_document(publish_ruleset(uow, document))
+        return ruleset_document(publish_ruleset(uow, document, actor=principal.actor))
 
 
 @router.get(
