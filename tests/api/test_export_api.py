@@ -555,4 +555,4 @@ class TestAuditTrail:
             "maker"
         ]
         everything = client.get("/api/v1/audit-trail", params={"limit": 500}).json()
-        assert "api:other/" in json.dumps(everything)
+        assert "other/key-" in json.dumps(everything)
