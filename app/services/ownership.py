@@ -44,19 +44,17 @@ def _codes(uow: UnitOfWork) -> dict[int, str]:
 def _subject(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> tuple[int, str]:
     """A subject the viewer may know of: one of its own, or with a BOM it may see; any other
     is not found, exactly like one that does not exist."""
-    try:
-        component = resolve_component(uow, reference)
-    except NotFoundError:
-        if visible_boms(uow, viewer) is None:
-            raise
-        component = None
     visible = visible_boms(uow, viewer)
-    if visible is not None:
+    if visible is None:
+        component = resolve_component(uow, reference)
+    else:
         # One answer for "nothing has this id" and "you may not know of it", in the same
         # words, so the difference cannot be read off the detail.
         hidden = NotFoundError(f"no component {reference!r}")
-        if component is None:
-            raise hidden
+        try:
+            component = resolve_component(uow, reference)
+        except NotFoundError:
+            raise hidden from None
         mine = organisation_id(uow, viewer) if viewer is not None else None
         owner = uow.ownership.owner(component.id)
         seen = any(bom.id in visible for bom in uow.boms.of_subject(component.id))
