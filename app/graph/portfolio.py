@@ -247,6 +247,14 @@ class PortfolioGraph:
         first reached (one walk, many answers)."""
         return Scope(self, product_id)
 
+    def boms_of(self, product_id: int) -> frozenset[int]:
+        """The BOMs the product is made of (its scope's), walked once per graph."""
+        key = ("boms-of", product_id)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.scope(product_id).boms
+        return found
+
     def closure(self, product_id: int) -> set[int]:
         """Every component inside this product, itself included; cycles are harmless."""
         return set(self.scope(product_id).closure)

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.classification import Classification, ClassificationScope
-from app.store.repositories import CHUNK
-from app.store.rows import ClassificationRow, OrganisationRow
+from app.store.repositories import CHUNK, BomFilter
+from app.store.rows import (
+    BomRow,
+    ClassificationRow,
+    OccurrenceRow,
+    OrganisationRow,
+    SubjectOwnerRow,
+)
 
 
 def _classification(row: Any) -> Classification:
@@ -111,5 +117,33 @@ class ClassificationRepository:
         """Changes whenever a record is added (records are never edited or deleted)."""
         count, newest = self._session.execute(
             select(func.count(), func.max(ClassificationRow.id))
+        ).one()
+        return int(count), int(newest or 0)
+
+    def generation_for(
+        self, boms_visible: BomFilter, organisation_id: int | None, reached: Collection[int]
+    ) -> tuple[int, int]:
+        """As `generation`, counting only the records one caller's answers can depend on:
+        about a component that a BOM it may see, or one of `reached` (the hidden BOMs its
+        products are made of), mentions; global, or speaking for its own organisation or
+        for the owner of a product it may see."""
+        mentioned = exists(
+            select(OccurrenceRow.id)
+            .join(BomRow, BomRow.id == OccurrenceRow.bom_id)
+            .where(
+                OccurrenceRow.component_id == ClassificationRow.component_id,
+                or_(boms_visible, BomRow.id.in_(sorted(reached))),
+            )
+        )
+        owners = select(SubjectOwnerRow.organisation_id).where(
+            SubjectOwnerRow.subject_id.in_(select(BomRow.subject_id).where(boms_visible))
+        )
+        speaks = or_(
+            ClassificationRow.scope == ClassificationScope.GLOBAL.value,
+            ClassificationRow.organisation_id == organisation_id,
+            ClassificationRow.organisation_id.in_(owners),
+        )
+        count, newest = self._session.execute(
+            select(func.count(), func.max(ClassificationRow.id)).where(speaks, mentioned)
         ).one()
         return int(count), int(newest or 0)
