@@ -33,9 +33,11 @@ ACTOR_COLUMNS = (
 
 
 def upgrade() -> None:
+    # Plain ALTER TABLE, not batch mode, on SQLite too (3.35+ drops columns natively): a
+    # batch copy drops and recreates `organisations`, which every key and BOM refers to,
+    # and SQLite with foreign keys on refuses to drop a table that rows refer to.
     for table, column in ACTOR_COLUMNS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column(column, sa.Text(), nullable=True))
+        op.add_column(table, sa.Column(column, sa.Text(), nullable=True))
     op.create_table(
         "reviewer_changes",
         sa.Column("id", Id, autoincrement=True, nullable=False),
@@ -52,5 +54,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("reviewer_changes")
     for table, column in reversed(ACTOR_COLUMNS):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column(column)
+        op.drop_column(table, column)
