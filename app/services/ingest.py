@@ -65,9 +65,7 @@ def _result(
 def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime) -> int | None:
     if organisation is None:
         return None
-    found = uow.access.organisation(organisation)
-    if found is None:
-        found = uow.access.add_organisation(organisation, organisation, now)
+    found, _ = uow.access.organisation_or_new(organisation, organisation, now)
     return found.id
 
 
