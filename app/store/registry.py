@@ -23,6 +23,7 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.store.conflicts import inserted
 from app.store.repositories import BomFilter
 from app.store.rows import (
     BomRow,
@@ -94,17 +95,19 @@ class RegistryRepository:
         ]
         row = self.reviewer_row(reviewer.id)
         if row is None:
-            self._session.add(
-                ReviewerRow(
-                    code=reviewer.id,
-                    name=reviewer.name,
-                    public_key=reviewer.public_key,
-                    accreditations=accreditations,
-                    updated_at=now,
-                )
+            added = ReviewerRow(
+                code=reviewer.id,
+                name=reviewer.name,
+                public_key=reviewer.public_key,
+                accreditations=accreditations,
+                updated_at=now,
             )
-            self._session.flush()
-            return True
+            if inserted(self._session, added):
+                return True
+            # A concurrent request added it first: bring that one up to date instead.
+            row = self.reviewer_row(reviewer.id)
+            if row is None:  # pragma: no cover - the unique key has just named it
+                raise RuntimeError(f"reviewer {reviewer.id!r} vanished")
         if (row.name, row.public_key, row.accreditations) == (
             reviewer.name,
             reviewer.public_key,
@@ -131,7 +134,9 @@ class RegistryRepository:
             select(CertificateRow).where(CertificateRow.number == number)
         ).one_or_none()
 
-    def add_certificate(self, certificate: Certificate, now: dt.datetime) -> CertificateRow:
+    def add_certificate(self, certificate: Certificate, now: dt.datetime) -> CertificateRow | None:
+        """The new row; None, with nothing written, when a concurrent request recorded a
+        certificate of this number first (read it back to compare)."""
         row = CertificateRow(
             number=certificate.number,
             subject_key=certificate.subject,
@@ -146,12 +151,11 @@ class RegistryRepository:
             evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
             recorded_at=now,
         )
-        self._session.add(row)
-        self._session.flush()
-        return row
+        return row if inserted(self._session, row) else None
 
     def add_event(self, certificate_id: int, event: StatusEvent, now: dt.datetime) -> bool:
-        """Append a status event; False (and nothing written) when it is already recorded."""
+        """Append a status event; False (and nothing written) when it is already recorded,
+        or a concurrent request has just recorded it."""
         exists = self._session.scalar(
             select(func.count()).where(
                 CertificateEventRow.certificate_id == certificate_id,
@@ -161,7 +165,8 @@ class RegistryRepository:
         )
         if exists:
             return False
-        self._session.add(
+        return inserted(
+            self._session,
             CertificateEventRow(
                 certificate_id=certificate_id,
                 status=event.status.value,
@@ -169,10 +174,8 @@ class RegistryRepository:
                 reason=event.reason,
                 actor=event.actor,
                 recorded_at=now,
-            )
+            ),
         )
-        self._session.flush()
-        return True
 
     def _with_events(self, rows: Sequence[Any]) -> list[Certificate]:
         # Plain rows, not ORM instances: a check reads hundreds of certificates and has no
@@ -256,9 +259,11 @@ class RegistryRepository:
         ).one_or_none()
         return None if row is None else dict(row.document)
 
-    def publish_ruleset(self, version: str, document: Mapping[str, Any], now: dt.datetime) -> None:
-        self._session.add(RulesetRow(version=version, document=dict(document), published_at=now))
-        self._session.flush()
+    def publish_ruleset(self, version: str, document: Mapping[str, Any], now: dt.datetime) -> bool:
+        """False, with nothing written, when a concurrent request published this version
+        first (read it back to compare)."""
+        row = RulesetRow(version=version, document=dict(document), published_at=now)
+        return inserted(self._session, row)
 
     # -- decisions ---------------------------------------------------------------------------
 
