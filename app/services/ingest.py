@@ -142,8 +142,11 @@ def _supersede(
             for bom in current
             if bom.serial_number in wanted and bom.serial_number != row.serial_number
         ]
-    for bom in ended:
-        uow.boms.end(
+    # One a concurrent upload or retirement has just ended is not this upload's to end.
+    ended = [
+        bom
+        for bom in ended
+        if uow.boms.end(
             BomEndingRow(
                 bom_id=bom.id,
                 kind="superseded",
@@ -153,6 +156,7 @@ def _supersede(
                 at=now,
             )
         )
+    ]
     return tuple(sorted(bom.id for bom in ended))
 
 
