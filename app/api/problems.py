@@ -18,6 +18,7 @@ from app.domain.errors import (
     BomRejectedError,
     ClassificationRejectedError,
     ConflictError,
+    DatabaseBusyError,
     ExportgateError,
     LimitExceededError,
     NotFoundError,
@@ -53,6 +54,8 @@ _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (AmbiguousReferenceError, 409, "ambiguous-reference"),
     # The server is up but cannot answer until an operator migrates its database.
     (SchemaOutOfDateError, 503, "database-not-migrated"),
+    # Another writer held the database past the wait; the same request may come again.
+    (DatabaseBusyError, 503, "database-busy"),
 )
 
 
@@ -125,6 +128,8 @@ async def _exportgate_error(request: Request, error: Exception) -> JSONResponse:
     )
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="exportgate"'
+    if isinstance(error, DatabaseBusyError):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response
 
 

@@ -20,8 +20,8 @@ keys_app = typer.Typer(help="API keys (shown once, stored as a digest).", no_arg
 def create_org(code: str, name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
     """A new organisation; its code is how keys and BOMs name it."""
     with opened_runtime() as runtime, runtime.writing() as uow:
-        create_organisation(uow, code, name or code, actor=operator())
-    out.print(f"organisation {code} created")
+        _, created = create_organisation(uow, code, name or code, actor=operator())
+    out.print(f"organisation {code} {'created' if created else 'exists already, as asked'}")
 
 
 @keys_app.command("create")

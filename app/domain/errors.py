@@ -69,6 +69,22 @@ class ConflictError(ExportgateError):
     title = "conflict"
 
 
+class WriteConflictError(ConflictError):
+    """A concurrent request recorded first what this one would have recorded differently
+    (the same key, other content); nothing of this one was kept."""
+
+
+class DatabaseBusyError(ExportgateError):
+    """Another writer held the database for longer than this one may wait for it; nothing
+    was written, and the same request may simply be sent again after a pause."""
+
+    title = "database busy"
+
+    def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class SubjectOwnedError(ConflictError):
     """Another organisation owns the subject a BOM describes: only the owner (or whom it
     delegated to, or an administrator) may publish for it. Names no one's private data."""

@@ -58,17 +58,22 @@ def list_organisations(uow: UnitOfWork) -> list[OrganisationView]:
     return [OrganisationView(o.code, o.name, o.created_at) for o in uow.access.organisations()]
 
 
-def create_organisation(uow: UnitOfWork, code: str, name: str, *, actor: str) -> OrganisationView:
-    if uow.access.organisation(code) is not None:
-        raise ConflictError(f"organisation {code!r} exists already")
-    row = uow.access.add_organisation(code, name, _now(), actor)
+def create_organisation(
+    uow: UnitOfWork, code: str, name: str, *, actor: str
+) -> tuple[OrganisationView, bool]:
+    """Create the organisation; (it, whether it was created now). Asking again for the same
+    one (code and name) is answered with it, as often as it is asked, however many at once;
+    another name for a taken code is a conflict."""
+    row, created = uow.access.organisation_or_new(code, name, _now(), actor)
+    if not created and row.name != name:
+        raise ConflictError(f"organisation {code!r} exists already, named {row.name!r}")
     uow.commit()
-    return OrganisationView(row.code, row.name, row.created_at)
+    return OrganisationView(row.code, row.name, row.created_at), created
 
 
 def ensure_organisation(uow: UnitOfWork, code: str, name: str, *, actor: str) -> None:
-    if uow.access.organisation(code) is None:
-        uow.access.add_organisation(code, name, _now(), actor)
+    _, created = uow.access.organisation_or_new(code, name, _now(), actor)
+    if created:
         uow.commit()
 
 

@@ -74,14 +74,11 @@ def record_classification_as_operator(
     """The operator at the command line records a global decision, as an administrator
     would; `operator` names who ran the command. Commits."""
     component = resolve_component(uow, component_reference)
-    found = uow.access.organisation(organisation)
     now = _now()
     # As `exportgate ingest` does, the operator's organisation exists once it acts.
-    organisation_id = (
-        found.id
-        if found
-        else uow.access.add_organisation(organisation, organisation, now, operator).id
-    )
+    organisation_id = uow.access.organisation_or_new(organisation, organisation, now, operator)[
+        0
+    ].id
     return _record(
         uow,
         component,

@@ -65,9 +65,7 @@ def _result(
 def _owner(uow: UnitOfWork, organisation: str | None, now: dt.datetime, actor: str) -> int | None:
     if organisation is None:
         return None
-    found = uow.access.organisation(organisation)
-    if found is None:
-        found = uow.access.add_organisation(organisation, organisation, now, actor)
+    found, _ = uow.access.organisation_or_new(organisation, organisation, now, actor)
     return found.id
 
 
@@ -144,8 +142,11 @@ def _supersede(
             for bom in current
             if bom.serial_number in wanted and bom.serial_number != row.serial_number
         ]
-    for bom in ended:
-        uow.boms.end(
+    # One a concurrent upload or retirement has just ended is not this upload's to end.
+    ended = [
+        bom
+        for bom in ended
+        if uow.boms.end(
             BomEndingRow(
                 bom_id=bom.id,
                 kind="superseded",
@@ -155,6 +156,7 @@ def _supersede(
                 at=now,
             )
         )
+    ]
     return tuple(sorted(bom.id for bom in ended))
 
 

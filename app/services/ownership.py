@@ -190,13 +190,13 @@ def retire_bom(
             raise PermissionDeniedError(f"BOM {bom_id} is not yours to retire")
     if not reason.strip():
         raise ConflictError("retiring a BOM states its reason")
-    if uow.boms.ending(bom_id) is not None:
-        raise ConflictError(f"BOM {bom_id} is no longer current already")
-    uow.boms.end(
+    ended = uow.boms.ending(bom_id) is None and uow.boms.end(
         BomEndingRow(
             bom_id=bom_id, kind="retired", by_bom_id=None, reason=reason.strip(), actor=actor,
             at=_now(),
         )
     )  # fmt: skip
+    if not ended:
+        raise ConflictError(f"BOM {bom_id} is no longer current already")
     uow.commit()
     return bom_id

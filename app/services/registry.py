@@ -76,10 +76,13 @@ def _store_certificate(
                 )
             ],
         )
-    added = recorded is None
     row = uow.registry.certificate_row(certificate.number) if recorded else None
     if row is None:
         row = uow.registry.add_certificate(certificate, now, actor)
+        if row is None:
+            # A concurrent request recorded this number first: answer as one request later.
+            return _store_certificate(uow, certificate, location, now, actor)
+    added = recorded is None
     events = sum(uow.registry.add_event(row.id, event, now) for event in certificate.events)
     return added, events, []
 
@@ -93,8 +96,10 @@ def _store_ruleset(
     document = ruleset_document(ruleset)
     recorded = uow.registry.ruleset_document(ruleset.version)
     if recorded is None:
-        uow.registry.publish_ruleset(ruleset.version, document, now, actor)
-        return True, []
+        if uow.registry.publish_ruleset(ruleset.version, document, now, actor):
+            return True, []
+        # A concurrent request published this version first: compare with what it published.
+        recorded = uow.registry.ruleset_document(ruleset.version)
     if recorded != document:
         return False, [
             Located(

@@ -56,11 +56,13 @@ class Runtime:
 
     def reading(self) -> UnitOfWork:
         self._recheck_schema()
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self._sessions, busy_timeout_ms=self.settings.sqlite_busy_timeout_ms)
 
     def writing(self) -> UnitOfWork:
         self._recheck_schema()
-        return UnitOfWork(self._sessions, writes=True)
+        return UnitOfWork(
+            self._sessions, writes=True, busy_timeout_ms=self.settings.sqlite_busy_timeout_ms
+        )
 
     def close(self) -> None:
         self._engine.dispose()

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.store.conflicts import inserted
 from app.store.rows import ApiKeyRow, OrganisationRow
 
 
@@ -22,13 +23,21 @@ class AccessRepository:
     def organisation_by_id(self, organisation_id: int) -> OrganisationRow | None:
         return self._session.get(OrganisationRow, organisation_id)
 
-    def add_organisation(
+    def organisation_or_new(
         self, code: str, name: str, now: dt.datetime, actor: str
-    ) -> OrganisationRow:
+    ) -> tuple[OrganisationRow, bool]:
+        """The organisation of this code, created with this name unless it exists (or a
+        concurrent request created it first); (it, whether this call created it)."""
+        found = self.organisation(code)
+        if found is not None:
+            return found, False
         row = OrganisationRow(code=code, name=name, created_at=now, created_by=actor)
-        self._session.add(row)
-        self._session.flush()
-        return row
+        if inserted(self._session, row):
+            return row, True
+        raced = self.organisation(code)
+        if raced is None:  # pragma: no cover - the unique key has just named it
+            raise RuntimeError(f"organisation {code!r} vanished")
+        return raced, False
 
     def organisations(self) -> list[OrganisationRow]:
         return list(self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.code)))

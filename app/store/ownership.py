@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.store.bulk import insert_many
+from app.store.conflicts import inserted
 from app.store.rows import OwnershipEventRow, SubjectDelegateRow, SubjectOwnerRow, table_of
 
 
@@ -70,29 +71,27 @@ class OwnershipRepository:
         )
 
     def add_delegate(self, subject_id: int, organisation_id: int, now: dt.datetime) -> bool:
-        """False when the organisation was a delegate already."""
+        """False when the organisation was a delegate already (or a concurrent request has
+        just made it one)."""
         if organisation_id in self.delegates(subject_id):
             return False
-        self._session.add(
+        return inserted(
+            self._session,
             SubjectDelegateRow(
                 subject_id=subject_id, organisation_id=organisation_id, granted_at=now
-            )
+            ),
         )
-        self._session.flush()
-        return True
 
     def remove_delegate(self, subject_id: int, organisation_id: int) -> bool:
-        row = self._session.scalars(
-            select(SubjectDelegateRow).where(
+        """False when the organisation was no delegate (or a concurrent request has just
+        removed it): one statement, so two removals never both count."""
+        removed = self._session.execute(
+            delete(SubjectDelegateRow).where(
                 SubjectDelegateRow.subject_id == subject_id,
                 SubjectDelegateRow.organisation_id == organisation_id,
             )
-        ).one_or_none()
-        if row is None:
-            return False
-        self._session.delete(row)
-        self._session.flush()
-        return True
+        )
+        return bool(getattr(removed, "rowcount", 0))
 
     def record(self, event: OwnershipEventRow) -> None:
         self._session.add(event)

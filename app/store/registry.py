@@ -23,6 +23,7 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.store.conflicts import inserted
 from app.store.repositories import BomFilter
 from app.store.rows import (
     BomRow,
@@ -95,17 +96,20 @@ class RegistryRepository:
         ]
         row = self.reviewer_row(reviewer.id)
         if row is None:
-            self._session.add(
-                ReviewerRow(
-                    code=reviewer.id,
-                    name=reviewer.name,
-                    public_key=reviewer.public_key,
-                    accreditations=accreditations,
-                    updated_at=now,
-                )
+            added = ReviewerRow(
+                code=reviewer.id,
+                name=reviewer.name,
+                public_key=reviewer.public_key,
+                accreditations=accreditations,
+                updated_at=now,
             )
-            self._changed(reviewer, accreditations, now, actor)
-            return True
+            if inserted(self._session, added):
+                self._changed(reviewer, accreditations, now, actor)
+                return True
+            # A concurrent request added it first: bring that one up to date instead.
+            row = self.reviewer_row(reviewer.id)
+            if row is None:  # pragma: no cover - the unique key has just named it
+                raise RuntimeError(f"reviewer {reviewer.id!r} vanished")
         if (row.name, row.public_key, row.accreditations) == (
             reviewer.name,
             reviewer.public_key,
@@ -153,7 +157,9 @@ class RegistryRepository:
 
     def add_certificate(
         self, certificate: Certificate, now: dt.datetime, actor: str
-    ) -> CertificateRow:
+    ) -> CertificateRow | None:
+        """The new row; None, with nothing written, when a concurrent request recorded a
+        certificate of this number first (read it back to compare)."""
         row = CertificateRow(
             number=certificate.number,
             subject_key=certificate.subject,
@@ -169,12 +175,11 @@ class RegistryRepository:
             recorded_at=now,
             recorded_by=actor,
         )
-        self._session.add(row)
-        self._session.flush()
-        return row
+        return row if inserted(self._session, row) else None
 
     def add_event(self, certificate_id: int, event: StatusEvent, now: dt.datetime) -> bool:
-        """Append a status event; False (and nothing written) when it is already recorded."""
+        """Append a status event; False (and nothing written) when it is already recorded,
+        or a concurrent request has just recorded it."""
         exists = self._session.scalar(
             select(func.count()).where(
                 CertificateEventRow.certificate_id == certificate_id,
@@ -184,7 +189,8 @@ class RegistryRepository:
         )
         if exists:
             return False
-        self._session.add(
+        return inserted(
+            self._session,
             CertificateEventRow(
                 certificate_id=certificate_id,
                 status=event.status.value,
@@ -192,10 +198,8 @@ class RegistryRepository:
                 reason=event.reason,
                 actor=event.actor,
                 recorded_at=now,
-            )
+            ),
         )
-        self._session.flush()
-        return True
 
     def _with_events(self, rows: Sequence[Any]) -> list[Certificate]:
         # Plain rows, not ORM instances: a check reads hundreds of certificates and has no
@@ -281,13 +285,13 @@ class RegistryRepository:
 
     def publish_ruleset(
         self, version: str, document: Mapping[str, Any], now: dt.datetime, actor: str
-    ) -> None:
-        self._session.add(
-            RulesetRow(
-                version=version, document=dict(document), published_at=now, published_by=actor
-            )
+    ) -> bool:
+        """False, with nothing written, when a concurrent request published this version
+        first (read it back to compare)."""
+        row = RulesetRow(
+            version=version, document=dict(document), published_at=now, published_by=actor
         )
-        self._session.flush()
+        return inserted(self._session, row)
 
     # -- decisions ---------------------------------------------------------------------------
 

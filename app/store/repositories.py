@@ -27,6 +27,7 @@ from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts, BomLink, PortfolioEdge, PortfolioNode, Product
 from app.store.bulk import insert_many
+from app.store.conflicts import inserted
 from app.store.documents import unpack_document
 from app.store.rows import (
     BomEndingRow,
@@ -98,7 +99,9 @@ class ComponentRepository:
         """Ids for these identities, creating the unknown ones; safe against a concurrent
         ingest creating the same identity (insert-or-ignore returning what it created, then
         read back the rest)."""
-        by_digest = {identity_digest(c.identity): c for c in components}
+        # In digest order: two ingests creating overlapping identities then take their
+        # unique-key locks in one order, so neither waits for the other in a cycle.
+        by_digest = dict(sorted((identity_digest(c.identity), c) for c in components))
         keys = (
             "identity_digest", "identity_kind", "identity_key", "name", "version", "group_name",
             "purl",
@@ -374,10 +377,10 @@ class BomRepository:
             for row in sorted(self.many(bom_ids), key=lambda r: r.id)
         ]
 
-    def end(self, ending: BomEndingRow) -> None:
-        """Record that a BOM stopped being current; never more than once."""
-        self._session.add(ending)
-        self._session.flush()
+    def end(self, ending: BomEndingRow) -> bool:
+        """Record that a BOM stopped being current; never more than once: False, with
+        nothing written, when it has ended already (a concurrent request just ended it)."""
+        return inserted(self._session, ending)
 
     def ending(self, bom_id: int) -> BomEndingRow | None:
         return self._session.scalars(

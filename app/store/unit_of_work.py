@@ -13,6 +13,7 @@ from app.domain.errors import SchemaOutOfDateError
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
 from app.store.classifications import ClassificationRepository
+from app.store.conflicts import domain_error
 from app.store.engine import WRITE_OPTION
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
@@ -27,14 +28,27 @@ from app.store.schema import SCHEMA_ERRORS, require_current_schema
 class UnitOfWork:
     """One transaction and the repositories that work inside it."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, writes: bool = False) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        writes: bool = False,
+        busy_timeout_ms: int = 30_000,
+    ) -> None:
         self._sessions = sessions
         self._writes = writes
+        self._busy_timeout_ms = busy_timeout_ms
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
         if self._writes:
-            self.session.connection(execution_options={WRITE_OPTION: True})
+            # On SQLite this waits for the write lock (up to the busy timeout).
+            try:
+                self.session.connection(execution_options={WRITE_OPTION: True})
+            except Exception as error:
+                self.session.close()
+                self._raise_in_domain_words(error)
+                raise
         self.boms = BomRepository(self.session)
         self.components = ComponentRepository(self.session)
         self.graph = GraphRepository(self.session)
@@ -54,8 +68,17 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and, unlike rollback(), leaves the
         # loaded rows readable after the unit of work ends.
         self.session.close()
+        if exc is not None:
+            self._raise_in_domain_words(exc)
         if isinstance(exc, SCHEMA_ERRORS):
             self._explain_schema_error(exc)
+
+    def _raise_in_domain_words(self, error: BaseException) -> None:
+        """What concurrent writers do to each other reaches the use case's caller as a
+        domain error (a conflict, a busy database), never as the driver's (conflicts.py)."""
+        translated = domain_error(error, busy_timeout_ms=self._busy_timeout_ms)
+        if translated is not None:
+            raise translated from error
 
     def _explain_schema_error(self, error: Exception) -> None:
         """A missing table or column usually means the schema vanished or fell behind under

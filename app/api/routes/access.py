@@ -57,14 +57,21 @@ def organisations(
     response_model=OrganisationRead,
     status_code=201,
     summary="Create an organisation; its BOMs are private to it by default",
-    responses=responses(409, 422),
+    description="Creating the same organisation again (code and name) answers 200 with it; "
+    "another name for a taken code is a conflict (409).",
+    responses=responses(
+        409, 422, also={200: {"model": OrganisationRead, "description": "Already created"}}
+    ),
 )
 def add_organisation(
-    runtime: RuntimeDep, body: OrganisationCreate, principal: Administrator
+    runtime: RuntimeDep, body: OrganisationCreate, response: Response, principal: Administrator
 ) -> OrganisationRead:
     with runtime.writing() as uow:
-        created = create_organisation(uow, body.code, body.name, actor=principal.actor)
-    return OrganisationRead.model_validate(created, from_attributes=True)
+        organisation, created = create_organisation(
+            uow, body.code, body.name, actor=principal.actor
+        )
+    response.status_code = 201 if created else 200
+    return OrganisationRead.model_validate(organisation, from_attributes=True)
 
 
 @router.get(
