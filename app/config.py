@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     shutdown_timeout_seconds: int = Field(
         default=10, ge=0, description="Time for requests in flight when stopping"
     )
+    # Connections (decision record 10): bounds an idle or slow client cannot stretch.
+    max_connections: int = Field(
+        default=4096,
+        ge=1,
+        description="Open connections per worker; beyond, the longest idle one is closed",
+    )
+    first_byte_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Time from opening a connection to its first byte"
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Time from a request's first byte to its last header"
+    )
+    log_lines_per_second: float = Field(
+        default=10.0,
+        gt=0,
+        description="Log lines per second (after a burst of 100) not tied to an API key",
+    )
 
 
 def load_settings() -> Settings:

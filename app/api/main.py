@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.access_log import AccessLog
 from app.api.conditional import register_not_modified
 from app.api.examples import with_examples
-from app.api.guards import RefuseNulCharacters
+from app.api.guards import LimitRequestsInFlight, RefuseNulCharacters
 from app.api.problems import register_problem_handlers
 from app.api.routes import access, boms, components, exports, health, owners, products, registry
 from app.api.security import document_routes
@@ -62,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_problem_handlers(app)
     register_not_modified(app)
     app.add_middleware(RefuseNulCharacters)
+    if resolved.max_concurrent_requests is not None:
+        app.add_middleware(LimitRequestsInFlight, limit=resolved.max_concurrent_requests)
+    app.add_middleware(AccessLog)  # added last: outermost, so it sees every answer
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
         access.router, owners.router, health.router,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.access_log import CALLER_STATE
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
 from app.domain.access import Principal, Role
@@ -24,12 +25,16 @@ READERS = frozenset({Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR, Role.REVIE
 
 
 def caller(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     secret = credentials.credentials if credentials else None
     with runtime.reading() as uow:
-        return authenticate(uow, secret)
+        principal = authenticate(uow, secret)
+    # The access log names the key, and always writes a line that names one.
+    setattr(request.state, CALLER_STATE, f"key-{principal.key_id}@{principal.organisation}")
+    return principal
 
 
 Caller = Annotated[Principal, Depends(caller)]

@@ -26,6 +26,7 @@ from app.cli.components import classification_json, classification_line, compone
 from app.cli.export import check, decisions_app, demo
 from app.cli.owners import boms_app, owners_app
 from app.cli.registry import certificates_app, registry_app, reviewers_app
+from app.cli.serving import uvicorn_options
 from app.config import load_settings
 from app.domain.access import Role
 from app.domain.errors import ExportgateError
@@ -388,16 +389,8 @@ def serve(
         # Refuse to start on an empty or old database rather than answer every request 503.
         runtime.check_schema()
     out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    uvicorn.run(
-        "app.api.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        timeout_keep_alive=settings.keep_alive_seconds,
-        limit_concurrency=settings.max_concurrent_requests,
-        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
-    )
+    options = uvicorn_options(settings, workers)
+    uvicorn.run("app.api.main:create_app", host=host, port=port, **options)
 
 
 def main() -> None:

@@ -1,0 +1,84 @@
+"""What `exportgate serve` hands uvicorn: the guarded protocol, the log with its budget, and
+as many open files as the system allows (decision record 10)."""
+
+from __future__ import annotations
+
+import copy
+import resource
+from typing import Any
+
+from uvicorn.config import LOGGING_CONFIG
+
+from app.config import Settings
+
+# Named, not imported: the command line does not import the HTTP layer (import-linter);
+# uvicorn loads both by name, as it loads the application factory.
+PROTOCOL = "app.api.serving:GuardedH11Protocol"
+LOG_BUDGET = "app.api.access_log.LogBudget"
+# Used when the hard limit is unlimited: a number the kernel accepts everywhere.
+UNLIMITED_FILES = 1 << 20
+MAX_BACKLOG = 4096
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit (the workers inherit
+    it); the limit now in force. Each connection is an open file, and the soft limit is
+    often a tenth of what the system allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = UNLIMITED_FILES if hard == resource.RLIM_INFINITY else hard
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):  # a container may refuse it; the cap adapts
+            return soft
+        return target
+    return soft
+
+
+def backlog_for(files: int) -> int:
+    """Connections the kernel queues for accepting; asyncio accepts up to this many in one
+    turn, before the ones closed to make room give back their files, so they must fit."""
+    return max(16, min(MAX_BACKLOG, files // 8))
+
+
+def log_config(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging, with exportgate's access lines, and every line that names no API
+    key held to EXPORTGATE_LOG_LINES_PER_SECOND."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"budget": {"()": LOG_BUDGET, "per_second": settings.log_lines_per_second}}
+    config["formatters"]["plain"] = {
+        "()": "uvicorn.logging.DefaultFormatter",
+        "fmt": "%(levelprefix)s %(message)s",
+        "use_colors": False,
+    }
+    config["handlers"]["default"]["filters"] = ["budget"]
+    config["handlers"]["exportgate_access"] = {
+        "formatter": "plain",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+        "filters": ["budget"],
+    }
+    config["loggers"]["exportgate"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["exportgate.access"] = {
+        "handlers": ["exportgate_access"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    # asyncio logs a traceback for each failure it cannot hand to anyone: budgeted too.
+    config["loggers"]["asyncio"] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
+    return config
+
+
+def uvicorn_options(settings: Settings, workers: int | None) -> dict[str, Any]:
+    files = raise_open_files_limit()
+    return {
+        "factory": True,
+        "http": PROTOCOL,
+        "workers": workers or settings.workers,
+        "backlog": backlog_for(files),
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
+        # exportgate's own access log names the API key and has a budget; uvicorn's has neither.
+        "access_log": False,
+        "log_config": log_config(settings),
+    }
