@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     shutdown_timeout_seconds: int = Field(
         default=10, ge=0, description="Time for requests in flight when stopping"
     )
-    # Connections (decision record 10): bounds an idle or slow client cannot stretch.
+    # Connections (decision record 11): bounds an idle or slow client cannot stretch.
     max_connections: int = Field(
         default=4096,
         ge=1,

@@ -1,5 +1,5 @@
 """What the server writes to its log, and how much of it an unauthenticated client can make
-it write (decision record 10).
+it write (decision record 11).
 
 Every request gets one access line naming the API key that made it. Lines that name no key
 (a wrong key, no key, a path that does not exist, junk that is not HTTP) and the server's own

@@ -44,7 +44,7 @@ class LimitRequestsInFlight:
 
     Requests, not connections: uvicorn's own limit (`limit_concurrency`) counts open
     connections too, so idle connections that never send a byte would turn every real
-    request away with 503 (decision record 10)."""
+    request away with 503 (decision record 11)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self._app = app

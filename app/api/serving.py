@@ -1,5 +1,5 @@
 """How the server holds its connections under abuse: a cap on open connections, and time
-limits on a connection's first byte and on a request's head (decision record 10).
+limits on a connection's first byte and on a request's head (decision record 11).
 
 uvicorn keeps a connection that never sends a byte open forever, so enough of them spend
 every file the process may open: accepting then fails on each turn of the event loop, and

@@ -1,5 +1,5 @@
 """What `exportgate serve` hands uvicorn: the guarded protocol, the log with its budget, and
-as many open files as the system allows (decision record 10)."""
+as many open files as the system allows (decision record 11)."""
 
 from __future__ import annotations
 

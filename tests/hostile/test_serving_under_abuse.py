@@ -1,6 +1,6 @@
 """A live server under hostile clients: a flood of idle connections, a slowloris, junk that is
 not HTTP. Each keeps /healthz and authenticated requests answering, and the log small
-(decision record 10). Every client here talks to 127.0.0.1 only, bounded in count and time."""
+(decision record 11). Every client here talks to 127.0.0.1 only, bounded in count and time."""
 
 from __future__ import annotations
 
