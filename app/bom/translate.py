@@ -28,8 +28,9 @@ from app.domain.bom import (
     edge_of,
     with_inventory_edges,
 )
-from app.domain.errors import LimitExceededError
+from app.domain.errors import BomRejectedError, LimitExceededError, Located
 from app.domain.ids import BomRef, IdentityKey, Sha256
+from app.domain.limits import MAX_ID
 
 Json = Mapping[str, Any]
 
@@ -483,7 +484,7 @@ def translate(
         format=bom_format,
         spec_version=str(document.get("specVersion", "")),
         serial_number=serial,
-        version=int(document.get("version", 1) or 1),
+        version=_bom_version(document, bom_format),
         mentions=tuple(mentions),
         edges=tuple(with_inventory_edges(subject, mentions, _unique(walk.edges))),
         sector=sector,
@@ -493,6 +494,19 @@ def translate(
         ),
         incomplete_aggregates=incomplete,
         warnings=tuple(walk.warnings),
+    )
+
+
+def _bom_version(document: Json, bom_format: BomFormat) -> int:
+    """The BOM's own version: the schema bounds it below only, and it is stored as a 64-bit
+    integer, so a larger one is refused where it is written."""
+    version = document.get("version", 1)
+    if isinstance(version, int) and 1 <= version <= MAX_ID:
+        return version
+    where = "/bom/@version" if bom_format is BomFormat.XML else "/version"
+    raise BomRejectedError(
+        f"the BOM version {version!r} cannot be stored",
+        [Located(where, f"a BOM version is a whole number from 1 to {MAX_ID}")],
     )
 
 

@@ -20,6 +20,7 @@ from app.api.schemas import (
     OrganisationRead,
 )
 from app.api.security import admit
+from app.domain import limits
 from app.services.access import (
     create_key,
     create_organisation,
@@ -68,7 +69,10 @@ def add_organisation(runtime: RuntimeDep, body: OrganisationCreate) -> Organisat
 )
 def keys(
     runtime: RuntimeDep,
-    organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
+    organisation: Annotated[
+        str | None,
+        Query(max_length=limits.ORGANISATION_CODE, description="Only this organisation's"),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> KeyPage:
