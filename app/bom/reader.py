@@ -280,7 +280,8 @@ def _refuse_duplicate_keys(data: bytes, document: object) -> None:
     when a member was dropped, unless a colon in the input is escaped (\\u003a), which no
     writer needs: then the exact parser decides, and it also locates the duplicate.
     """
-    escaped_colon = b"\\u003a" in data or b"\\u003A" in data
+    # One scan: `\\u003` is rare (`<` is `\\u003c` to some writers); only then look closer.
+    escaped_colon = b"\\u003" in data and (b"\\u003a" in data or b"\\u003A" in data)
     try:
         # orjson writes at most 254 levels of nesting (it reads 1,024); deeper, the exact
         # parser decides, and the schema refuses such a document anyway.

@@ -17,12 +17,10 @@ VERSION: Final = 256
 PURL: Final = 4_096
 # A bom-ref, and each reference to one (`ref`, `dependsOn`, `provides`, compositions).
 REFERENCE: Final = 4_096
-# A description, a property's value, a URL or comment of an external reference.
+# A description, a property's value.
 FREE_TEXT: Final = 65_536
-# Any other string, such as a licence text or an attachment's base64 content.
+# Any other string, such as a URL, a licence text or an attachment's base64 content.
 OTHER_TEXT: Final = 1_048_576
-# An object's key (an extension may add its own keys).
-KEY: Final = 1_024
 
 # -- through the API and the command line ------------------------------------------------------
 ORGANISATION_CODE: Final = 64
