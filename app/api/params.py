@@ -1,4 +1,5 @@
-"""Parameter types shared by routes: ids within what every database can store."""
+"""Parameter types shared by routes: ids within what every database can store, and cursors
+read strictly (an unreadable cursor is answered 422 at `query/cursor`, never page one)."""
 
 from __future__ import annotations
 
@@ -7,35 +8,61 @@ from typing import Annotated, TypeVar
 
 from fastapi import Path, Query
 
+from app.domain.errors import InvalidRequestError, Located
+from app.domain.ids import parse_id
+from app.domain.limits import MAX_ID
+
 T = TypeVar("T")
 
-# Ids are 64-bit signed integers in PostgreSQL and SQLite alike; anything larger names nothing
-# and must not reach the driver (which would refuse to bind it).
-MAX_ID = 2**63 - 1
+__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "IdCursor", "Limit", "PathId"]
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CURSOR_PLACE = "query/cursor"
+# A cursor is what a previous page answered; nothing longer was ever answered.
+MAX_CURSOR_LENGTH = 512
+
+IdCursor = Annotated[
+    str | None,
+    Query(
+        description="next_cursor of the previous page",
+        pattern="^([0-9]{1,19})?$",
+        max_length=19,
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Query(description="next_cursor of the previous page", max_length=MAX_CURSOR_LENGTH),
+]
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+
+
+def unreadable_cursor(why: str) -> InvalidRequestError:
+    return InvalidRequestError(
+        "the cursor is not one this list answered", [Located(CURSOR_PLACE, why)]
+    )
 
 
 def cursor_position(cursor: str | None) -> int:
-    """The id a page starts after; an unreadable cursor starts at the beginning."""
-    if cursor and cursor.isdigit() and int(cursor) <= MAX_ID:
-        return int(cursor)
-    return 0
-
-
-Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+    """The id a page starts after: 0 without a cursor (or an empty one)."""
+    if not cursor:
+        return 0
+    position = parse_id(cursor, minimum=0)
+    if position is None:
+        raise unreadable_cursor(f"expected an id in ASCII digits, at most {MAX_ID}")
+    return position
 
 
 def page_after(
     items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
 ) -> tuple[list[T], str | None]:
     """One page of a list already in its stable order: the items after the one whose key
-    is `cursor` (from the start when no item has it), and the next page's cursor."""
+    is `cursor`, and the next page's cursor. A cursor that names no item is refused."""
     start = 0
-    if cursor is not None:
+    if cursor:
         keys = [key(item) for item in items]
-        start = keys.index(cursor) + 1 if cursor in keys else 0
+        if cursor not in keys:
+            raise unreadable_cursor("names no item of this list")
+        start = keys.index(cursor) + 1
     page = list(items[start : start + limit])
     more = start + limit < len(items)
     return page, key(page[-1]) if more and page else None

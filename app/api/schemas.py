@@ -7,7 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain import limits
 from app.domain.access import Role, Visibility
+
+# No database stores a NUL in text, and PostgreSQL refuses one with an error: refused here,
+# located, like any other text that cannot be kept.
+NO_NUL = "^[^\x00]*$"
+OrganisationCode = Annotated[
+    str, Field(min_length=1, max_length=limits.ORGANISATION_CODE, pattern=NO_NUL)
+]
 
 
 class WarningRead(BaseModel):
@@ -42,8 +50,8 @@ class BomRead(BaseModel):
 
 class VisibilityUpdate(BaseModel):
     visibility: Visibility
-    share_with: list[Annotated[str, Field(pattern="^[^\x00]*$")]] = Field(
-        default=[], description="Organisation codes"
+    share_with: list[OrganisationCode] = Field(
+        default=[], max_length=limits.LIST_ITEMS, description="Organisation codes"
     )
 
 
@@ -378,6 +386,7 @@ class ClassificationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     is_ai: bool = Field(description="Whether the component is an AI component")
+    # Its length and NUL are the domain's to refuse (classification-rejected, /reason).
     reason: str = Field(description="Why; required, at most 2000 characters")
     expires: dt.date | None = Field(
         default=None, description="Last day the record is in force; open-ended when absent"
@@ -445,7 +454,15 @@ class RulesetVersionRead(BaseModel):
 
 class OrganisationCreate(BaseModel):
     code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$", examples=["hikari-vision"])]
-    name: Annotated[str, Field(min_length=1, max_length=200, examples=["Hikari Vision Ltd"])]
+    name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=limits.ORGANISATION_NAME,
+            pattern=NO_NUL,
+            examples=["Hikari Vision Ltd"],
+        ),
+    ]
 
 
 class OrganisationRead(BaseModel):
@@ -455,12 +472,19 @@ class OrganisationRead(BaseModel):
 
 
 class KeyCreate(BaseModel):
-    organisation: str = Field(examples=["hikari-vision"])
-    roles: Annotated[list[Role], Field(min_length=1, examples=[["integrator"]])]
-    label: Annotated[str, Field(max_length=200)] = ""
+    organisation: OrganisationCode = Field(examples=["hikari-vision"])
+    roles: Annotated[
+        list[Role], Field(min_length=1, max_length=len(Role), examples=[["integrator"]])
+    ]
+    label: Annotated[str, Field(max_length=limits.LABEL, pattern=NO_NUL)] = ""
     expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = None
     reviewer: Annotated[
-        str | None, Field(max_length=128, description="The body a reviewer key records for")
+        str | None,
+        Field(
+            max_length=limits.REVIEWER_ID,
+            pattern=NO_NUL,
+            description="The body a reviewer key records for",
+        ),
     ] = None
 
 

@@ -4,6 +4,8 @@ its declared version, and translate it. Refuses whole, with every error located.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import Any
 import orjson
 from lxml import etree
 
+from app.bom.limits import refusals
 from app.bom.schemas import (
     SUPPORTED_VERSIONS,
     XML_NAMESPACE_PREFIX,
@@ -79,7 +82,69 @@ def format_for_media_type(media_type: str | None) -> BomFormat | None:
     )
 
 
+# XML in UTF-16 or UTF-32: by its byte-order mark (the longer marks first: FF FE 00 00 is
+# UTF-32, not UTF-16 followed by a NUL), or, without one, by how its first `<` is written;
+# its declaration must then name the encoding (XML 1.0 section 4.3.3 and appendix F).
+_WIDE_MARKS = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+)
+_WIDE_STARTS = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_ENCODING_FAMILIES = {
+    "utf-8": frozenset({"utf-8", "utf8", "us-ascii", "ascii"}),
+    "utf-16": frozenset({"utf-16", "utf-16le", "utf-16be", "utf16"}),
+    "utf-32": frozenset({"utf-32", "utf-32le", "utf-32be", "utf32", "ucs-4", "iso-10646-ucs-4"}),
+}
+_DECLARED_ENCODING = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+
+
+def _wide_xml(data: bytes) -> tuple[str, str, bool] | None:
+    """(family, codec, marked) of XML written in UTF-16 or UTF-32, or None."""
+    for mark, family in _WIDE_MARKS:
+        if data.startswith(mark):
+            return family, family, True
+    for start, codec in _WIDE_STARTS:
+        if data.startswith(start):
+            return codec[:6], codec, False
+    return None
+
+
+def _check_xml_encoding(data: bytes) -> None:
+    """XML is read only in the encoding it says it is in: UTF-8 unless a byte-order mark or
+    its declaration says UTF-16 or UTF-32 (and a declaration never contradicts the mark)."""
+    wide = _wide_xml(data)
+    family, codec, marked = wide if wide is not None else ("utf-8", "utf-8", False)
+    head = data[:1024].decode(codec, errors="replace").lstrip("\ufeff")
+    found = _DECLARED_ENCODING.match(head) if head.startswith("<?xml") else None
+    declared = found.group(1).lower() if found else None
+    if declared is None and (marked or family == "utf-8"):
+        return
+    if declared in _ENCODING_FAMILIES[family]:
+        return
+    if declared is None:
+        problem = f"the document is written in {family.upper()} without a byte-order mark"
+        advice = f'declare encoding="{family.upper()}" or start with a byte-order mark'
+    elif family == "utf-8":
+        problem = f"the XML declaration says {declared!r}, an encoding exportgate does not read"
+        advice = "XML is read as UTF-8, or as UTF-16 or UTF-32 when it says so"
+    else:
+        problem = f"the XML declaration says {declared!r} but the document is {family.upper()}"
+        advice = "XML is read as UTF-8, or as UTF-16 or UTF-32 when it says so"
+    raise BomRejectedError(
+        f"{problem}: it could be read in two ways", [Located("/?xml/@encoding", advice)]
+    )
+
+
 def _sniff(data: bytes) -> BomFormat:
+    if _wide_xml(data) is not None:
+        return BomFormat.XML
     start = data.lstrip()[:1]
     if start in (b"{", b"["):
         return BomFormat.JSON
@@ -131,6 +196,7 @@ def _read_json(data: bytes) -> dict[str, Any]:
         raise BomRejectedError(
             "the document is not valid JSON", [Located("/", str(error))]
         ) from None
+    _refuse_duplicate_keys(data, document)
     if not isinstance(document, dict):
         raise BomRejectedError(
             "the document is not a CycloneDX BOM", [Located("/", "expected a JSON object")]
@@ -157,7 +223,85 @@ def _read_json(data: bytes) -> dict[str, Any]:
         raise _refuse(
             f"the document does not conform to the CycloneDX {version} JSON schema", errors
         )
+    _refuse_long_texts(document, xml=False)
     return document
+
+
+def _refuse_long_texts(document: dict[str, Any], *, xml: bool) -> None:
+    errors = refusals(document, xml=xml)
+    if errors:
+        raise _refuse("the document holds text longer than exportgate stores", errors)
+
+
+class _Duplicated(dict[str, Any]):
+    """An object read by the exact parser that named a key twice: the key, kept for the
+    walk that locates it."""
+
+    duplicate: str
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    marked = _Duplicated(found)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicate = key
+            break
+        seen.add(key)
+    return marked
+
+
+def _duplicate_pointer(document: Any) -> str | None:
+    """The JSON pointer of the first key named twice, in document order, or None."""
+    stack: list[tuple[Any, list[str | int]]] = [(document, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Duplicated):
+            return _pointer([*path, node.duplicate])
+        if isinstance(node, dict):
+            stack.extend((value, [*path, key]) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((value, [*path, i]) for i, value in reversed(list(enumerate(node))))
+    return None
+
+
+def _refuse_duplicate_keys(data: bytes, document: object) -> None:
+    """Refuse an object that names a key twice: parsers disagree on which value counts
+    (orjson keeps the last, others the first), so the document means two things.
+
+    orjson cannot say, and Python's exact parser with a hook per object costs a second
+    parse. Counting is exact and cheap instead. Outside strings a JSON text has one colon per
+    object member, and orjson writes back one colon per member it kept plus the colons of the
+    strings it kept, unescaped; the input's strings hold at least those, since the strings
+    kept are some of the input's. So the input has more colons than orjson's rewrite exactly
+    when a member was dropped, unless a colon in the input is escaped (\\u003a), which no
+    writer needs: then the exact parser decides, and it also locates the duplicate.
+    """
+    # One scan: `\\u003` is rare (`<` is `\\u003c` to some writers); only then look closer.
+    escaped_colon = b"\\u003" in data and (b"\\u003a" in data or b"\\u003A" in data)
+    try:
+        # orjson writes at most 254 levels of nesting (it reads 1,024); deeper, the exact
+        # parser decides, and the schema refuses such a document anyway.
+        if not escaped_colon and data.count(b":") == orjson.dumps(document).count(b":"):
+            return
+    except TypeError:
+        pass
+    try:
+        exact = json.loads(data, object_pairs_hook=_pairs)
+    except RecursionError:
+        raise BomRejectedError(
+            "the document is nested too deeply to read",
+            [Located("/", "nesting exceeds what the exact parser reads")],
+        ) from None
+    pointer = _duplicate_pointer(exact)
+    if pointer is not None:
+        raise BomRejectedError(
+            "the document names a key twice in one object",
+            [Located(pointer, "this key appears more than once in its object")],
+        )
 
 
 def _secure_parser() -> etree.XMLParser:
@@ -318,6 +462,8 @@ def read_bom(
     digest = sha256 or sha256_of(data)
 
     def read_document(document: dict[str, Any]) -> BomContents:
+        if sniffed is BomFormat.XML:
+            _refuse_long_texts(document, xml=True)
         return translate(
             document,
             bom_format=sniffed,
@@ -329,5 +475,6 @@ def read_bom(
     if sniffed is BomFormat.JSON:
         contents = read_document(_read_json(body))
     else:
+        _check_xml_encoding(body)
         contents = _read_xml(body, read_document)
     return ReadBom(sha256=digest, media_type=sniffed.media_type, contents=contents)

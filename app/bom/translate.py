@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from app.bom.identity import InvalidPurlError, identity_for, normalise_purl
+from app.domain import limits
 from app.domain.bom import (
     AiReason,
     BomContents,
@@ -28,8 +29,9 @@ from app.domain.bom import (
     edge_of,
     with_inventory_edges,
 )
-from app.domain.errors import LimitExceededError
+from app.domain.errors import BomRejectedError, LimitExceededError, Located
 from app.domain.ids import BomRef, IdentityKey, Sha256
+from app.domain.limits import MAX_ID
 
 Json = Mapping[str, Any]
 
@@ -72,11 +74,46 @@ _NOT_RAW = frozenset(
 # XML shaper); testing against dict rather than the Mapping ABC keeps that cheap.
 
 
+# The fields of a mention exportgate stores and answers, and how long each may be.
+_FIELD_LIMITS = (
+    ("name", limits.NAME),
+    ("version", limits.VERSION),
+    ("group", limits.NAME),
+    ("purl", limits.PURL),
+    ("cpe", limits.NAME),
+    ("bom-ref", limits.REFERENCE),
+    ("description", limits.FREE_TEXT),
+)
+
+
+def _too_long(value: object, limit: int, location: str, found: list[Located]) -> None:
+    if isinstance(value, str) and len(value) > limit:
+        found.append(Located(location, f"longer than {limit} characters"))
+
+
 def _properties(item: Json) -> list[tuple[str, str]]:
     properties = item.get("properties")
     if not properties:
         return []
     return [(str(prop.get("name", "")), str(prop.get("value", ""))) for prop in properties]
+
+
+def _check_lengths(
+    item: Json, location: str, properties: list[tuple[str, str]], found: list[Located]
+) -> None:
+    """Locate each field of a mention longer than exportgate stores (app.domain.limits)."""
+    for key, limit in _FIELD_LIMITS:
+        _too_long(item.get(key), limit, f"{location}/{key}", found)
+    for index, (name, value) in enumerate(properties):
+        _too_long(name, limits.NAME, f"{location}/properties/{index}/name", found)
+        _too_long(value, limits.FREE_TEXT, f"{location}/properties/{index}/value", found)
+    for key in ("supplier", "provider"):
+        organisation = item.get(key)
+        if isinstance(organisation, dict):
+            _too_long(organisation.get("name"), limits.NAME, f"{location}/{key}/name", found)
+    swid = item.get("swid")
+    if isinstance(swid, dict):
+        _too_long(swid.get("tagId"), limits.NAME, f"{location}/swid/tagId", found)
 
 
 def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason, ...]:
@@ -195,6 +232,7 @@ class _Walk:
     edges: list[DeclaredEdge] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
     lineage: list[tuple[BomRef, EdgeKind, object, str]] = field(default_factory=list)
+    too_long: list[Located] = field(default_factory=list)
 
     def mention(self, item: Json, location: str, role: MentionRole, *, service: bool) -> BomRef:
         if len(self.mentions) >= self.max_components:
@@ -224,6 +262,7 @@ class _Walk:
         self, item: Json, ref: BomRef, location: str, role: MentionRole, *, service: bool
     ) -> Mention:
         properties = _properties(item)
+        _check_lengths(item, location, properties, self.too_long)
         name = str(item.get("name", "")).strip()
         version = str(item["version"]) if item.get("version") is not None else None
         group = str(item["group"]) if item.get("group") is not None else None
@@ -359,6 +398,8 @@ class _Walk:
     def _note_dangling(self, ref: BomRef, location: str) -> None:
         if ref in self.mentions:
             return
+        # A reference to no listed component becomes a node of its own, named by it.
+        _too_long(ref, limits.REFERENCE, location, self.too_long)
         target = link_target(ref) if ref.startswith("urn:cdx:") else None
         if target is not None:
             # A component of another BOM, named by BOM-Link: one node for every BOM that
@@ -461,6 +502,11 @@ def translate(
     walk.resolve_lineage()
     walk.read_dependencies(document)
     walk.resolve_lineage_targets()
+    if walk.too_long:
+        raise BomRejectedError(
+            "the document holds text longer than exportgate stores",
+            walk.too_long[:MAX_REPORTED] + _more(len(walk.too_long) - MAX_REPORTED),
+        )
 
     subject_mention = walk.mentions[subject]
     incomplete = _incomplete_aggregates(document, subject, isinstance(subject_item, dict))
@@ -483,7 +529,7 @@ def translate(
         format=bom_format,
         spec_version=str(document.get("specVersion", "")),
         serial_number=serial,
-        version=int(document.get("version", 1) or 1),
+        version=_bom_version(document, bom_format),
         mentions=tuple(mentions),
         edges=tuple(with_inventory_edges(subject, mentions, _unique(walk.edges))),
         sector=sector,
@@ -493,6 +539,26 @@ def translate(
         ),
         incomplete_aggregates=incomplete,
         warnings=tuple(walk.warnings),
+    )
+
+
+MAX_REPORTED = 200
+
+
+def _more(hidden: int) -> list[Located]:
+    return [Located("", f"… and {hidden} more errors")] if hidden > 0 else []
+
+
+def _bom_version(document: Json, bom_format: BomFormat) -> int:
+    """The BOM's own version: the schema bounds it below only, and it is stored as a 64-bit
+    integer, so a larger one is refused where it is written."""
+    version = document.get("version", 1)
+    if isinstance(version, int) and 1 <= version <= MAX_ID:
+        return version
+    where = "/bom/@version" if bom_format is BomFormat.XML else "/version"
+    raise BomRejectedError(
+        f"the BOM version {version!r} cannot be stored",
+        [Located(where, f"a BOM version is a whole number from 1 to {MAX_ID}")],
     )
 
 

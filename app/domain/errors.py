@@ -175,3 +175,9 @@ class SchemaOutOfDateError(ExportgateError):
             f"{self.title}: the database at {self.database} has no exportgate schema "
             f"(or an old one): {self.ADVICE}"
         )
+
+
+class InvalidRequestError(BomRejectedError):
+    """A request parameter that cannot be read (a cursor, an id, a date), located."""
+
+    title = "invalid request"

@@ -17,6 +17,7 @@ import copy
 import heapq
 import itertools
 import operator
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -430,7 +431,9 @@ class PortfolioGraph:
         document = self.closure_document(product_id, visible_boms)
         exported: nx.DiGraph[int] = nx.DiGraph()
         for node in document["nodes"]:
-            exported.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
+            exported.add_node(
+                node["id"], **{k: _xml_safe_value(v) for k, v in node.items() if k != "id"}
+            )
         for edge in document["edges"]:
             exported.add_edge(
                 edge["source"],
@@ -439,6 +442,24 @@ class PortfolioGraph:
                 bom_ids=",".join(str(b) for b in edge["bom_ids"]),
             )
         return "\n".join(nx.generate_graphml(exported))
+
+
+# What XML 1.0 cannot carry at all, not even as a character reference: C0 controls other
+# than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF. A JSON BOM can
+# hold them in any string.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML cannot carry written as a visible escape (\\x01,
+    \\ufffe), so a GraphML document is always well-formed whatever a BOM named."""
+    return _NOT_XML.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
+def _xml_safe_value(value: object) -> object:
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def _met(

@@ -4,9 +4,12 @@ what the caller's organisation may not see left out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from app.domain.access import Viewer
+from app.domain.errors import InvalidRequestError, Located
+from app.domain.ids import parse_id
 from app.services.visibility import bom_filter, organisation_id
 from app.store.audit import AuditRecord, Position
 from app.store.unit_of_work import UnitOfWork
@@ -23,30 +26,44 @@ class AuditEntry:
         return f"{record.at.isoformat()}|{record.kind}|{record.record_id}"
 
 
-def position_of(cursor: str | None) -> Position | None:
-    """The place a cursor names; an unreadable one starts at the beginning."""
+# time|kind|id, as `AuditEntry.cursor` writes it.
+_CURSOR = re.compile(r"([0-9T:.+-]{19,40})\|([a-z_]{1,32})\|([0-9]{1,19})")
+
+
+def position_of(cursor: str | None, where: str = "cursor") -> Position | None:
+    """The place a cursor names; None without one (or an empty one). A cursor this trail
+    never answered is refused: a time that is not ISO 8601 with a zone, or that no timestamp
+    can hold once brought to UTC (0001-01-01T00:00:00+14:00), an id beyond a 64-bit integer."""
     if not cursor:
         return None
-    parts = cursor.split("|")
-    if len(parts) != 3 or not parts[2].isdigit():
-        return None
+    match = _CURSOR.fullmatch(cursor)
+    record_id = parse_id(match.group(3), minimum=0) if match else None
     try:
-        at = dt.datetime.fromisoformat(parts[0])
-    except ValueError:
-        return None
-    if at.tzinfo is None:
-        return None
-    return at, parts[1], int(parts[2])
+        at = dt.datetime.fromisoformat(match.group(1)) if match else None
+        at = at.astimezone(dt.UTC) if at is not None and at.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        at = None
+    if match is None or at is None or record_id is None:
+        raise InvalidRequestError(
+            "the cursor is not one this list answered",
+            [Located(where, "expected time|kind|id as next_cursor gave it")],
+        )
+    return at, match.group(2), record_id
 
 
 def audit_trail(
-    uow: UnitOfWork, viewer: Viewer | None, *, cursor: str | None = None, limit: int = 100
+    uow: UnitOfWork,
+    viewer: Viewer | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 100,
+    where: str = "cursor",
 ) -> list[AuditEntry]:
     """The next `limit` entries after `cursor`, oldest first."""
     restricted = viewer is not None and not viewer.sees_everything
     owner = organisation_id(uow, viewer) if viewer is not None and restricted else None
     records = uow.audit.records(
-        after=position_of(cursor),
+        after=position_of(cursor, where),
         limit=limit,
         boms_visible=bom_filter(uow, viewer),
         organisation_id=owner,

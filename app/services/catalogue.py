@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.access import Viewer, Visibility
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
+from app.domain.ids import parse_id
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
@@ -102,8 +103,9 @@ def _seen(uow: UnitOfWork, rows: list[ComponentRow], viewer: Viewer | None) -> l
 
 def _resolve_row(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> ComponentRow:
     text = reference.strip()
-    if text.isdigit():
-        found = uow.components.get(int(text))
+    component_id = parse_id(text)
+    if component_id is not None:
+        found = uow.components.get(component_id)
         if found is None or not _seen(uow, [found], viewer):
             raise NotFoundError(f"no component with id {text}")
         return found

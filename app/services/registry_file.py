@@ -11,11 +11,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from app.bom.identity import InvalidPurlError, identity_from_reference
+from app.domain import limits
 from app.domain.ai import DEFAULT_AI_HINTS, AiHints
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.ids import IdentityKey
@@ -31,6 +33,7 @@ from app.domain.registry import (
 )
 
 CountryCode = Annotated[str, Field(min_length=1, max_length=32)]
+Sector = Annotated[str, Field(max_length=limits.SECTOR)]
 
 
 def _refuse_nul(value: Any) -> Any:
@@ -63,9 +66,9 @@ class AccreditationEntry(_Strict):
 class ReviewerUpdate(_Strict):
     """A reviewer body as the operator records it, named by where it is sent."""
 
-    name: Annotated[str, Field(min_length=1)]
-    public_key: str | None = None
-    accreditations: list[AccreditationEntry] = []
+    name: Annotated[str, Field(min_length=1, max_length=limits.REVIEWER_NAME)]
+    public_key: Annotated[str, Field(max_length=limits.PUBLIC_KEY)] | None = None
+    accreditations: Annotated[list[AccreditationEntry], Field(max_length=limits.LIST_ITEMS)] = []
 
 
 class ReviewerEntry(ReviewerUpdate):
@@ -81,7 +84,7 @@ class ReviewerEntry(ReviewerUpdate):
 
 
 class EvidenceEntry(_Strict):
-    url: Annotated[str, Field(min_length=1)]
+    url: Annotated[str, Field(min_length=1, max_length=limits.URL)]
     sha256: Annotated[str, Field(pattern="^[0-9a-fA-F]{64}$")] | None = None
 
 
@@ -91,23 +94,31 @@ class EventEntry(_Strict):
 
     status: CertificateStatus
     date: dt.date
-    reason: str = ""
+    reason: Annotated[str, Field(max_length=limits.REASON)] = ""
 
     def to_domain(self, actor: str) -> StatusEvent:
         return StatusEvent(self.date, self.status, self.reason, actor)
 
 
 class CertificateEntry(_Strict):
-    number: Annotated[str, Field(min_length=1, max_length=128)]
-    subject: Annotated[str, Field(min_length=1)]
-    reviewer: Annotated[str, Field(min_length=1)]
-    dimensions: list[Dimension]
+    number: Annotated[str, Field(min_length=1, max_length=limits.CERTIFICATE_NUMBER)]
+    subject: Annotated[str, Field(min_length=1, max_length=limits.SUBJECT)]
+    reviewer: Annotated[str, Field(min_length=1, max_length=limits.REVIEWER_ID)]
+    dimensions: Annotated[list[Dimension], Field(max_length=len(Dimension))]
     issued: dt.date
     expires: dt.date
-    destinations: list[CountryCode] = ["*"]
-    sectors: list[str] = ["*"]
+    destinations: Annotated[list[CountryCode], Field(max_length=limits.LIST_ITEMS)] = ["*"]
+    sectors: Annotated[list[Sector], Field(max_length=limits.LIST_ITEMS)] = ["*"]
     evidence: EvidenceEntry | None = None
-    events: list[EventEntry] = []
+    events: Annotated[list[EventEntry], Field(max_length=limits.LIST_ITEMS)] = []
+
+    @field_validator("expires")
+    @classmethod
+    def _not_before_issued(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        issued = info.data.get("issued")
+        if isinstance(issued, dt.date) and value < issued:
+            raise ValueError(f"expires ({value}) is before issued ({issued})")
+        return value
 
     @field_validator("subject")
     @classmethod
@@ -176,16 +187,22 @@ class AiHintsEntry(_Strict):
 
 
 class RulesetEntry(_Strict):
-    version: Annotated[str, Field(min_length=1, max_length=64)]
-    domestic_country: str = "CN"
+    version: Annotated[str, Field(min_length=1, max_length=limits.RULESET_VERSION)]
+    domestic_country: CountryCode = "CN"
     pilot_start: dt.date = dt.date(2026, 4, 24)
     pilot_end: dt.date = dt.date(2026, 6, 30)
-    pilot_countries: list[str] = []
+    pilot_countries: Annotated[list[CountryCode], Field(max_length=limits.LIST_ITEMS)] = []
     in_force: dt.date = dt.date(2026, 7, 1)
     required_dimensions: list[Dimension] = list(Dimension)
-    sectors: list[str] | None = None
-    sensitive_domains: list[str] | None = None
-    country_groups: dict[str, list[str]] = {}
+    sectors: Annotated[list[Sector], Field(max_length=limits.LIST_ITEMS)] | None = None
+    sensitive_domains: Annotated[list[Sector], Field(max_length=limits.LIST_ITEMS)] | None = None
+    country_groups: Annotated[
+        dict[
+            Annotated[str, Field(max_length=32)],
+            Annotated[list[CountryCode], Field(max_length=limits.LIST_ITEMS)],
+        ],
+        Field(max_length=limits.LIST_ITEMS),
+    ] = {}
     require_product_certificate: bool = True
     accept_under_review_upstream: bool = False
     block_on_incomplete_inventory: bool = False

@@ -193,7 +193,10 @@ class ComponentRepository:
             digest = identity_digest(Identity(IdentityKind.PURL, IdentityKey(purl)))
             query = query.where(ComponentRow.identity_digest == digest)
         if name is not None:
-            query = query.where(func.lower(ComponentRow.name).contains(name.lower()))
+            # Literal: a `%` or `_` in the name searched for is that character, not a wildcard.
+            query = query.where(
+                func.lower(ComponentRow.name).contains(name.lower(), autoescape=True)
+            )
         current = OccurrenceRow.bom_id.in_(current_bom_ids())
         if type_ is not None:
             typed = select(OccurrenceRow.component_id).where(current, OccurrenceRow.type == type_)
@@ -201,7 +204,9 @@ class ComponentRepository:
         if hash_value is not None:
             # Hashes are kept as each BOM wrote them; hex digests are matched case-blind.
             hashed = select(OccurrenceRow.component_id).where(
-                func.lower(cast(OccurrenceRow.hashes, Text)).contains(f'"{hash_value.lower()}"')
+                func.lower(cast(OccurrenceRow.hashes, Text)).contains(
+                    f'"{hash_value.lower()}"', autoescape=True
+                )
             )
             query = query.where(ComponentRow.id.in_(hashed))
         if ai is not None:

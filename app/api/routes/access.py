@@ -20,6 +20,7 @@ from app.api.schemas import (
     OrganisationRead,
 )
 from app.api.security import admit, admits
+from app.domain import limits
 from app.domain.access import Principal
 from app.services.access import (
     create_key,
@@ -81,7 +82,10 @@ def add_organisation(
 )
 def keys(
     runtime: RuntimeDep,
-    organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
+    organisation: Annotated[
+        str | None,
+        Query(max_length=limits.ORGANISATION_CODE, description="Only this organisation's"),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> KeyPage:

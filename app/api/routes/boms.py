@@ -14,9 +14,10 @@ from starlette.datastructures import UploadFile
 
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import MAX_ID, PathId, cursor_position
+from app.api.params import MAX_ID, IdCursor, PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import (
+    NO_NUL,
     BomDiffRead,
     BomPage,
     BomRead,
@@ -25,6 +26,7 @@ from app.api.schemas import (
     VisibilityUpdate,
 )
 from app.api.security import admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.domain.errors import (
@@ -62,7 +64,7 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     """The body, refused with 413 as soon as it is known to be over the limit: from the
     declared length before reading anything, or while streaming when none is declared."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLargeError(
             f"the upload is {declared} bytes; the limit is {limit}",
             limit_name="max_upload_bytes",
@@ -189,7 +191,7 @@ def list_boms_route(
     product_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BomPage:
     after = cursor_position(cursor)
@@ -312,7 +314,10 @@ def set_visibility_route(
 
 
 class RetireRequest(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000, description="Why it ends")]
+    reason: Annotated[
+        str,
+        Field(min_length=1, max_length=limits.REASON, pattern=NO_NUL, description="Why it ends"),
+    ]
 
 
 @router.post(

@@ -15,7 +15,7 @@ from app.api.convert import (
     product_use_read,
 )
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, Limit, PathId, cursor_position, page_after
+from app.api.params import Cursor, IdCursor, Limit, PathId, cursor_position, page_after
 from app.api.problems import responses
 from app.api.schemas import (
     ClassificationCreate,
@@ -29,6 +29,7 @@ from app.api.schemas import (
     WhereUsedRead,
 )
 from app.api.security import admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import component_status, lineage, search_components, where_used
 from app.services.classification import classifications_of, record_classification
@@ -59,15 +60,26 @@ def search_components_route(
     runtime: RuntimeDep,
     principal: Reader,
     purl: Annotated[
-        str | None, Query(description="Exact purl (normalised before matching)")
+        str | None,
+        Query(max_length=limits.PURL, description="Exact purl (normalised before matching)"),
     ] = None,
-    name: Annotated[str | None, Query(description="Case-insensitive substring of the name")] = None,
-    type: Annotated[str | None, Query(description="CycloneDX type, or 'service'")] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=limits.NAME,
+            description="Case-insensitive substring of the name, taken literally (% and _ "
+            "are characters, not wildcards)",
+        ),
+    ] = None,
+    type: Annotated[
+        str | None, Query(max_length=32, description="CycloneDX type, or 'service'")
+    ] = None,
     ai: Annotated[bool | None, Query(description="Only AI (true) or non-AI (false)")] = None,
     hash: Annotated[
-        str | None, Query(description="A hash value any BOM gives the component (hex)")
+        str | None,
+        Query(max_length=1024, description="A hash value any BOM gives the component (hex)"),
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
     after = cursor_position(cursor)
@@ -103,7 +115,9 @@ def get_component_route(
         str | None, Query(pattern="^[A-Za-z]{2}$", description="A destination to weigh")
     ] = None,
     on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
-    sector: Annotated[str | None, Query(description="A sector to weigh")] = None,
+    sector: Annotated[
+        str | None, Query(max_length=limits.SECTOR, description="A sector to weigh")
+    ] = None,
 ) -> ComponentReportRead:
     day = on or _today()
     report = component_report(

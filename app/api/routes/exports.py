@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import MAX_ID, Cursor, Limit, PathId, cursor_position
+from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, IdCursor, Limit, PathId, cursor_position
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import (
@@ -20,6 +20,7 @@ from app.api.schemas import (
     ExportCheckRead,
 )
 from app.api.security import admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.services.audit import audit_trail
@@ -48,7 +49,9 @@ DESTINATION_PLACE = "query/to"
 
 
 AskedOn = Annotated[dt.date | None, Query(description="Date asked; today when absent")]
-AskedSector = Annotated[str | None, Query(description="Sector, if not the product's")]
+AskedSector = Annotated[
+    str | None, Query(max_length=limits.SECTOR, description="Sector, if not the product's")
+]
 PathLimit = Annotated[int, Query(ge=0, le=100, description="Paths shown per blocker")]
 
 
@@ -164,7 +167,7 @@ def decisions(
         Literal["eligible", "ineligible", "not_in_scope"] | None,
         Query(description="Only records with this answer"),
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DecisionPage:
     with runtime.reading() as uow:
@@ -197,7 +200,9 @@ def audit(
     limit: Limit = 100,
 ) -> AuditPage:
     with runtime.reading() as uow:
-        entries = audit_trail(uow, Viewer.of(principal), cursor=cursor, limit=limit + 1)
+        entries = audit_trail(
+            uow, Viewer.of(principal), cursor=cursor, limit=limit + 1, where=CURSOR_PLACE
+        )
     items = [AuditEntryRead.model_validate(e.record, from_attributes=True) for e in entries[:limit]]
     return AuditPage(
         items=items, next_cursor=entries[limit - 1].cursor if len(entries) > limit else None

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId
 from app.api.problems import responses
+from app.api.schemas import NO_NUL, OrganisationCode
 from app.api.security import admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.ownership import Ownership, delegate, ownership, transfer
 
@@ -40,13 +42,13 @@ class OwnershipRead(BaseModel):
 
 
 class DelegateRequest(BaseModel):
-    organisation: Annotated[str, Field(min_length=1, max_length=64)]
+    organisation: OrganisationCode
     revoke: bool = Field(default=False, description="Stop the delegation instead")
 
 
 class TransferRequest(BaseModel):
-    organisation: Annotated[str, Field(min_length=1, max_length=64)]
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    organisation: OrganisationCode
+    reason: Annotated[str, Field(min_length=1, max_length=limits.REASON, pattern=NO_NUL)]
 
 
 def _read(found: Ownership) -> OwnershipRead:

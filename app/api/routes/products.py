@@ -12,10 +12,11 @@ from fastapi.responses import JSONResponse
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, PathId, cursor_position
+from app.api.params import IdCursor, PathId, cursor_position
 from app.api.problems import responses
 from app.api.schemas import ProductPage, ProductRead
 from app.api.security import admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.catalogue import product_graph, product_graphml
 from app.services.export import product_standings
@@ -39,7 +40,10 @@ class StatusQuestion:
 
     to: Groups = None
     on: Annotated[dt.date | None, Query(description="Statuses as of; today when absent")] = None
-    sector: Annotated[str | None, Query(description="Sector, if not each product's own")] = None
+    sector: Annotated[
+        str | None,
+        Query(max_length=limits.SECTOR, description="Sector, if not each product's own"),
+    ] = None
 
     @property
     def day(self) -> dt.date:
@@ -62,7 +66,7 @@ def list_products_route(
     principal: Reader,
     _fresh: Fresh,
     asked: Asked,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProductPage:
     standings = product_standings(

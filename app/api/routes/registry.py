@@ -25,6 +25,7 @@ from app.api.schemas import (
     RulesetVersionRead,
 )
 from app.api.security import EVERYONE, admit, admits
+from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.errors import PermissionDeniedError
 from app.services.impact import certificate_impact
@@ -94,13 +95,17 @@ def import_file(
 def list_certificates_route(
     runtime: RuntimeDep,
     *,
-    subject: Annotated[str | None, Query(description="A purl or identity key")] = None,
+    subject: Annotated[
+        str | None, Query(max_length=limits.SUBJECT, description="A purl or identity key")
+    ] = None,
     expiring_within: Annotated[
         int | None, Query(ge=0, le=3650, description="Only those expiring within N days")
     ] = None,
-    reviewer: Annotated[str | None, Query(description="Only this reviewer's")] = None,
+    reviewer: Annotated[
+        str | None, Query(max_length=limits.REVIEWER_ID, description="Only this reviewer's")
+    ] = None,
     on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> CertificatePage:
     day = on or _today()
