@@ -11,6 +11,7 @@ from rich.table import Table
 
 from app.cli.common import JsonOption, opened_runtime, out, parse_day, print_json, reports_errors
 from app.cli.export import format_path
+from app.cli.files import named_path, read_regular_file
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.registry import Certificate, CertificateStatus
 from app.services.impact import certificate_impact
@@ -32,10 +33,13 @@ certificates_app = typer.Typer(
 reviewers_app = typer.Typer(help="Accredited reviewers.", no_args_is_help=True)
 
 
-def _read_json(path: Path) -> object:
+def _read_json(name: str) -> object:
+    """A JSON file named on the command line; a FIFO or a device is refused unread."""
+    path = named_path(name)
+    data = read_regular_file(path)
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError) as error:
+        return json.loads(data)
+    except ValueError as error:
         raise RegistryRejectedError(
             f"{path} cannot be read as JSON", [Located("/", str(error))]
         ) from None
@@ -43,12 +47,12 @@ def _read_json(path: Path) -> object:
 
 @registry_app.command("import")
 @reports_errors
-def import_file(file: Path, as_json: JsonOption = False) -> None:
+def import_file(file: str, as_json: JsonOption = False) -> None:
     """Apply a registry file (reviewers, certificates with events, ruleset). Refused whole,
     naming each failing entry; importing it again changes nothing."""
     document = _read_json(file)
     with opened_runtime() as runtime, runtime.writing() as uow:
-        report = import_registry(uow, document, actor=f"import:{file.name}")
+        report = import_registry(uow, document, actor=f"import:{Path(file).name}")
     summary = {
         "reviewers_changed": report.reviewers_changed,
         "certificates_added": report.certificates_added,
@@ -133,7 +137,7 @@ def list_certificates_command(
 
 @certificates_app.command("record")
 @reports_errors
-def record(file: Path) -> None:
+def record(file: str) -> None:
     """Record one certificate from a JSON file shaped like a registry file's entry."""
     document = _read_json(file)
     try:

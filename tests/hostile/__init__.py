@@ -1,0 +1,1 @@
+"""Tests: hostile inputs and conditions, each a defect that once got through."""
