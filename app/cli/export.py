@@ -18,7 +18,9 @@ from app.cli.common import (
     print_json,
     reports_errors,
 )
+from app.cli.files import named_path, read_regular_file
 from app.domain.decision import Blocker, Decision, Question
+from app.services.access import LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, ensure_organisation
 from app.services.catalogue import ProductSummary, list_products, product_graph
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
@@ -115,7 +117,7 @@ def check_command(
     ] = None,
     *,
     bom: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--bom", help="Dry run: check the product this unsaved BOM describes."),
     ] = None,
     to: Annotated[
@@ -139,12 +141,10 @@ def check_command(
     if (product is None) == (bom is None):
         raise typer.BadParameter("name a PRODUCT, or give --bom FILE for a dry run")
     question = Question(to, parse_day(on), sector)
+    # Read before anything else: a FIFO or a device given as --bom is refused unread.
+    data = read_regular_file(named_path(bom)) if bom is not None else None
     with opened_runtime() as runtime:
-        if bom is not None:
-            try:
-                data = bom.read_bytes()
-            except OSError as error:
-                raise typer.BadParameter(f"cannot read {bom}: {error.strerror}") from None
+        if data is not None:
             result = dry_run(runtime, data, None, question, path_limit=paths, where="--to")
         else:
             assert product is not None  # noqa: S101 - checked above
@@ -190,20 +190,23 @@ def demo(
     destinations: every kind of answer in one table."""
     day = parse_day(on)
     with opened_runtime() as runtime:
+        # The samples belong to the built-in local organisation, created here if new.
+        with runtime.writing() as uow:
+            ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
         for path in sorted(samples.glob("*.cdx.*")):
             with runtime.writing() as uow:
                 ingest_bom(
                     uow,
-                    path.read_bytes(),
+                    read_regular_file(path),
                     None,
                     runtime.limits,
                     uploaded_by="demo",
-                    organisation="local",
+                    organisation=LOCAL_ORGANISATION,
                 )
         registry_file = samples / "registry.json"
         if registry_file.is_file():
             with runtime.writing() as uow:
-                import_registry(uow, json.loads(registry_file.read_bytes()), actor="demo")
+                import_registry(uow, json.loads(read_regular_file(registry_file)), actor="demo")
         with runtime.reading() as uow:
             products = list_products(uow, runtime.cache)
         joins = _how_boms_join(runtime, products)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,13 +25,20 @@ from app.cli.common import (
 )
 from app.cli.components import classification_json, classification_line, components_app
 from app.cli.export import check, decisions_app, demo
+from app.cli.files import FileRefusedError, named_path, read_regular_file
 from app.cli.owners import boms_app, owners_app
 from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.cli.serving import uvicorn_options
 from app.config import load_settings
 from app.domain.access import Role
-from app.domain.errors import ExportgateError
-from app.services.access import create_key, ensure_organisation
+from app.domain.errors import ExportgateError, NotFoundError
+from app.services.access import (
+    LOCAL_ORGANISATION,
+    LOCAL_ORGANISATION_NAME,
+    create_key,
+    ensure_organisation,
+    ensure_publisher,
+)
 from app.services.catalogue import (
     ComponentStatus,
     ProductUse,
@@ -39,6 +47,7 @@ from app.services.catalogue import (
 )
 from app.services.ingest import IngestResult, ingest_bom
 from app.services.procurement import component_report
+from app.services.runtime import Runtime
 
 app = typer.Typer(
     name="exportgate",
@@ -85,24 +94,39 @@ def _without_password(url: str) -> str:
 _CYCLONEDX_MARKS = (b'"bomFormat"', b"cyclonedx.org/schema/bom")
 
 
-def _looks_like_cyclonedx(path: Path) -> bool:
-    with path.open("rb") as document:
-        head = document.read(4096)
-    return any(mark in head for mark in _CYCLONEDX_MARKS)
-
-
-def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(files to ingest, files skipped). A file named on the command line is always tried;
-    in a folder, JSON and XML files that do not even mention CycloneDX are passed over."""
+def _expand(paths: list[Path]) -> tuple[list[Path], list[Path], list[FileRefusedError]]:
+    """(files to ingest, files skipped, paths refused). A file named on the command line is
+    always tried; in a folder, JSON and XML files that do not even mention CycloneDX are
+    passed over, and one that is not a regular file or cannot be read (nor can a folder
+    inside) is refused by path while the others go on."""
     files: list[Path] = []
     skipped: list[Path] = []
+    refused: list[FileRefusedError] = []
+
+    def unreadable(error: OSError) -> None:
+        refused.append(
+            FileRefusedError(str(error.filename), f"cannot read the folder: {error.strerror}")
+        )
+
     for path in paths:
         if not path.is_dir():
             files.append(path)
             continue
-        for found in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in BOM_SUFFIXES):
-            (files if _looks_like_cyclonedx(found) else skipped).append(found)
-    return files, skipped
+        found = [
+            Path(folder, name)
+            for folder, _, names in os.walk(path, onerror=unreadable)
+            for name in names
+            if Path(name).suffix in BOM_SUFFIXES
+        ]
+        for candidate in sorted(found):
+            try:
+                head = read_regular_file(candidate, at_most=4096)
+            except FileRefusedError as error:
+                refused.append(error)
+                continue
+            looks_like_cyclonedx = any(mark in head for mark in _CYCLONEDX_MARKS)
+            (files if looks_like_cyclonedx else skipped).append(candidate)
+    return files, skipped, refused
 
 
 def _ingest_line(path: Path, result: IngestResult) -> str:
@@ -134,11 +158,19 @@ def _ingest_json(path: Path, result: IngestResult) -> dict[str, Any]:
 @app.command()
 @reports_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="BOM files, or folders to search.")],
+    paths: Annotated[list[str], typer.Argument(help="BOM files, or folders to search.")],
     as_json: JsonOption = False,
     org: Annotated[
-        str, typer.Option("--org", help="The organisation the BOMs belong to.")
-    ] = "local",
+        str,
+        typer.Option(
+            "--org",
+            help="The organisation the BOMs belong to; it must exist (see `orgs create`), "
+            "except the built-in 'local'.",
+        ),
+    ] = LOCAL_ORGANISATION,
+    create_org: Annotated[
+        bool, typer.Option("--create-org", help="Create the --org organisation if it is new.")
+    ] = False,
     supersedes: Annotated[
         list[str] | None,
         typer.Option(
@@ -149,26 +181,70 @@ def ingest(
     ] = None,
 ) -> None:
     """Store CycloneDX BOMs (JSON or XML, 1.2-1.7). Exit 0 when all were stored, 2 if any
-    was refused."""
-    files, skipped = _expand(paths)
+    was refused: a file that is not a regular file (a FIFO, a device) is refused unread."""
+    files, skipped, refusals = _expand([named_path(path) for path in paths])
     for path in skipped:
         err.print(f"{path}: skipped, not a CycloneDX document")
-    if not files:
+    if not files and not refusals:
         err.print("no BOM files found (looked for *.json and *.xml)")
         raise typer.Exit(EXIT_ERROR)
-    refused = 0
-    reports: list[dict[str, Any]] = []
-    with (
-        opened_runtime() as runtime,
-        Progress(console=err, transient=True, disable=len(files) < 5 or as_json) as progress,
-    ):
-        # Before the first document: an unmigrated database is no document's fault, and
-        # each would be refused for it.
+    refused = len(refusals)
+    reports: list[dict[str, Any]] = [
+        {"path": error.path, "status": "refused", "error": _problem(error)} for error in refusals
+    ]
+    if not as_json:
+        for error in refusals:
+            out.print(error.diagnostics())
+    if files:
+        refused += _ingest_files(files, reports, org, create_org, supersedes, as_json=as_json)
+    if as_json:
+        print_json(reports)
+    if refused:
+        err.print(f"{refused} of {len(files) + len(refusals)} documents refused")
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _ingest_files(
+    files: list[Path],
+    reports: list[dict[str, Any]],
+    org: str,
+    create_org: bool,
+    supersedes: list[str] | None,
+    *,
+    as_json: bool,
+) -> int:
+    """Ingest each file as `org`, adding a report for each; the number refused."""
+    with opened_runtime() as runtime:
+        # Before the first document: an unmigrated database or an unknown organisation is
+        # no document's fault, and each would be refused for it.
         runtime.check_schema()
+        try:
+            with runtime.writing() as uow:
+                ensure_publisher(uow, org, create=create_org, actor=operator())
+        except NotFoundError as error:
+            err.print(error.diagnostics())
+            err.print(
+                f"  create it with `exportgate orgs create {org} --name …`, or pass --create-org"
+            )
+            raise typer.Exit(EXIT_ERROR) from None
+        return _ingest_each(runtime, files, reports, org, supersedes, as_json=as_json)
+
+
+def _ingest_each(
+    runtime: Runtime,
+    files: list[Path],
+    reports: list[dict[str, Any]],
+    org: str,
+    supersedes: list[str] | None,
+    *,
+    as_json: bool,
+) -> int:
+    refused = 0
+    with Progress(console=err, transient=True, disable=len(files) < 5 or as_json) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
             try:
-                data = path.read_bytes()
+                data = read_regular_file(path)
                 with runtime.writing() as uow:
                     result = ingest_bom(
                         uow,
@@ -183,12 +259,8 @@ def ingest(
                 refused += 1
                 reports.append({"path": str(path), "status": "refused", "error": _problem(error)})
                 if not as_json:
-                    out.print(f"{path}: {_brief(error)}")
-            except OSError as error:
-                refused += 1
-                reports.append({"path": str(path), "status": "refused", "error": str(error)})
-                if not as_json:
-                    out.print(f"{path}: cannot read: {error.strerror}")
+                    said = isinstance(error, FileRefusedError)
+                    out.print(error.diagnostics() if said else f"{path}: {_brief(error)}")
             else:
                 reports.append(_ingest_json(path, result))
                 if not as_json:
@@ -196,11 +268,7 @@ def ingest(
                     for warning in result.warnings:
                         out.print(f"  warning {warning}")
             progress.advance(task)
-    if as_json:
-        print_json(reports)
-    if refused:
-        err.print(f"{refused} of {len(files)} documents refused")
-        raise typer.Exit(EXIT_ERROR)
+    return refused
 
 
 def _brief(error: ExportgateError, shown: int = 10) -> str:
@@ -379,7 +447,7 @@ def serve(
         demo(samples=demo_folder, on=None)
         with opened_runtime() as runtime:
             with runtime.writing() as uow:
-                ensure_organisation(uow, "local", "Local demo", actor="demo")
+                ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
             with runtime.writing() as uow:
                 issued = create_key(uow, "local", [Role.ADMIN], label="local demo", actor="demo")
         out.print(f"admin key for this demo (shown once): {issued.secret}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +18,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.export import format_path
+from app.cli.files import named_path, read_regular_file
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.registry import Certificate, CertificateStatus
 from app.services.impact import certificate_impact
@@ -40,10 +40,13 @@ certificates_app = typer.Typer(
 reviewers_app = typer.Typer(help="Accredited reviewers.", no_args_is_help=True)
 
 
-def _read_json(path: Path) -> object:
+def _read_json(name: str) -> object:
+    """A JSON file named on the command line; a FIFO or a device is refused unread."""
+    path = named_path(name)
+    data = read_regular_file(path)
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError) as error:
+        return json.loads(data)
+    except ValueError as error:
         raise RegistryRejectedError(
             f"{path} cannot be read as JSON", [Located("/", str(error))]
         ) from None
@@ -51,7 +54,7 @@ def _read_json(path: Path) -> object:
 
 @registry_app.command("import")
 @reports_errors
-def import_file(file: Path, as_json: JsonOption = False) -> None:
+def import_file(file: str, as_json: JsonOption = False) -> None:
     """Apply a registry file (reviewers, certificates with events, ruleset). Refused whole,
     naming each failing entry; importing it again changes nothing."""
     document = _read_json(file)
@@ -141,7 +144,7 @@ def list_certificates_command(
 
 @certificates_app.command("record")
 @reports_errors
-def record(file: Path) -> None:
+def record(file: str) -> None:
     """Record one certificate from a JSON file shaped like a registry file's entry."""
     document = _read_json(file)
     try:

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -158,7 +159,27 @@ class PortfolioGraph:
     @property
     def edge_count(self) -> int:
         """Distinct edges (containment and lineage), each however many BOMs declare it."""
-        return self._containment.number_of_edges() + self._lineage.number_of_edges()
+        # Counted on the adjacency: networkx's number_of_edges() caches a degree view that
+        # refers back to its graph, a cycle that keeps the whole graph alive once frozen.
+        return sum(map(len, self._successors.values())) + sum(
+            map(len, self._lineage_successors.values())
+        )
+
+    def release(self) -> None:
+        """Called when this graph is replaced: break every reference cycle networkx made
+        between its graphs and their cached views (`G.nodes`, `G.degree`… refer back to
+        `G`), so that the graph is freed by reference counting as soon as the last request
+        holding it lets go. The collector cannot do it: the graph was frozen out of its
+        sight (app/services/collector.py). A request still using the graph loses nothing;
+        a view asked for again is made again."""
+        for graph in (self._containment, self._lineage):
+            attributes = vars(graph)
+            for name in [
+                n for n in attributes if isinstance(getattr(type(graph), n, None), cached_property)
+            ]:
+                del attributes[name]
+            attributes["__networkx_cache__"] = {}
+        self._memo = {}
 
     def current_bom_ids(self) -> frozenset[int]:
         return self._current_boms

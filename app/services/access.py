@@ -14,6 +14,10 @@ from app.store.rows import ApiKeyRow
 from app.store.unit_of_work import UnitOfWork
 
 KEY_PREFIX = "egk_"
+# The command line's own organisation: what `ingest` publishes as without --org and what the
+# demo loads the samples as. It is created on first use; any other must exist beforehand.
+LOCAL_ORGANISATION = "local"
+LOCAL_ORGANISATION_NAME = "Local demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,19 @@ def ensure_organisation(uow: UnitOfWork, code: str, name: str, *, actor: str) ->
     _, created = uow.access.organisation_or_new(code, name, _now(), actor)
     if created:
         uow.commit()
+
+
+def ensure_publisher(uow: UnitOfWork, code: str, *, create: bool, actor: str) -> None:
+    """Make sure BOMs can be published as `code`: it exists, or is created because the caller
+    asked for it (or it is the built-in local organisation). A mistyped name is refused
+    rather than becoming an organisation that silently owns whatever it uploads."""
+    if uow.access.organisation(code) is not None:
+        return
+    if not create and code != LOCAL_ORGANISATION:
+        raise NotFoundError(f"no organisation {code!r}")
+    name = LOCAL_ORGANISATION_NAME if code == LOCAL_ORGANISATION else code
+    uow.access.organisation_or_new(code, name, _now(), actor)
+    uow.commit()
 
 
 def create_key(

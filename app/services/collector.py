@@ -22,6 +22,15 @@ def collector_paused() -> Iterator[None]:
 
 def freeze_survivors() -> None:
     """Move everything alive now out of the collector's sight (the portfolio graph lives
-    until the next upload; full collections over it cost more than the questions asked)."""
+    until the next upload; full collections over it cost more than the questions asked).
+
+    What an earlier call froze is handed back to the collector first: a frozen object is
+    never examined again, so anything frozen that later became garbage inside a reference
+    cycle (a replaced graph a request was still holding, caught in a traceback or a cached
+    view) would otherwise stay for the life of the process, one more graph per upload. The
+    collection this costs is the one this function always made, plus the objects frozen
+    before, which by now are mostly the loaded modules: the replaced graph is already gone
+    by reference counting (PortfolioGraph.release)."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()

@@ -31,8 +31,15 @@ class PortfolioCache:
         generation = uow.graph.generation()
         with self._lock:
             if self._graph is None or generation != self._generation:
+                # One graph alive at a time: the replaced one goes before the new one is
+                # built, so that the process never holds two (a request still answering
+                # from it keeps it until it is done, and no longer).
+                replaced, self._graph = self._graph, None
+                if replaced is not None:
+                    replaced.release()
+                    del replaced
                 with collector_paused():
-                    self._graph = PortfolioGraph(*uow.graph.portfolio())
-                self._generation = generation
+                    graph = PortfolioGraph(*uow.graph.portfolio())
+                self._graph, self._generation = graph, generation
                 freeze_survivors()
             return self._graph

@@ -35,7 +35,9 @@ class Shell:
         return str(path)
 
     def ingest(self, organisation: str, document: bytes, *extra: str) -> tuple[int, str]:
-        code, out, err = run("ingest", "--org", organisation, self.file(document), *extra)
+        code, out, err = run(
+            "ingest", "--org", organisation, "--create-org", self.file(document), *extra
+        )
         return code, out + err
 
     def registry(self, *subjects: str) -> None:
@@ -77,7 +79,7 @@ def test_an_owner_delegates_and_ownership_is_transferred(shell: Shell) -> None:
     code, out, err = run("owners", "delegate", MODULE_PURL, "--to", "nobody")
     assert code == 2
     assert "no organisation 'nobody'" in err
-    assert shell.ingest("partner", camera_bom())[0] == 0  # creates the organisation
+    assert shell.ingest("partner", camera_bom())[0] == 0  # --create-org creates it
     assert run("owners", "delegate", MODULE_PURL, "--to", "partner")[0] == 0
     assert shell.ingest("partner", scenario.hijack_module_bom())[0] == 0
     code, out, err = run(

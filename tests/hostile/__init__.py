@@ -1,1 +1,1 @@
-"""Tests: hostile input."""
+"""Tests: hostile inputs and conditions, each a defect that once got through."""
