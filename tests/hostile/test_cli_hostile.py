@@ -182,8 +182,9 @@ def test_a_folder_run_refuses_a_file_it_may_not_read(cli_env: str, tmp_path: Pat
 
 
 def organisation_is_new(code: str) -> bool:
-    """Whether `orgs create` finds the code free (it refuses one that exists)."""
-    return run("orgs", "create", code)[0] == 0
+    """Whether `orgs create` finds the code free: it refuses a code that exists under
+    another name (and answers a repeat of the same one as done)."""
+    return run("orgs", "create", code, "--name", f"probe of {code}")[0] == 0
 
 
 @pytest.mark.usefixtures("cli_env")
