@@ -74,18 +74,6 @@ _NOT_RAW = frozenset(
 # XML shaper); testing against dict rather than the Mapping ABC keeps that cheap.
 
 
-# The fields of a mention exportgate stores and answers, and how long each may be.
-_FIELD_LIMITS = (
-    ("name", limits.NAME),
-    ("version", limits.VERSION),
-    ("group", limits.NAME),
-    ("purl", limits.PURL),
-    ("cpe", limits.NAME),
-    ("bom-ref", limits.REFERENCE),
-    ("description", limits.FREE_TEXT),
-)
-
-
 def _too_long(value: object, limit: int, location: str, found: list[Located]) -> None:
     if isinstance(value, str) and len(value) > limit:
         found.append(Located(location, f"longer than {limit} characters"))
@@ -96,24 +84,6 @@ def _properties(item: Json) -> list[tuple[str, str]]:
     if not properties:
         return []
     return [(str(prop.get("name", "")), str(prop.get("value", ""))) for prop in properties]
-
-
-def _check_lengths(
-    item: Json, location: str, properties: list[tuple[str, str]], found: list[Located]
-) -> None:
-    """Locate each field of a mention longer than exportgate stores (app.domain.limits)."""
-    for key, limit in _FIELD_LIMITS:
-        _too_long(item.get(key), limit, f"{location}/{key}", found)
-    for index, (name, value) in enumerate(properties):
-        _too_long(name, limits.NAME, f"{location}/properties/{index}/name", found)
-        _too_long(value, limits.FREE_TEXT, f"{location}/properties/{index}/value", found)
-    for key in ("supplier", "provider"):
-        organisation = item.get(key)
-        if isinstance(organisation, dict):
-            _too_long(organisation.get("name"), limits.NAME, f"{location}/{key}/name", found)
-    swid = item.get("swid")
-    if isinstance(swid, dict):
-        _too_long(swid.get("tagId"), limits.NAME, f"{location}/swid/tagId", found)
 
 
 def _ai_reasons(item: Json, properties: list[tuple[str, str]]) -> tuple[AiReason, ...]:
@@ -262,7 +232,6 @@ class _Walk:
         self, item: Json, ref: BomRef, location: str, role: MentionRole, *, service: bool
     ) -> Mention:
         properties = _properties(item)
-        _check_lengths(item, location, properties, self.too_long)
         name = str(item.get("name", "")).strip()
         version = str(item["version"]) if item.get("version") is not None else None
         group = str(item["group"]) if item.get("group") is not None else None
