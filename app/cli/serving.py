@@ -7,8 +7,6 @@ import copy
 import resource
 from typing import Any
 
-from uvicorn.config import LOGGING_CONFIG
-
 from app.config import Settings
 
 # Named, not imported: the command line does not import the HTTP layer (import-linter);
@@ -44,6 +42,9 @@ def backlog_for(files: int) -> int:
 def log_config(settings: Settings) -> dict[str, Any]:
     """uvicorn's logging, with exportgate's access lines, and every line that names no API
     key held to EXPORTGATE_LOG_LINES_PER_SECOND."""
+    # Imported here: every other command (an ingest in a CI job, say) starts without uvicorn.
+    from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415
+
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"budget": {"()": LOG_BUDGET, "per_second": settings.log_lines_per_second}}
     config["formatters"]["plain"] = {
