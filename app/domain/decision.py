@@ -99,9 +99,13 @@ class ProductSlice:
 
     product: Member
     members: tuple[Member, ...]
+    # The product's sector, when its BOMs name one; None when they name none or disagree,
+    # so that only a certificate covering every sector passes (the stricter reading).
     sector: str | None = None
     incomplete_aggregates: tuple[str, ...] = ()
     human_oversight: bool = False
+    # Every sector the product's current BOMs name, in order.
+    sectors: tuple[str, ...] = ()
     # The product's current BOMs and every BOM its closure is expanded through.
     boms: tuple[BomFacts, ...] = ()
     current_boms: tuple[int, ...] = ()
@@ -647,18 +651,19 @@ def _warnings(
 ) -> list[DecisionWarning]:
     found: list[DecisionWarning] = []
     if len(product.current_boms) > 1:
-        # Named by serial number and version, which the documents carry, not by storage ids,
-        # which depend on the order they came in.
-        named = sorted(
-            f"{facts.serial_number or 'no serial number'} version {facts.version}"
-            for facts in product.boms
-            if facts.bom_id in product.current_boms
+        # The BOMs are not named here: some may be another organisation's private ones (a
+        # delegate's), and the answer's `boms` lists those the caller may see.
+        disagree = (
+            "; they name different sectors, so the check asks as for an unnamed sector "
+            "unless a sector is asked"
+            if len(product.sectors) > 1
+            else ""
         )
         found.append(
             DecisionWarning(
                 WarningCode.SEVERAL_CURRENT_BOMS,
-                f"{len(product.current_boms)} current BOMs describe the product "
-                f"({'; '.join(named)}): its contents are all of them together",
+                f"several current BOMs describe the product: its contents are all of them "
+                f"together{disagree}",
                 product.product.name,
                 product.product.component_id,
             )
@@ -711,8 +716,11 @@ def _warnings(
                     member.component_id,
                 )
             )
-    sector = question.sector
-    if sector in registry.ruleset.sensitive_domains and not product.human_oversight:
+    # Asked for one sector, that one; else every sector the product's BOMs name.
+    sectors = (question.sector,) if question.sector else product.sectors
+    sensitive = [s for s in sectors if s in registry.ruleset.sensitive_domains]
+    if sensitive and not product.human_oversight:
+        sector = sensitive[0]
         found.append(
             DecisionWarning(
                 WarningCode.SENSITIVE_DOMAIN_WITHOUT_OVERSIGHT,

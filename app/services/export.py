@@ -478,13 +478,15 @@ def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
 ) -> ProductSlice:
     product_id = scope.product_id
     own = [facts for facts in boms if facts.bom_id in graph.product(product_id).bom_ids]
-    # Several current BOMs of one product may each name a sector; the first in sorted order
-    # answers (the answer warns that several BOMs describe the product).
+    # Several current BOMs of one product may each name a sector. When they disagree no one
+    # of them answers: the check asks as for an unnamed sector, which only a certificate for
+    # every sector passes, and the answer says why.
     sectors = sorted({facts.sector for facts in own if facts.sector})
     return ProductSlice(
         product=_member(graph, scope, product_id, claims.get(product_id, ()), judgement),
         members=tuple(_member(graph, scope, c, claims.get(c, ()), judgement) for c in relevant),
-        sector=sectors[0] if sectors else None,
+        sector=sectors[0] if len(sectors) == 1 else None,
+        sectors=tuple(sectors),
         incomplete_aggregates=tuple(
             dict.fromkeys(a for facts in own for a in facts.incomplete_aggregates)
         ),

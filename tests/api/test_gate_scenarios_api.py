@@ -4,6 +4,7 @@ nobody marked, and another organisation's BOMs (PRODUCT.md sections 3 and 7)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -148,7 +149,20 @@ def test_an_owner_delegates_and_an_administrator_transfers(gate: Gate) -> None:
     )
     assert delegated.status_code == 200, delegated.text
     assert delegated.json()["delegates"] == ["partner"]
-    assert gate.upload("partner", scenario.hijack_module_bom()).status_code == 201
+    published = gate.upload("partner", scenario.hijack_module_bom())
+    assert published.status_code == 201
+    # The delegate's BOM is private: the owner's answer counts it in, and names nothing of it.
+    owners_view = gate.api.get(
+        f"/api/v1/products/{module}/export-check",
+        params={"to": "DE", "on": scenario.DAY},
+        headers=gate.key("deepinspect"),
+    )
+    assert owners_view.status_code == 200, owners_view.text
+    assert "several_current_boms" in warning_codes(owners_view.json())
+    for private in (published.json()["serial_number"], "zlib"):
+        assert private not in json.dumps(owners_view.json()["warnings"]), private
+    assert [b["id"] for b in owners_view.json()["boms"]] != []
+    assert published.json()["id"] not in [b["id"] for b in owners_view.json()["boms"]]
     # Transfer is an administrator's act, audited with its reason.
     assert (
         gate.api.post(

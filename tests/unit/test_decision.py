@@ -1623,3 +1623,24 @@ class TestChangedSinceCertificate:
             is None
         )
         assert changed_since_certificate(slice_, product_cert(), None) is None
+
+
+class TestSectorsThatDisagree:
+    def test_only_a_certificate_for_every_sector_passes_when_the_boms_name_different_sectors(
+        self,
+    ) -> None:
+        both = ("hiring", "industrial-quality-inspection")
+        slice_ = product_slice(sector=None, sectors=both)
+
+        scoped = check(slice_, registry(product_cert(), model_cert(sectors=[both[1]])), ask())
+        every = check(slice_, registry(product_cert(), model_cert()), ask())
+
+        assert blockers_of(scoped) == [(MODEL, ReasonCode.SECTOR_NOT_COVERED, "C-V")]
+        assert every.decision is Decision.ELIGIBLE
+
+    def test_a_sensitive_sector_any_bom_names_is_warned_of(self) -> None:
+        slice_ = product_slice(sector=None, sectors=("credit-scoring", "retail"))
+
+        result = check(slice_, registry(product_cert(), model_cert()), ask())
+
+        assert (WarningCode.SENSITIVE_DOMAIN_WITHOUT_OVERSIGHT, PRODUCT) in warnings_of(result)
