@@ -85,3 +85,14 @@ class BomFacts:
     incomplete_aggregates: tuple[str, ...] = field(default_factory=tuple)
     uploaded_on: dt.date | None = None
     subject_id: int | None = None
+
+
+class RawLink(NamedTuple):
+    """A BOM-Link as one BOM declares it, before it is resolved."""
+
+    source_id: int
+    bom_id: int
+    serial_number: str
+    linked_version: int | None
+    target_ref: str | None
+    location: str

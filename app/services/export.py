@@ -33,7 +33,7 @@ from app.domain.decision import (
 )
 from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
-from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product
+from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product, RawLink
 from app.domain.registry import Ruleset
 from app.services.catalogue import (
     ComponentView,
@@ -57,7 +57,6 @@ from app.services.visibility import (
     sight_of,
     visible_boms,
 )
-from app.store.repositories import RawLink
 from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
 

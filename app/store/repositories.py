@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 
 from app.domain.bom import EdgeKind, Identity, IdentityKind
 from app.domain.ids import IdentityKey
-from app.domain.portfolio import BomFacts, BomLink, PortfolioEdge, PortfolioNode, Product
+from app.domain.portfolio import (
+    BomFacts,
+    BomLink,
+    PortfolioEdge,
+    PortfolioNode,
+    Product,
+    RawLink,
+)
 from app.store.bulk import insert_many
 from app.store.conflicts import inserted
 from app.store.documents import unpack_document
@@ -450,17 +457,6 @@ class BomRepository:
             for bom_id, name, version in self._session.execute(query):
                 names[bom_id] = f"{name}@{version}" if version else name
         return names
-
-
-class RawLink(NamedTuple):
-    """A BOM-Link as one BOM declares it, before it is resolved."""
-
-    source_id: int
-    bom_id: int
-    serial_number: str
-    linked_version: int | None
-    target_ref: str | None
-    location: str
 
 
 class GraphRepository:
