@@ -45,7 +45,8 @@ test-postgres: install ## The whole suite on a new PostgreSQL database, dropped 
 
 bench: install ## Benchmarks; each figure is a ratio or a target measured in one run
 	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; decision=$$?; \
-	$(BIN)/python -m bench.chain; exit $$(( ingest || decision || $$? ))
+	$(BIN)/python -m bench.chain; chain=$$?; $(BIN)/python -m bench.churn; \
+	exit $$(( ingest || decision || chain || $$? ))
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage

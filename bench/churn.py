@@ -1,0 +1,170 @@
+"""Benchmark an API process's memory across a day of uploads into the decision portfolio.
+
+Every upload makes the next check rebuild the portfolio graph. A process that kept any
+replaced graph alive would grow by a graph per upload (about 0.4 GB on the full portfolio),
+so after 100 uploads its peak resident memory must stay within 10 % of its peak after the
+first one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import orjson
+
+from bench.decision import (
+    DAY,
+    DESTINATION,
+    FULL,
+    MB,
+    MEDIA_TYPE,
+    QUICK,
+    REQUEST_TIMEOUT_S,
+    Json,
+    PortfolioPlan,
+    Scale,
+    admin_key,
+    plan_portfolio,
+    portfolio_database,
+    print_targets,
+    proc_status_bytes,
+    product_bom,
+    serving,
+    sqlite_url,
+)
+from bench.generate import DEFAULT_OUT, DEFAULT_SEED
+from bench.ingest import Target
+
+UPLOADS = 100
+# Ten products, each pushed ten times by its pipeline: a realistic day, and the portfolio
+# keeps its size (each version replaces the last), so any growth is what the process kept.
+PIPELINES = 10
+MAX_GROWTH = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The process's memory after an upload and the check that rebuilt the graph."""
+
+    upload: int
+    rss_bytes: int
+    peak_bytes: int
+    rebuild_seconds: float
+
+
+def pipeline_bom(plan: PortfolioPlan, scale: Scale, pipeline: int, version: int) -> bytes:
+    """Version `version` of a product built by pipeline `pipeline`: one lineage (one serial
+    number) per pipeline, whose packages change with every version, as a product's do."""
+    source = (pipeline * 37 + version * 11) % scale.products
+    document: Json = product_bom(plan, scale, source)
+    purl = f"pkg:generic/bench-churn/pipeline-{pipeline:02d}@1.0.0"
+    subject = {**document["metadata"]["component"], "bom-ref": purl, "purl": purl}
+    subject["name"] = f"pipeline-{pipeline:02d}"
+    document["metadata"] = {**document["metadata"], "component": subject}
+    roots = document["dependencies"][0]["dependsOn"]
+    document["dependencies"][0] = {"ref": purl, "dependsOn": roots}
+    document["serialNumber"] = uuid.UUID(int=pipeline + 1, version=4).urn
+    document["version"] = version
+    return orjson.dumps(document)
+
+
+def measure(scale: Scale, uploads: int, *, data_dir: Path, seed: int) -> list[Target]:
+    cached, info = portfolio_database(scale, seed, data_dir)
+    plan = plan_portfolio(scale, seed)
+    checked = info["holder_ids"][0]
+    readings: list[Reading] = []
+    with tempfile.TemporaryDirectory(prefix="exportgate-churn-") as temporary:
+        workdir = Path(temporary)
+        working = workdir / "portfolio.db"
+        shutil.copyfile(cached, working)
+        with (
+            serving(sqlite_url(working), workdir) as server,
+            httpx2.Client(
+                base_url=server.base_url,
+                timeout=REQUEST_TIMEOUT_S,
+                headers={"Authorization": f"Bearer {admin_key(server.database_url)}"},
+            ) as client,
+        ):
+            check = f"/api/v1/products/{checked}/export-check"
+            params = {"to": DESTINATION, "on": DAY.isoformat()}
+            client.get(check, params=params).raise_for_status()
+            print(
+                f"    first graph built: RSS {proc_status_bytes(server.pid, 'VmRSS') / MB:.0f} MB,"
+                f" peak {proc_status_bytes(server.pid, 'VmHWM') / MB:.0f} MB",
+                flush=True,
+            )
+            for upload in range(1, uploads + 1):
+                pipeline, version = (upload - 1) % PIPELINES, (upload - 1) // PIPELINES + 1
+                response = client.post(
+                    "/api/v1/boms",
+                    content=pipeline_bom(plan, scale, pipeline, version),
+                    headers={"Content-Type": MEDIA_TYPE},
+                )
+                if response.status_code != 201:
+                    raise SystemExit(f"upload {upload}: {response.status_code} {response.text}")
+                begun = time.perf_counter()
+                client.get(check, params=params).raise_for_status()
+                reading = Reading(
+                    upload,
+                    proc_status_bytes(server.pid, "VmRSS"),
+                    proc_status_bytes(server.pid, "VmHWM"),
+                    time.perf_counter() - begun,
+                )
+                readings.append(reading)
+                if upload == 1 or upload % 10 == 0:
+                    print(
+                        f"    upload {upload:3d}: check after it {reading.rebuild_seconds:.2f} s, "
+                        f"RSS {reading.rss_bytes / MB:.0f} MB, "
+                        f"peak {reading.peak_bytes / MB:.0f} MB",
+                        flush=True,
+                    )
+    first, last = readings[0], readings[-1]
+    growth = last.peak_bytes / first.peak_bytes - 1
+    return [
+        Target(
+            f"(d) peak RSS after {len(readings)} uploads vs after the first",
+            f"{first.peak_bytes / MB:.0f} -> {last.peak_bytes / MB:.0f} MB ({growth:+.1%})",
+            f"<= +{MAX_GROWTH:.0%}",
+            passed=growth <= MAX_GROWTH,
+        )
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the portfolio divided by ten")
+    parser.add_argument("--uploads", type=int, default=UPLOADS)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    print(
+        f"exportgate churn benchmark — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; {args.uploads} uploads into "
+        f"{scale.products} products over {scale.pool} pool components",
+        flush=True,
+    )
+    targets = measure(scale, max(2, args.uploads), data_dir=args.data_dir, seed=args.seed)
+    print()
+    print_targets(targets)
+    passed = all(target.passed for target in targets)
+    print("RESULT:", "PASS" if passed else "FAIL")
+    if not passed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
