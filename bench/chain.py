@@ -119,8 +119,7 @@ def measure(size: int, workdir: Path, repeats: int) -> dict[str, Any]:
     database = f"sqlite:///{workdir / f'chain-{size}.db'}"
     upgrade_database(database)
     runtime = Runtime(Settings(database_url=database))
-    with runtime.writing() as uow:
-        ingest_bom(uow, chain_bom(size), "application/vnd.cyclonedx+json", runtime.limits)
+    ingest_bom(runtime, chain_bom(size), "application/vnd.cyclonedx+json")
     runtime.close()
     found = subprocess.run(
         [sys.executable, "-m", "bench.chain", "--measure", database, "--repeats", str(repeats)],

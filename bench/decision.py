@@ -317,8 +317,7 @@ def build_single(scale: Scale, workdir: Path) -> SingleProduct:
     upgrade_database(url)
     runtime = Runtime(Settings(database_url=url))
     started = time.perf_counter()
-    with runtime.writing() as uow:
-        ingested = ingest_bom(uow, orjson.dumps(document), MEDIA_TYPE, runtime.limits)
+    ingested = ingest_bom(runtime, orjson.dumps(document), MEDIA_TYPE)
     with runtime.writing() as uow:
         import_registry(uow, registry_document(certified), actor=ACTOR)
     product_id = ingested.subject_id
@@ -604,8 +603,7 @@ def build_portfolio(scale: Scale, seed: int, path: Path) -> Json:
     product_ids: list[int] = []
     for index in range(scale.products):
         data = orjson.dumps(product_bom(plan, scale, index))
-        with runtime.writing() as uow:
-            result = ingest_bom(uow, data, MEDIA_TYPE, runtime.limits, uploaded_by=ACTOR)
+        result = ingest_bom(runtime, data, MEDIA_TYPE, uploaded_by=ACTOR)
         product_ids.append(result.subject_id)
         edges += result.edge_count
         occurrences += result.component_count

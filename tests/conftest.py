@@ -236,8 +236,7 @@ def load_samples(runtime: Runtime, *, registry_first: bool = False) -> None:
     if registry_first:
         registry()
     for path in SAMPLE_BOMS:
-        with runtime.writing() as uow:
-            ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+        ingest_bom(runtime, path.read_bytes(), None)
     if not registry_first:
         registry()
 

@@ -46,8 +46,7 @@ def answer_if_changed(
 ) -> str:
     """Declare after the route's role-checked principal, so a caller without the role is
     refused before it learns anything, even that nothing changed."""
-    with runtime.reading() as uow:
-        state = read_state(uow, runtime.cache, Viewer.of(principal))
+    state = read_state(runtime, Viewer.of(principal))
     # Answers without an explicit date are today's, so the day is part of what they depend on.
     today = dt.datetime.now(dt.UTC).date().isoformat()
     seed = f"{request.method} {request.url.path}?{request.url.query}|{state}|{today}"

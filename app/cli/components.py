@@ -1,7 +1,9 @@
-"""`exportgate components`: the operator records and reads classification records."""
+"""`exportgate components`, `status` and `where-used`: what the operator learns of a
+component, and the classification records it keeps."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -18,8 +20,12 @@ from app.cli.common import (
     reports_errors,
 )
 from app.domain.classification import Classification, ClassificationScope
-from app.services.catalogue import resolve_component
-from app.services.classification import classifications_of, record_classification_as_operator
+from app.services.catalogue import ComponentStatus, ProductUse, uses_of_reference
+from app.services.classification import (
+    classifications_by_reference,
+    record_classification_as_operator,
+)
+from app.services.procurement import report_on
 
 components_app = typer.Typer(
     help="Components: whether each is an AI component, as people decided.", no_args_is_help=True
@@ -79,9 +85,14 @@ def classify(
     product. It overrides suspected-AI hints, never the explicit signals."""
     if ai is None:
         raise typer.BadParameter("say --ai or --not-ai", param_hint="'--ai' / '--not-ai'")
-    with opened_runtime() as runtime, runtime.writing() as uow:
+    with opened_runtime() as runtime:
         recorded = record_classification_as_operator(
-            uow, component, is_ai=ai, reason=reason, expires=_expiry(expires), operator=operator()
+            runtime,
+            component,
+            is_ai=ai,
+            reason=reason,
+            expires=_expiry(expires),
+            operator=operator(),
         )
     if as_json:
         print_json(classification_json(recorded, parse_day(None)))
@@ -99,9 +110,8 @@ def classifications(
     """Every classification record of a component, oldest first, and whether each is in
     force on a date (today by default)."""
     day = parse_day(on)
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        found = resolve_component(uow, component)
-        recorded = classifications_of(uow, found.id, None)
+    with opened_runtime() as runtime:
+        found, recorded = classifications_by_reference(runtime, component)
     if as_json:
         print_json([classification_json(c, day) for c in recorded])
         return
@@ -123,3 +133,131 @@ def classifications(
             c.reason,
         )
     out.print(table)
+
+
+def _status_json(status: ComponentStatus) -> dict[str, Any]:
+    component = status.component
+    return {
+        "id": component.id,
+        "identity": {"kind": component.identity_kind, "key": component.identity_key},
+        "name": component.name,
+        "version": component.version,
+        "purl": component.purl,
+        "types": list(status.types),
+        "is_ai": status.is_ai,
+        "ai_reasons": list(status.ai_reasons),
+        "is_product": status.is_product,
+        "appearances": [
+            {
+                "bom_id": a.bom_id,
+                "bom_subject": a.bom_subject,
+                "current": a.is_current,
+                "bom_ref": a.bom_ref,
+                "role": a.role,
+                "type": a.type,
+                "is_ai": a.is_ai,
+                "claimed_certificates": list(a.claimed_certificates),
+            }
+            for a in status.appearances
+        ],
+    }
+
+
+@reports_errors
+def status(
+    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    *,
+    to: Annotated[str | None, typer.Option("--to", help="A destination to weigh.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD).")] = None,
+    sector: Annotated[str | None, typer.Option(help="A sector to weigh.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Whether a component is an AI component and why (with the classification records in
+    force), its certificates (status, expiry, scope), what it needs to be verified for --to,
+    which products use it, and its BOMs."""
+    day = parse_day(on)
+    with opened_runtime() as runtime:
+        report = report_on(runtime, component, day=day, destination=to, sector=sector)
+    result = report.status
+    if as_json:
+        print_json(
+            {
+                **_status_json(result),
+                "certificates": [dataclasses.asdict(c) for c in report.certificates],
+                "readiness": dataclasses.asdict(report.readiness) if report.readiness else None,
+                "used_by": [_use_json(use) for use in report.used_by],
+                "classifications": [classification_json(c, day) for c in report.classifications],
+            }
+        )
+        return
+    row = result.component
+    ai = f"yes ({'; '.join(result.ai_reasons)})" if result.is_ai else "no"
+    out.print(f"{row.name}{'@' + row.version if row.version else ''}  (id {row.id})", style="bold")
+    out.print(f"identity   {row.identity_kind}: {row.identity_key}")
+    out.print(f"type       {', '.join(result.types) or 'unknown'}")
+    out.print(f"AI         {ai}")
+    for classified in report.classifications:
+        out.print(f"classified {classification_line(classified)}")
+    out.print(f"product    {'yes' if result.is_product else 'no'}")
+    for held in report.certificates:
+        out.print(
+            f"certificate {held.number}: {held.status}, expires {held.expires}, covers "
+            f"{', '.join(held.destinations)}; sectors {', '.join(held.sectors)} ({held.reviewer})"
+        )
+    if not report.certificates:
+        out.print("certificate none in the registry")
+    if report.readiness is not None:
+        ready = report.readiness
+        verdict = "verified" if ready.verified else f"not verified ({ready.reason})"
+        out.print(f"for {ready.destination} on {ready.date}: {verdict}; needs {ready.needs}")
+    for use in report.used_by:
+        out.print(f"used by    {use.product} (id {use.product_id})")
+    table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
+    for a in result.appearances:
+        table.add_row(
+            str(a.bom_id),
+            a.bom_subject,
+            "yes" if a.is_current else "no",
+            a.bom_ref,
+            a.role,
+            ", ".join(a.claimed_certificates),
+        )
+    out.print(table)
+
+
+def _use_json(use: ProductUse) -> dict[str, Any]:
+    return {
+        "product_id": use.product_id,
+        "product": use.product,
+        "current_bom_ids": list(use.current_bom_ids),
+        "path": [
+            {"parent": s.parent, "child": s.child, "kind": s.kind, "bom_ids": list(s.bom_ids)}
+            for s in use.path
+        ],
+    }
+
+
+@reports_errors
+def where_used_command(
+    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every product whose closure holds the component, with one shortest path each."""
+    with opened_runtime() as runtime:
+        found, uses = uses_of_reference(runtime, component)
+    if as_json:
+        print_json(
+            {
+                "component_id": found.id,
+                "component": found.identity_key,
+                "used_by": [_use_json(use) for use in uses],
+            }
+        )
+        return
+    if not uses:
+        out.print(f"{found.identity_key} is in no product")
+        return
+    for use in uses:
+        out.print(f"{use.product} (id {use.product_id})", style="bold")
+        for step in use.path:
+            out.print(f"  {step.parent} → {step.child}   [{step.kind}; {', '.join(step.boms)}]")

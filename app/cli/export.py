@@ -21,7 +21,7 @@ from app.cli.common import (
 from app.cli.files import named_path, read_regular_file
 from app.domain.decision import Blocker, Decision, Question
 from app.services.access import LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, ensure_organisation
-from app.services.catalogue import ProductSummary, list_products, product_graph
+from app.services.catalogue import ProductSummary, product_graph, product_summaries
 from app.services.export import (
     DEFAULT_PATH_LIMIT,
     CheckResult,
@@ -172,8 +172,8 @@ check = reports_errors(check_command)
 @reports_errors
 def show_decision(decision_id: int) -> None:
     """A stored decision record, as it was answered."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        print_json(get_decision(uow, decision_id))
+    with opened_runtime() as runtime:
+        print_json(get_decision(runtime, decision_id))
 
 
 DEMO_DESTINATIONS = ("DE", "US")
@@ -194,21 +194,18 @@ def demo(
         with runtime.writing() as uow:
             ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
         for path in sorted(samples.glob("*.cdx.*")):
-            with runtime.writing() as uow:
-                ingest_bom(
-                    uow,
-                    read_regular_file(path),
-                    None,
-                    runtime.limits,
-                    uploaded_by="demo",
-                    organisation=LOCAL_ORGANISATION,
-                )
+            ingest_bom(
+                runtime,
+                read_regular_file(path),
+                None,
+                uploaded_by="demo",
+                organisation=LOCAL_ORGANISATION,
+            )
         registry_file = samples / "registry.json"
         if registry_file.is_file():
             with runtime.writing() as uow:
                 import_registry(uow, json.loads(read_regular_file(registry_file)), actor="demo")
-        with runtime.reading() as uow:
-            products = list_products(uow, runtime.cache)
+        products = product_summaries(runtime)
         joins = _how_boms_join(runtime, products)
         table = Table("product", "to", "decision", "why", title=f"export checks on {day}")
         for summary in products:
@@ -239,8 +236,7 @@ def _how_boms_join(runtime: Runtime, products: list[ProductSummary]) -> list[str
         if len(summary.current_bom_ids) > 1:
             count, boms = len(summary.current_bom_ids), ", ".join(map(str, summary.current_bom_ids))
             lines.append(f"{name}: {count} current BOMs (BOMs {boms}), checked together")
-        with runtime.reading() as uow:
-            graph = product_graph(uow, runtime.cache, summary.product.id)
+        graph = product_graph(runtime, summary.product.id)
         names = {node["id"]: node["name"] for node in graph["nodes"]}
         for edge in graph["edges"]:
             # A link to the BOM of a part's own identity joins nothing identity would not.

@@ -1,13 +1,26 @@
-"""What `exportgate serve` hands uvicorn: the guarded protocol, the log with its budget, and
-as many open files as the system allows (decision record 11)."""
+"""`exportgate serve`, and what it hands uvicorn: the guarded protocol, the log with its
+budget, and as many open files as the system allows (decision record 11)."""
 
 from __future__ import annotations
 
 import copy
 import resource
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
-from app.config import Settings
+import typer
+
+from app.cli.common import opened_runtime, out, reports_errors
+from app.cli.db import db_upgrade
+from app.cli.export import demo
+from app.config import Settings, load_settings
+from app.domain.access import Role
+from app.services.access import (
+    LOCAL_ORGANISATION,
+    LOCAL_ORGANISATION_NAME,
+    create_key,
+    ensure_organisation,
+)
 
 # Named, not imported: the command line does not import the HTTP layer (import-linter);
 # uvicorn loads both by name, as it loads the application factory.
@@ -83,3 +96,42 @@ def uvicorn_options(settings: Settings, workers: int | None) -> dict[str, Any]:
         "access_log": False,
         "log_config": log_config(settings),
     }
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, one database. [env EXPORTGATE_WORKERS]"),
+    ] = None,
+    upgrade: Annotated[bool, typer.Option(help="Migrate the database first.")] = False,
+    demo_folder: Annotated[
+        Path | None,
+        typer.Option("--demo", help="Load this folder's sample BOMs and registry first."),
+    ] = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs). Refuses a database without the latest schema
+    unless --upgrade migrates it first."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    settings = load_settings()
+    if upgrade:
+        db_upgrade()
+    if demo_folder is not None:
+        demo(samples=demo_folder, on=None)
+        with opened_runtime() as runtime:
+            with runtime.writing() as uow:
+                ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
+            with runtime.writing() as uow:
+                issued = create_key(uow, "local", [Role.ADMIN], label="local demo", actor="demo")
+        out.print(f"admin key for this demo (shown once): {issued.secret}")
+        out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
+                  f"http://{host}:{port}/api/v1/products")  # fmt: skip
+    with opened_runtime() as runtime:
+        # Refuse to start on an empty or old database rather than answer every request 503.
+        runtime.check_schema()
+    out.print(f"exportgate API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    options = uvicorn_options(settings, workers)
+    uvicorn.run("app.api.main:create_app", host=host, port=port, **options)

@@ -10,10 +10,11 @@ from app.bom.identity import InvalidPurlError, identity_from_reference, normalis
 from app.domain.access import Viewer, Visibility
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
 from app.domain.ids import parse_id
+from app.domain.stored import BomRecord, ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
-    bom_filter,
+    bom_visibility,
     closure_document,
     closure_graphml,
     declared_visibly,
@@ -25,11 +26,11 @@ from app.services.visibility import (
     shows_use,
     visible_boms,
 )
-from app.store.rows import BomRow, ComponentRow, OccurrenceRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from app.graph.portfolio import PortfolioGraph
+    from app.services.runtime import Runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class ComponentView:
     purl: str | None
 
     @classmethod
-    def of(cls, row: ComponentRow) -> ComponentView:
+    def of(cls, row: ComponentRecord) -> ComponentView:
         return cls(
             row.id, row.identity_kind, row.identity_key, row.name, row.version, row.group, row.purl
         )
@@ -89,19 +90,28 @@ class ComponentStatus:
 def resolve_component(
     uow: UnitOfWork, reference: str, viewer: Viewer | None = None
 ) -> ComponentView:
-    """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version.
-    With a viewer, a component no BOM it may see mentions is answered exactly like one that
-    does not exist, and is never named among the candidates of an ambiguous name."""
+    """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version,
+    within the caller's unit of work. With a viewer, a component no BOM it may see mentions
+    is answered exactly like one that does not exist, and is never named among the
+    candidates of an ambiguous name."""
     return ComponentView.of(_resolve_row(uow, reference, viewer))
 
 
-def _seen(uow: UnitOfWork, rows: list[ComponentRow], viewer: Viewer | None) -> list[ComponentRow]:
+def find_component(runtime: Runtime, reference: str) -> ComponentView:
+    """The component a reference names (see `resolve_component`), for the operator."""
+    with runtime.reading() as uow:
+        return resolve_component(uow, reference)
+
+
+def _seen(
+    uow: UnitOfWork, rows: list[ComponentRecord], viewer: Viewer | None
+) -> list[ComponentRecord]:
     """The rows a viewer may know of: those a BOM it may see mentions."""
     known = knowable(uow, viewer, [row.id for row in rows]) if rows else None
     return rows if known is None else [row for row in rows if row.id in known]
 
 
-def _resolve_row(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> ComponentRow:
+def _resolve_row(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> ComponentRecord:
     text = reference.strip()
     component_id = parse_id(text)
     if component_id is not None:
@@ -133,7 +143,7 @@ def _resolve_row(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) 
 
 
 def search_components(
-    uow: UnitOfWork,
+    runtime: Runtime,
     *,
     purl: str | None,
     name: str | None,
@@ -150,22 +160,25 @@ def search_components(
             normalised = normalise_purl(purl)
         except InvalidPurlError:
             return []
-    rows = uow.components.search(
-        purl=normalised,
-        name=name,
-        type_=type_,
-        ai=ai,
-        after_id=after_id,
-        limit=limit,
-        hash_value=hash_value,
-        visible_to=bom_filter(uow, viewer),
-    )
+    with runtime.reading() as uow:
+        rows = uow.components.search(
+            purl=normalised,
+            name=name,
+            type_=type_,
+            ai=ai,
+            after_id=after_id,
+            limit=limit,
+            hash_value=hash_value,
+            visible_to=bom_visibility(uow, viewer),
+        )
     return [ComponentView.of(row) for row in rows]
 
 
 def where_used(
     uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
 ) -> list[ProductUse]:
+    """The products holding the component, each with one shortest path, as the viewer may
+    see them; within the caller's unit of work."""
     graph = cache.current(uow)
     if component_id not in graph:
         return []
@@ -189,9 +202,26 @@ def where_used(
     return uses
 
 
+def uses_of_component(
+    runtime: Runtime, component_id: int, viewer: Viewer | None = None
+) -> tuple[ComponentView, list[ProductUse]]:
+    """A component the viewer may see (404 otherwise) and the products holding it."""
+    with runtime.reading() as uow:
+        component = component_status(uow, runtime.cache, component_id, viewer).component
+        return component, where_used(uow, runtime.cache, component_id, viewer)
+
+
+def uses_of_reference(runtime: Runtime, reference: str) -> tuple[ComponentView, list[ProductUse]]:
+    """The component a reference names and the products holding it, for the operator."""
+    with runtime.reading() as uow:
+        component = resolve_component(uow, reference)
+        return component, where_used(uow, runtime.cache, component.id)
+
+
 def component_status(
     uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
 ) -> ComponentStatus:
+    """What the viewer may know of a component; within the caller's unit of work."""
     component = uow.components.get(component_id)
     visible = visible_boms(uow, viewer)
     occurrences = uow.components.occurrences(component_id)
@@ -217,7 +247,9 @@ def component_status(
     )
 
 
-def _appearance(occurrence: OccurrenceRow, bom: BomRow, subject: str, current: bool) -> Appearance:
+def _appearance(
+    occurrence: OccurrenceRecord, bom: BomRecord, subject: str, current: bool
+) -> Appearance:
     return Appearance(
         bom_id=bom.id,
         bom_subject=subject,
@@ -226,8 +258,8 @@ def _appearance(occurrence: OccurrenceRow, bom: BomRow, subject: str, current: b
         role=occurrence.role,
         type=occurrence.type,
         is_ai=occurrence.is_ai,
-        ai_reasons=tuple(occurrence.ai_reasons),
-        claimed_certificates=tuple(c["number"] for c in occurrence.claimed_certificates),
+        ai_reasons=occurrence.ai_reasons,
+        claimed_certificates=occurrence.claimed_certificates,
     )
 
 
@@ -258,7 +290,7 @@ class BomView:
     shared_with: list[str]
 
 
-def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
+def _bom_views(uow: UnitOfWork, rows: list[BomRecord]) -> list[BomView]:
     names = uow.boms.subject_names(row.id for row in rows)
     codes = {o.id: o.code for o in uow.access.organisations()}
     shares = uow.boms.shared_with(row.id for row in rows)
@@ -290,7 +322,7 @@ def _bom_views(uow: UnitOfWork, rows: list[BomRow]) -> list[BomView]:
     ]
 
 
-def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRow:
+def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRecord:
     """The BOM, if the viewer may see it; one that exists but is not theirs to see is
     answered exactly like one that does not exist, so nothing leaks."""
     bom = uow.boms.get(bom_id)
@@ -299,56 +331,68 @@ def _visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRow:
     return bom
 
 
-def get_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None) -> BomView:
+def bom_view(uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None) -> BomView:
+    """A BOM the viewer may see, within the caller's unit of work."""
     return _bom_views(uow, [_visible_bom(uow, bom_id, viewer)])[0]
 
 
+def get_bom(runtime: Runtime, bom_id: int, viewer: Viewer | None = None) -> BomView:
+    with runtime.reading() as uow:
+        return bom_view(uow, bom_id, viewer)
+
+
 def list_boms(
-    uow: UnitOfWork,
+    runtime: Runtime,
     *,
     product_id: int | None,
     after_id: int,
     limit: int,
     viewer: Viewer | None = None,
 ) -> list[BomView]:
-    rows = uow.boms.page(
-        subject_id=product_id, after_id=after_id, limit=limit, visible_to=bom_filter(uow, viewer)
-    )
-    return _bom_views(uow, rows)
+    with runtime.reading() as uow:
+        rows = uow.boms.page(
+            subject_id=product_id,
+            after_id=after_id,
+            limit=limit,
+            visible_to=bom_visibility(uow, viewer),
+        )
+        return _bom_views(uow, rows)
 
 
 def get_document(
-    uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None
+    runtime: Runtime, bom_id: int, viewer: Viewer | None = None
 ) -> tuple[str, bytes, str]:
     """The media type, exact bytes and SHA-256 of a stored document."""
-    bom = _visible_bom(uow, bom_id, viewer)
-    document = uow.boms.document(bom_id)
+    with runtime.reading() as uow:
+        bom = _visible_bom(uow, bom_id, viewer)
+        document = uow.boms.document(bom_id)
     if document is None:  # pragma: no cover - a stored BOM always has its document
         raise NotFoundError(f"no BOM with id {bom_id}")
     return bom.media_type, document, bom.sha256
 
 
 def set_visibility(
-    uow: UnitOfWork,
+    runtime: Runtime,
     bom_id: int,
     visibility: Visibility,
     share_with: list[str],
     viewer: Viewer,
 ) -> BomView:
     """Only the owning organisation (or an administrator) decides who sees inside a BOM."""
-    bom = _visible_bom(uow, bom_id, viewer)
-    owner = uow.access.organisation_by_id(bom.organisation_id) if bom.organisation_id else None
-    if not viewer.sees_everything and (owner is None or owner.code != viewer.organisation):
-        raise PermissionDeniedError(f"BOM {bom_id} belongs to another organisation")
-    organisations = []
-    for code in sorted(set(share_with)):
-        found = uow.access.organisation(code)
-        if found is None:
-            raise NotFoundError(f"no organisation {code!r} to share with")
-        organisations.append(found.id)
-    uow.boms.set_visibility(bom_id, visibility.value, organisations)
-    uow.commit()
-    return get_bom(uow, bom_id, viewer)
+    with runtime.writing() as uow:
+        bom = _visible_bom(uow, bom_id, viewer)
+        owner = uow.access.organisation_by_id(bom.organisation_id) if bom.organisation_id else None
+        if not viewer.sees_everything and (owner is None or owner.code != viewer.organisation):
+            raise PermissionDeniedError(f"BOM {bom_id} belongs to another organisation")
+        organisations = []
+        for code in sorted(set(share_with)):
+            found = uow.access.organisation(code)
+            if found is None:
+                raise NotFoundError(f"no organisation {code!r} to share with")
+            organisations.append(found.id)
+        uow.boms.set_visibility(bom_id, visibility.value, organisations)
+        uow.commit()
+        return bom_view(uow, bom_id, viewer)
 
 
 def _shown(boms: tuple[int, ...], visible: frozenset[int] | None) -> tuple[int, ...]:
@@ -392,6 +436,12 @@ def list_products(
     return [_product_summary(graph, subject, boms, visible) for subject, boms in rows]
 
 
+def product_summaries(runtime: Runtime, viewer: Viewer | None = None) -> list[ProductSummary]:
+    """Every product the viewer may see, in identity order (`list_products`)."""
+    with runtime.reading() as uow:
+        return list_products(uow, runtime.cache, viewer)
+
+
 def get_product(
     uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
 ) -> ProductSummary:
@@ -409,8 +459,8 @@ def get_product(
 
 def _product_summary(
     graph: PortfolioGraph,
-    subject: ComponentRow,
-    boms: list[BomRow],
+    subject: ComponentRecord,
+    boms: list[BomRecord],
     visible: frozenset[int] | None,
 ) -> ProductSummary:
     # Count only what the caller's visible BOMs declare inside the product.
@@ -436,10 +486,14 @@ def get_component(uow: UnitOfWork, component_id: int) -> ComponentView:
     return ComponentView.of(row)
 
 
-def database_health(uow: UnitOfWork) -> str:
+def database_health(runtime: Runtime) -> str:
     """The database's dialect, after a real query (the generation counter)."""
-    uow.graph.generation()
-    return uow.dialect
+    # Asked on every call, not once per process: a load balancer should see a schema that
+    # vanished or fell behind under a running server.
+    runtime.check_schema()
+    with runtime.reading() as uow:
+        uow.graph.generation()
+        return uow.dialect
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,8 +505,16 @@ class LineageLink:
     bom_ids: tuple[int, ...]
 
 
-def lineage(
-    uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
+def lineage(runtime: Runtime, component_id: int, viewer: Viewer | None = None) -> list[LineageLink]:
+    """What a component the viewer may see (404 otherwise) was made from, as the BOMs it
+    may see declare."""
+    with runtime.reading() as uow:
+        component_status(uow, runtime.cache, component_id, viewer)
+        return _lineage(uow, runtime.cache, component_id, viewer)
+
+
+def _lineage(
+    uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None
 ) -> list[LineageLink]:
     component = get_component(uow, component_id)
     graph = cache.current(uow)
@@ -484,16 +546,16 @@ def _product_graph(
 
 
 def product_graph(
-    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
+    runtime: Runtime, product_id: int, viewer: Viewer | None = None
 ) -> dict[str, Any]:
     """The product's closure: components, the edges between them with their BOMs, lineage;
     for a caller who may not see every BOM, only what visible BOMs declare."""
-    graph, visible = _product_graph(uow, cache, product_id, viewer)
+    with runtime.reading() as uow:
+        graph, visible = _product_graph(uow, runtime.cache, product_id, viewer)
     return closure_document(graph, product_id, visible)
 
 
-def product_graphml(
-    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
-) -> str:
-    graph, visible = _product_graph(uow, cache, product_id, viewer)
+def product_graphml(runtime: Runtime, product_id: int, viewer: Viewer | None = None) -> str:
+    with runtime.reading() as uow:
+        graph, visible = _product_graph(uow, runtime.cache, product_id, viewer)
     return closure_graphml(graph, product_id, visible)

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
 from app.services.catalogue import ComponentView, resolve_component
 from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
 
 # Who may record (administrators always may): procurement for its own organisation's
 # products, reviewers and administrators for everyone's.
@@ -32,7 +36,7 @@ def scope_of(principal: Principal) -> ClassificationScope:
 
 
 def record_classification(
-    uow: UnitOfWork,
+    runtime: Runtime,
     principal: Principal,
     component_reference: str,
     *,
@@ -45,24 +49,25 @@ def record_classification(
     if not principal.may(RECORDERS):
         names = ", ".join(sorted(RECORDERS | {Role.ADMIN}))
         raise PermissionDeniedError(f"recording a classification needs one of the roles: {names}")
-    component = resolve_component(uow, component_reference, Viewer.of(principal))
-    organisation = uow.access.organisation(principal.organisation)
-    if organisation is None:  # pragma: no cover - a key always belongs to an organisation
-        raise NotFoundError(f"no organisation {principal.organisation!r}")
-    return _record(
-        uow,
-        component,
-        is_ai=is_ai,
-        reason=reason,
-        expires=expires,
-        actor=principal.actor,
-        organisation_id=organisation.id,
-        scope=scope_of(principal),
-    )
+    with runtime.writing() as uow:
+        component = resolve_component(uow, component_reference, Viewer.of(principal))
+        organisation = uow.access.organisation(principal.organisation)
+        if organisation is None:  # pragma: no cover - a key always belongs to an organisation
+            raise NotFoundError(f"no organisation {principal.organisation!r}")
+        return _record(
+            uow,
+            component,
+            is_ai=is_ai,
+            reason=reason,
+            expires=expires,
+            actor=principal.actor,
+            organisation_id=organisation.id,
+            scope=scope_of(principal),
+        )
 
 
 def record_classification_as_operator(
-    uow: UnitOfWork,
+    runtime: Runtime,
     component_reference: str,
     *,
     is_ai: bool,
@@ -73,23 +78,22 @@ def record_classification_as_operator(
 ) -> Classification:
     """The operator at the command line records a global decision, as an administrator
     would; `operator` names who ran the command. Commits."""
-    component = resolve_component(uow, component_reference)
-    now = _now()
-    # As `exportgate ingest` does, the operator's organisation exists once it acts.
-    organisation_id = uow.access.organisation_or_new(organisation, organisation, now, operator)[
-        0
-    ].id
-    return _record(
-        uow,
-        component,
-        is_ai=is_ai,
-        reason=reason,
-        expires=expires,
-        actor=operator,
-        organisation_id=organisation_id,
-        scope=ClassificationScope.GLOBAL,
-        now=now,
-    )
+    with runtime.writing() as uow:
+        component = resolve_component(uow, component_reference)
+        now = _now()
+        # As `exportgate ingest` does, the operator's organisation exists once it acts.
+        found, _ = uow.access.organisation_or_new(organisation, organisation, now, operator)
+        return _record(
+            uow,
+            component,
+            is_ai=is_ai,
+            reason=reason,
+            expires=expires,
+            actor=operator,
+            organisation_id=found.id,
+            scope=ClassificationScope.GLOBAL,
+            now=now,
+        )
 
 
 def _record(
@@ -124,12 +128,30 @@ def _record(
     return recorded
 
 
+def list_classifications(
+    runtime: Runtime, component_id: int, viewer: Viewer | None
+) -> list[Classification]:
+    """`classifications_of`, in a unit of work of its own."""
+    with runtime.reading() as uow:
+        return classifications_of(uow, component_id, viewer)
+
+
+def classifications_by_reference(
+    runtime: Runtime, reference: str
+) -> tuple[ComponentView, list[Classification]]:
+    """The component a reference names and every record of it, for the operator."""
+    with runtime.reading() as uow:
+        component = resolve_component(uow, reference)
+        return component, classifications_of(uow, component.id, None)
+
+
 def classifications_of(
     uow: UnitOfWork, component_id: int, viewer: Viewer | None
 ) -> list[Classification]:
     """A component's records, oldest first, as the viewer may see them: global ones and
     its own organisation's (an administrator, or no viewer, sees all). A component the
-    viewer may not see is not found, exactly like one that does not exist."""
+    viewer may not see is not found, exactly like one that does not exist. Within the
+    caller's unit of work."""
     resolve_component(uow, str(component_id), viewer)
     recorded = uow.classifications.for_components([component_id]).get(component_id, [])
     return visible_to(recorded, viewer)

@@ -15,7 +15,7 @@ from app.domain.access import Viewer
 from app.domain.decision import Decision, Question
 from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
-from app.services.catalogue import ComponentView, get_bom, get_component
+from app.services.catalogue import ComponentView, bom_view, get_component
 from app.services.export import CheckResult, evaluate
 from app.services.visibility import shown_component, sight_of, visible_boms
 
@@ -107,7 +107,7 @@ def diff_boms(
     viewer: Viewer | None = None,
 ) -> BomDiff:
     with runtime.reading() as uow:
-        old, new = get_bom(uow, old_bom_id, viewer), get_bom(uow, new_bom_id, viewer)
+        old, new = bom_view(uow, old_bom_id, viewer), bom_view(uow, new_bom_id, viewer)
         visible = visible_boms(uow, viewer)
         if old.product_id != new.product_id:
             raise ConflictError(

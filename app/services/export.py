@@ -35,6 +35,7 @@ from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product, RawLink
 from app.domain.registry import Ruleset
+from app.domain.stored import NewDecision
 from app.services.catalogue import (
     ComponentView,
     ProductSummary,
@@ -48,7 +49,7 @@ from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
 from app.services.visibility import (
     Sight,
-    bom_filter,
+    bom_visibility,
     knowable,
     redacted_answer,
     sees_product,
@@ -57,7 +58,6 @@ from app.services.visibility import (
     sight_of,
     visible_boms,
 )
-from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -711,22 +711,21 @@ def check_export(
     if not record:
         return result
     with runtime.writing() as uow:
-        row = uow.registry.add_decision(
-            DecisionRow(
+        decision_id = uow.decisions.reserve(
+            NewDecision(
                 product_id=product.id,
                 destination=result.check.question.destination,
                 on_date=result.check.question.day,
                 sector=result.check.question.sector,
                 ruleset_version=result.check.ruleset,
                 decision=result.check.decision.value,
-                answer={},
                 evidence_sha256=result.evidence_sha256,
                 decided_at=dt.datetime.now(dt.UTC),
                 decided_by=actor,
             )
         )
-        recorded = dataclasses.replace(result, decision_id=row.id)
-        row.answer = recorded.answer()
+        recorded = dataclasses.replace(result, decision_id=decision_id)
+        uow.decisions.keep_answer(decision_id, recorded.answer())
         uow.commit()
     return recorded
 
@@ -739,14 +738,18 @@ def _asked(question: Question, snapshot: RegistrySnapshot, where: str) -> Questi
     )
 
 
-def get_decision(uow: UnitOfWork, decision_id: int, viewer: Viewer | None = None) -> dict[str, Any]:
+def get_decision(
+    runtime: Runtime, decision_id: int, viewer: Viewer | None = None
+) -> dict[str, Any]:
     """A stored decision as it was answered; for a caller who may not see every BOM, the
     same redaction as the live answer, and not found unless it may see the product."""
-    row = uow.registry.decision(decision_id)
-    visible = visible_boms(uow, viewer)
-    if row is None or not shows_any_bom(
-        visible, (b.id for b in uow.boms.of_subject(row.product_id))
-    ):
+    with runtime.reading() as uow:
+        row = uow.decisions.get(decision_id)
+        visible = visible_boms(uow, viewer)
+        seen = row is not None and shows_any_bom(
+            visible, (b.id for b in uow.boms.of_subject(row.product_id))
+        )
+    if row is None or not seen:
         raise NotFoundError(f"no decision record {decision_id}")
     answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
     return {**answer, "decided_at": row.decided_at.isoformat()}
@@ -768,7 +771,7 @@ class DecisionSummary:
 
 
 def list_decisions(
-    uow: UnitOfWork,
+    runtime: Runtime,
     viewer: Viewer | None,
     *,
     product_id: int | None = None,
@@ -777,13 +780,14 @@ def list_decisions(
     limit: int = 100,
 ) -> list[DecisionSummary]:
     """Decision records in the order they were made, about products the viewer may see."""
-    rows = uow.registry.decisions(
-        product_id=product_id,
-        decision=decision,
-        after_id=after_id,
-        limit=limit,
-        visible_to=bom_filter(uow, viewer),
-    )
+    with runtime.reading() as uow:
+        rows = uow.decisions.page(
+            product_id=product_id,
+            decision=decision,
+            after_id=after_id,
+            limit=limit,
+            visible_to=bom_visibility(uow, viewer),
+        )
     return [
         DecisionSummary(
             id=row.id,

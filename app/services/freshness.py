@@ -13,18 +13,27 @@ whole database's generation.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.services.portfolio import PortfolioCache
-from app.services.visibility import bom_filter, organisation_id, shows_any_bom, visible_boms
+from app.services.visibility import bom_visibility, shows_any_bom, visible_boms
 from app.store.unit_of_work import UnitOfWork
 
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
 
-def read_state(uow: UnitOfWork, cache: PortfolioCache, viewer: Viewer | None) -> str:
+
+def read_state(runtime: Runtime, viewer: Viewer | None) -> str:
     """The digest of what the viewer's answers depend on (see the module)."""
+    with runtime.reading() as uow:
+        return _read_state(uow, runtime.cache, viewer)
+
+
+def _read_state(uow: UnitOfWork, cache: PortfolioCache, viewer: Viewer | None) -> str:
     visible = visible_boms(uow, viewer)
-    visible_to = bom_filter(uow, viewer)
-    if visible is None or visible_to is None or viewer is None:
+    visibility = bom_visibility(uow, viewer)
+    if visible is None or visibility is None or viewer is None:
         parts: tuple[object, ...] = (
             "everything",
             uow.graph.generation(),
@@ -45,6 +54,6 @@ def read_state(uow: UnitOfWork, cache: PortfolioCache, viewer: Viewer | None) ->
             sorted(visible & current),
             sorted(hidden),
             uow.registry.generation(),
-            uow.classifications.generation_for(visible_to, organisation_id(uow, viewer), hidden),
+            uow.classifications.generation_for(visibility, hidden),
         )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

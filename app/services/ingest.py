@@ -6,16 +6,23 @@ import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
+from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
+from app.domain.stored import BomEnding, BomRecord, NewBom
+from app.services.catalogue import BomView, bom_view
 from app.services.collector import collector_paused
+from app.store.boms import DocumentAlreadyStoredError
+from app.store.components import NewComponent
 from app.store.documents import PackedDocument, pack_document
-from app.store.repositories import DocumentAlreadyStoredError, NewComponent
-from app.store.rows import BomEndingRow, BomRow, OwnershipEventRow
 from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
 
 OCCURRENCE_COLUMNS = (
     "component_id", "bom_ref", "role", "location", "type", "name", "version",
@@ -44,10 +51,15 @@ def _now() -> dt.datetime:
 
 
 def _result(
-    row: BomRow, subject: str, *, created: bool, superseded: tuple[int, ...] = ()
+    bom_id: int,
+    row: NewBom | BomRecord,
+    subject: str,
+    *,
+    created: bool,
+    superseded: tuple[int, ...] = (),
 ) -> IngestResult:
     return IngestResult(
-        bom_id=BomId(row.id),
+        bom_id=BomId(bom_id),
         created=created,
         subject_id=row.subject_id,
         subject=subject,
@@ -86,17 +98,7 @@ def _publishes(
         return
     owner, claimed = uow.ownership.claim(subject_id, organisation_id, now)
     if claimed:
-        uow.ownership.record(
-            OwnershipEventRow(
-                subject_id=subject_id,
-                kind="claimed",
-                organisation_id=organisation_id,
-                previous_organisation_id=None,
-                reason="first BOM published for it",
-                actor=actor,
-                at=now,
-            )
-        )
+        uow.boms.record_first_publisher(subject_id, organisation_id, actor=actor, at=now)
         return
     if owner == organisation_id or administrator:
         return
@@ -110,7 +112,8 @@ def _publishes(
 
 def _supersede(
     uow: UnitOfWork,
-    row: BomRow,
+    bom_id: int,
+    row: NewBom,
     supersedes: Sequence[str],
     *,
     actor: str,
@@ -120,7 +123,7 @@ def _supersede(
     naming a serial that is not among them is an error, so a typo never passes unseen."""
     if not supersedes:
         return ()
-    current = [bom for bom in uow.boms.current_of_subject(row.subject_id) if bom.id != row.id]
+    current = [bom for bom in uow.boms.current_of_subject(row.subject_id) if bom.id != bom_id]
     wanted = list(dict.fromkeys(name.strip() for name in supersedes))
     if SUPERSEDE_ALL in wanted:
         ended = [
@@ -147,11 +150,11 @@ def _supersede(
         bom
         for bom in ended
         if uow.boms.end(
-            BomEndingRow(
+            BomEnding(
                 bom_id=bom.id,
                 kind="superseded",
-                by_bom_id=row.id,
-                reason=f"superseded by BOM {row.id}",
+                by_bom_id=bom_id,
+                reason=f"superseded by BOM {bom_id}",
                 actor=actor,
                 at=now,
             )
@@ -160,8 +163,8 @@ def _supersede(
     return tuple(sorted(bom.id for bom in ended))
 
 
-def _already_stored(uow: UnitOfWork, row: BomRow) -> IngestResult:
-    return _result(row, uow.boms.subject_names([row.id])[row.id], created=False)
+def _already_stored(uow: UnitOfWork, row: BomRecord) -> IngestResult:
+    return _result(row.id, row, uow.boms.subject_names([row.id])[row.id], created=False)
 
 
 def _new_component(mention: Mention) -> NewComponent:
@@ -182,10 +185,9 @@ def _distinct_components(contents: BomContents) -> list[NewComponent]:
 
 
 def ingest_bom(
-    uow: UnitOfWork,
+    runtime: Runtime,
     data: bytes,
     media_type: str | None,
-    limits: ReadLimits,
     *,
     uploaded_by: str | None = None,
     organisation: str | None = None,
@@ -195,6 +197,57 @@ def ingest_bom(
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
     written unless all of it is. The same bytes from the same organisation are one BOM;
     `supersedes` names current BOMs of the subject (serial numbers, or "all") it ends."""
+    with runtime.writing() as uow:
+        return _ingest(
+            uow,
+            data,
+            media_type,
+            runtime.limits,
+            uploaded_by=uploaded_by,
+            organisation=organisation,
+            supersedes=supersedes,
+            administrator=administrator,
+        )
+
+
+def publish_bom(
+    runtime: Runtime,
+    data: bytes,
+    media_type: str | None,
+    viewer: Viewer,
+    *,
+    uploaded_by: str,
+    organisation: str,
+    supersedes: Sequence[str] = (),
+    administrator: bool = False,
+) -> tuple[BomView, bool]:
+    """`ingest_bom`, answered with the BOM as the uploader sees it, and whether it is new."""
+    result = ingest_bom(
+        runtime,
+        data,
+        media_type,
+        uploaded_by=uploaded_by,
+        organisation=organisation,
+        supersedes=supersedes,
+        administrator=administrator,
+    )
+    with runtime.reading() as uow:
+        return bom_view(uow, result.bom_id, viewer), result.created
+
+
+def _ingest(
+    uow: UnitOfWork,
+    data: bytes,
+    media_type: str | None,
+    limits: ReadLimits,
+    *,
+    uploaded_by: str | None,
+    organisation: str | None,
+    supersedes: Sequence[str],
+    administrator: bool,
+) -> IngestResult:
+    """Within the caller's unit of work: commits it when the document is stored, leaves
+    it uncommitted when the same bytes were stored already."""
     digest = sha256_of(data)
     owner = uow.access.organisation(organisation) if organisation is not None else None
     existing = uow.boms.find_by_sha256(digest, owner.id if owner is not None else None)
@@ -221,6 +274,7 @@ def ingest_bom(
             )
         except DocumentAlreadyStoredError as raced:
             # A concurrent upload of the same bytes won; idempotency means answering with it.
+            # What this attempt wrote besides is never committed.
             organisation_row = (
                 uow.access.organisation(organisation) if organisation is not None else None
             )
@@ -267,35 +321,33 @@ def _store(
             for source, target, kind in contents.edges
         )
     )
-    row = uow.boms.add(
-        BomRow(
-            sha256=read.sha256,
-            media_type=read.media_type,
-            format=contents.format.value,
-            spec_version=contents.spec_version,
-            serial_number=contents.serial_number,
-            bom_version=contents.version,
-            size_bytes=len(data),
-            document=packed.payload,
-            document_encoding=packed.encoding,
-            subject_id=subject_id,
-            is_inventory=contents.is_inventory,
-            sector=contents.sector,
-            human_oversight=contents.human_oversight,
-            incomplete_aggregates=list(contents.incomplete_aggregates),
-            warnings=[
-                {"code": w.code.value, "message": w.message, "location": w.location}
-                for w in contents.warnings
-            ],
-            component_count=len(ids) - 1,
-            ai_component_count=len({m.identity for m in contents.mentions if m.is_ai}),
-            edge_count=len(edges),
-            uploaded_by=uploaded_by,
-            uploaded_at=now,
-            organisation_id=organisation_id,
-        )
+    bom = NewBom(
+        sha256=read.sha256,
+        media_type=read.media_type,
+        format=contents.format.value,
+        spec_version=contents.spec_version,
+        serial_number=contents.serial_number,
+        bom_version=contents.version,
+        size_bytes=len(data),
+        document=packed.payload,
+        document_encoding=packed.encoding,
+        subject_id=subject_id,
+        is_inventory=contents.is_inventory,
+        sector=contents.sector,
+        human_oversight=contents.human_oversight,
+        incomplete_aggregates=list(contents.incomplete_aggregates),
+        warnings=[
+            {"code": w.code.value, "message": w.message, "location": w.location}
+            for w in contents.warnings
+        ],
+        component_count=len(ids) - 1,
+        ai_component_count=len({m.identity for m in contents.mentions if m.is_ai}),
+        edge_count=len(edges),
+        uploaded_by=uploaded_by,
+        uploaded_at=now,
+        organisation_id=organisation_id,
     )
-    bom_id = row.id
+    bom_id = uow.boms.add(bom)
     uow.graph.add_occurrences(
         bom_id,
         OCCURRENCE_COLUMNS,
@@ -331,6 +383,6 @@ def _store(
             for link in mention.links
         ],
     )
-    superseded = _supersede(uow, row, supersedes, actor=actor, now=now)
+    superseded = _supersede(uow, bom_id, bom, supersedes, actor=actor, now=now)
     uow.commit()
-    return _result(row, contents.subject.display_name, created=True, superseded=superseded)
+    return _result(bom_id, bom, contents.subject.display_name, created=True, superseded=superseded)

@@ -13,7 +13,13 @@ from app.domain.access import Viewer
 from app.domain.classification import Classification
 from app.domain.decision import Question, verify
 from app.domain.ids import IdentityKey
-from app.services.catalogue import ComponentStatus, ProductUse, component_status, where_used
+from app.services.catalogue import (
+    ComponentStatus,
+    ProductUse,
+    component_status,
+    find_component,
+    where_used,
+)
 from app.services.classification import classifications_of
 from app.services.registry import status_on
 
@@ -54,6 +60,19 @@ class ComponentReport:
     used_by: tuple[ProductUse, ...]
     # Records in force on the day asked that the viewer may see.
     classifications: tuple[Classification, ...] = ()
+
+
+def report_on(
+    runtime: Runtime,
+    reference: str,
+    *,
+    day: dt.date,
+    destination: str | None = None,
+    sector: str | None = None,
+) -> ComponentReport:
+    """`component_report` of the component a reference names, for the operator."""
+    component = find_component(runtime, reference)
+    return component_report(runtime, component.id, day=day, destination=destination, sector=sector)
 
 
 def component_report(

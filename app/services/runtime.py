@@ -66,3 +66,11 @@ class Runtime:
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+def upgrade_schema(database_url: str) -> None:
+    """Create or migrate the database's schema to this code's head."""
+    # Imported here: Alembic costs a tenth of a second that no other use case needs.
+    from app.store.migrations import upgrade_database  # noqa: PLC0415
+
+    upgrade_database(database_url)

@@ -7,7 +7,7 @@ that BOM and no more. Administrators (and the command line, which runs as the op
 everything: for them every function here returns None or leaves the answer as it is.
 
 Every read and every answer shape asks this module: which BOMs a viewer may see inside
-(`visible_boms`, `bom_filter`), whether it may see a BOM or a product at all, and how a
+(`visible_boms`, `bom_visibility`), whether it may see a BOM or a product at all, and how a
 path, a check answer (stored, live or dry run), a diff's blockers, a product's graph,
 where-used and impact are cut for it. Nothing else in the application redacts.
 """
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 from app.domain.access import Viewer
 from app.domain.bom import EdgeKind
 from app.domain.portfolio import Product
+from app.domain.visibility import BomVisibility
 from app.services.paths import PathStep
-from app.store.repositories import BomFilter
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from app.graph.portfolio import Path, PortfolioGraph, Step
+    from app.store.boms import BomFilter
 
 HIDDEN = "(inside a BOM you may not see)"
 _HIDDEN_KIND = "hidden"
@@ -44,9 +45,17 @@ def _restricted(viewer: Viewer | None) -> bool:
     return viewer is not None and not viewer.sees_everything
 
 
+def bom_visibility(uow: UnitOfWork, viewer: Viewer | None) -> BomVisibility | None:
+    """Which BOMs a listing keeps to, as a value the store turns into its own query; None
+    when nothing is hidden from the viewer."""
+    if viewer is None or not _restricted(viewer):
+        return None
+    return BomVisibility(organisation_id(uow, viewer))
+
+
 def bom_filter(uow: UnitOfWork, viewer: Viewer | None) -> BomFilter | None:
-    """The condition a listing applies to keep to the BOMs a viewer may see inside; None
-    when nothing is hidden from it."""
+    """The same as a condition on stored BOMs, for the audit trail's query, which takes
+    one; every other read passes `bom_visibility`."""
     if viewer is None or not _restricted(viewer):
         return None
     return uow.boms.visible_to(organisation_id(uow, viewer))
@@ -54,17 +63,17 @@ def bom_filter(uow: UnitOfWork, viewer: Viewer | None) -> BomFilter | None:
 
 def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | None:
     """The BOMs a viewer may see inside; None when nothing is hidden from it."""
-    if viewer is None or not _restricted(viewer):
+    visibility = bom_visibility(uow, viewer)
+    if visibility is None:
         return None
-    return frozenset(uow.boms.visible_ids(organisation_id(uow, viewer)))
+    return frozenset(uow.boms.visible_ids(visibility))
 
 
 def may_see_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> bool:
     """Whether the viewer may see this stored BOM. One it may not see must be answered
     exactly like one that does not exist."""
-    if viewer is None or not _restricted(viewer):
-        return True
-    return uow.boms.is_visible(bom_id, organisation_id(uow, viewer))
+    visibility = bom_visibility(uow, viewer)
+    return visibility is None or uow.boms.is_visible(bom_id, visibility)
 
 
 def shows_bom(visible: frozenset[int] | None, bom_id: int) -> bool:
@@ -106,10 +115,10 @@ def knowable(
 ) -> frozenset[int] | None:
     """Of these stored components, those the viewer may know exist: ones a BOM it may see
     inside mentions. None when nothing is hidden from it."""
-    visible_to = bom_filter(uow, viewer)
-    if visible_to is None:
+    visibility = bom_visibility(uow, viewer)
+    if visibility is None:
         return None
-    return frozenset(uow.components.mentioned_in(component_ids, visible_to))
+    return frozenset(uow.components.mentioned_in(component_ids, visibility))
 
 
 # -- what a viewer sees of one answer -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Bulk inserts: one BOM brings hundreds of thousands of rows, written set-based, never per row.
+"""Bulk inserts and chunked lookups: one BOM brings hundreds of thousands of rows, written
+set-based, never per row.
 
 SQLAlchemy's compiled-statement path builds a parameter dictionary per row through several
 layers, and a driver's executemany steps the database once per row (taking the GIL back
@@ -19,6 +20,14 @@ from sqlalchemy.orm import Session
 
 # PostgreSQL's wire protocol counts a statement's parameters in 16 bits.
 POSTGRESQL_PARAMETER_LIMIT = 65_535
+# Values per lookup stay well under SQLite's and PostgreSQL's bind limits.
+CHUNK = 900
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """The items in slices small enough for one `IN (...)` lookup each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _parameter_budget(connection: Connection) -> int:

@@ -10,7 +10,9 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.classification import Classification, ClassificationScope
-from app.store.repositories import CHUNK, BomFilter
+from app.domain.visibility import BomVisibility
+from app.store.boms import visible_condition
+from app.store.bulk import CHUNK
 from app.store.rows import (
     BomRow,
     ClassificationRow,
@@ -121,12 +123,14 @@ class ClassificationRepository:
         return int(count), int(newest or 0)
 
     def generation_for(
-        self, boms_visible: BomFilter, organisation_id: int | None, reached: Collection[int]
+        self, visibility: BomVisibility, reached: Collection[int]
     ) -> tuple[int, int]:
         """As `generation`, counting only the records one caller's answers can depend on:
         about a component that a BOM it may see, or one of `reached` (the hidden BOMs its
         products are made of), mentions; global, or speaking for its own organisation or
         for the owner of a product it may see."""
+        boms_visible = visible_condition(visibility)
+        organisation_id = visibility.organisation_id
         mentioned = exists(
             select(OccurrenceRow.id)
             .join(BomRow, BomRow.id == OccurrenceRow.bom_id)

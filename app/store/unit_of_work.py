@@ -20,6 +20,7 @@ from app.store.registry import RegistryRepository
 from app.store.repositories import (
     BomRepository,
     ComponentRepository,
+    DecisionRepository,
     GraphRepository,
 )
 from app.store.schema import SCHEMA_ERRORS, require_current_schema
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.boms = BomRepository(self.session)
         self.components = ComponentRepository(self.session)
         self.graph = GraphRepository(self.session)
+        self.decisions = DecisionRepository(self.session)
         self.registry = RegistryRepository(self.session)
         self.access = AccessRepository(self.session)
         self.audit = AuditRepository(self.session)

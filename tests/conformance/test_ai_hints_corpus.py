@@ -180,8 +180,7 @@ def judge(migrated_template: str, tmp_path: Path) -> Iterator[Judge]:
 
 
 def _judged(runtime: Runtime, data: bytes) -> Judged:
-    with runtime.writing() as uow:
-        stored = ingest_bom(uow, data, None, runtime.limits)
+    stored = ingest_bom(runtime, data, None)
     result = check_export(runtime, str(stored.subject_id), Question("DE", DAY), record=False)
     answer = result.answer()
     with runtime.reading() as uow:

@@ -50,8 +50,7 @@ def test_every_real_world_bom_is_stored_or_refused_clearly(
     for path in _real_world():
         name = str(path.relative_to(EXAMPLES))
         try:
-            with runtime.writing() as uow:
-                ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+            ingest_bom(runtime, path.read_bytes(), None)
         except BomRejectedError as refused:
             outcomes["refused"] += 1
             expected = EXPECTED_REFUSALS.get(name)

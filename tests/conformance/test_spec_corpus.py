@@ -82,8 +82,7 @@ def _row_counts(runtime: Runtime) -> dict[str, int]:
 @pytest.mark.parametrize("path", _params(VALID))
 def test_valid_document_is_stored(path: Path, shared_runtime: Runtime) -> None:
     require_corpus()
-    with shared_runtime.writing() as uow:
-        result = ingest_bom(uow, path.read_bytes(), None, shared_runtime.limits)
+    result = ingest_bom(shared_runtime, path.read_bytes(), None)
     with shared_runtime.reading() as uow:
         assert uow.boms.get(result.bom_id) is not None
 
@@ -92,8 +91,8 @@ def test_valid_document_is_stored(path: Path, shared_runtime: Runtime) -> None:
 def test_invalid_document_is_refused_with_a_location(path: Path, shared_runtime: Runtime) -> None:
     require_corpus()
     before = _row_counts(shared_runtime)
-    with pytest.raises(BomRejectedError) as refused, shared_runtime.writing() as uow:
-        ingest_bom(uow, path.read_bytes(), None, shared_runtime.limits)
+    with pytest.raises(BomRejectedError) as refused:
+        ingest_bom(shared_runtime, path.read_bytes(), None)
     assert refused.value.errors, "a refusal names where the document is wrong"
     assert all(error.message for error in refused.value.errors)
     assert any(error.location for error in refused.value.errors)

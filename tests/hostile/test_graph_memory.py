@@ -26,13 +26,11 @@ def uploads(runtime: Runtime) -> Iterator[int]:
     """Stores a new BOM of the camera each time it is advanced: a new graph generation."""
 
     def stored() -> Iterator[int]:
-        with runtime.writing() as uow:
-            ingest_bom(uow, supplier_module_bom(), None, runtime.limits)
+        ingest_bom(runtime, supplier_module_bom(), None)
         version = 0
         while True:
             version += 1
-            with runtime.writing() as uow:
-                yield ingest_bom(uow, camera_bom(version), None, runtime.limits).bom_id
+            yield ingest_bom(runtime, camera_bom(version), None).bom_id
 
     return stored()
 

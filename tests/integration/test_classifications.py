@@ -44,8 +44,7 @@ def two_tenants(runtime: Runtime) -> dict[str, int]:
                 )
             ],
         )
-        with runtime.writing() as uow:
-            ingest_bom(uow, document, None, runtime.limits, organisation=organisation)
+        ingest_bom(runtime, document, None, organisation=organisation)
         with runtime.reading() as uow:
             ids[organisation] = resolve_component(uow, f"sensor@{version}").id
     return ids
@@ -69,9 +68,9 @@ def test_only_reviewer_procurement_and_admin_keys_record(
     runtime: Runtime, two_tenants: dict[str, int]
 ) -> None:
     for roles in ((Role.INTEGRATOR,), (Role.AUDITOR,), (Role.INTEGRATOR, Role.AUDITOR)):
-        with runtime.writing() as uow, pytest.raises(PermissionDeniedError):
+        with pytest.raises(PermissionDeniedError):
             record_classification(
-                uow, _principal("acme", *roles), "sensor", is_ai=True, reason="r", expires=None
+                runtime, _principal("acme", *roles), "sensor", is_ai=True, reason="r", expires=None
             )
     with runtime.reading() as uow:
         assert classifications_for(uow, two_tenants.values()) == {}
@@ -79,11 +78,10 @@ def test_only_reviewer_procurement_and_admin_keys_record(
 
 def test_records_settle_per_product_owner(runtime: Runtime, two_tenants: dict[str, int]) -> None:
     acme = two_tenants["acme"]
-    with runtime.writing() as uow:
-        own = record_classification(
-            uow, _principal("acme", Role.PROCUREMENT), "sensor", is_ai=False, reason="checked",
-            expires=None,
-        )  # fmt: skip
+    own = record_classification(
+        runtime, _principal("acme", Role.PROCUREMENT), "sensor", is_ai=False, reason="checked",
+        expires=None,
+    )  # fmt: skip
     assert (own.scope, own.organisation, own.actor) == (
         ClassificationScope.ORGANISATION,
         "acme",
@@ -93,11 +91,10 @@ def test_records_settle_per_product_owner(runtime: Runtime, two_tenants: dict[st
         found = classifications_for(uow, [acme])[acme]
     assert settle(found, TODAY, "acme") is False
     assert settle(found, TODAY, "b") is None  # acme speaks for its own products only
-    with runtime.writing() as uow:
-        global_ai = record_classification(
-            uow, _principal("b", Role.ADMIN, key_id=2), str(acme), is_ai=True,
-            reason="weights found", expires=TODAY,
-        )  # fmt: skip
+    global_ai = record_classification(
+        runtime, _principal("b", Role.ADMIN, key_id=2), str(acme), is_ai=True,
+        reason="weights found", expires=TODAY,
+    )  # fmt: skip
     assert global_ai.scope is ClassificationScope.GLOBAL
     with runtime.reading() as uow:
         found = classifications_for(uow, [acme])[acme]
@@ -113,12 +110,11 @@ def test_records_settle_per_product_owner(runtime: Runtime, two_tenants: dict[st
 def test_classifications_for_reads_many_components_in_chunks(
     runtime: Runtime, two_tenants: dict[str, int]
 ) -> None:
-    with runtime.writing() as uow:
-        for organisation in ("acme", "b"):
-            record_classification(
-                uow, _principal(organisation, Role.PROCUREMENT), "sensor", is_ai=True,
-                reason=f"{organisation}'s review", expires=None,
-            )  # fmt: skip
+    for organisation in ("acme", "b"):
+        record_classification(
+            runtime, _principal(organisation, Role.PROCUREMENT), "sensor", is_ai=True,
+            reason=f"{organisation}'s review", expires=None,
+        )  # fmt: skip
     asked = range(1, 3 * CHUNK)  # more ids than one query takes, most of them unknown
     with runtime.reading() as uow:
         found = classifications_for(uow, asked)

@@ -22,8 +22,7 @@ def test_simultaneous_uploads_of_the_same_bytes_are_one_bom(settings: Settings) 
     def upload(runtime: Runtime) -> None:
         start.wait()
         try:
-            with runtime.writing() as uow:
-                results.append(ingest_bom(uow, data, None, runtime.limits))
+            results.append(ingest_bom(runtime, data, None))
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             failures.append(error)
 
@@ -42,12 +41,10 @@ def test_simultaneous_uploads_of_the_same_bytes_are_one_bom(settings: Settings) 
 def test_another_process_sees_an_upload_on_its_next_read(settings: Settings) -> None:
     reader, writer = Runtime(settings), Runtime(settings)
     try:
-        with writer.writing() as uow:
-            ingest_bom(uow, camera_bom(), None, writer.limits)
+        ingest_bom(writer, camera_bom(), None)
         with reader.reading() as uow:
             before = {p.product.name: p.ai_components for p in list_products(uow, reader.cache)}
-        with writer.writing() as uow:
-            ingest_bom(uow, supplier_module_bom(), None, writer.limits)
+        ingest_bom(writer, supplier_module_bom(), None)
         with reader.reading() as uow:
             after = {p.product.name: p.ai_components for p in list_products(uow, reader.cache)}
     finally:

@@ -126,15 +126,7 @@ def fresh_runtime(template: str, folder: Path) -> Iterator[Runtime]:
 def upload(runtime: Runtime, organisation: str, document: bytes, *supersedes: str) -> bool:
     """Whether the upload was taken; a refusal by ownership is one of the allowed outcomes."""
     try:
-        with runtime.writing() as uow:
-            ingest_bom(
-                uow,
-                document,
-                None,
-                runtime.limits,
-                organisation=organisation,
-                supersedes=supersedes,
-            )
+        ingest_bom(runtime, document, None, organisation=organisation, supersedes=supersedes)
     except SubjectOwnedError:
         return False
     return True

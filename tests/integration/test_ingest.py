@@ -27,8 +27,7 @@ from tests.builders import (
 
 
 def ingest(runtime: Runtime, data: bytes) -> int:
-    with runtime.writing() as uow:
-        return ingest_bom(uow, data, None, runtime.limits).bom_id
+    return ingest_bom(runtime, data, None).bom_id
 
 
 def row_counts(runtime: Runtime) -> dict[str, int]:
@@ -49,11 +48,9 @@ def where_used_paths(runtime: Runtime, reference: str) -> list[tuple[str, list[s
 class TestIdempotency:
     def test_same_bytes_twice_are_one_bom_when_uploaded_again(self, runtime: Runtime) -> None:
         data = camera_bom()
-        with runtime.writing() as uow:
-            first = ingest_bom(uow, data, None, runtime.limits)
+        first = ingest_bom(runtime, data, None)
         before = row_counts(runtime)
-        with runtime.writing() as uow:
-            second = ingest_bom(uow, data, None, runtime.limits)
+        second = ingest_bom(runtime, data, None)
         assert (first.created, second.created) == (True, False)
         assert second.bom_id == first.bom_id
         assert row_counts(runtime) == before

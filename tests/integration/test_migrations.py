@@ -88,8 +88,7 @@ def test_documents_read_as_uploaded_across_the_packed_documents_revision(empty_u
     data = camera_bom()
     runtime = Runtime(Settings(database_url=empty_url))
     try:
-        with runtime.writing() as uow:
-            bom_id = ingest_bom(uow, data, None, runtime.limits).bom_id
+        bom_id = ingest_bom(runtime, data, None).bom_id
         # Stored packed, and smaller than uploaded.
         assert len(_stored_document(empty_url)) < len(data)
         downgrade_database(empty_url, PACKED_DOCUMENTS_REVISION_BEFORE)

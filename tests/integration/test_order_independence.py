@@ -27,8 +27,7 @@ def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
     if registry_first:
         registry()
     for path in reversed(SAMPLE_BOMS) if reverse else SAMPLE_BOMS:
-        with runtime.writing() as uow:
-            ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+        ingest_bom(runtime, path.read_bytes(), None)
     if not registry_first:
         registry()
 

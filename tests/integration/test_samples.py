@@ -39,8 +39,7 @@ def import_sample_registry(runtime: Runtime) -> None:
 def ingest_all(runtime: Runtime, paths: list[Path]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for path in paths:
-        with runtime.writing() as uow:
-            result = ingest_bom(uow, path.read_bytes(), None, runtime.limits)
+        result = ingest_bom(runtime, path.read_bytes(), None)
         assert result.created
         ids[path.name] = result.bom_id
     return ids

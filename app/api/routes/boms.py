@@ -35,9 +35,9 @@ from app.domain.errors import (
     PayloadTooLargeError,
     RequestTimeoutError,
 )
-from app.services.catalogue import BomView, get_bom, get_document, list_boms, set_visibility
+from app.services.catalogue import get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
-from app.services.ingest import ingest_bom
+from app.services.ingest import publish_bom
 from app.services.ownership import retire_bom
 
 router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
@@ -159,22 +159,17 @@ async def upload_bom(
         request, settings.max_upload_bytes, settings.body_timeout_seconds
     )
 
-    def ingest() -> tuple[BomView, bool]:
-        with runtime.writing() as uow:
-            result = ingest_bom(
-                uow,
-                body,
-                media_type,
-                runtime.limits,
-                uploaded_by=principal.actor,
-                organisation=principal.organisation,
-                supersedes=supersedes or (),
-                administrator=Role.ADMIN in principal.roles,
-            )
-        with runtime.reading() as uow:
-            return get_bom(uow, result.bom_id, Viewer.of(principal)), result.created
-
-    view, created = await run_in_threadpool(ingest)
+    view, created = await run_in_threadpool(
+        publish_bom,
+        runtime,
+        body,
+        media_type,
+        Viewer.of(principal),
+        uploaded_by=principal.actor,
+        organisation=principal.organisation,
+        supersedes=supersedes or (),
+        administrator=Role.ADMIN in principal.roles,
+    )
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/api/v1/boms/{view.id}"
     return bom_read(view)
@@ -195,14 +190,13 @@ def list_boms_route(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BomPage:
     after = cursor_position(cursor)
-    with runtime.reading() as uow:
-        views = list_boms(
-            uow,
-            product_id=product_id,
-            after_id=after,
-            limit=limit + 1,
-            viewer=Viewer.of(principal),
-        )
+    views = list_boms(
+        runtime,
+        product_id=product_id,
+        after_id=after,
+        limit=limit + 1,
+        viewer=Viewer.of(principal),
+    )
     items = [bom_read(view) for view in views[:limit]]
     return BomPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
 
@@ -213,8 +207,7 @@ def list_boms_route(
     responses=responses(404),
 )
 def get_bom_route(bom_id: PathId, runtime: RuntimeDep, principal: Reader) -> BomRead:
-    with runtime.reading() as uow:
-        return bom_read(get_bom(uow, bom_id, Viewer.of(principal)))
+    return bom_read(get_bom(runtime, bom_id, Viewer.of(principal)))
 
 
 @router.get(
@@ -242,8 +235,7 @@ def get_document_route(
     if_none_match: Annotated[str | None, Header(description="An ETag from an earlier read")] = None,
 ) -> Response:
     # A stored document never changes, so its SHA-256 is a strong ETag forever.
-    with runtime.reading() as uow:
-        media_type, document, sha256 = get_document(uow, bom_id, Viewer.of(principal))
+    media_type, document, sha256 = get_document(runtime, bom_id, Viewer.of(principal))
     etag = f'"{sha256}"'
     if if_none_match is not None and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return Response(status_code=304, headers={"ETag": etag})
@@ -306,10 +298,9 @@ def diff_route(
 def set_visibility_route(
     bom_id: PathId, update: VisibilityUpdate, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
-    with runtime.writing() as uow:
-        view = set_visibility(
-            uow, bom_id, update.visibility, update.share_with, Viewer.of(principal)
-        )
+    view = set_visibility(
+        runtime, bom_id, update.visibility, update.share_with, Viewer.of(principal)
+    )
     return bom_read(view)
 
 
@@ -338,5 +329,4 @@ def retire_bom_route(
             viewer=viewer,
             actor=principal.actor,
         )
-    with runtime.reading() as uow:
-        return bom_read(get_bom(uow, bom_id, viewer))
+    return bom_read(get_bom(runtime, bom_id, viewer))

@@ -31,8 +31,8 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import component_status, lineage, search_components, where_used
-from app.services.classification import classifications_of, record_classification
+from app.services.catalogue import lineage, search_components, uses_of_component
+from app.services.classification import list_classifications, record_classification
 from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
@@ -83,18 +83,17 @@ def search_components_route(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
     after = cursor_position(cursor)
-    with runtime.reading() as uow:
-        views = search_components(
-            uow,
-            purl=purl,
-            name=name,
-            type_=type,
-            ai=ai,
-            after_id=after,
-            limit=limit + 1,
-            hash_value=hash,
-            viewer=Viewer.of(principal),
-        )
+    views = search_components(
+        runtime,
+        purl=purl,
+        name=name,
+        type_=type,
+        ai=ai,
+        after_id=after,
+        limit=limit + 1,
+        hash_value=hash,
+        viewer=Viewer.of(principal),
+    )
     items = [component_read(view) for view in views[:limit]]
     return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
 
@@ -158,10 +157,7 @@ def where_used_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> WhereUsedRead:
-    viewer = Viewer.of(principal)
-    with runtime.reading() as uow:
-        component = component_status(uow, runtime.cache, component_id, viewer).component
-        uses = where_used(uow, runtime.cache, component_id, viewer)
+    component, uses = uses_of_component(runtime, component_id, Viewer.of(principal))
     page, next_cursor = page_after(uses, lambda use: str(use.product_id), cursor, limit)
     return WhereUsedRead(
         component_id=component.id,
@@ -180,10 +176,7 @@ def where_used_route(
 def lineage_route(
     component_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh
 ) -> list[LineageRead]:
-    with runtime.reading() as uow:
-        viewer = Viewer.of(principal)
-        component_status(uow, runtime.cache, component_id, viewer)  # 404 unless visible
-        links = lineage(uow, runtime.cache, component_id, viewer)
+    links = lineage(runtime, component_id, Viewer.of(principal))
     return [
         LineageRead(
             kind=link.kind, component=component_read(link.component), bom_ids=list(link.bom_ids)
@@ -206,15 +199,14 @@ def lineage_route(
 def record_classification_route(
     component_id: PathId, body: ClassificationCreate, runtime: RuntimeDep, principal: Classifier
 ) -> ClassificationRead:
-    with runtime.writing() as uow:
-        recorded = record_classification(
-            uow,
-            principal,
-            str(component_id),
-            is_ai=body.is_ai,
-            reason=body.reason,
-            expires=body.expires,
-        )
+    recorded = record_classification(
+        runtime,
+        principal,
+        str(component_id),
+        is_ai=body.is_ai,
+        reason=body.reason,
+        expires=body.expires,
+    )
     return classification_read(recorded, _today())
 
 
@@ -235,8 +227,7 @@ def list_classifications_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> ClassificationPage:
-    with runtime.reading() as uow:
-        recorded = classifications_of(uow, component_id, Viewer.of(principal))
+    recorded = list_classifications(runtime, component_id, Viewer.of(principal))
     page, next_cursor = page_after(recorded, lambda c: str(c.id), cursor, limit)
     day = on or _today()
     return ClassificationPage(

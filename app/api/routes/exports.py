@@ -144,8 +144,7 @@ def decision(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
 ) -> ExportCheckRead:
-    with runtime.reading() as uow:
-        answer = get_decision(uow, decision_id, Viewer.of(principal))
+    answer = get_decision(runtime, decision_id, Viewer.of(principal))
     return ExportCheckRead.model_validate(answer)
 
 
@@ -170,15 +169,14 @@ def decisions(
     cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DecisionPage:
-    with runtime.reading() as uow:
-        found = list_decisions(
-            uow,
-            Viewer.of(principal),
-            product_id=product_id,
-            decision=decision,
-            after_id=cursor_position(cursor),
-            limit=limit + 1,
-        )
+    found = list_decisions(
+        runtime,
+        Viewer.of(principal),
+        product_id=product_id,
+        decision=decision,
+        after_id=cursor_position(cursor),
+        limit=limit + 1,
+    )
     items = [DecisionSummaryRead.model_validate(r, from_attributes=True) for r in found[:limit]]
     return DecisionPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)
 

@@ -130,10 +130,9 @@ def product_graph_route(
     etag: Fresh,
     format: Annotated[Literal["json", "graphml"], Query(description="json or graphml")] = "json",
 ) -> Response:
-    with runtime.reading() as uow:
-        viewer = Viewer.of(principal)
-        if format == "graphml":
-            graphml = product_graphml(uow, runtime.cache, product_id, viewer)
-            return Response(graphml, media_type=GRAPHML, headers={"ETag": etag})
-        document = product_graph(uow, runtime.cache, product_id, viewer)
-        return JSONResponse(document, headers={"ETag": etag})
+    viewer = Viewer.of(principal)
+    if format == "graphml":
+        graphml = product_graphml(runtime, product_id, viewer)
+        return Response(graphml, media_type=GRAPHML, headers={"ETag": etag})
+    document = product_graph(runtime, product_id, viewer)
+    return JSONResponse(document, headers={"ETag": etag})

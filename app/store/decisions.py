@@ -1,0 +1,84 @@
+"""Decision records in SQL: each check kept as answered, never edited, listed in order."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.stored import DecisionRecord, NewDecision
+from app.domain.visibility import BomVisibility
+from app.store.boms import visible_condition
+from app.store.rows import BomRow, DecisionRow
+
+
+def _record(row: DecisionRow) -> DecisionRecord:
+    return DecisionRecord(
+        id=row.id,
+        product_id=row.product_id,
+        destination=row.destination,
+        on_date=row.on_date,
+        sector=row.sector,
+        ruleset_version=row.ruleset_version,
+        decision=row.decision,
+        answer=row.answer,
+        evidence_sha256=row.evidence_sha256,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+    )
+
+
+class DecisionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def reserve(self, decision: NewDecision) -> int:
+        """Insert the record with an empty answer, and its id: the answer names its own
+        record, so it is written once the id is known (`keep_answer`)."""
+        row = DecisionRow(
+            product_id=decision.product_id,
+            destination=decision.destination,
+            on_date=decision.on_date,
+            sector=decision.sector,
+            ruleset_version=decision.ruleset_version,
+            decision=decision.decision,
+            answer={},
+            evidence_sha256=decision.evidence_sha256,
+            decided_at=decision.decided_at,
+            decided_by=decision.decided_by,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def keep_answer(self, decision_id: int, answer: dict[str, object]) -> None:
+        row = self._session.get(DecisionRow, decision_id)
+        if row is None:  # pragma: no cover - reserved in this transaction
+            raise LookupError(decision_id)
+        row.answer = answer
+        self._session.flush()
+
+    def get(self, decision_id: int) -> DecisionRecord | None:
+        row = self._session.get(DecisionRow, decision_id)
+        return None if row is None else _record(row)
+
+    def page(
+        self,
+        *,
+        product_id: int | None,
+        decision: str | None,
+        after_id: int,
+        limit: int,
+        visible_to: BomVisibility | None,
+    ) -> list[DecisionRecord]:
+        """Decision records in the order they were made; with `visible_to`, those about
+        products the reader may see a BOM of."""
+        query = select(DecisionRow).where(DecisionRow.id > after_id)
+        if product_id is not None:
+            query = query.where(DecisionRow.product_id == product_id)
+        if decision is not None:
+            query = query.where(DecisionRow.decision == decision)
+        if visible_to is not None and not visible_to.is_admin:
+            seen = select(BomRow.subject_id).where(visible_condition(visible_to))
+            query = query.where(DecisionRow.product_id.in_(seen))
+        rows = self._session.scalars(query.order_by(DecisionRow.id).limit(limit))
+        return [_record(row) for row in rows]
