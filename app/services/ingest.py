@@ -11,10 +11,11 @@ from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
+from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.services.collector import collector_paused
 from app.store.documents import PackedDocument, pack_document
 from app.store.repositories import DocumentAlreadyStoredError, NewComponent
-from app.store.rows import BomEndingRow, BomRow, OwnershipEventRow
+from app.store.rows import BomEndingRow, BomRow
 from app.store.unit_of_work import UnitOfWork
 
 OCCURRENCE_COLUMNS = (
@@ -87,9 +88,9 @@ def _publishes(
     owner, claimed = uow.ownership.claim(subject_id, organisation_id, now)
     if claimed:
         uow.ownership.record(
-            OwnershipEventRow(
+            OwnershipChange(
                 subject_id=subject_id,
-                kind="claimed",
+                kind=OwnershipEventKind.CLAIMED,
                 organisation_id=organisation_id,
                 previous_organisation_id=None,
                 reason="first BOM published for it",

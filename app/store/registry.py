@@ -83,10 +83,14 @@ class RegistryRepository:
 
     # -- reviewers ---------------------------------------------------------------------------
 
-    def reviewer_row(self, code: str) -> ReviewerRow | None:
+    def _reviewer_row(self, code: str) -> ReviewerRow | None:
         return self._session.scalars(
             select(ReviewerRow).where(ReviewerRow.code == code)
         ).one_or_none()
+
+    def reviewer(self, code: str) -> Reviewer | None:
+        row = self._reviewer_row(code)
+        return None if row is None else reviewer_from_row(row)
 
     def save_reviewer(self, reviewer: Reviewer, now: dt.datetime, actor: str) -> bool:
         """Insert or update, keeping the change and its actor; True when anything changed."""
@@ -94,7 +98,7 @@ class RegistryRepository:
             {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
             for p in reviewer.accreditations
         ]
-        row = self.reviewer_row(reviewer.id)
+        row = self._reviewer_row(reviewer.id)
         if row is None:
             added = ReviewerRow(
                 code=reviewer.id,
@@ -107,7 +111,7 @@ class RegistryRepository:
                 self._changed(reviewer, accreditations, now, actor)
                 return True
             # A concurrent request added it first: bring that one up to date instead.
-            row = self.reviewer_row(reviewer.id)
+            row = self._reviewer_row(reviewer.id)
             if row is None:  # pragma: no cover - the unique key has just named it
                 raise RuntimeError(f"reviewer {reviewer.id!r} vanished")
         if (row.name, row.public_key, row.accreditations) == (
@@ -150,16 +154,20 @@ class RegistryRepository:
 
     # -- certificates ------------------------------------------------------------------------
 
-    def certificate_row(self, number: str) -> CertificateRow | None:
+    def _certificate_row(self, number: str) -> CertificateRow | None:
         return self._session.scalars(
             select(CertificateRow).where(CertificateRow.number == number)
         ).one_or_none()
 
-    def add_certificate(
-        self, certificate: Certificate, now: dt.datetime, actor: str
-    ) -> CertificateRow | None:
-        """The new row; None, with nothing written, when a concurrent request recorded a
-        certificate of this number first (read it back to compare)."""
+    def certificate_id(self, number: str) -> int | None:
+        """The id status events of the certificate are recorded against."""
+        return self._session.scalar(
+            select(CertificateRow.id).where(CertificateRow.number == number)
+        )
+
+    def add_certificate(self, certificate: Certificate, now: dt.datetime, actor: str) -> int | None:
+        """The new certificate's id; None, with nothing written, when a concurrent request
+        recorded a certificate of this number first (read it back to compare)."""
         row = CertificateRow(
             number=certificate.number,
             subject_key=certificate.subject,
@@ -175,7 +183,7 @@ class RegistryRepository:
             recorded_at=now,
             recorded_by=actor,
         )
-        return row if inserted(self._session, row) else None
+        return row.id if inserted(self._session, row) else None
 
     def add_event(self, certificate_id: int, event: StatusEvent, now: dt.datetime) -> bool:
         """Append a status event; False (and nothing written) when it is already recorded,
@@ -216,7 +224,7 @@ class RegistryRepository:
         return [certificate_from_row(row, events[row.id]) for row in rows]
 
     def certificate(self, number: str) -> Certificate | None:
-        row = self.certificate_row(number)
+        row = self._certificate_row(number)
         return None if row is None else self._with_events([row])[0]
 
     def all_certificates(self) -> dict[IdentityKey, list[Certificate]]:

@@ -330,13 +330,6 @@ def retire_bom_route(
     bom_id: PathId, body: RetireRequest, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
     viewer = Viewer.of(principal)
-    with runtime.writing() as uow:
-        retire_bom(
-            uow,
-            bom_id,
-            reason=body.reason,
-            viewer=viewer,
-            actor=principal.actor,
-        )
+    retire_bom(runtime, bom_id, reason=body.reason, viewer=viewer, actor=principal.actor)
     with runtime.reading() as uow:
         return bom_read(get_bom(uow, bom_id, viewer))
