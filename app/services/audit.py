@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
+from app.domain.audit import AuditRecord, Position
 from app.domain.errors import InvalidRequestError, Located
 from app.domain.ids import parse_id
 from app.services.visibility import bom_filter, organisation_id
-from app.store.audit import AuditRecord, Position
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime

@@ -7,7 +7,6 @@ kept before actors were show none."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from app.domain.audit import AuditRecord, Position
 from app.store.rows import (
     ApiKeyRow,
     BomEndingRow,
@@ -32,20 +32,8 @@ from app.store.rows import (
     SubjectOwnerRow,
 )
 
-# (time, kind, id): the trail's order, and where a page ends.
-Position = tuple[dt.datetime, str, int]
 # A row of a source -> (actor, subject, detail).
 Describe = Callable[[Any], tuple[str | None, str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    at: dt.datetime
-    kind: str
-    record_id: int
-    actor: str | None
-    subject: str
-    detail: str
 
 
 @dataclass(frozen=True, slots=True)
