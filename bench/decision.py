@@ -189,10 +189,8 @@ def admin_key(database_url: str) -> str:
     """A key for the benchmark's requests, issued as `exportgate keys create` would."""
     runtime = Runtime(Settings(database_url=database_url))
     try:
-        with runtime.writing() as uow:
-            ensure_organisation(uow, "bench", "Benchmarks", actor=ACTOR)
-        with runtime.writing() as uow:
-            return create_key(uow, "bench", [Role.ADMIN], label="bench", actor=ACTOR).secret
+        ensure_organisation(runtime, "bench", "Benchmarks", actor=ACTOR)
+        return create_key(runtime, "bench", [Role.ADMIN], label="bench", actor=ACTOR).secret
     finally:
         runtime.close()
 
@@ -318,8 +316,7 @@ def build_single(scale: Scale, workdir: Path) -> SingleProduct:
     runtime = Runtime(Settings(database_url=url))
     started = time.perf_counter()
     ingested = ingest_bom(runtime, orjson.dumps(document), MEDIA_TYPE)
-    with runtime.writing() as uow:
-        import_registry(uow, registry_document(certified), actor=ACTOR)
+    import_registry(runtime, registry_document(certified), actor=ACTOR)
     product_id = ingested.subject_id
     with runtime.reading() as uow:
         graph = runtime.cache.current(uow)
@@ -616,11 +613,9 @@ def build_portfolio(scale: Scale, seed: int, path: Path) -> Json:
     ingest_seconds = time.perf_counter() - started
     certificates = portfolio_certificates(plan, scale)
     begun = time.perf_counter()
-    with runtime.writing() as uow:
-        import_registry(uow, registry_document(certificates), actor=ACTOR)
+    import_registry(runtime, registry_document(certificates), actor=ACTOR)
     registry_seconds = time.perf_counter() - begun
-    with runtime.reading() as uow:
-        model_key = get_certificate(uow, plan.model_certificate).subject
+    model_key = get_certificate(runtime, plan.model_certificate).subject
     runtime.close()
     building.rename(path)
     info: Json = {
@@ -691,8 +686,7 @@ def measure_portfolio(database: Path, info: Json) -> list[Target]:
     revocation = EventEntry(status=CertificateStatus.REVOKED, date=DAY, reason="bench: revoked")
     with collector_watched() as collector:
         begun = time.perf_counter()
-        with runtime.writing() as uow:
-            add_status_event(uow, number, revocation, actor=ACTOR)
+        add_status_event(runtime, number, revocation, actor=ACTOR)
         revoked = time.perf_counter()
         impact = certificate_impact(runtime, number, [DESTINATION], DAY)
         finished = time.perf_counter()

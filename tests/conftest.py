@@ -29,7 +29,7 @@ from app.config import Settings
 from app.domain.access import Role
 from app.services.access import create_key, ensure_organisation
 from app.services.ingest import ingest_bom
-from app.services.registry import import_registry, save_reviewer
+from app.services.registry import import_registry, list_reviewers, save_reviewer
 from app.services.registry_file import ReviewerEntry
 from app.services.runtime import Runtime
 from app.store.engine import build_engine
@@ -180,21 +180,17 @@ def issue_key(
     """A key for the test's database, through the same use case as `exportgate keys`."""
     runtime = Runtime(settings)
     try:
-        with runtime.writing() as uow:
-            ensure_organisation(uow, organisation, organisation, actor="tests")
-        if reviewer is not None:
-            # A reviewer key speaks for a body on the roster; put it there unless it is.
-            with runtime.writing() as uow:
-                if uow.registry.reviewer_row(reviewer) is None:
-                    save_reviewer(uow, ReviewerEntry(id=reviewer, name=reviewer), actor="tests")
-        with runtime.writing() as uow:
-            return create_key(
-                uow,
-                organisation,
-                list(roles or (Role.ADMIN,)),
-                reviewer_id=reviewer,
-                actor="tests",
-            ).secret
+        ensure_organisation(runtime, organisation, organisation, actor="tests")
+        # A reviewer key speaks for a body on the roster; put it there unless it is.
+        if reviewer is not None and reviewer not in {r.id for r in list_reviewers(runtime)}:
+            save_reviewer(runtime, ReviewerEntry(id=reviewer, name=reviewer), actor="tests")
+        return create_key(
+            runtime,
+            organisation,
+            list(roles or (Role.ADMIN,)),
+            reviewer_id=reviewer,
+            actor="tests",
+        ).secret
     finally:
         runtime.close()
 
@@ -230,8 +226,7 @@ def load_samples(runtime: Runtime, *, registry_first: bool = False) -> None:
     """The sample supply chain and its registry, through the same use cases as the CLI."""
 
     def registry() -> None:
-        with runtime.writing() as uow:
-            import_registry(uow, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
+        import_registry(runtime, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
 
     if registry_first:
         registry()

@@ -30,8 +30,7 @@ def caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     secret = credentials.credentials if credentials else None
-    with runtime.reading() as uow:
-        principal = authenticate(uow, secret)
+    principal = authenticate(runtime, secret)
     # The access log names the key, and always writes a line that names one.
     setattr(request.state, CALLER_STATE, f"key-{principal.key_id}@{principal.organisation}")
     return principal

@@ -19,8 +19,8 @@ keys_app = typer.Typer(help="API keys (shown once, stored as a digest).", no_arg
 @reports_errors
 def create_org(code: str, name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
     """A new organisation; its code is how keys and BOMs name it."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        _, created = create_organisation(uow, code, name or code, actor=operator())
+    with opened_runtime() as runtime:
+        _, created = create_organisation(runtime, code, name or code, actor=operator())
     out.print(f"organisation {code} {'created' if created else 'exists already, as asked'}")
 
 
@@ -36,9 +36,9 @@ def create(
     as_json: JsonOption = False,
 ) -> None:
     """Issue a key. The secret is printed once and cannot be shown again."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
+    with opened_runtime() as runtime:
         issued = create_key(
-            uow,
+            runtime,
             org,
             role,
             label=label,
@@ -59,8 +59,8 @@ def create(
 @reports_errors
 def revoke(key_id: int) -> None:
     """Refuse a key from now on."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        revoke_key(uow, key_id, actor=operator())
+    with opened_runtime() as runtime:
+        revoke_key(runtime, key_id, actor=operator())
     out.print(f"key {key_id} revoked")
 
 
@@ -68,8 +68,8 @@ def revoke(key_id: int) -> None:
 @reports_errors
 def list_all(as_json: JsonOption = False) -> None:
     """Keys by id, with their organisation, roles and state (never the secret)."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        keys = list_keys(uow)
+    with opened_runtime() as runtime:
+        keys = list_keys(runtime)
     if as_json:
         print_json([
             {"id": k.id, "prefix": k.prefix, "organisation": k.organisation,

@@ -191,8 +191,7 @@ def demo(
     day = parse_day(on)
     with opened_runtime() as runtime:
         # The samples belong to the built-in local organisation, created here if new.
-        with runtime.writing() as uow:
-            ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
+        ensure_organisation(runtime, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
         for path in sorted(samples.glob("*.cdx.*")):
             ingest_bom(
                 runtime,
@@ -203,8 +202,7 @@ def demo(
             )
         registry_file = samples / "registry.json"
         if registry_file.is_file():
-            with runtime.writing() as uow:
-                import_registry(uow, json.loads(read_regular_file(registry_file)), actor="demo")
+            import_registry(runtime, json.loads(read_regular_file(registry_file)), actor="demo")
         products = product_summaries(runtime)
         joins = _how_boms_join(runtime, products)
         table = Table("product", "to", "decision", "why", title=f"export checks on {day}")

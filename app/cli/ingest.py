@@ -153,8 +153,7 @@ def _ingest_files(
         # no document's fault, and each would be refused for it.
         runtime.check_schema()
         try:
-            with runtime.writing() as uow:
-                ensure_publisher(uow, org, create=create_org, actor=operator())
+            ensure_publisher(runtime, org, create=create_org, actor=operator())
         except NotFoundError as error:
             err.print(error.diagnostics())
             err.print(

@@ -47,8 +47,8 @@ def _show(found: Ownership, as_json: bool) -> None:
 @reports_errors
 def show(component: str, as_json: JsonOption = False) -> None:
     """The subject's owner, delegates and ownership history."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        found = ownership(uow, component)
+    with opened_runtime() as runtime:
+        found = ownership(runtime, component)
     _show(found, as_json)
 
 
@@ -61,8 +61,8 @@ def delegate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Let another organisation publish BOMs for the subject (or stop letting it)."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        found = delegate(uow, component, to, viewer=None, actor=operator(), revoke=revoke)
+    with opened_runtime() as runtime:
+        found = delegate(runtime, component, to, viewer=None, actor=operator(), revoke=revoke)
     _show(found, as_json)
 
 
@@ -75,8 +75,8 @@ def transfer_command(
     as_json: JsonOption = False,
 ) -> None:
     """Move the subject's ownership to another organisation."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        found = transfer(uow, component, to, reason=reason, actor=operator())
+    with opened_runtime() as runtime:
+        found = transfer(runtime, component, to, reason=reason, actor=operator())
     _show(found, as_json)
 
 
@@ -87,6 +87,6 @@ def retire(
     reason: Annotated[str, typer.Option("--reason", help="Why it stops being current.")],
 ) -> None:
     """Retire a BOM: it is current no more, and stays stored as history."""
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        retire_bom(uow, bom_id, reason=reason, viewer=None, actor=operator())
+    with opened_runtime() as runtime:
+        retire_bom(runtime, bom_id, reason=reason, viewer=None, actor=operator())
     out.print(f"BOM {bom_id} retired")

@@ -28,6 +28,7 @@ from app.services.registry import (
     get_certificate,
     import_registry,
     list_certificates,
+    list_reviewers,
     record_certificate,
     status_on,
 )
@@ -58,8 +59,8 @@ def import_file(file: str, as_json: JsonOption = False) -> None:
     """Apply a registry file (reviewers, certificates with events, ruleset). Refused whole,
     naming each failing entry; importing it again changes nothing."""
     document = _read_json(file)
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        report = import_registry(uow, document, actor=operator())
+    with opened_runtime() as runtime:
+        report = import_registry(runtime, document, actor=operator())
     summary = {
         "reviewers_changed": report.reviewers_changed,
         "certificates_added": report.certificates_added,
@@ -94,8 +95,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One certificate, its status on a date and its whole history."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        certificate = get_certificate(uow, number)
+    with opened_runtime() as runtime:
+        certificate = get_certificate(runtime, number)
     if as_json:
         print_json(_certificate_json(certificate, on))
         return
@@ -124,8 +125,8 @@ def list_certificates_command(
     as_json: JsonOption = False,
 ) -> None:
     """Certificates in number order, with their status on a date."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        found = list_certificates(uow, subject=subject)
+    with opened_runtime() as runtime:
+        found = list_certificates(runtime, subject=subject)
     documents = [_certificate_json(c, on) for c in found]
     if as_json:
         print_json(documents)
@@ -153,8 +154,8 @@ def record(file: str) -> None:
         raise RegistryRejectedError(
             f"{file} is not a certificate entry", [Located("/", str(error))]
         ) from None
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        certificate = record_certificate(uow, entry, actor=operator())
+    with opened_runtime() as runtime:
+        certificate = record_certificate(runtime, entry, actor=operator())
     out.print(f"recorded {certificate.number} for {certificate.subject}")
 
 
@@ -169,8 +170,8 @@ def event(
     """Suspend, revoke, reinstate (active) … a certificate as of a date, recorded as the
     operator who runs the command."""
     entry = EventEntry(status=status, date=parse_day(on), reason=reason)
-    with opened_runtime() as runtime, runtime.writing() as uow:
-        _, added = add_status_event(uow, number, entry, actor=operator())
+    with opened_runtime() as runtime:
+        _, added = add_status_event(runtime, number, entry, actor=operator())
     out.print(
         f"{number}: {status.value} from {entry.date}" if added else f"{number}: already recorded"
     )
@@ -220,10 +221,10 @@ def impact(
 
 @reviewers_app.command("list")
 @reports_errors
-def list_reviewers(as_json: JsonOption = False) -> None:
+def list_reviewers_command(as_json: JsonOption = False) -> None:
     """The reviewer roster with accreditation periods."""
-    with opened_runtime() as runtime, runtime.reading() as uow:
-        reviewers = uow.registry.reviewers()
+    with opened_runtime() as runtime:
+        reviewers = list_reviewers(runtime)
     if as_json:
         print_json(
             [
@@ -235,10 +236,10 @@ def list_reviewers(as_json: JsonOption = False) -> None:
                         for p in r.accreditations
                     ],
                 }
-                for r in reviewers.values()
+                for r in reviewers
             ]
         )
         return
-    for reviewer in reviewers.values():
+    for reviewer in reviewers:
         periods = ", ".join(f"{p.start} to {p.end or 'open'}" for p in reviewer.accreditations)
         out.print(f"{reviewer.id:<14} {reviewer.name}  accredited {periods or 'never'}")

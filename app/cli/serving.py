@@ -122,10 +122,8 @@ def serve(
     if demo_folder is not None:
         demo(samples=demo_folder, on=None)
         with opened_runtime() as runtime:
-            with runtime.writing() as uow:
-                ensure_organisation(uow, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
-            with runtime.writing() as uow:
-                issued = create_key(uow, "local", [Role.ADMIN], label="local demo", actor="demo")
+            ensure_organisation(runtime, LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, actor="demo")
+            issued = create_key(runtime, "local", [Role.ADMIN], label="local demo", actor="demo")
         out.print(f"admin key for this demo (shown once): {issued.secret}")
         out.print(f"  curl -H 'Authorization: Bearer {issued.secret}' "
                   f"http://{host}:{port}/api/v1/products")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +34,34 @@ class Principal:
         """Who acted, as every record and the audit trail name it: the key and its
         organisation, from the credentials alone. Nothing a caller writes stands in for it."""
         return f"{self.organisation}/key-{self.key_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """A tenant: its code names it in keys, BOMs and records."""
+
+    id: int
+    code: str
+    name: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key as it is kept: the digest of its secret, never the secret."""
+
+    id: int
+    secret_sha256: str
+    prefix: str
+    organisation_id: int
+    roles: tuple[Role, ...]
+    reviewer_id: str | None
+    label: str
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    def usable_at(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class Visibility(StrEnum):

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
+from app.domain.audit import AuditRecord, Position
 from app.domain.errors import InvalidRequestError, Located
 from app.domain.ids import parse_id
-from app.services.visibility import bom_filter, organisation_id
-from app.store.audit import AuditRecord, Position
-from app.store.unit_of_work import UnitOfWork
+from app.services.visibility import bom_visibility
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,7 @@ def position_of(cursor: str | None, where: str = "cursor") -> Position | None:
 
 
 def audit_trail(
-    uow: UnitOfWork,
+    runtime: Runtime,
     viewer: Viewer | None,
     *,
     cursor: str | None = None,
@@ -60,12 +63,10 @@ def audit_trail(
     where: str = "cursor",
 ) -> list[AuditEntry]:
     """The next `limit` entries after `cursor`, oldest first."""
-    restricted = viewer is not None and not viewer.sees_everything
-    owner = organisation_id(uow, viewer) if viewer is not None and restricted else None
-    records = uow.audit.records(
-        after=position_of(cursor, where),
-        limit=limit,
-        boms_visible=bom_filter(uow, viewer),
-        organisation_id=owner,
-    )
+    with runtime.reading() as uow:
+        records = uow.audit.records(
+            after=position_of(cursor, where),
+            limit=limit,
+            boms_visible=bom_visibility(uow, viewer),
+        )
     return [AuditEntry(record) for record in records]

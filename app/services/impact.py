@@ -22,7 +22,7 @@ from app.services.catalogue import ComponentView
 from app.services.destinations import question_destinations
 from app.services.export import ai_judgement, certified_keys, product_slice, relevant_members
 from app.services.paths import PathStep, describe_path
-from app.services.registry import get_certificate
+from app.services.registry import certificate_in
 from app.services.visibility import shows_use, visible_boms
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def certificate_impact(
         snapshot = runtime.registry.current(uow)
         # Weighed under the ruleset in force on the day, whose groups it may name.
         destinations = list(question_destinations(destinations, snapshot.ruleset_on(day)))
-        certificate = get_certificate(uow, number)
+        certificate = certificate_in(uow, number)
         component = uow.components.find_by_identity(identity_from_reference(certificate.subject))
         graph = runtime.cache.current(uow)
         if component is None or component.id not in graph:

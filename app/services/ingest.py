@@ -13,6 +13,7 @@ from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
 from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
+from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.domain.stored import BomEnding, BomRecord, NewBom
 from app.services.catalogue import BomView, bom_view
 from app.services.collector import collector_paused
@@ -98,7 +99,17 @@ def _publishes(
         return
     owner, claimed = uow.ownership.claim(subject_id, organisation_id, now)
     if claimed:
-        uow.boms.record_first_publisher(subject_id, organisation_id, actor=actor, at=now)
+        uow.ownership.record(
+            OwnershipChange(
+                subject_id=subject_id,
+                kind=OwnershipEventKind.CLAIMED,
+                organisation_id=organisation_id,
+                previous_organisation_id=None,
+                reason="first BOM published for it",
+                actor=actor,
+                at=now,
+            )
+        )
         return
     if owner == organisation_id or administrator:
         return

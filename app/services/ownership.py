@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.domain.ownership import OwnershipChange, OwnershipEventKind
+from app.domain.stored import BomEnding
 from app.services.catalogue import _visible_bom, resolve_component
 from app.services.visibility import organisation_id, visible_boms
-from app.store.rows import BomEndingRow, OwnershipEventRow
-from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +70,14 @@ def _subject(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> tuple[in
     return component.id, component.display_name
 
 
-def ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> Ownership:
+def ownership(runtime: Runtime, reference: str, viewer: Viewer | None = None) -> Ownership:
     """The subject's owner, delegates and history (delegates and history for the owner and
     administrators only: who else may publish is the owner's business)."""
+    with runtime.reading() as uow:
+        return _ownership(uow, reference, viewer)
+
+
+def _ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> Ownership:
     subject_id, name = _subject(uow, reference, viewer)
     codes = _codes(uow)
     owner = uow.ownership.owner(subject_id)
@@ -83,7 +93,7 @@ def ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None = None) -> 
         else (),
         events=tuple(
             OwnershipEvent(
-                kind=event.kind,
+                kind=event.kind.value,
                 organisation=codes.get(event.organisation_id, ""),
                 previous_organisation=(
                     codes.get(event.previous_organisation_id)
@@ -114,7 +124,7 @@ def _as_owner(uow: UnitOfWork, subject_id: int, viewer: Viewer | None, action: s
 
 
 def delegate(
-    uow: UnitOfWork,
+    runtime: Runtime,
     reference: str,
     to: str,
     *,
@@ -123,80 +133,74 @@ def delegate(
     revoke: bool = False,
 ) -> Ownership:
     """Let another organisation publish BOMs for the owner's subject (or stop letting it)."""
-    subject_id, _ = _subject(uow, reference, viewer)
-    _as_owner(uow, subject_id, viewer, "delegate publishing")
-    target = _organisation(uow, to)
-    owner = uow.ownership.owner(subject_id)
-    if target == owner:
-        raise ConflictError(f"{to!r} owns the subject already")
-    changed = (
+    with runtime.writing() as uow:
+        subject_id, _ = _subject(uow, reference, viewer)
+        _as_owner(uow, subject_id, viewer, "delegate publishing")
+        target = _organisation(uow, to)
+        owner = uow.ownership.owner(subject_id)
+        if target == owner:
+            raise ConflictError(f"{to!r} owns the subject already")
+        changed = (
+            uow.ownership.remove_delegate(subject_id, target)
+            if revoke
+            else uow.ownership.add_delegate(subject_id, target, _now())
+        )
+        if changed:
+            kind = OwnershipEventKind.UNDELEGATED if revoke else OwnershipEventKind.DELEGATED
+            uow.ownership.record(
+                OwnershipChange(subject_id, kind, target, None, reason="", actor=actor, at=_now())
+            )
+        uow.commit()
+        return _ownership(uow, str(subject_id), viewer)
+
+
+def transfer(runtime: Runtime, reference: str, to: str, *, reason: str, actor: str) -> Ownership:
+    """Move ownership to another organisation: an administrator's act, always audited."""
+    with runtime.writing() as uow:
+        if not reason.strip():
+            raise ConflictError("a transfer of ownership states its reason")
+        subject_id, _ = _subject(uow, reference, None)
+        target = _organisation(uow, to)
+        previous = uow.ownership.owner(subject_id)
+        if previous == target:
+            raise ConflictError(f"{to!r} owns the subject already")
+        now = _now()
+        uow.ownership.transfer(subject_id, target, now)
         uow.ownership.remove_delegate(subject_id, target)
-        if revoke
-        else uow.ownership.add_delegate(subject_id, target, _now())
-    )
-    if changed:
         uow.ownership.record(
-            OwnershipEventRow(
-                subject_id=subject_id,
-                kind="undelegated" if revoke else "delegated",
-                organisation_id=target,
-                previous_organisation_id=None,
-                reason="",
+            OwnershipChange(
+                subject_id,
+                OwnershipEventKind.TRANSFERRED,
+                target,
+                previous,
+                reason=reason.strip(),
                 actor=actor,
-                at=_now(),
+                at=now,
             )
         )
-    uow.commit()
-    return ownership(uow, str(subject_id), viewer)
-
-
-def transfer(uow: UnitOfWork, reference: str, to: str, *, reason: str, actor: str) -> Ownership:
-    """Move ownership to another organisation: an administrator's act, always audited."""
-    if not reason.strip():
-        raise ConflictError("a transfer of ownership states its reason")
-    subject_id, _ = _subject(uow, reference, None)
-    target = _organisation(uow, to)
-    previous = uow.ownership.owner(subject_id)
-    if previous == target:
-        raise ConflictError(f"{to!r} owns the subject already")
-    now = _now()
-    uow.ownership.transfer(subject_id, target, now)
-    uow.ownership.remove_delegate(subject_id, target)
-    uow.ownership.record(
-        OwnershipEventRow(
-            subject_id=subject_id,
-            kind="transferred",
-            organisation_id=target,
-            previous_organisation_id=previous,
-            reason=reason.strip(),
-            actor=actor,
-            at=now,
-        )
-    )
-    uow.commit()
-    return ownership(uow, str(subject_id), None)
+        uow.commit()
+        return _ownership(uow, str(subject_id), None)
 
 
 def retire_bom(
-    uow: UnitOfWork, bom_id: int, *, reason: str, viewer: Viewer | None, actor: str
+    runtime: Runtime, bom_id: int, *, reason: str, viewer: Viewer | None, actor: str
 ) -> int:
     """Stop a BOM being current (it stays stored, as history). Only an organisation that
     may publish for its subject, or an administrator, retires it."""
-    bom = _visible_bom(uow, bom_id, viewer)
-    if viewer is not None and not viewer.sees_everything:
-        mine = organisation_id(uow, viewer)
-        allowed = {uow.ownership.owner(bom.subject_id), *uow.ownership.delegates(bom.subject_id)}
-        if mine is None or mine not in allowed:
-            raise PermissionDeniedError(f"BOM {bom_id} is not yours to retire")
-    if not reason.strip():
-        raise ConflictError("retiring a BOM states its reason")
-    ended = uow.boms.ending(bom_id) is None and uow.boms.end(
-        BomEndingRow(
-            bom_id=bom_id, kind="retired", by_bom_id=None, reason=reason.strip(), actor=actor,
-            at=_now(),
-        )
-    )  # fmt: skip
-    if not ended:
-        raise ConflictError(f"BOM {bom_id} is no longer current already")
-    uow.commit()
+    with runtime.writing() as uow:
+        bom = _visible_bom(uow, bom_id, viewer)
+        if viewer is not None and not viewer.sees_everything:
+            mine = organisation_id(uow, viewer)
+            allowed = {
+                uow.ownership.owner(bom.subject_id),
+                *uow.ownership.delegates(bom.subject_id),
+            }
+            if mine is None or mine not in allowed:
+                raise PermissionDeniedError(f"BOM {bom_id} is not yours to retire")
+        if not reason.strip():
+            raise ConflictError("retiring a BOM states its reason")
+        retired = BomEnding(bom_id, "retired", None, reason.strip(), actor, _now())
+        if not uow.boms.end(retired):
+            raise ConflictError(f"BOM {bom_id} is no longer current already")
+        uow.commit()
     return bom_id

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.bom.identity import identity_from_reference
-from app.domain.errors import ConflictError, Located, NotFoundError, RegistryRejectedError
+from app.domain.access import Principal, Role
+from app.domain.errors import (
+    ConflictError,
+    Located,
+    NotFoundError,
+    PermissionDeniedError,
+    RegistryRejectedError,
+)
 from app.domain.registry import (
     DEFAULT_RULESET,
     Certificate,
@@ -20,12 +27,16 @@ from app.services.destinations import ruleset_problems, scope_problems
 from app.services.registry_file import (
     CertificateEntry,
     EventEntry,
+    RegistryFile,
     ReviewerEntry,
     parse_registry_file,
     parse_ruleset,
     ruleset_document,
 )
-from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,17 @@ class ImportReport:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _may_record_for(principal: Principal | None, reviewer_id: str) -> None:
+    """A reviewer key records for its own reviewer body only; administrators and the
+    command line's operator (no principal) record for any."""
+    if principal is None or Role.ADMIN in principal.roles:
+        return
+    if principal.reviewer_id != reviewer_id:
+        raise PermissionDeniedError(
+            f"this key records for reviewer {principal.reviewer_id!r}, not {reviewer_id!r}"
+        )
 
 
 def _same_certificate(recorded: Certificate, new: Certificate) -> bool:
@@ -76,14 +98,14 @@ def _store_certificate(
                 )
             ],
         )
-    row = uow.registry.certificate_row(certificate.number) if recorded else None
-    if row is None:
-        row = uow.registry.add_certificate(certificate, now, actor)
-        if row is None:
+    certificate_id = uow.registry.certificate_id(certificate.number) if recorded else None
+    if certificate_id is None:
+        certificate_id = uow.registry.add_certificate(certificate, now, actor)
+        if certificate_id is None:
             # A concurrent request recorded this number first: answer as one request later.
             return _store_certificate(uow, certificate, location, now, actor)
     added = recorded is None
-    events = sum(uow.registry.add_event(row.id, event, now) for event in certificate.events)
+    events = sum(uow.registry.add_event(certificate_id, event, now) for event in certificate.events)
     return added, events, []
 
 
@@ -111,25 +133,41 @@ def _store_ruleset(
     return False, []
 
 
-def save_reviewer(uow: UnitOfWork, entry: ReviewerEntry, *, actor: str) -> tuple[Reviewer, bool]:
+def save_reviewer(runtime: Runtime, entry: ReviewerEntry, *, actor: str) -> tuple[Reviewer, bool]:
     """Add a reviewer or bring its name, key and accreditations up to date; (it, changed).
     A change is kept with its actor, for the audit trail."""
     reviewer = entry.to_domain()
-    changed = uow.registry.save_reviewer(reviewer, _now(), actor)
-    if changed:
-        uow.commit()
+    with runtime.writing() as uow:
+        changed = uow.registry.save_reviewer(reviewer, _now(), actor)
+        if changed:
+            uow.commit()
     return reviewer, changed
 
 
-def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportReport:
+def list_reviewers(runtime: Runtime) -> list[Reviewer]:
+    """The reviewer roster, by id."""
+    with runtime.reading() as uow:
+        roster = uow.registry.reviewers()
+    return sorted(roster.values(), key=lambda reviewer: reviewer.id)
+
+
+def import_registry(runtime: Runtime, document: Any, *, actor: str) -> ImportReport:
     """Apply a registry file whole, or refuse it whole naming every failing entry. Importing
     the same file again changes nothing. `actor` (the importing key, or the command) is
     recorded on everything it adds: a file cannot name who acted."""
-    parsed = parse_registry_file(document)
+    with runtime.writing() as uow:
+        report = _import(uow, parse_registry_file(document), actor)
+        uow.commit()
+    return report
+
+
+def _import(uow: UnitOfWork, parsed: RegistryFile, actor: str) -> ImportReport:
+    """Everything the file holds, added within the caller's unit of work; any error refuses
+    the whole file, before anything is committed."""
     now = _now()
     errors: list[Located] = []
     ruleset = parsed.ruleset.to_domain() if parsed.ruleset is not None else None
-    groups = known_groups(uow, *([ruleset] if ruleset is not None else []))
+    groups = _known_groups(uow, *([ruleset] if ruleset is not None else []))
     reviewers_changed = sum(
         uow.registry.save_reviewer(entry.to_domain(), now, actor) for entry in parsed.reviewers
     )
@@ -162,37 +200,63 @@ def import_registry(uow: UnitOfWork, document: Any, *, actor: str) -> ImportRepo
         ruleset_published = ruleset.version if published else None
     if errors:
         raise RegistryRejectedError("the registry file was refused; nothing was recorded", errors)
-    uow.commit()
     return ImportReport(reviewers_changed, certificates_added, events_added, ruleset_published)
 
 
-def record_certificate(uow: UnitOfWork, entry: CertificateEntry, *, actor: str) -> Certificate:
-    certificate = entry.to_domain(actor)
-    problems = scope_problems(entry.destinations, known_groups(uow), "/destinations")
-    if uow.registry.reviewer_row(certificate.reviewer_id) is None:
-        problems.append(Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known"))
-    if problems:
-        raise RegistryRejectedError("the certificate was refused", problems)
-    _, _, problems = _store_certificate(uow, certificate, "/", _now(), actor)
-    if problems:
-        raise ConflictError(problems[0].message)
-    uow.commit()
-    return get_certificate(uow, certificate.number)
+def record_certificate(
+    runtime: Runtime,
+    entry: CertificateEntry,
+    *,
+    actor: str,
+    principal: Principal | None = None,
+) -> Certificate:
+    """Record one certificate with its first status events; `principal`, the key recording
+    it (None for the command line's operator), must record for the certificate's body."""
+    _may_record_for(principal, entry.reviewer)
+    with runtime.writing() as uow:
+        certificate = entry.to_domain(actor)
+        problems = scope_problems(entry.destinations, _known_groups(uow), "/destinations")
+        if uow.registry.reviewer(certificate.reviewer_id) is None:
+            problems.append(
+                Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
+            )
+        if problems:
+            raise RegistryRejectedError("the certificate was refused", problems)
+        _, _, problems = _store_certificate(uow, certificate, "/", _now(), actor)
+        if problems:
+            raise ConflictError(problems[0].message)
+        uow.commit()
+        return certificate_in(uow, certificate.number)
 
 
 def add_status_event(
-    uow: UnitOfWork, number: str, entry: EventEntry, *, actor: str
+    runtime: Runtime,
+    number: str,
+    entry: EventEntry,
+    *,
+    actor: str,
+    principal: Principal | None = None,
 ) -> tuple[Certificate, bool]:
-    """Append a status event (suspend, revoke, reinstate…); (certificate, whether it was new)."""
-    row = uow.registry.certificate_row(number)
-    if row is None:
-        raise NotFoundError(f"no certificate {number}")
-    added = uow.registry.add_event(row.id, entry.to_domain(actor), _now())
-    uow.commit()
-    return get_certificate(uow, number), added
+    """Append a status event (suspend, revoke, reinstate…); (certificate, whether it was new).
+    `principal`, the key recording it (None for the command line's operator), must record
+    for the certificate's reviewer body."""
+    with runtime.writing() as uow:
+        _may_record_for(principal, certificate_in(uow, number).reviewer_id)
+        certificate_id = uow.registry.certificate_id(number)
+        if certificate_id is None:  # pragma: no cover - certificate_in has just found it
+            raise NotFoundError(f"no certificate {number}")
+        added = uow.registry.add_event(certificate_id, entry.to_domain(actor), _now())
+        uow.commit()
+        return certificate_in(uow, number), added
 
 
-def get_certificate(uow: UnitOfWork, number: str) -> Certificate:
+def get_certificate(runtime: Runtime, number: str) -> Certificate:
+    with runtime.reading() as uow:
+        return certificate_in(uow, number)
+
+
+def certificate_in(uow: UnitOfWork, number: str) -> Certificate:
+    """The certificate of this number, within the caller's unit of work."""
     certificate = uow.registry.certificate(number)
     if certificate is None:
         raise NotFoundError(f"no certificate {number}")
@@ -200,22 +264,19 @@ def get_certificate(uow: UnitOfWork, number: str) -> Certificate:
 
 
 def published_rulesets(uow: UnitOfWork) -> tuple[Ruleset, ...]:
-    """Every published version, oldest published first."""
+    """Every published version, oldest published first, within the caller's unit of work."""
     return tuple(parse_ruleset(document) for document in uow.registry.ruleset_documents())
 
 
-def ruleset_on(uow: UnitOfWork, day: dt.date) -> Ruleset:
+def ruleset_on(runtime: Runtime, day: dt.date) -> Ruleset:
     """The version in force on the day (see `ruleset_in_force`); the built-in defaults
     while none is."""
-    return ruleset_in_force(published_rulesets(uow), day) or DEFAULT_RULESET
+    with runtime.reading() as uow:
+        rulesets = published_rulesets(uow)
+    return ruleset_in_force(rulesets, day) or DEFAULT_RULESET
 
 
-def current_ruleset(uow: UnitOfWork) -> Ruleset:
-    """The version in force today."""
-    return ruleset_on(uow, _now().date())
-
-
-def known_groups(uow: UnitOfWork, *more: Ruleset) -> frozenset[str]:
+def _known_groups(uow: UnitOfWork, *more: Ruleset) -> frozenset[str]:
     """Group names a certificate scope may use: those any published version defines (a
     certificate outlives the version it was recorded under), and those of `more`."""
     return frozenset(
@@ -231,11 +292,12 @@ class RulesetVersion:
     in_force: bool
 
 
-def ruleset_versions(uow: UnitOfWork, day: dt.date | None = None) -> list[RulesetVersion]:
+def ruleset_versions(runtime: Runtime, day: dt.date | None = None) -> list[RulesetVersion]:
     """Every published version, oldest published first, marking the one in force on the
     day (today by default)."""
-    published = uow.registry.ruleset_versions()
-    rulesets = published_rulesets(uow)
+    with runtime.reading() as uow:
+        published = uow.registry.ruleset_versions()
+        rulesets = published_rulesets(uow)
     governing = ruleset_in_force(rulesets, day or _now().date())
     return [
         RulesetVersion(
@@ -248,22 +310,24 @@ def ruleset_versions(uow: UnitOfWork, day: dt.date | None = None) -> list[Rulese
     ]
 
 
-def ruleset_version(uow: UnitOfWork, version: str) -> Ruleset:
-    document = uow.registry.ruleset_document(version)
+def ruleset_version(runtime: Runtime, version: str) -> Ruleset:
+    with runtime.reading() as uow:
+        document = uow.registry.ruleset_document(version)
     if document is None:
         raise NotFoundError(f"no ruleset version {version!r}")
     return parse_ruleset(document)
 
 
-def publish_ruleset(uow: UnitOfWork, document: Any, *, actor: str) -> Ruleset:
-    ruleset = parse_ruleset(document)
-    published, problems = _store_ruleset(uow, ruleset, _now(), "", actor)
-    if any(problem.location == "/version" for problem in problems):
-        raise ConflictError(problems[0].message)
-    if problems:
-        raise RegistryRejectedError("the ruleset was refused", problems)
-    if published:
-        uow.commit()
+def publish_ruleset(runtime: Runtime, document: Any, *, actor: str) -> Ruleset:
+    with runtime.writing() as uow:
+        ruleset = parse_ruleset(document)
+        published, problems = _store_ruleset(uow, ruleset, _now(), "", actor)
+        if any(problem.location == "/version" for problem in problems):
+            raise ConflictError(problems[0].message)
+        if problems:
+            raise RegistryRejectedError("the ruleset was refused", problems)
+        if published:
+            uow.commit()
     return ruleset
 
 
@@ -278,7 +342,7 @@ def status_on(certificate: Certificate, day: dt.date) -> str:
 
 
 def list_certificates(
-    uow: UnitOfWork,
+    runtime: Runtime,
     *,
     subject: str | None,
     after_number: str = "",
@@ -296,13 +360,14 @@ def list_certificates(
             raise RegistryRejectedError(
                 "the subject is not a component identity", [Located("subject", str(error))]
             ) from None
-    return uow.registry.certificates(
-        subject=key,
-        after_number=after_number,
-        limit=limit,
-        reviewer=reviewer,
-        expiring_between=expiring_between,
-    )
+    with runtime.reading() as uow:
+        return uow.registry.certificates(
+            subject=key,
+            after_number=after_number,
+            limit=limit,
+            reviewer=reviewer,
+            expiring_between=expiring_between,
+        )
 
 
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:

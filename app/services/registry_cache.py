@@ -52,6 +52,8 @@ class RegistryCache:
         self._snapshot: RegistrySnapshot | None = None
 
     def current(self, uow: UnitOfWork) -> RegistrySnapshot:
+        """The committed registry, read within the caller's unit of work: reloaded only when
+        its generation moved since the last read."""
         generation = (uow.registry.generation(), uow.classifications.generation())
         with self._lock:
             if self._snapshot is None or generation != self._generation:

@@ -28,7 +28,6 @@ from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from app.graph.portfolio import Path, PortfolioGraph, Step
-    from app.store.boms import BomFilter
 
 HIDDEN = "(inside a BOM you may not see)"
 _HIDDEN_KIND = "hidden"
@@ -51,14 +50,6 @@ def bom_visibility(uow: UnitOfWork, viewer: Viewer | None) -> BomVisibility | No
     if viewer is None or not _restricted(viewer):
         return None
     return BomVisibility(organisation_id(uow, viewer))
-
-
-def bom_filter(uow: UnitOfWork, viewer: Viewer | None) -> BomFilter | None:
-    """The same as a condition on stored BOMs, for the audit trail's query, which takes
-    one; every other read passes `bom_visibility`."""
-    if viewer is None or not _restricted(viewer):
-        return None
-    return uow.boms.visible_to(organisation_id(uow, viewer))
 
 
 def visible_boms(uow: UnitOfWork, viewer: Viewer | None) -> frozenset[int] | None:

@@ -1,31 +1,56 @@
-"""Organisations and API keys in SQL."""
+"""Organisations and API keys in SQL, read back as domain values."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.domain.access import ApiKey, Organisation, Role
 from app.store.conflicts import inserted
 from app.store.rows import ApiKeyRow, OrganisationRow
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(row.id, row.code, row.name, row.created_at)
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        secret_sha256=row.secret_sha256,
+        prefix=row.prefix,
+        organisation_id=row.organisation_id,
+        roles=tuple(Role(role) for role in row.roles),
+        reviewer_id=row.reviewer_code,
+        label=row.label,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 class AccessRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def organisation(self, code: str) -> OrganisationRow | None:
+    def _organisation_row(self, code: str) -> OrganisationRow | None:
         return self._session.scalars(
             select(OrganisationRow).where(OrganisationRow.code == code)
         ).one_or_none()
 
-    def organisation_by_id(self, organisation_id: int) -> OrganisationRow | None:
-        return self._session.get(OrganisationRow, organisation_id)
+    def organisation(self, code: str) -> Organisation | None:
+        row = self._organisation_row(code)
+        return None if row is None else _organisation(row)
+
+    def organisation_by_id(self, organisation_id: int) -> Organisation | None:
+        row = self._session.get(OrganisationRow, organisation_id)
+        return None if row is None else _organisation(row)
 
     def organisation_or_new(
         self, code: str, name: str, now: dt.datetime, actor: str
-    ) -> tuple[OrganisationRow, bool]:
+    ) -> tuple[Organisation, bool]:
         """The organisation of this code, created with this name unless it exists (or a
         concurrent request created it first); (it, whether this call created it)."""
         found = self.organisation(code)
@@ -33,27 +58,66 @@ class AccessRepository:
             return found, False
         row = OrganisationRow(code=code, name=name, created_at=now, created_by=actor)
         if inserted(self._session, row):
-            return row, True
+            return _organisation(row), True
         raced = self.organisation(code)
         if raced is None:  # pragma: no cover - the unique key has just named it
             raise RuntimeError(f"organisation {code!r} vanished")
         return raced, False
 
-    def organisations(self) -> list[OrganisationRow]:
-        return list(self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.code)))
+    def organisations(self) -> list[Organisation]:
+        query = select(OrganisationRow).order_by(OrganisationRow.code)
+        return [_organisation(row) for row in self._session.scalars(query)]
 
-    def add_key(self, row: ApiKeyRow) -> ApiKeyRow:
+    def add_key(
+        self,
+        *,
+        secret_sha256: str,
+        prefix: str,
+        organisation_id: int,
+        roles: Iterable[Role],
+        reviewer_id: str | None,
+        label: str,
+        now: dt.datetime,
+        expires_at: dt.datetime | None,
+        actor: str,
+    ) -> ApiKey:
+        row = ApiKeyRow(
+            secret_sha256=secret_sha256,
+            prefix=prefix,
+            organisation_id=organisation_id,
+            roles=sorted(set(roles)),
+            reviewer_code=reviewer_id,
+            label=label,
+            created_at=now,
+            expires_at=expires_at,
+            revoked_at=None,
+            issued_by=actor,
+        )
         self._session.add(row)
         self._session.flush()
-        return row
+        return _key(row)
 
-    def key_by_secret(self, secret_sha256: str) -> ApiKeyRow | None:
-        return self._session.scalars(
+    def revoke_key(self, key_id: int, now: dt.datetime, actor: str) -> bool:
+        """False when the key was revoked already (or a concurrent request has just revoked
+        it): one statement, so the first revocation's time and actor stand."""
+        revoked = self._session.execute(
+            update(ApiKeyRow)
+            .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_by=actor)
+        )
+        return bool(getattr(revoked, "rowcount", 0))
+
+    def key_by_secret(self, secret_sha256: str) -> ApiKey | None:
+        row = self._session.scalars(
             select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == secret_sha256)
         ).one_or_none()
+        return None if row is None else _key(row)
 
-    def key(self, key_id: int) -> ApiKeyRow | None:
-        return self._session.get(ApiKeyRow, key_id)
+    def key(self, key_id: int) -> ApiKey | None:
+        row = self._session.get(ApiKeyRow, key_id)
+        return None if row is None else _key(row)
 
-    def all_keys(self) -> list[ApiKeyRow]:
-        return list(self._session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
+    def all_keys(self) -> list[ApiKey]:
+        return [
+            _key(row) for row in self._session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
+        ]

@@ -7,7 +7,6 @@ kept before actors were show none."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from app.domain.audit import AuditRecord, Position
+from app.domain.visibility import BomVisibility
+from app.store.boms import visible_condition
 from app.store.rows import (
     ApiKeyRow,
     BomEndingRow,
@@ -32,20 +34,8 @@ from app.store.rows import (
     SubjectOwnerRow,
 )
 
-# (time, kind, id): the trail's order, and where a page ends.
-Position = tuple[dt.datetime, str, int]
 # A row of a source -> (actor, subject, detail).
 Describe = Callable[[Any], tuple[str | None, str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    at: dt.datetime
-    kind: str
-    record_id: int
-    actor: str | None
-    subject: str
-    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +90,14 @@ class AuditRepository:
         *,
         after: Position | None,
         limit: int,
-        boms_visible: ColumnElement[bool] | None,
-        organisation_id: int | None,
+        boms_visible: BomVisibility | None,
     ) -> list[AuditRecord]:
-        """The next `limit` records after `after`. With `boms_visible` (a condition on BOMs),
-        only uploads of those BOMs, decisions about products one of them describes, and the
-        caller's own organisation and keys; the registry is everyone's to read."""
+        """The next `limit` records after `after`. With `boms_visible`, only uploads of
+        those BOMs, decisions about products one of them describes, and the reader's own
+        organisation and keys; the registry is everyone's to read."""
         restricted = boms_visible is not None
-        visible = boms_visible if boms_visible is not None else true()
+        visible = visible_condition(boms_visible) if boms_visible is not None else true()
+        organisation_id = boms_visible.organisation_id if boms_visible is not None else None
         own = OrganisationRow.id == organisation_id if organisation_id else false()
         mine = own if restricted else true()
         # A classification is shown where its component is: global ones and the caller's

@@ -24,7 +24,6 @@ from app.store.rows import (
     BomShareRow,
     ComponentRow,
     OccurrenceRow,
-    OwnershipEventRow,
 )
 
 # A condition selecting BOMs, for the store's own queries (see `visible_condition`).
@@ -78,10 +77,6 @@ def current_bom_ids() -> Select[tuple[int]]:
 class BomRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def visible_to(self, organisation_id: int | None) -> BomFilter:
-        """A condition on BomRow: the owner's, public, or shared with the organisation."""
-        return visible_condition(BomVisibility(organisation_id))
 
     def visible_ids(self, visibility: BomVisibility) -> list[int]:
         return list(self._session.scalars(visible_bom_ids(visibility)))
@@ -186,23 +181,6 @@ class BomRepository:
             raise
         return row.id
 
-    def record_first_publisher(
-        self, subject_id: int, organisation_id: int, *, actor: str, at: dt.datetime
-    ) -> None:
-        """The ownership event of a subject claimed by the first BOM published for it."""
-        self._session.add(
-            OwnershipEventRow(
-                subject_id=subject_id,
-                kind="claimed",
-                organisation_id=organisation_id,
-                previous_organisation_id=None,
-                reason="first BOM published for it",
-                actor=actor,
-                at=at,
-            )
-        )
-        self._session.flush()
-
     def page(
         self,
         *,
@@ -263,10 +241,10 @@ class BomRepository:
             for row in sorted(rows, key=lambda r: r.id)
         ]
 
-    def end(self, ending: BomEnding | BomEndingRow) -> bool:
-        """Record that a BOM stopped being current; never more than once: False, with
-        nothing written, when it has ended already (a concurrent request just ended it).
-        (Retirement still hands a row; both are written the same way.)"""
+    def end(self, ending: BomEnding) -> bool:
+        """Record that a BOM stopped being current (superseded or retired); never more than
+        once: False, with nothing written, when it has ended already (a concurrent request
+        just ended it)."""
         return inserted(
             self._session,
             BomEndingRow(

@@ -1,4 +1,5 @@
-"""Who owns each subject and who else may publish for it, in SQL."""
+"""Who owns each subject and who else may publish for it, its ownership history, and BOMs
+retired by those who may publish them, in SQL."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.store.bulk import insert_many
 from app.store.conflicts import inserted
-from app.store.rows import OwnershipEventRow, SubjectDelegateRow, SubjectOwnerRow, table_of
+from app.store.rows import (
+    OwnershipEventRow,
+    SubjectDelegateRow,
+    SubjectOwnerRow,
+    table_of,
+)
 
 
 class OwnershipRepository:
@@ -93,15 +100,35 @@ class OwnershipRepository:
         )
         return bool(getattr(removed, "rowcount", 0))
 
-    def record(self, event: OwnershipEventRow) -> None:
-        self._session.add(event)
-        self._session.flush()
-
-    def events(self, subject_id: int) -> list[OwnershipEventRow]:
-        return list(
-            self._session.scalars(
-                select(OwnershipEventRow)
-                .where(OwnershipEventRow.subject_id == subject_id)
-                .order_by(OwnershipEventRow.id)
+    def record(self, change: OwnershipChange) -> None:
+        self._session.add(
+            OwnershipEventRow(
+                subject_id=change.subject_id,
+                kind=change.kind.value,
+                organisation_id=change.organisation_id,
+                previous_organisation_id=change.previous_organisation_id,
+                reason=change.reason,
+                actor=change.actor,
+                at=change.at,
             )
         )
+        self._session.flush()
+
+    def events(self, subject_id: int) -> list[OwnershipChange]:
+        query = (
+            select(OwnershipEventRow)
+            .where(OwnershipEventRow.subject_id == subject_id)
+            .order_by(OwnershipEventRow.id)
+        )
+        return [
+            OwnershipChange(
+                subject_id=row.subject_id,
+                kind=OwnershipEventKind(row.kind),
+                organisation_id=row.organisation_id,
+                previous_organisation_id=row.previous_organisation_id,
+                reason=row.reason,
+                actor=row.actor,
+                at=row.at,
+            )
+            for row in self._session.scalars(query)
+        ]

@@ -24,12 +24,9 @@ from app.domain.registry import (
     StatusEvent,
 )
 from app.store.conflicts import inserted
-from app.store.repositories import BomFilter
 from app.store.rows import (
-    BomRow,
     CertificateEventRow,
     CertificateRow,
-    DecisionRow,
     ReviewerChangeRow,
     ReviewerRow,
     RulesetRow,
@@ -83,10 +80,14 @@ class RegistryRepository:
 
     # -- reviewers ---------------------------------------------------------------------------
 
-    def reviewer_row(self, code: str) -> ReviewerRow | None:
+    def _reviewer_row(self, code: str) -> ReviewerRow | None:
         return self._session.scalars(
             select(ReviewerRow).where(ReviewerRow.code == code)
         ).one_or_none()
+
+    def reviewer(self, code: str) -> Reviewer | None:
+        row = self._reviewer_row(code)
+        return None if row is None else reviewer_from_row(row)
 
     def save_reviewer(self, reviewer: Reviewer, now: dt.datetime, actor: str) -> bool:
         """Insert or update, keeping the change and its actor; True when anything changed."""
@@ -94,7 +95,7 @@ class RegistryRepository:
             {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
             for p in reviewer.accreditations
         ]
-        row = self.reviewer_row(reviewer.id)
+        row = self._reviewer_row(reviewer.id)
         if row is None:
             added = ReviewerRow(
                 code=reviewer.id,
@@ -107,7 +108,7 @@ class RegistryRepository:
                 self._changed(reviewer, accreditations, now, actor)
                 return True
             # A concurrent request added it first: bring that one up to date instead.
-            row = self.reviewer_row(reviewer.id)
+            row = self._reviewer_row(reviewer.id)
             if row is None:  # pragma: no cover - the unique key has just named it
                 raise RuntimeError(f"reviewer {reviewer.id!r} vanished")
         if (row.name, row.public_key, row.accreditations) == (
@@ -150,16 +151,20 @@ class RegistryRepository:
 
     # -- certificates ------------------------------------------------------------------------
 
-    def certificate_row(self, number: str) -> CertificateRow | None:
+    def _certificate_row(self, number: str) -> CertificateRow | None:
         return self._session.scalars(
             select(CertificateRow).where(CertificateRow.number == number)
         ).one_or_none()
 
-    def add_certificate(
-        self, certificate: Certificate, now: dt.datetime, actor: str
-    ) -> CertificateRow | None:
-        """The new row; None, with nothing written, when a concurrent request recorded a
-        certificate of this number first (read it back to compare)."""
+    def certificate_id(self, number: str) -> int | None:
+        """The id status events of the certificate are recorded against."""
+        return self._session.scalar(
+            select(CertificateRow.id).where(CertificateRow.number == number)
+        )
+
+    def add_certificate(self, certificate: Certificate, now: dt.datetime, actor: str) -> int | None:
+        """The new certificate's id; None, with nothing written, when a concurrent request
+        recorded a certificate of this number first (read it back to compare)."""
         row = CertificateRow(
             number=certificate.number,
             subject_key=certificate.subject,
@@ -175,7 +180,7 @@ class RegistryRepository:
             recorded_at=now,
             recorded_by=actor,
         )
-        return row if inserted(self._session, row) else None
+        return row.id if inserted(self._session, row) else None
 
     def add_event(self, certificate_id: int, event: StatusEvent, now: dt.datetime) -> bool:
         """Append a status event; False (and nothing written) when it is already recorded,
@@ -216,7 +221,7 @@ class RegistryRepository:
         return [certificate_from_row(row, events[row.id]) for row in rows]
 
     def certificate(self, number: str) -> Certificate | None:
-        row = self.certificate_row(number)
+        row = self._certificate_row(number)
         return None if row is None else self._with_events([row])[0]
 
     def all_certificates(self) -> dict[IdentityKey, list[Certificate]]:
@@ -292,38 +297,6 @@ class RegistryRepository:
             version=version, document=dict(document), published_at=now, published_by=actor
         )
         return inserted(self._session, row)
-
-    # -- decisions ---------------------------------------------------------------------------
-
-    def add_decision(self, row: DecisionRow) -> DecisionRow:
-        self._session.add(row)
-        self._session.flush()
-        return row
-
-    def decision(self, decision_id: int) -> DecisionRow | None:
-        return self._session.get(DecisionRow, decision_id)
-
-    def decisions(
-        self,
-        *,
-        product_id: int | None,
-        decision: str | None,
-        after_id: int,
-        limit: int,
-        visible_to: BomFilter | None,
-    ) -> list[DecisionRow]:
-        """Decision records in the order they were made; `visible_to` (a condition on BOMs)
-        keeps those about products the caller may see a BOM of."""
-        query = select(DecisionRow).where(DecisionRow.id > after_id)
-        if product_id is not None:
-            query = query.where(DecisionRow.product_id == product_id)
-        if decision is not None:
-            query = query.where(DecisionRow.decision == decision)
-        if visible_to is not None:
-            query = query.where(
-                DecisionRow.product_id.in_(select(BomRow.subject_id).where(visible_to))
-            )
-        return list(self._session.scalars(query.order_by(DecisionRow.id).limit(limit)))
 
     def ruleset_versions(self) -> list[tuple[str, dt.datetime]]:
         """Every published version, oldest first; the last is in force."""

@@ -34,8 +34,7 @@ def two_tenants(runtime: Runtime) -> dict[str, int]:
     """acme and b each hold a private BOM with their own version of `sensor`; ids by name."""
     ids = {}
     for organisation, version in (("acme", "1.0"), ("b", "2.0")):
-        with runtime.writing() as uow:
-            ensure_organisation(uow, organisation, organisation, actor="tests")
+        ensure_organisation(runtime, organisation, organisation, actor="tests")
         document = bom(
             component(f"{organisation}-box", type_="device"),
             [

@@ -155,8 +155,7 @@ def test_no_sequence_of_moves_makes_an_ineligible_product_eligible(  # noqa: PLR
     with fresh_runtime(migrated_template, tmp_path) as runtime:
 
         def registry() -> None:
-            with runtime.writing() as uow:
-                import_registry(uow, scenario.registry(CAMERA, MODULE_PURL), actor="tests")
+            import_registry(runtime, scenario.registry(CAMERA, MODULE_PURL), actor="tests")
 
         camera_serial = f"urn:uuid:{uuid.uuid4()}"
         uploads = [

@@ -21,8 +21,7 @@ DESTINATIONS = ("DE", "US", "SG")
 
 def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
     def registry() -> None:
-        with runtime.writing() as uow:
-            import_registry(uow, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
+        import_registry(runtime, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
 
     if registry_first:
         registry()

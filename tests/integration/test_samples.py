@@ -32,8 +32,7 @@ TO_GERMANY = Question("DE", dt.date(2026, 11, 27))
 
 
 def import_sample_registry(runtime: Runtime) -> None:
-    with runtime.writing() as uow:
-        import_registry(uow, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
+    import_registry(runtime, json.loads(SAMPLE_REGISTRY.read_bytes()), actor="tests")
 
 
 def ingest_all(runtime: Runtime, paths: list[Path]) -> dict[str, int]:

@@ -44,8 +44,7 @@ Administrator = Annotated[Principal, Depends(admits())]
 def organisations(
     runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
 ) -> OrganisationPage:
-    with runtime.reading() as uow:
-        found = list_organisations(uow)
+    found = list_organisations(runtime)
     page, next_cursor = page_after(found, lambda o: o.code, cursor, limit)
     return OrganisationPage(
         items=[OrganisationRead.model_validate(o, from_attributes=True) for o in page],
@@ -67,10 +66,9 @@ def organisations(
 def add_organisation(
     runtime: RuntimeDep, body: OrganisationCreate, response: Response, principal: Administrator
 ) -> OrganisationRead:
-    with runtime.writing() as uow:
-        organisation, created = create_organisation(
-            uow, body.code, body.name, actor=principal.actor
-        )
+    organisation, created = create_organisation(
+        runtime, body.code, body.name, actor=principal.actor
+    )
     response.status_code = 201 if created else 200
     return OrganisationRead.model_validate(organisation, from_attributes=True)
 
@@ -89,8 +87,7 @@ def keys(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> KeyPage:
-    with runtime.reading() as uow:
-        found = list_keys(uow, organisation)
+    found = list_keys(runtime, organisation)
     page, next_cursor = page_after(found, lambda k: str(k.id), cursor, limit)
     items = [KeyRead.model_validate(k, from_attributes=True) for k in page]
     return KeyPage(items=items, next_cursor=next_cursor)
@@ -104,16 +101,15 @@ def keys(
     responses=responses(404, 409, 422),
 )
 def issue_key(runtime: RuntimeDep, body: KeyCreate, principal: Administrator) -> IssuedKeyRead:
-    with runtime.writing() as uow:
-        issued = create_key(
-            uow,
-            body.organisation,
-            body.roles,
-            label=body.label,
-            expires_in_days=body.expires_in_days,
-            reviewer_id=body.reviewer,
-            actor=principal.actor,
-        )
+    issued = create_key(
+        runtime,
+        body.organisation,
+        body.roles,
+        label=body.label,
+        expires_in_days=body.expires_in_days,
+        reviewer_id=body.reviewer,
+        actor=principal.actor,
+    )
     return IssuedKeyRead(
         id=issued.key_id,
         secret=issued.secret,
@@ -131,6 +127,5 @@ def issue_key(runtime: RuntimeDep, body: KeyCreate, principal: Administrator) ->
     responses=responses(404, 409),
 )
 def revoke(key_id: PathId, runtime: RuntimeDep, principal: Administrator) -> Response:
-    with runtime.writing() as uow:
-        revoke_key(uow, key_id, actor=principal.actor)
+    revoke_key(runtime, key_id, actor=principal.actor)
     return Response(status_code=204)

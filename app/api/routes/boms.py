@@ -321,12 +321,5 @@ def retire_bom_route(
     bom_id: PathId, body: RetireRequest, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
     viewer = Viewer.of(principal)
-    with runtime.writing() as uow:
-        retire_bom(
-            uow,
-            bom_id,
-            reason=body.reason,
-            viewer=viewer,
-            actor=principal.actor,
-        )
+    retire_bom(runtime, bom_id, reason=body.reason, viewer=viewer, actor=principal.actor)
     return bom_read(get_bom(runtime, bom_id, viewer))

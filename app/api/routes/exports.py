@@ -197,10 +197,9 @@ def audit(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> AuditPage:
-    with runtime.reading() as uow:
-        entries = audit_trail(
-            uow, Viewer.of(principal), cursor=cursor, limit=limit + 1, where=CURSOR_PLACE
-        )
+    entries = audit_trail(
+        runtime, Viewer.of(principal), cursor=cursor, limit=limit + 1, where=CURSOR_PLACE
+    )
     items = [AuditEntryRead.model_validate(e.record, from_attributes=True) for e in entries[:limit]]
     return AuditPage(
         items=items, next_cursor=entries[limit - 1].cursor if len(entries) > limit else None

@@ -78,8 +78,7 @@ def _read(found: Ownership) -> OwnershipRead:
     responses=responses(404),
 )
 def get_owner(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> OwnershipRead:
-    with runtime.reading() as uow:
-        return _read(ownership(uow, str(component_id), Viewer.of(principal)))
+    return _read(ownership(runtime, str(component_id), Viewer.of(principal)))
 
 
 @router.post(
@@ -91,17 +90,16 @@ def get_owner(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> O
 def delegate_route(
     component_id: PathId, body: DelegateRequest, runtime: RuntimeDep, principal: Owner
 ) -> OwnershipRead:
-    with runtime.writing() as uow:
-        return _read(
-            delegate(
-                uow,
-                str(component_id),
-                body.organisation,
-                viewer=Viewer.of(principal),
-                actor=principal.actor,
-                revoke=body.revoke,
-            )
+    return _read(
+        delegate(
+            runtime,
+            str(component_id),
+            body.organisation,
+            viewer=Viewer.of(principal),
+            actor=principal.actor,
+            revoke=body.revoke,
         )
+    )
 
 
 @router.post(
@@ -113,13 +111,8 @@ def delegate_route(
 def transfer_route(
     component_id: PathId, body: TransferRequest, runtime: RuntimeDep, principal: Administrator
 ) -> OwnershipRead:
-    with runtime.writing() as uow:
-        return _read(
-            transfer(
-                uow,
-                str(component_id),
-                body.organisation,
-                reason=body.reason,
-                actor=principal.actor,
-            )
+    return _read(
+        transfer(
+            runtime, str(component_id), body.organisation, reason=body.reason, actor=principal.actor
         )
+    )
