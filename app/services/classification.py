@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
-from app.services.catalogue import ComponentView, resolve_component
+from app.services.components import ComponentView, resolve_component
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:

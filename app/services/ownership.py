@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
-from app.services.catalogue import _visible_bom, resolve_component
+from app.services.boms import visible_bom
+from app.services.components import resolve_component
 from app.services.visibility import organisation_id, visible_boms
 from app.store.rows import BomEndingRow, OwnershipEventRow
 from app.store.unit_of_work import UnitOfWork
@@ -182,7 +183,7 @@ def retire_bom(
 ) -> int:
     """Stop a BOM being current (it stays stored, as history). Only an organisation that
     may publish for its subject, or an administrator, retires it."""
-    bom = _visible_bom(uow, bom_id, viewer)
+    bom = visible_bom(uow, bom_id, viewer)
     if viewer is not None and not viewer.sees_everything:
         mine = organisation_id(uow, viewer)
         allowed = {uow.ownership.owner(bom.subject_id), *uow.ownership.delegates(bom.subject_id)}

@@ -84,6 +84,11 @@ def shows_any_bom(visible: frozenset[int] | None, bom_ids: Iterable[int]) -> boo
     return visible is None or any(bom_id in visible for bom_id in bom_ids)
 
 
+def shown_boms(boms: tuple[int, ...], visible: frozenset[int] | None) -> tuple[int, ...]:
+    """The BOMs of a product a viewer may know of."""
+    return boms if visible is None else tuple(b for b in boms if b in visible)
+
+
 def sees_product(graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None) -> bool:
     """Whether the component is a product the viewer may see: one whose current BOM it may
     see. Any other is answered exactly like a component that is no product at all."""

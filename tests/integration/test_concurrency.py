@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 
 from app.config import Settings
-from app.services.catalogue import list_products
 from app.services.ingest import IngestResult, ingest_bom
+from app.services.products import list_products
 from app.services.runtime import Runtime
 from tests.builders import camera_bom, supplier_module_bom
 

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.domain.errors import BomRejectedError, NotFoundError
-from app.services.catalogue import list_products, resolve_component, where_used
+from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.runtime import Runtime
 from app.store.repositories import GraphRepository
 from app.store.rows import Base

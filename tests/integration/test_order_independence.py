@@ -8,9 +8,9 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.decision import Question
-from app.services.catalogue import list_products
-from app.services.export import check_export
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from tests.conftest import SAMPLE_BOMS, SAMPLE_REGISTRY

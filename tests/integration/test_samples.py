@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.domain.decision import Question
-from app.services.catalogue import list_products, resolve_component, where_used
-from app.services.export import check_export
+from app.services.checks import check_export
+from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from tests.conftest import SAMPLE_REGISTRY, SAMPLES

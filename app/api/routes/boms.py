@@ -35,7 +35,7 @@ from app.domain.errors import (
     PayloadTooLargeError,
     RequestTimeoutError,
 )
-from app.services.catalogue import get_bom, get_document, list_boms, set_visibility
+from app.services.boms import get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import publish_bom
 from app.services.ownership import retire_bom

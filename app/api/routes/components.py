@@ -31,8 +31,9 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import lineage, search_components, uses_of_component
 from app.services.classification import list_classifications, record_classification
+from app.services.components import search_components, uses_of_component
+from app.services.lineage import lineage
 from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])

@@ -24,13 +24,9 @@ from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.services.audit import audit_trail
-from app.services.export import (
-    DEFAULT_PATH_LIMIT,
-    check_export,
-    dry_run,
-    get_decision,
-    list_decisions,
-)
+from app.services.checks import DEFAULT_PATH_LIMIT, check_export
+from app.services.decisions import get_decision, list_decisions
+from app.services.dry_run import dry_run
 
 router = APIRouter(tags=["Export checks (vendors)"])
 

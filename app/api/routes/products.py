@@ -18,8 +18,8 @@ from app.api.schemas import ProductPage, ProductRead
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import product_graph, product_graphml
-from app.services.export import product_standings
+from app.services.graph_export import product_graph, product_graphml
+from app.services.standings import product_standings
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 
