@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer, Visibility
 from app.domain.errors import NotFoundError, PermissionDeniedError
+from app.domain.paging import BOMS, Page
 from app.domain.stored import BomRecord
 from app.services.visibility import bom_visibility, may_see_bom
 from app.store.unit_of_work import UnitOfWork
@@ -98,18 +99,23 @@ def list_boms(
     runtime: Runtime,
     *,
     product_id: int | None,
-    after_id: int,
+    cursor: str | None,
     limit: int,
     viewer: Viewer | None = None,
-) -> list[BomView]:
+    where: str = "cursor",
+) -> Page[BomView]:
+    """The BOMs the viewer may see (of one product, or all), oldest first: a page of
+    `limit` after `cursor`."""
+    after = BOMS.after(cursor, where)
     with runtime.reading() as uow:
-        rows = uow.boms.page(
+        found = uow.boms.page(
             subject_id=product_id,
-            after_id=after_id,
-            limit=limit,
+            after_id=after or 0,
+            limit=limit + 1,
             visible_to=bom_visibility(uow, viewer),
         )
-        return _bom_views(uow, rows)
+        page = BOMS.page(found, limit, lambda bom: bom.id)
+        return Page(tuple(_bom_views(uow, list(page.items))), page.next_cursor)
 
 
 def get_document(

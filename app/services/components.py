@@ -9,6 +9,7 @@ from app.bom.identity import InvalidPurlError, identity_from_reference, normalis
 from app.domain.access import Viewer
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
+from app.domain.paging import COMPONENTS, Page
 from app.domain.stored import BomRecord, ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
@@ -143,29 +144,33 @@ def search_components(
     name: str | None,
     type_: str | None,
     ai: bool | None,
-    after_id: int,
+    cursor: str | None,
     limit: int,
     hash_value: str | None = None,
     viewer: Viewer | None = None,
-) -> list[ComponentView]:
+    where: str = "cursor",
+) -> Page[ComponentView]:
+    """The components the viewer may know of that match every filter given, in id order:
+    a page of `limit` after `cursor`."""
+    after = COMPONENTS.after(cursor, where)
     normalised = purl
     if purl is not None:
         try:
             normalised = normalise_purl(purl)
         except InvalidPurlError:
-            return []
+            return Page(())
     with runtime.reading() as uow:
-        rows = uow.components.search(
+        found = uow.components.search(
             purl=normalised,
             name=name,
             type_=type_,
             ai=ai,
-            after_id=after_id,
-            limit=limit,
+            after_id=after or 0,
+            limit=limit + 1,
             hash_value=hash_value,
             visible_to=bom_visibility(uow, viewer),
         )
-    return [ComponentView.of(row) for row in rows]
+    return COMPONENTS.page(found, limit, lambda row: row.id).map(ComponentView.of)
 
 
 def where_used(

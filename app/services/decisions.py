@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
 from app.domain.errors import NotFoundError
+from app.domain.paging import DECISIONS, Page
+from app.domain.stored import DecisionRecord
 from app.services.visibility import bom_visibility, redacted_answer, shows_any_bom, visible_boms
 
 if TYPE_CHECKING:
@@ -52,29 +54,33 @@ def list_decisions(
     *,
     product_id: int | None = None,
     decision: str | None = None,
-    after_id: int = 0,
+    cursor: str | None = None,
     limit: int = 100,
-) -> list[DecisionSummary]:
-    """Decision records in the order they were made, about products the viewer may see."""
+    where: str = "cursor",
+) -> Page[DecisionSummary]:
+    """Decision records in the order they were made, about products the viewer may see: a
+    page of `limit` after `cursor`."""
+    after = DECISIONS.after(cursor, where)
     with runtime.reading() as uow:
-        rows = uow.decisions.page(
+        found = uow.decisions.page(
             product_id=product_id,
             decision=decision,
-            after_id=after_id,
-            limit=limit,
+            after_id=after or 0,
+            limit=limit + 1,
             visible_to=bom_visibility(uow, viewer),
         )
-    return [
-        DecisionSummary(
-            id=row.id,
-            product_id=row.product_id,
-            destination=row.destination,
-            date=row.on_date,
-            sector=row.sector,
-            ruleset=row.ruleset_version,
-            decision=row.decision,
-            evidence_sha256=row.evidence_sha256,
-            decided_at=row.decided_at,
-        )
-        for row in rows
-    ]
+    return DECISIONS.page(found, limit, lambda row: row.id).map(_summary)
+
+
+def _summary(row: DecisionRecord) -> DecisionSummary:
+    return DecisionSummary(
+        id=row.id,
+        product_id=row.product_id,
+        destination=row.destination,
+        date=row.on_date,
+        sector=row.sector,
+        ruleset=row.ruleset_version,
+        decision=row.decision,
+        evidence_sha256=row.evidence_sha256,
+        decided_at=row.decided_at,
+    )

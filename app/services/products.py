@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.errors import NotFoundError
+from app.domain.paging import PRODUCTS, Page
 from app.domain.stored import BomRecord, ComponentRecord
 from app.services.components import ComponentView
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
+    bom_visibility,
     closure_document,
+    knows_component,
     sees_product,
     shown_boms,
-    shows_any_bom,
     visible_boms,
 )
 from app.store.unit_of_work import UnitOfWork
@@ -38,32 +40,32 @@ def list_products(
     cache: PortfolioCache,
     viewer: Viewer | None = None,
     *,
-    after_id: int = 0,
+    cursor: str | None = None,
     limit: int | None = None,
-) -> list[ProductSummary]:
-    """Products the viewer may see, in identity order; a page starts after the product
-    `after_id` (its place in that order, so a page boundary never moves)."""
+    where: str = "cursor",
+) -> Page[ProductSummary]:
+    """Products the viewer may see, in identity order, a page of `limit` after `cursor` (all
+    of them without a limit), within the caller's unit of work. Only the page's products
+    are read; a cursor naming a component the viewer may not know of is refused, exactly
+    like one naming nothing."""
+    after = PRODUCTS.after(cursor, where)
+    if after is not None and not knows_component(uow, viewer, after):
+        raise PRODUCTS.names_no_item(where)
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
-    rows = [
-        (subject, boms)
-        for subject, boms in uow.boms.current_for_subjects()
-        if shows_any_bom(visible, (bom.id for bom in boms))
-    ]
-    if after_id:
-        boundary = uow.components.get(after_id)
-        if boundary is not None:
-            position = (boundary.identity_key, boundary.id)
-            rows = [row for row in rows if (row[0].identity_key, row[0].id) > position]
-    if limit is not None:
-        rows = rows[:limit]
-    return [_product_summary(graph, subject, boms, visible) for subject, boms in rows]
+    found = uow.boms.products(
+        after_id=after,
+        limit=None if limit is None else limit + 1,
+        visible_to=bom_visibility(uow, viewer),
+    )
+    page = PRODUCTS.page(found, limit, lambda product: product[0].id)
+    return page.map(lambda product: _product_summary(graph, *product, visible))
 
 
 def product_summaries(runtime: Runtime, viewer: Viewer | None = None) -> list[ProductSummary]:
     """Every product the viewer may see, in identity order (`list_products`)."""
     with runtime.reading() as uow:
-        return list_products(uow, runtime.cache, viewer)
+        return list(list_products(uow, runtime.cache, viewer).items)
 
 
 def get_product(

@@ -126,6 +126,14 @@ def knowable(
     return frozenset(uow.components.mentioned_in(component_ids, visibility))
 
 
+def knows_component(uow: UnitOfWork, viewer: Viewer | None, component_id: int) -> bool:
+    """Whether the component exists and the viewer may know it does (`knowable`)."""
+    if uow.components.get(component_id) is None:
+        return False
+    known = knowable(uow, viewer, [component_id])
+    return known is None or component_id in known
+
+
 # -- what a viewer sees of one answer -------------------------------------------------------
 
 

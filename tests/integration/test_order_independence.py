@@ -35,7 +35,9 @@ def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
 def _answers(runtime: Runtime) -> list[dict[str, Any]]:
     """Every sample product's answers, without what depends on storage order (ids)."""
     with runtime.reading() as uow:
-        products = [summary.product.identity_key for summary in list_products(uow, runtime.cache)]
+        products = [
+            summary.product.identity_key for summary in list_products(uow, runtime.cache).items
+        ]
     answers = []
     for product in products:
         for day in DAYS:

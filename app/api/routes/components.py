@@ -15,7 +15,8 @@ from app.api.convert import (
     product_use_read,
 )
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, IdCursor, Limit, PathId, cursor_position, page_after
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId, page_after
 from app.api.problems import responses
 from app.api.schemas import (
     ClassificationCreate,
@@ -80,23 +81,22 @@ def search_components_route(
         str | None,
         Query(max_length=1024, description="A hash value any BOM gives the component (hex)"),
     ] = None,
-    cursor: IdCursor = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
-    after = cursor_position(cursor)
-    views = search_components(
+    page = search_components(
         runtime,
         purl=purl,
         name=name,
         type_=type,
         ai=ai,
-        after_id=after,
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
         hash_value=hash,
         viewer=Viewer.of(principal),
+        where=CURSOR_PLACE,
     )
-    items = [component_read(view) for view in views[:limit]]
-    return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
+    return page_read(ComponentPage, page, component_read)
 
 
 @router.get(
