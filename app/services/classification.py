@@ -12,6 +12,7 @@ from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
 from app.services.components import ComponentView, resolve_component
+from app.services.visibility import visible_classifications
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -154,20 +155,7 @@ def classifications_of(
     caller's unit of work."""
     resolve_component(uow, str(component_id), viewer)
     recorded = uow.classifications.for_components([component_id]).get(component_id, [])
-    return visible_to(recorded, viewer)
-
-
-def visible_to(
-    classifications: Iterable[Classification], viewer: Viewer | None
-) -> list[Classification]:
-    """The records a viewer may see: global ones and its own organisation's."""
-    if viewer is None or viewer.sees_everything:
-        return list(classifications)
-    return [
-        c
-        for c in classifications
-        if c.scope is ClassificationScope.GLOBAL or c.organisation == viewer.organisation
-    ]
+    return visible_classifications(recorded, viewer)
 
 
 def classifications_for(

@@ -7,9 +7,10 @@ that BOM and no more. Administrators (and the command line, which runs as the op
 everything: for them every function here returns None or leaves the answer as it is.
 
 Every read and every answer shape asks this module: which BOMs a viewer may see inside
-(`visible_boms`, `bom_visibility`), whether it may see a BOM or a product at all, and how a
-path, a check answer (stored, live or dry run), a diff's blockers, a product's graph,
-where-used and impact are cut for it. Nothing else in the application redacts.
+(`visible_boms`, `bom_visibility`), whether it may see a BOM, a product or a component at
+all, which classification records it may read, and how a path, a check answer (stored, live
+or dry run), a diff's blockers, a product's graph, where-used and impact are cut for it.
+Nothing else in the application redacts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
 from app.domain.bom import EdgeKind
+from app.domain.classification import Classification, ClassificationScope
 from app.domain.portfolio import Product
 from app.domain.visibility import BomVisibility
 from app.services.paths import PathStep
@@ -132,6 +134,20 @@ def knows_component(uow: UnitOfWork, viewer: Viewer | None, component_id: int) -
         return False
     known = knowable(uow, viewer, [component_id])
     return known is None or component_id in known
+
+
+def visible_classifications(
+    classifications: Iterable[Classification], viewer: Viewer | None
+) -> list[Classification]:
+    """The classification records a viewer may see: global ones and its own
+    organisation's."""
+    if viewer is None or viewer.sees_everything:
+        return list(classifications)
+    return [
+        c
+        for c in classifications
+        if c.scope is ClassificationScope.GLOBAL or c.organisation == viewer.organisation
+    ]
 
 
 # -- what a viewer sees of one answer -------------------------------------------------------
