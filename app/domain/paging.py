@@ -34,8 +34,9 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Keyset:
-    """How one list is paged: in order of a unique id key that the store compares in SQL
-    (`WHERE key > :after ORDER BY key LIMIT :n + 1`). A cursor names the list it came from,
+    """How one list is paged: in order of a key the store compares in SQL (`WHERE key >
+    :after ORDER BY key LIMIT :n + 1`), or, for a list held whole in the graph's order, from
+    the place of the item named (`page_within`). A cursor names the list it came from,
     so one list refuses another's; it carries the id of the last item it answered, not a
     position, so a page boundary never moves when items come or go before it."""
 
@@ -71,6 +72,27 @@ class Keyset:
         items = tuple(found[:limit])
         return Page(items, self.cursor(key(items[-1])))
 
+    def page_within(
+        self,
+        items: Sequence[T],
+        key: Callable[[T], int],
+        cursor: str | None,
+        limit: int | None,
+        where: str = "cursor",
+    ) -> Page[T]:
+        """A page of a list held whole in an order no store can compare (the graph's): the
+        items after the one whose id the cursor carries. A cursor naming no item of the list
+        is refused; the caller builds in full only the items of the page."""
+        after = self.after(cursor, where)
+        start = 0
+        if after is not None:
+            ids = [key(item) for item in items]
+            if after not in ids:
+                raise self.names_no_item(where)
+            start = ids.index(after) + 1
+        end = None if limit is None else start + limit + 1
+        return self.page(items[start:end], limit, key)
+
     def _read(self, cursor: str) -> int | None:
         body = cursor.removeprefix(_VERSION)
         if body == cursor or not body.isascii():
@@ -93,6 +115,8 @@ def _unreadable(where: str, why: str) -> InvalidRequestError:
 
 
 BOMS: Final = Keyset("boms")
+CLASSIFICATIONS: Final = Keyset("classifications")
 COMPONENTS: Final = Keyset("components")
 DECISIONS: Final = Keyset("decisions")
 PRODUCTS: Final = Keyset("products")
+USES: Final = Keyset("where-used")

@@ -9,7 +9,7 @@ from app.bom.identity import InvalidPurlError, identity_from_reference, normalis
 from app.domain.access import Viewer
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
-from app.domain.paging import COMPONENTS, Page
+from app.domain.paging import COMPONENTS, USES, Page
 from app.domain.stored import BomRecord, ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
@@ -176,38 +176,60 @@ def search_components(
 def where_used(
     uow: UnitOfWork, cache: PortfolioCache, component_id: int, viewer: Viewer | None = None
 ) -> list[ProductUse]:
+    """Every product holding the component (`where_used_page`); within the caller's unit of
+    work."""
+    return list(where_used_page(uow, cache, component_id, viewer).items)
+
+
+def where_used_page(
+    uow: UnitOfWork,
+    cache: PortfolioCache,
+    component_id: int,
+    viewer: Viewer | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[ProductUse]:
     """The products holding the component, each with one shortest path, as the viewer may
-    see them; within the caller's unit of work."""
+    see them, in the graph's order: a page of `limit` after `cursor`, whose paths alone are
+    described. Within the caller's unit of work."""
     graph = cache.current(uow)
-    if component_id not in graph:
-        return []
+    holders = graph.where_used(component_id) if component_id in graph else []
     visible = visible_boms(uow, viewer)
-    holders = graph.where_used(component_id)
+    # Only products it may see, holding the component through steps it may see.
+    shown = [(product, path) for product, path, _ in holders if shows_use(product, path, visible)]
+    page = USES.page_within(shown, lambda held: held[0].component_id, cursor, limit, where)
     bom_names = uow.boms.subject_names(
-        d.bom_id for _, path, _ in holders for step in path.steps for d in step.declarations
+        d.bom_id for _, path in page.items for step in path.steps for d in step.declarations
     )
-    uses = []
-    for product, path, _ in holders:
-        if not shows_use(product, path, visible):
-            continue  # a product it may not see, or holding it only through a hidden BOM
-        uses.append(
-            ProductUse(
-                product_id=product.component_id,
-                product=graph.node(product.component_id).display_name,
-                current_bom_ids=shown_boms(product.bom_ids, visible),
-                path=describe_path(uow, graph, path, bom_names),
-            )
+    return page.map(
+        lambda held: ProductUse(
+            product_id=held[0].component_id,
+            product=graph.node(held[0].component_id).display_name,
+            current_bom_ids=shown_boms(held[0].bom_ids, visible),
+            path=describe_path(uow, graph, held[1], bom_names),
         )
-    return uses
+    )
 
 
 def uses_of_component(
-    runtime: Runtime, component_id: int, viewer: Viewer | None = None
-) -> tuple[ComponentView, list[ProductUse]]:
-    """A component the viewer may see (404 otherwise) and the products holding it."""
+    runtime: Runtime,
+    component_id: int,
+    viewer: Viewer | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> tuple[ComponentView, Page[ProductUse]]:
+    """A component the viewer may see (404 otherwise) and a page of the products holding
+    it (`where_used_page`)."""
     with runtime.reading() as uow:
         component = component_status(uow, runtime.cache, component_id, viewer).component
-        return component, where_used(uow, runtime.cache, component_id, viewer)
+        uses = where_used_page(
+            uow, runtime.cache, component_id, viewer, cursor=cursor, limit=limit, where=where
+        )
+        return component, uses
 
 
 def uses_of_reference(runtime: Runtime, reference: str) -> tuple[ComponentView, list[ProductUse]]:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.domain.access import Role
-from app.domain.paging import BOMS, COMPONENTS, DECISIONS, PRODUCTS, Keyset
+from app.domain.paging import BOMS, COMPONENTS, DECISIONS, PRODUCTS, USES, Keyset
 from tests.builders import bom, component
 from tests.conftest import bearer, issue_key
 
@@ -22,6 +22,7 @@ LISTS = [
     ("/api/v1/products", 200, PRODUCTS),
 ]
 JSON_TYPE = "application/vnd.cyclonedx+json"
+DETECTOR = "pkg:huggingface/deepinspect/defect-detector@2.1.0"
 
 
 def _walk(client: TestClient, path: str, size: int) -> list[Any]:
@@ -108,3 +109,31 @@ def test_the_product_list_refuses_a_cursor_naming_a_component_the_caller_may_not
     # An administrator may know every component, and pages on from any of them.
     after = client.get("/api/v1/products", params={"cursor": PRODUCTS.cursor(ids["bravo"])})
     assert [p["name"] for p in after.json()["items"]] == ["charlie"]
+
+
+@pytest.mark.usefixtures("samples")
+def test_where_used_walked_in_pages_of_any_size_yields_every_product_once_in_order(
+    client: TestClient,
+) -> None:
+    found = client.get("/api/v1/components", params={"purl": DETECTOR}).json()["items"]
+    path = f"/api/v1/components/{found[0]['id']}/where-used"
+    everything = client.get(path, params={"limit": 500}).json()
+    assert everything["next_cursor"] is None
+    ids = [use["product_id"] for use in everything["used_by"]]
+    assert len(ids) == len(set(ids)) >= 2
+    for size in range(1, len(ids) + 2):
+        walked: list[Any] = []
+        params: dict[str, str | int] = {"limit": size}
+        while True:
+            page = client.get(path, params=params).json()
+            walked += page["used_by"]
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        assert walked == everything["used_by"], size
+    holder = client.get(path, params={"limit": 1}).json()["next_cursor"]
+    assert holder == USES.cursor(ids[0])
+    for cursor in (PRODUCTS.cursor(ids[0]), USES.cursor(found[0]["id"]), str(ids[0])):
+        answer = client.get(path, params={"cursor": cursor})
+        assert answer.status_code == 422, (cursor, answer.text)
+        assert [e["location"] for e in answer.json()["errors"]] == ["query/cursor"]

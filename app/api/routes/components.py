@@ -16,7 +16,7 @@ from app.api.convert import (
 )
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId, page_after
+from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.schemas import (
     ClassificationCreate,
@@ -158,13 +158,14 @@ def where_used_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> WhereUsedRead:
-    component, uses = uses_of_component(runtime, component_id, Viewer.of(principal))
-    page, next_cursor = page_after(uses, lambda use: str(use.product_id), cursor, limit)
+    component, page = uses_of_component(
+        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
+    )
     return WhereUsedRead(
         component_id=component.id,
         component=component.identity_key,
-        used_by=[product_use_read(use) for use in page],
-        next_cursor=next_cursor,
+        used_by=[product_use_read(use) for use in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -228,9 +229,8 @@ def list_classifications_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> ClassificationPage:
-    recorded = list_classifications(runtime, component_id, Viewer.of(principal))
-    page, next_cursor = page_after(recorded, lambda c: str(c.id), cursor, limit)
-    day = on or _today()
-    return ClassificationPage(
-        items=[classification_read(c, day) for c in page], next_cursor=next_cursor
+    page = list_classifications(
+        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
+    day = on or _today()
+    return page_read(ClassificationPage, page, lambda c: classification_read(c, day))
