@@ -25,7 +25,7 @@ import orjson
 
 from app.config import Settings
 from app.domain.decision import Decision, Question
-from app.services.export import check_export
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
 from app.store.migrations import upgrade_database

@@ -34,7 +34,7 @@ from app.domain.access import Role
 from app.domain.decision import Decision, Question, ReasonCode
 from app.domain.registry import CertificateStatus
 from app.services.access import create_key, ensure_organisation
-from app.services.export import CheckResult, check_export
+from app.services.checks import CheckResult, check_export
 from app.services.impact import certificate_impact
 from app.services.ingest import ingest_bom
 from app.services.registry import add_status_event, get_certificate, import_registry

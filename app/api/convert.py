@@ -22,15 +22,11 @@ from app.api.schemas import (
 )
 from app.domain.classification import Classification
 from app.domain.registry import Certificate, Reviewer
-from app.services.catalogue import (
-    BomView,
-    ComponentStatus,
-    ComponentView,
-    ProductUse,
-)
-from app.services.export import ProductStanding
+from app.services.boms import BomView
+from app.services.components import ComponentStatus, ComponentView, ProductUse
 from app.services.paths import PathStep
 from app.services.registry import certificate_document
+from app.services.standings import ProductStanding
 
 
 def bom_read(view: BomView) -> BomRead:

@@ -9,26 +9,16 @@ from typing import Annotated, TypeVar
 from fastapi import Path, Query
 
 from app.domain.errors import InvalidRequestError, Located
-from app.domain.ids import parse_id
 from app.domain.limits import MAX_ID
+from app.domain.paging import MAX_CURSOR_LENGTH
 
 T = TypeVar("T")
 
-__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "IdCursor", "Limit", "PathId"]
+__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "Limit", "PathId"]
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CURSOR_PLACE = "query/cursor"
-# A cursor is what a previous page answered; nothing longer was ever answered.
-MAX_CURSOR_LENGTH = 512
 
-IdCursor = Annotated[
-    str | None,
-    Query(
-        description="next_cursor of the previous page",
-        pattern="^([0-9]{1,19})?$",
-        max_length=19,
-    ),
-]
 Cursor = Annotated[
     str | None,
     Query(description="next_cursor of the previous page", max_length=MAX_CURSOR_LENGTH),
@@ -40,16 +30,6 @@ def unreadable_cursor(why: str) -> InvalidRequestError:
     return InvalidRequestError(
         "the cursor is not one this list answered", [Located(CURSOR_PLACE, why)]
     )
-
-
-def cursor_position(cursor: str | None) -> int:
-    """The id a page starts after: 0 without a cursor (or an empty one)."""
-    if not cursor:
-        return 0
-    position = parse_id(cursor, minimum=0)
-    if position is None:
-        raise unreadable_cursor(f"expected an id in ASCII digits, at most {MAX_ID}")
-    return position
 
 
 def page_after(

@@ -20,11 +20,11 @@ from app.cli.common import (
     reports_errors,
 )
 from app.domain.classification import Classification, ClassificationScope
-from app.services.catalogue import ComponentStatus, ProductUse, uses_of_reference
 from app.services.classification import (
     classifications_by_reference,
     record_classification_as_operator,
 )
+from app.services.components import ComponentStatus, ProductUse, uses_of_reference
 from app.services.procurement import report_on
 
 components_app = typer.Typer(

@@ -21,16 +21,13 @@ from app.cli.common import (
 from app.cli.files import named_path, read_regular_file
 from app.domain.decision import Blocker, Decision, Question
 from app.services.access import LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, ensure_organisation
-from app.services.catalogue import ProductSummary, product_graph, product_summaries
-from app.services.export import (
-    DEFAULT_PATH_LIMIT,
-    CheckResult,
-    check_export,
-    dry_run,
-    get_decision,
-)
+from app.services.checks import DEFAULT_PATH_LIMIT, CheckResult, check_export
+from app.services.decisions import get_decision
+from app.services.dry_run import dry_run
+from app.services.graph_export import product_graph
 from app.services.ingest import ingest_bom
 from app.services.paths import PathStep
+from app.services.products import ProductSummary, product_summaries
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 

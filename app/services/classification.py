@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
-from app.services.catalogue import ComponentView, resolve_component
+from app.domain.paging import CLASSIFICATIONS, Page
+from app.services.components import ComponentView, resolve_component
+from app.services.visibility import visible_classifications
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -129,11 +131,18 @@ def _record(
 
 
 def list_classifications(
-    runtime: Runtime, component_id: int, viewer: Viewer | None
-) -> list[Classification]:
-    """`classifications_of`, in a unit of work of its own."""
+    runtime: Runtime,
+    component_id: int,
+    viewer: Viewer | None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[Classification]:
+    """A page of `classifications_of`, oldest first, in a unit of work of its own."""
     with runtime.reading() as uow:
-        return classifications_of(uow, component_id, viewer)
+        recorded = classifications_of(uow, component_id, viewer)
+    return CLASSIFICATIONS.page_within(recorded, lambda c: c.id, cursor, limit, where)
 
 
 def classifications_by_reference(
@@ -154,20 +163,7 @@ def classifications_of(
     caller's unit of work."""
     resolve_component(uow, str(component_id), viewer)
     recorded = uow.classifications.for_components([component_id]).get(component_id, [])
-    return visible_to(recorded, viewer)
-
-
-def visible_to(
-    classifications: Iterable[Classification], viewer: Viewer | None
-) -> list[Classification]:
-    """The records a viewer may see: global ones and its own organisation's."""
-    if viewer is None or viewer.sees_everything:
-        return list(classifications)
-    return [
-        c
-        for c in classifications
-        if c.scope is ClassificationScope.GLOBAL or c.organisation == viewer.organisation
-    ]
+    return visible_classifications(recorded, viewer)
 
 
 def classifications_for(

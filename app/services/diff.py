@@ -15,8 +15,9 @@ from app.domain.access import Viewer
 from app.domain.decision import Decision, Question
 from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
-from app.services.catalogue import ComponentView, bom_view, get_component
-from app.services.export import CheckResult, evaluate
+from app.services.boms import bom_view
+from app.services.checks import CheckResult, evaluate
+from app.services.components import ComponentView, get_component
 from app.services.visibility import shown_component, sight_of, visible_boms
 
 if TYPE_CHECKING:

@@ -18,9 +18,10 @@ from app.domain.access import Viewer
 from app.domain.decision import Decision, ProductSlice, Question, Registry, check
 from app.domain.portfolio import Product
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
-from app.services.catalogue import ComponentView
+from app.services.ai_judgement import ai_judgement, relevant_members
+from app.services.components import ComponentView
 from app.services.destinations import question_destinations
-from app.services.export import ai_judgement, certified_keys, product_slice, relevant_members
+from app.services.evidence import certified_keys, product_slice
 from app.services.paths import PathStep, describe_path
 from app.services.registry import certificate_in
 from app.services.visibility import shows_use, visible_boms

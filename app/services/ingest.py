@@ -15,7 +15,7 @@ from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.domain.stored import BomEnding, BomRecord, NewBom
-from app.services.catalogue import BomView, bom_view
+from app.services.boms import BomView, bom_view
 from app.services.collector import collector_paused
 from app.store.boms import DocumentAlreadyStoredError
 from app.store.components import NewComponent

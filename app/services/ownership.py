@@ -11,7 +11,8 @@ from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.domain.stored import BomEnding
-from app.services.catalogue import _visible_bom, resolve_component
+from app.services.boms import visible_bom
+from app.services.components import resolve_component
 from app.services.visibility import organisation_id, visible_boms
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ def retire_bom(
     """Stop a BOM being current (it stays stored, as history). Only an organisation that
     may publish for its subject, or an administrator, retires it."""
     with runtime.writing() as uow:
-        bom = _visible_bom(uow, bom_id, viewer)
+        bom = visible_bom(uow, bom_id, viewer)
         if viewer is not None and not viewer.sees_everything:
             mine = organisation_id(uow, viewer)
             allowed = {
@@ -200,7 +201,7 @@ def retire_bom(
         if not reason.strip():
             raise ConflictError("retiring a BOM states its reason")
         retired = BomEnding(bom_id, "retired", None, reason.strip(), actor, _now())
-        if not uow.boms.end(retired):
+        if uow.boms.ending(bom_id) is not None or not uow.boms.end(retired):
             raise ConflictError(f"BOM {bom_id} is no longer current already")
         uow.commit()
     return bom_id

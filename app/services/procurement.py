@@ -13,14 +13,14 @@ from app.domain.access import Viewer
 from app.domain.classification import Classification
 from app.domain.decision import Question, verify
 from app.domain.ids import IdentityKey
-from app.services.catalogue import (
+from app.services.classification import classifications_of
+from app.services.components import (
     ComponentStatus,
     ProductUse,
     component_status,
     find_component,
     where_used,
 )
-from app.services.classification import classifications_of
 from app.services.registry import status_on
 
 if TYPE_CHECKING:

@@ -7,9 +7,10 @@ that BOM and no more. Administrators (and the command line, which runs as the op
 everything: for them every function here returns None or leaves the answer as it is.
 
 Every read and every answer shape asks this module: which BOMs a viewer may see inside
-(`visible_boms`, `bom_visibility`), whether it may see a BOM or a product at all, and how a
-path, a check answer (stored, live or dry run), a diff's blockers, a product's graph,
-where-used and impact are cut for it. Nothing else in the application redacts.
+(`visible_boms`, `bom_visibility`), whether it may see a BOM, a product or a component at
+all, which classification records it may read, and how a path, a check answer (stored, live
+or dry run), a diff's blockers, a product's graph, where-used and impact are cut for it.
+Nothing else in the application redacts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
 from app.domain.bom import EdgeKind
+from app.domain.classification import Classification, ClassificationScope
 from app.domain.portfolio import Product
 from app.domain.visibility import BomVisibility
 from app.services.paths import PathStep
@@ -75,6 +77,11 @@ def shows_any_bom(visible: frozenset[int] | None, bom_ids: Iterable[int]) -> boo
     return visible is None or any(bom_id in visible for bom_id in bom_ids)
 
 
+def shown_boms(boms: tuple[int, ...], visible: frozenset[int] | None) -> tuple[int, ...]:
+    """The BOMs of a product a viewer may know of."""
+    return boms if visible is None else tuple(b for b in boms if b in visible)
+
+
 def sees_product(graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None) -> bool:
     """Whether the component is a product the viewer may see: one whose current BOM it may
     see. Any other is answered exactly like a component that is no product at all."""
@@ -110,6 +117,28 @@ def knowable(
     if visibility is None:
         return None
     return frozenset(uow.components.mentioned_in(component_ids, visibility))
+
+
+def knows_component(uow: UnitOfWork, viewer: Viewer | None, component_id: int) -> bool:
+    """Whether the component exists and the viewer may know it does (`knowable`)."""
+    if uow.components.get(component_id) is None:
+        return False
+    known = knowable(uow, viewer, [component_id])
+    return known is None or component_id in known
+
+
+def visible_classifications(
+    classifications: Iterable[Classification], viewer: Viewer | None
+) -> list[Classification]:
+    """The classification records a viewer may see: global ones and its own
+    organisation's."""
+    if viewer is None or viewer.sees_everything:
+        return list(classifications)
+    return [
+        c
+        for c in classifications
+        if c.scope is ClassificationScope.GLOBAL or c.organisation == viewer.organisation
+    ]
 
 
 # -- what a viewer sees of one answer -------------------------------------------------------

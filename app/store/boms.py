@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,12 +197,42 @@ class BomRepository:
         rows = self._session.scalars(query.order_by(BomRow.id).limit(limit))
         return [bom_record(row) for row in rows]
 
-    def current_for_subjects(self) -> list[tuple[ComponentRecord, list[BomRecord]]]:
-        """Every product with its current BOMs (in id order), in identity order."""
+    def products(
+        self,
+        *,
+        after_id: int | None,
+        limit: int | None,
+        visible_to: BomVisibility | None = None,
+    ) -> list[tuple[ComponentRecord, list[BomRecord]]]:
+        """Products in identity order, each with all its current BOMs (in id order): the
+        subjects of a current BOM (with `visible_to`, of one the reader may see), after the
+        component `after_id` and at most `limit` of them. The page is cut in SQL; an
+        identity never changes, so the boundary's place in the order never moves."""
+        current = BomRow.id.in_(current_bom_ids())
+        subjects = select(BomRow.subject_id).where(current)
+        if visible_to is not None and not visible_to.is_admin:
+            subjects = subjects.where(visible_condition(visible_to))
+        page = select(ComponentRow.id).where(ComponentRow.id.in_(subjects))
+        if after_id is not None:
+            boundary = (
+                select(ComponentRow.identity_key)
+                .where(ComponentRow.id == after_id)
+                .scalar_subquery()
+            )
+            page = page.where(
+                or_(
+                    ComponentRow.identity_key > boundary,
+                    and_(ComponentRow.identity_key == boundary, ComponentRow.id > after_id),
+                )
+            )
+        page = page.order_by(ComponentRow.identity_key, ComponentRow.id)
+        if limit is not None:
+            page = page.limit(limit)
+        # One statement, so each product comes with the current BOMs of the same moment.
         query = (
             select(BomRow, ComponentRow)
             .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
-            .where(BomRow.id.in_(current_bom_ids()))
+            .where(current, ComponentRow.id.in_(page))
             .order_by(ComponentRow.identity_key, ComponentRow.id, BomRow.id)
         )
         found: list[tuple[ComponentRecord, list[BomRecord]]] = []

@@ -27,7 +27,8 @@ import pytest
 from app.config import Settings
 from app.domain.decision import Question
 from app.domain.errors import BomRejectedError
-from app.services.export import ai_judgement, check_export, relevant_members
+from app.services.ai_judgement import ai_judgement, relevant_members
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
 from tests import gate_scenarios as scenario

@@ -13,7 +13,7 @@ import pytest
 
 from app.domain.decision import Question
 from app.graph.portfolio import PortfolioGraph
-from app.services.export import check_export
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
 from tests.builders import CAMERA_PURL, MODEL_PURL, camera_bom, supplier_module_bom

@@ -11,12 +11,12 @@ from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import ClassificationScope, settle
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
 from app.services.access import ensure_organisation
-from app.services.catalogue import resolve_component
 from app.services.classification import (
     classifications_for,
     classifications_of,
     record_classification,
 )
+from app.services.components import resolve_component
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
 from app.store.repositories import CHUNK

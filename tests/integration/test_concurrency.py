@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 
 from app.config import Settings
-from app.services.catalogue import list_products
 from app.services.ingest import IngestResult, ingest_bom
+from app.services.products import list_products
 from app.services.runtime import Runtime
 from tests.builders import camera_bom, supplier_module_bom
 
@@ -43,10 +43,14 @@ def test_another_process_sees_an_upload_on_its_next_read(settings: Settings) -> 
     try:
         ingest_bom(writer, camera_bom(), None)
         with reader.reading() as uow:
-            before = {p.product.name: p.ai_components for p in list_products(uow, reader.cache)}
+            before = {
+                p.product.name: p.ai_components for p in list_products(uow, reader.cache).items
+            }
         ingest_bom(writer, supplier_module_bom(), None)
         with reader.reading() as uow:
-            after = {p.product.name: p.ai_components for p in list_products(uow, reader.cache)}
+            after = {
+                p.product.name: p.ai_components for p in list_products(uow, reader.cache).items
+            }
     finally:
         reader.close()
         writer.close()

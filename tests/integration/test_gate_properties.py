@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.domain.decision import Decision, Question
 from app.domain.errors import SubjectOwnedError
-from app.services.export import check_export
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.registry import import_registry
 from app.services.runtime import Runtime

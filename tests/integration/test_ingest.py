@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.domain.errors import BomRejectedError, NotFoundError
-from app.services.catalogue import list_products, resolve_component, where_used
+from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.runtime import Runtime
 from app.store.repositories import GraphRepository
 from app.store.rows import Base
@@ -137,7 +138,7 @@ class TestPortfolio:
             p for p, _ in where_used_paths(runtime, "pkg:huggingface/hikari/face-blur@1.0")
         ] == ["smart-camera@4.0"]
         with runtime.reading() as uow:
-            products = {s.product.purl: s for s in list_products(uow, runtime.cache)}
+            products = {s.product.purl: s for s in list_products(uow, runtime.cache).items}
         assert products[CAMERA_PURL].ai_components == 2
 
     def test_a_new_supplier_bom_changes_every_product_above_it(self, runtime: Runtime) -> None:
@@ -145,11 +146,11 @@ class TestPortfolio:
         with pytest.raises(NotFoundError):
             where_used_paths(runtime, MODEL_PURL)
         with runtime.reading() as uow:
-            products = {s.product.purl: s for s in list_products(uow, runtime.cache)}
+            products = {s.product.purl: s for s in list_products(uow, runtime.cache).items}
         assert products[CAMERA_PURL].ai_components == 0
         ingest(runtime, supplier_module_bom())
         with runtime.reading() as uow:
-            products = {s.product.purl: s for s in list_products(uow, runtime.cache)}
+            products = {s.product.purl: s for s in list_products(uow, runtime.cache).items}
         assert products[CAMERA_PURL].ai_components == 1
 
     def test_lineage_stays_outside_the_product(self, runtime: Runtime) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.decision import Question
-from app.services.catalogue import list_products
-from app.services.export import check_export
+from app.services.checks import check_export
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from tests.conftest import SAMPLE_BOMS, SAMPLE_REGISTRY
@@ -34,7 +34,9 @@ def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
 def _answers(runtime: Runtime) -> list[dict[str, Any]]:
     """Every sample product's answers, without what depends on storage order (ids)."""
     with runtime.reading() as uow:
-        products = [summary.product.identity_key for summary in list_products(uow, runtime.cache)]
+        products = [
+            summary.product.identity_key for summary in list_products(uow, runtime.cache).items
+        ]
     answers = []
     for product in products:
         for day in DAYS:

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.domain.decision import Question
-from app.services.catalogue import list_products, resolve_component, where_used
-from app.services.export import check_export
+from app.services.checks import check_export
+from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom
+from app.services.products import list_products
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from tests.conftest import SAMPLE_REGISTRY, SAMPLES
@@ -66,7 +67,7 @@ def test_products_reach_the_supplier_model_through_its_bom(runtime: Runtime, rev
 def test_every_sample_is_a_product_and_only_one_has_no_ai(runtime: Runtime) -> None:
     ingest_all(runtime, SAMPLE_FILES)
     with runtime.reading() as uow:
-        products = list_products(uow, runtime.cache)
+        products = list_products(uow, runtime.cache).items
     # Two BOMs of one camera (one current), and MJ-Guard's SBOM and AI-BOM (both current).
     assert len(products) == len(SAMPLE_FILES) - 2
     without_ai = [p.product.name for p in products if p.ai_components == 0]

@@ -14,7 +14,8 @@ from starlette.datastructures import UploadFile
 
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import MAX_ID, IdCursor, PathId, cursor_position
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, PathId
 from app.api.problems import responses
 from app.api.schemas import (
     NO_NUL,
@@ -35,7 +36,7 @@ from app.domain.errors import (
     PayloadTooLargeError,
     RequestTimeoutError,
 )
-from app.services.catalogue import get_bom, get_document, list_boms, set_visibility
+from app.services.boms import get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import publish_bom
 from app.services.ownership import retire_bom
@@ -186,19 +187,18 @@ def list_boms_route(
     product_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
     ] = None,
-    cursor: IdCursor = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BomPage:
-    after = cursor_position(cursor)
-    views = list_boms(
+    page = list_boms(
         runtime,
         product_id=product_id,
-        after_id=after,
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
         viewer=Viewer.of(principal),
+        where=CURSOR_PLACE,
     )
-    items = [bom_read(view) for view in views[:limit]]
-    return BomPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
+    return page_read(BomPage, page, bom_read)
 
 
 @router.get(

@@ -15,7 +15,8 @@ from app.api.convert import (
     product_use_read,
 )
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, IdCursor, Limit, PathId, cursor_position, page_after
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.schemas import (
     ClassificationCreate,
@@ -31,8 +32,9 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import lineage, search_components, uses_of_component
 from app.services.classification import list_classifications, record_classification
+from app.services.components import search_components, uses_of_component
+from app.services.lineage import lineage
 from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
@@ -79,23 +81,22 @@ def search_components_route(
         str | None,
         Query(max_length=1024, description="A hash value any BOM gives the component (hex)"),
     ] = None,
-    cursor: IdCursor = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ComponentPage:
-    after = cursor_position(cursor)
-    views = search_components(
+    page = search_components(
         runtime,
         purl=purl,
         name=name,
         type_=type,
         ai=ai,
-        after_id=after,
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
         hash_value=hash,
         viewer=Viewer.of(principal),
+        where=CURSOR_PLACE,
     )
-    items = [component_read(view) for view in views[:limit]]
-    return ComponentPage(items=items, next_cursor=str(items[-1].id) if len(views) > limit else None)
+    return page_read(ComponentPage, page, component_read)
 
 
 @router.get(
@@ -157,13 +158,14 @@ def where_used_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> WhereUsedRead:
-    component, uses = uses_of_component(runtime, component_id, Viewer.of(principal))
-    page, next_cursor = page_after(uses, lambda use: str(use.product_id), cursor, limit)
+    component, page = uses_of_component(
+        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
+    )
     return WhereUsedRead(
         component_id=component.id,
         component=component.identity_key,
-        used_by=[product_use_read(use) for use in page],
-        next_cursor=next_cursor,
+        used_by=[product_use_read(use) for use in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -227,9 +229,8 @@ def list_classifications_route(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> ClassificationPage:
-    recorded = list_classifications(runtime, component_id, Viewer.of(principal))
-    page, next_cursor = page_after(recorded, lambda c: str(c.id), cursor, limit)
-    day = on or _today()
-    return ClassificationPage(
-        items=[classification_read(c, day) for c in page], next_cursor=next_cursor
+    page = list_classifications(
+        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
+    day = on or _today()
+    return page_read(ClassificationPage, page, lambda c: classification_read(c, day))

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, IdCursor, Limit, PathId, cursor_position
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas import (
@@ -24,13 +25,9 @@ from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.decision import Question
 from app.services.audit import audit_trail
-from app.services.export import (
-    DEFAULT_PATH_LIMIT,
-    check_export,
-    dry_run,
-    get_decision,
-    list_decisions,
-)
+from app.services.checks import DEFAULT_PATH_LIMIT, check_export
+from app.services.decisions import DecisionSummary, get_decision, list_decisions
+from app.services.dry_run import dry_run
 
 router = APIRouter(tags=["Export checks (vendors)"])
 
@@ -166,19 +163,23 @@ def decisions(
         Literal["eligible", "ineligible", "not_in_scope"] | None,
         Query(description="Only records with this answer"),
     ] = None,
-    cursor: IdCursor = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DecisionPage:
-    found = list_decisions(
+    page = list_decisions(
         runtime,
         Viewer.of(principal),
         product_id=product_id,
         decision=decision,
-        after_id=cursor_position(cursor),
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
+        where=CURSOR_PLACE,
     )
-    items = [DecisionSummaryRead.model_validate(r, from_attributes=True) for r in found[:limit]]
-    return DecisionPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)
+    return page_read(DecisionPage, page, _decision_summary_read)
+
+
+def _decision_summary_read(summary: DecisionSummary) -> DecisionSummaryRead:
+    return DecisionSummaryRead.model_validate(summary, from_attributes=True)
 
 
 @router.get(

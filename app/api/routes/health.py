@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from app.api.dependencies import RuntimeDep
 from app.api.schemas import Health
-from app.services.catalogue import database_health
+from app.services.health import database_health
 
 router = APIRouter(tags=["Operations"])
 

@@ -12,14 +12,15 @@ from fastapi.responses import JSONResponse
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import IdCursor, PathId, cursor_position
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, Cursor, PathId
 from app.api.problems import responses
 from app.api.schemas import ProductPage, ProductRead
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.services.catalogue import product_graph, product_graphml
-from app.services.export import product_standings
+from app.services.graph_export import product_graph, product_graphml
+from app.services.standings import StandingQuestion, product_standing, product_standings
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 
@@ -49,6 +50,10 @@ class StatusQuestion:
     def day(self) -> dt.date:
         return self.on or dt.datetime.now(dt.UTC).date()
 
+    @property
+    def question(self) -> StandingQuestion:
+        return StandingQuestion(self.to, self.day, self.sector)
+
 
 Asked = Annotated[StatusQuestion, Depends()]
 
@@ -66,21 +71,14 @@ def list_products_route(
     principal: Reader,
     _fresh: Fresh,
     asked: Asked,
-    cursor: IdCursor = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProductPage:
-    standings = product_standings(
-        runtime,
-        Viewer.of(principal),
-        groups=asked.to,
-        day=asked.day,
-        sector=asked.sector,
-        after_id=cursor_position(cursor),
-        limit=limit + 1,
+    question = asked.question
+    page = product_standings(
+        runtime, Viewer.of(principal), question, cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
-    items = [product_read(standing) for standing in standings[:limit]]
-    more = len(standings) > limit
-    return ProductPage(date=asked.day, items=items, next_cursor=str(items[-1].id) if more else None)
+    return page_read(ProductPage, page, product_read, date=question.day)
 
 
 @router.get(
@@ -93,14 +91,7 @@ def list_products_route(
 def get_product_route(
     product_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh, asked: Asked
 ) -> ProductRead:
-    (standing,) = product_standings(
-        runtime,
-        Viewer.of(principal),
-        groups=asked.to,
-        day=asked.day,
-        sector=asked.sector,
-        product_id=product_id,
-    )
+    standing = product_standing(runtime, Viewer.of(principal), asked.question, product_id)
     return product_read(standing)
 
 

@@ -1,0 +1,154 @@
+"""Stored BOMs as callers see them: read, listed, their documents, and who may see inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.domain.access import Viewer, Visibility
+from app.domain.errors import NotFoundError, PermissionDeniedError
+from app.domain.paging import BOMS, Page
+from app.domain.stored import BomRecord
+from app.services.visibility import bom_visibility, may_see_bom
+from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class BomView:
+    """A stored BOM as callers see it (the document itself is fetched separately)."""
+
+    id: int
+    sha256: str
+    media_type: str
+    spec_version: str
+    serial_number: str | None
+    version: int
+    size_bytes: int
+    product_id: int
+    product: str
+    is_inventory: bool
+    sector: str | None
+    components: int
+    ai_components: int
+    edges: int
+    incomplete_aggregates: list[str]
+    warnings: list[dict[str, str]]
+    uploaded_at: dt.datetime
+    uploaded_by: str | None
+    organisation: str | None
+    visibility: str
+    shared_with: list[str]
+
+
+def _bom_views(uow: UnitOfWork, rows: list[BomRecord]) -> list[BomView]:
+    names = uow.boms.subject_names(row.id for row in rows)
+    codes = {o.id: o.code for o in uow.access.organisations()}
+    shares = uow.boms.shared_with(row.id for row in rows)
+    return [
+        BomView(
+            id=row.id,
+            sha256=row.sha256,
+            media_type=row.media_type,
+            spec_version=row.spec_version,
+            serial_number=row.serial_number,
+            version=row.bom_version,
+            size_bytes=row.size_bytes,
+            product_id=row.subject_id,
+            product=names[row.id],
+            is_inventory=row.is_inventory,
+            sector=row.sector,
+            components=row.component_count,
+            ai_components=row.ai_component_count,
+            edges=row.edge_count,
+            incomplete_aggregates=list(row.incomplete_aggregates),
+            warnings=list(row.warnings),
+            uploaded_at=row.uploaded_at,
+            uploaded_by=row.uploaded_by,
+            organisation=codes.get(row.organisation_id) if row.organisation_id else None,
+            visibility=row.visibility,
+            shared_with=[codes[o] for o in shares.get(row.id, [])],
+        )
+        for row in rows
+    ]
+
+
+def visible_bom(uow: UnitOfWork, bom_id: int, viewer: Viewer | None) -> BomRecord:
+    """The BOM, if the viewer may see it; one that exists but is not theirs to see is
+    answered exactly like one that does not exist, so nothing leaks."""
+    bom = uow.boms.get(bom_id)
+    if bom is None or not may_see_bom(uow, bom_id, viewer):
+        raise NotFoundError(f"no BOM with id {bom_id}")
+    return bom
+
+
+def bom_view(uow: UnitOfWork, bom_id: int, viewer: Viewer | None = None) -> BomView:
+    """A BOM the viewer may see, within the caller's unit of work."""
+    return _bom_views(uow, [visible_bom(uow, bom_id, viewer)])[0]
+
+
+def get_bom(runtime: Runtime, bom_id: int, viewer: Viewer | None = None) -> BomView:
+    with runtime.reading() as uow:
+        return bom_view(uow, bom_id, viewer)
+
+
+def list_boms(
+    runtime: Runtime,
+    *,
+    product_id: int | None,
+    cursor: str | None,
+    limit: int,
+    viewer: Viewer | None = None,
+    where: str = "cursor",
+) -> Page[BomView]:
+    """The BOMs the viewer may see (of one product, or all), oldest first: a page of
+    `limit` after `cursor`."""
+    after = BOMS.after(cursor, where)
+    with runtime.reading() as uow:
+        found = uow.boms.page(
+            subject_id=product_id,
+            after_id=after or 0,
+            limit=limit + 1,
+            visible_to=bom_visibility(uow, viewer),
+        )
+        page = BOMS.page(found, limit, lambda bom: bom.id)
+        return Page(tuple(_bom_views(uow, list(page.items))), page.next_cursor)
+
+
+def get_document(
+    runtime: Runtime, bom_id: int, viewer: Viewer | None = None
+) -> tuple[str, bytes, str]:
+    """The media type, exact bytes and SHA-256 of a stored document."""
+    with runtime.reading() as uow:
+        bom = visible_bom(uow, bom_id, viewer)
+        document = uow.boms.document(bom_id)
+    if document is None:  # pragma: no cover - a stored BOM always has its document
+        raise NotFoundError(f"no BOM with id {bom_id}")
+    return bom.media_type, document, bom.sha256
+
+
+def set_visibility(
+    runtime: Runtime,
+    bom_id: int,
+    visibility: Visibility,
+    share_with: list[str],
+    viewer: Viewer,
+) -> BomView:
+    """Only the owning organisation (or an administrator) decides who sees inside a BOM."""
+    with runtime.writing() as uow:
+        bom = visible_bom(uow, bom_id, viewer)
+        owner = uow.access.organisation_by_id(bom.organisation_id) if bom.organisation_id else None
+        if not viewer.sees_everything and (owner is None or owner.code != viewer.organisation):
+            raise PermissionDeniedError(f"BOM {bom_id} belongs to another organisation")
+        organisations = []
+        for code in sorted(set(share_with)):
+            found = uow.access.organisation(code)
+            if found is None:
+                raise NotFoundError(f"no organisation {code!r} to share with")
+            organisations.append(found.id)
+        uow.boms.set_visibility(bom_id, visibility.value, organisations)
+        uow.commit()
+        return bom_view(uow, bom_id, viewer)

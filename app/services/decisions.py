@@ -1,0 +1,86 @@
+"""Decision records as auditors read them: one as it was answered, or a list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.domain.access import Viewer
+from app.domain.errors import NotFoundError
+from app.domain.paging import DECISIONS, Page
+from app.domain.stored import DecisionRecord
+from app.services.visibility import bom_visibility, redacted_answer, shows_any_bom, visible_boms
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
+
+
+def get_decision(
+    runtime: Runtime, decision_id: int, viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """A stored decision as it was answered; for a caller who may not see every BOM, the
+    same redaction as the live answer, and not found unless it may see the product."""
+    with runtime.reading() as uow:
+        row = uow.decisions.get(decision_id)
+        visible = visible_boms(uow, viewer)
+        seen = row is not None and shows_any_bom(
+            visible, (b.id for b in uow.boms.of_subject(row.product_id))
+        )
+    if row is None or not seen:
+        raise NotFoundError(f"no decision record {decision_id}")
+    answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
+    return {**answer, "decided_at": row.decided_at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSummary:
+    """One decision record as an auditor lists them: what was asked, answered, and when."""
+
+    id: int
+    product_id: int
+    destination: str
+    date: dt.date
+    sector: str | None
+    ruleset: str
+    decision: str
+    evidence_sha256: str
+    decided_at: dt.datetime
+
+
+def list_decisions(
+    runtime: Runtime,
+    viewer: Viewer | None,
+    *,
+    product_id: int | None = None,
+    decision: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+    where: str = "cursor",
+) -> Page[DecisionSummary]:
+    """Decision records in the order they were made, about products the viewer may see: a
+    page of `limit` after `cursor`."""
+    after = DECISIONS.after(cursor, where)
+    with runtime.reading() as uow:
+        found = uow.decisions.page(
+            product_id=product_id,
+            decision=decision,
+            after_id=after or 0,
+            limit=limit + 1,
+            visible_to=bom_visibility(uow, viewer),
+        )
+    return DECISIONS.page(found, limit, lambda row: row.id).map(_summary)
+
+
+def _summary(row: DecisionRecord) -> DecisionSummary:
+    return DecisionSummary(
+        id=row.id,
+        product_id=row.product_id,
+        destination=row.destination,
+        date=row.on_date,
+        sector=row.sector,
+        ruleset=row.ruleset_version,
+        decision=row.decision,
+        evidence_sha256=row.evidence_sha256,
+        decided_at=row.decided_at,
+    )

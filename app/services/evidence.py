@@ -1,0 +1,227 @@
+"""What one check reads: the product's slice of the portfolio and its part of the registry,
+and the digest of that evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from app.domain.bom import BomContents, Identity
+from app.domain.decision import (
+    Member,
+    ProductSlice,
+    Question,
+    Registry,
+)
+from app.domain.ids import IdentityKey
+from app.domain.portfolio import BomFacts
+from app.services.ai_judgement import AiJudgement
+from app.services.registry_cache import RegistrySnapshot
+from app.services.registry_file import ruleset_document
+from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.graph.portfolio import PortfolioGraph, Scope
+
+
+def _member(
+    graph: PortfolioGraph,
+    scope: Scope,
+    component_id: int,
+    claims: tuple[str, ...],
+    judgement: AiJudgement,
+) -> Member:
+    node = graph.node(component_id)
+    is_ai, suspected = judgement.of(graph, scope, component_id)
+    return Member(
+        component_id=component_id,
+        identity_key=IdentityKey(node.identity_key),
+        name=node.display_name,
+        type=node.type,
+        is_ai=is_ai,
+        contents_known=(
+            graph.is_product(component_id)
+            or scope.holds_anything(component_id)
+            or any(not link.is_missing for link in graph.links_of(component_id))
+        ),
+        claimed_certificates=claims,
+        suspected=suspected,
+    )
+
+
+def evidence_digest(
+    product: ProductSlice, registry: Registry, question: Question, bom_digests: list[str]
+) -> str:
+    """SHA-256 over a canonical form of everything the decision used: the same inputs on
+    the same data give the same digest, and any change to them gives another."""
+    canonical = {
+        "question": [question.destination, question.day.isoformat(), question.sector],
+        "ruleset": ruleset_document(registry.ruleset),
+        "product": product.product.identity_key,
+        "boms": sorted(bom_digests),
+        "facts": [
+            product.sector,
+            list(product.incomplete_aggregates),
+            product.human_oversight,
+        ],
+        "members": [
+            [
+                m.identity_key,
+                m.type,
+                m.is_ai,
+                m.contents_known,
+                list(m.claimed_certificates),
+                m.suspected,
+            ]
+            for m in (product.product, *product.members)
+        ],
+        "missing_links": [list(link) for link in product.missing_links],
+        # Positional and without derived fields (a status follows from the events and the
+        # dates): a product may read hundreds of certificates, and this runs on every check.
+        "certificates": [
+            [
+                c.number,
+                c.subject,
+                c.reviewer_id,
+                sorted(c.dimensions),
+                c.issued.isoformat(),
+                c.expires.isoformat(),
+                sorted(c.destinations),
+                sorted(c.sectors),
+                [[e.date.isoformat(), e.status.value, e.reason] for e in c.events],
+            ]
+            for key in sorted(registry.certificates)
+            for c in registry.certificates[key]
+        ],
+        "reviewers": [
+            [
+                r.id,
+                [
+                    [p.start.isoformat(), p.end.isoformat() if p.end else None]
+                    for p in r.accreditations
+                ],
+            ]
+            for _, r in sorted(registry.reviewers.items())
+        ],
+    }
+    encoded = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedBom:
+    """A BOM checked without being stored: it stands in the graph as BOM id 0."""
+
+    contents: BomContents
+    sha256: str
+    component_ids: Mapping[Identity, int]
+
+    BOM_ID: ClassVar[int] = 0
+
+    def claims(self) -> dict[int, tuple[str, ...]]:
+        found: dict[int, dict[str, None]] = {}
+        for mention in self.contents.mentions:
+            for claim in mention.claimed_certificates:
+                found.setdefault(self.component_ids[mention.identity], {})[claim.number] = None
+        return {component: tuple(sorted(numbers)) for component, numbers in found.items()}
+
+
+def _bom_facts(
+    uow: UnitOfWork, graph: PortfolioGraph, scope: Scope, unsaved: UnsavedBom | None
+) -> tuple[BomFacts, ...]:
+    """What every BOM of the product says beyond its parts (the unsaved one from itself)."""
+    stored = [bom for bom in scope.boms if bom != UnsavedBom.BOM_ID]
+    facts = uow.boms.facts(stored)
+    if unsaved is not None and UnsavedBom.BOM_ID in scope.boms:
+        contents = unsaved.contents
+        facts.insert(
+            0,
+            BomFacts(
+                UnsavedBom.BOM_ID,
+                contents.serial_number,
+                contents.version,
+                contents.sector,
+                contents.human_oversight,
+                contents.incomplete_aggregates,
+                dt.datetime.now(dt.UTC).date(),
+                graph.product(scope.product_id).component_id,
+            ),
+        )
+    return tuple(facts)
+
+
+def product_slice(  # noqa: PLR0917 - the slice's inputs, each a different thing
+    graph: PortfolioGraph,
+    scope: Scope,
+    relevant: list[int],
+    claims: Mapping[int, tuple[str, ...]],
+    boms: tuple[BomFacts, ...],
+    judgement: AiJudgement,
+) -> ProductSlice:
+    product_id = scope.product_id
+    own = [facts for facts in boms if facts.bom_id in graph.product(product_id).bom_ids]
+    # Several current BOMs of one product may each name a sector. When they disagree no one
+    # of them answers: the check asks as for an unnamed sector, which only a certificate for
+    # every sector passes, and the answer says why.
+    sectors = sorted({facts.sector for facts in own if facts.sector})
+    return ProductSlice(
+        product=_member(graph, scope, product_id, claims.get(product_id, ()), judgement),
+        members=tuple(_member(graph, scope, c, claims.get(c, ()), judgement) for c in relevant),
+        sector=sectors[0] if len(sectors) == 1 else None,
+        sectors=tuple(sectors),
+        incomplete_aggregates=tuple(
+            dict.fromkeys(a for facts in own for a in facts.incomplete_aggregates)
+        ),
+        human_oversight=any(facts.human_oversight for facts in own),
+        boms=boms,
+        current_boms=tuple(sorted(graph.product(product_id).bom_ids)),
+        missing_links=tuple(
+            dict.fromkeys(
+                (link.source_id, graph.node(link.source_id).display_name, link.urn)
+                for link in scope.missing_links
+            )
+        ),
+    )
+
+
+def certified_keys(slice_: ProductSlice) -> list[IdentityKey]:
+    """The components whose certificates the decision reads: the product and its AI."""
+    return [slice_.product.identity_key, *(m.identity_key for m in slice_.members if m.is_ai)]
+
+
+def claimants(scope: Scope, relevant: list[int]) -> list[int]:
+    # Claims matter where certificates do: the product and its AI components.
+    return [scope.product_id, *relevant]
+
+
+def decision_inputs(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    scope: Scope,
+    relevant: list[int],
+    claims: Mapping[int, tuple[str, ...]],
+    *,
+    snapshot: RegistrySnapshot,
+    judgement: AiJudgement,
+    day: dt.date,
+    unsaved: UnsavedBom | None = None,
+) -> tuple[ProductSlice, Registry]:
+    """What the decision rule reads about one product: its slice and its registry part."""
+    if unsaved is not None:
+        merged = dict(claims)
+        for component, numbers in unsaved.claims().items():
+            merged[component] = tuple(sorted({*merged.get(component, ()), *numbers}))
+        claims = merged
+    slice_ = product_slice(
+        graph,
+        scope,
+        relevant,
+        claims,
+        _bom_facts(uow, graph, scope, unsaved),
+        judgement,
+    )
+    return slice_, snapshot.for_keys(certified_keys(slice_), day)

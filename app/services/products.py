@@ -1,0 +1,105 @@
+"""Products: every component that is the subject of a current BOM, as a viewer may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.domain.access import Viewer
+from app.domain.errors import NotFoundError
+from app.domain.paging import PRODUCTS, Page
+from app.domain.stored import BomRecord, ComponentRecord
+from app.services.components import ComponentView
+from app.services.portfolio import PortfolioCache
+from app.services.visibility import (
+    bom_visibility,
+    closure_document,
+    knows_component,
+    sees_product,
+    shown_boms,
+    visible_boms,
+)
+from app.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.graph.portfolio import PortfolioGraph
+    from app.services.runtime import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    product: ComponentView
+    current_bom_ids: tuple[int, ...]
+    sector: str | None
+    closure_size: int
+    ai_components: int
+
+
+def list_products(
+    uow: UnitOfWork,
+    cache: PortfolioCache,
+    viewer: Viewer | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[ProductSummary]:
+    """Products the viewer may see, in identity order, a page of `limit` after `cursor` (all
+    of them without a limit), within the caller's unit of work. Only the page's products
+    are read; a cursor naming a component the viewer may not know of is refused, exactly
+    like one naming nothing."""
+    after = PRODUCTS.after(cursor, where)
+    if after is not None and not knows_component(uow, viewer, after):
+        raise PRODUCTS.names_no_item(where)
+    graph = cache.current(uow)
+    visible = visible_boms(uow, viewer)
+    found = uow.boms.products(
+        after_id=after,
+        limit=None if limit is None else limit + 1,
+        visible_to=bom_visibility(uow, viewer),
+    )
+    page = PRODUCTS.page(found, limit, lambda product: product[0].id)
+    return page.map(lambda product: _product_summary(graph, *product, visible))
+
+
+def product_summaries(runtime: Runtime, viewer: Viewer | None = None) -> list[ProductSummary]:
+    """Every product the viewer may see, in identity order (`list_products`)."""
+    with runtime.reading() as uow:
+        return list(list_products(uow, runtime.cache, viewer).items)
+
+
+def get_product(
+    uow: UnitOfWork, cache: PortfolioCache, product_id: int, viewer: Viewer | None = None
+) -> ProductSummary:
+    """One product the viewer may see; 404 for anything else, never a hint of what it is."""
+    graph = cache.current(uow)
+    visible = visible_boms(uow, viewer)
+    subject = uow.components.get(product_id)
+    if subject is None or not sees_product(graph, product_id, visible):
+        raise NotFoundError(f"no product with id {product_id}")
+    boms = uow.boms.many(graph.product(product_id).bom_ids)
+    if not boms:  # pragma: no cover - the graph was built from these BOMs
+        raise NotFoundError(f"no product with id {product_id}")
+    return _product_summary(graph, subject, sorted(boms, key=lambda b: b.id), visible)
+
+
+def _product_summary(
+    graph: PortfolioGraph,
+    subject: ComponentRecord,
+    boms: list[BomRecord],
+    visible: frozenset[int] | None,
+) -> ProductSummary:
+    # Count only what the caller's visible BOMs declare inside the product.
+    inside = [
+        node
+        for node in closure_document(graph, subject.id, visible)["nodes"]
+        if node["inside_product"] and node["id"] != subject.id
+    ]
+    sectors = sorted({bom.sector for bom in boms if bom.sector})
+    return ProductSummary(
+        product=ComponentView.of(subject),
+        current_bom_ids=shown_boms(tuple(bom.id for bom in boms), visible),
+        sector=sectors[0] if sectors else None,
+        closure_size=len(inside),
+        ai_components=sum(node["is_ai"] for node in inside),
+    )
