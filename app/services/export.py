@@ -61,7 +61,8 @@ from app.store.rows import DecisionRow
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph, Scope
+    from app.graph.portfolio import PortfolioGraph
+    from app.graph.scope import Scope
     from app.services.runtime import Runtime
 
 DEFAULT_PATH_LIMIT = 10
