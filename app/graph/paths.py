@@ -145,9 +145,16 @@ def introductions(
     routes returned, never with the number of distinct routes through the graph."""
     if component_id == tree.root or component_id not in tree.parents:
         return [], 0
-    distinct = list(dict.fromkeys(h for h in holders if h != component_id and h in tree.parents))
+    inside = tree.parents
+    distinct = [h for h in dict.fromkeys(holders) if h != component_id and h in inside]
     behind = tree.below(component_id, distinct)
-    around = _routes_around(tree.root, component_id, behind, follows) if behind else {}
+    if not behind:
+        # The common case, and the one with tens of thousands of holders: every tree path
+        # avoids the component, and is a shortest way to its holder.
+        depth = tree.depth
+        chosen = heapq.nsmallest(max(limit, 0), distinct, key=lambda h: (depth[h], rank(h)))
+        return [[*tree.route(h), component_id] for h in chosen], len(distinct) - len(chosen)
+    around = _routes_around(tree.root, component_id, behind, follows)
     lengths = {
         holder: len(around[holder]) if holder in behind else tree.depth[holder] + 1
         for holder in distinct

@@ -234,11 +234,11 @@ class Scope:
         order of the holder), and how many more there are (decision record 12): one per
         distinct component that holds it by an edge of the product's BOMs and that the
         product reaches without passing through it."""
-        holders = (
+        holders = [
             source
             for source, declared in self._graph.holders(component_id)
             if any(map(self.boms.__contains__, map(_BOM_ID, declared)))
-        )
+        ]
         routes, more = introductions(
             self._tree,
             component_id,
