@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run lint format test test-sqlite test-postgres bench clean
+.PHONY: help install run lint format test test-graph test-sqlite test-postgres bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,7 +35,13 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+test: lint test-graph test-sqlite test-postgres ## Lint, the graph layer's gate, then the whole suite on SQLite and on PostgreSQL
+
+# The graph layer is where verdicts come from: its own tests, without the services and API
+# tests that also pass through it, must cover it.
+test-graph: install ## The graph layer's own tests, which alone must cover 95 % of its branches
+	$(BIN)/pytest tests/unit/graph -p no:randomly --cov=app/graph --cov-branch \
+		--cov-fail-under=95 --cov-report=term-missing
 
 test-sqlite: install ## The whole suite on fresh SQLite files
 	EXPORTGATE_TEST_BACKEND=sqlite $(BIN)/pytest --cov --cov-report=term:skip-covered

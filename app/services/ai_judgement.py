@@ -18,7 +18,8 @@ from app.services.registry_cache import RegistrySnapshot
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph, Scope
+    from app.graph.portfolio import PortfolioGraph
+    from app.graph.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,8 @@ from app.services.visibility import Sight, redacted_answer, sees_product, sight_
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph, Scope
+    from app.graph.portfolio import PortfolioGraph
+    from app.graph.scope import Scope
     from app.services.runtime import Runtime
 
 

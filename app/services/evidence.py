@@ -25,7 +25,8 @@ from app.services.registry_file import ruleset_document
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph, Scope
+    from app.graph.portfolio import PortfolioGraph
+    from app.graph.scope import Scope
 
 
 def _member(

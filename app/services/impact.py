@@ -27,7 +27,9 @@ from app.services.registry import certificate_in
 from app.services.visibility import shows_use, visible_boms
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Path, PortfolioGraph, Scope
+    from app.graph.paths import Path
+    from app.graph.portfolio import PortfolioGraph
+    from app.graph.scope import Scope
     from app.services.registry_cache import RegistrySnapshot
     from app.services.runtime import Runtime
     from app.store.unit_of_work import UnitOfWork

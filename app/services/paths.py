@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Path, PortfolioGraph
+    from app.graph.paths import Path
+    from app.graph.portfolio import PortfolioGraph
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,8 @@ from app.services.paths import PathStep
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import Path, PortfolioGraph, Step
+    from app.graph.paths import Path, Step
+    from app.graph.portfolio import PortfolioGraph
 
 HIDDEN = "(inside a BOM you may not see)"
 _HIDDEN_KIND = "hidden"

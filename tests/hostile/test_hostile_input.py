@@ -16,7 +16,7 @@ from app.api.main import create_app
 from app.cli.main import app as cli
 from app.config import Settings
 from app.domain import limits
-from app.graph.portfolio import xml_safe
+from app.graph.documents import xml_safe
 from tests.builders import bom, component
 from tests.conftest import bearer, issue_key
 

@@ -1,4 +1,4 @@
-"""The product walk (app/graph/portfolio.py `Scope`): a product is made of its BOMs, reaches
+"""The product walk (app/graph/scope.py `Scope`): a product is made of its BOMs, reaches
 its suppliers' BOMs through their subjects and BOM-Links, and finds its paths in time that
 grows with the closure, never with the number of paths."""
 

@@ -1,0 +1,1 @@
+"""Tests: the graph layer, built from domain values alone."""
