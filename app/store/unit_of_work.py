@@ -12,17 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.errors import SchemaOutOfDateError
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
+from app.store.boms import BomRepository
 from app.store.classifications import ClassificationRepository
+from app.store.components import ComponentRepository
 from app.store.conflicts import domain_error
+from app.store.decisions import DecisionRepository
 from app.store.engine import WRITE_OPTION
+from app.store.graph import GraphRepository
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
-from app.store.repositories import (
-    BomRepository,
-    ComponentRepository,
-    DecisionRepository,
-    GraphRepository,
-)
 from app.store.schema import SCHEMA_ERRORS, require_current_schema
 
 

@@ -19,7 +19,7 @@ from app.services.classification import (
 from app.services.components import resolve_component
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
-from app.store.repositories import CHUNK
+from app.store.bulk import CHUNK
 from tests.builders import bom, component
 
 TODAY = dt.datetime.now(dt.UTC).date()

@@ -13,7 +13,7 @@ from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom
 from app.services.products import list_products
 from app.services.runtime import Runtime
-from app.store.repositories import GraphRepository
+from app.store.graph import GraphRepository
 from app.store.rows import Base
 from tests.builders import (
     CAMERA_PURL,
