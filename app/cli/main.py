@@ -31,7 +31,7 @@ from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.cli.serving import uvicorn_options
 from app.config import load_settings
 from app.domain.access import Role
-from app.domain.errors import ExportgateError, NotFoundError
+from app.domain.errors import ExportgateError, InputRejectedError, NotFoundError
 from app.services.access import (
     LOCAL_ORGANISATION,
     LOCAL_ORGANISATION_NAME,
@@ -282,7 +282,7 @@ def _brief(error: ExportgateError, shown: int = 10) -> str:
 
 def _problem(error: ExportgateError) -> dict[str, Any]:
     problem: dict[str, Any] = {"title": error.title, "detail": error.detail}
-    errors = getattr(error, "errors", None)
+    errors = error.errors if isinstance(error, InputRejectedError) else None
     if errors:
         problem["errors"] = [{"location": e.location, "message": e.message} for e in errors]
     return problem
