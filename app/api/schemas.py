@@ -9,10 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain import limits
 from app.domain.access import Role, Visibility
+from app.domain.bom import AiReason
+from app.domain.decision import ScopeReason
 
 # No database stores a NUL in text, and PostgreSQL refuses one with an error: refused here,
 # located, like any other text that cannot be kept.
 NO_NUL = "^[^\x00]*$"
+# Codes for programs, the same in words for people (the words may be reworded, not the codes).
+AI_REASON_CODES = f"Why it counts as an AI component: {', '.join(AiReason)}"
+AI_REASONS = "The same reasons in words, in the same order"
+NOT_IN_SCOPE_CODE = f"Why the rule does not apply: {', '.join(ScopeReason)}; else null"
+NOT_IN_SCOPE_REASON = "The same reason in words"
 OrganisationCode = Annotated[
     str, Field(min_length=1, max_length=limits.ORGANISATION_CODE, pattern=NO_NUL)
 ]
@@ -87,14 +94,16 @@ class AppearanceRead(BaseModel):
     role: str
     type: str
     is_ai: bool
-    ai_reasons: list[str]
+    ai_reason_codes: list[str] = Field(description=AI_REASON_CODES)
+    ai_reasons: list[str] = Field(description=AI_REASONS)
     claimed_certificates: list[str]
 
 
 class ComponentStatusRead(ComponentRead):
     types: list[str]
     is_ai: bool
-    ai_reasons: list[str]
+    ai_reason_codes: list[str] = Field(description=AI_REASON_CODES)
+    ai_reasons: list[str] = Field(description=AI_REASONS)
     is_product: bool
     appearances: list[AppearanceRead]
 
@@ -224,7 +233,8 @@ class UsedBomRead(BaseModel):
 class CountryDecisionRead(BaseModel):
     destination: str
     decision: str
-    not_in_scope_reason: str | None
+    not_in_scope_code: str | None = Field(description=NOT_IN_SCOPE_CODE)
+    not_in_scope_reason: str | None = Field(description=NOT_IN_SCOPE_REASON)
 
 
 class ExportCheckRead(BaseModel):
@@ -241,7 +251,8 @@ class ExportCheckRead(BaseModel):
     date: dt.date
     sector: str | None
     ruleset: str
-    not_in_scope_reason: str | None
+    not_in_scope_code: str | None = Field(description=NOT_IN_SCOPE_CODE)
+    not_in_scope_reason: str | None = Field(description=NOT_IN_SCOPE_REASON)
     blocking: list[BlockingRead]
     warnings: list[DecisionWarningRead]
     verified: list[VerifiedRead]

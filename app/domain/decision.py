@@ -65,10 +65,24 @@ class WarningCode(StrEnum):
 
 
 class ScopeReason(StrEnum):
-    DOMESTIC = "the destination is the domestic country"
-    BEFORE_PILOT = "the date is before the pilot period"
-    NOT_A_PILOT_COUNTRY = "in the pilot period the destination is not a pilot country"
-    NOT_AI_BEARING = "the product holds no AI component"
+    """Why the rule does not apply to a question; `sentence` says it in words."""
+
+    DOMESTIC = "domestic"
+    BEFORE_PILOT = "before_pilot"
+    NOT_A_PILOT_COUNTRY = "not_a_pilot_country"
+    NOT_AI_BEARING = "not_ai_bearing"
+
+    @property
+    def sentence(self) -> str:
+        return _SCOPE_SENTENCES[self]
+
+
+_SCOPE_SENTENCES = {
+    ScopeReason.DOMESTIC: "the destination is the domestic country",
+    ScopeReason.BEFORE_PILOT: "the date is before the pilot period",
+    ScopeReason.NOT_A_PILOT_COUNTRY: "in the pilot period the destination is not a pilot country",
+    ScopeReason.NOT_AI_BEARING: "the product holds no AI component",
+}
 
 
 # Upstream assemblies whose insides are unknown unless they have a BOM of their own.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.access import Viewer, Visibility
+from app.domain.bom import AiReason
 from app.domain.errors import AmbiguousReferenceError, NotFoundError, PermissionDeniedError
 from app.domain.ids import parse_id
 from app.services.paths import PathStep, describe_path
@@ -72,7 +73,7 @@ class Appearance:
     role: str
     type: str
     is_ai: bool
-    ai_reasons: tuple[str, ...]
+    ai_reasons: tuple[AiReason, ...]
     claimed_certificates: tuple[str, ...]
 
 
@@ -80,7 +81,7 @@ class Appearance:
 class ComponentStatus:
     component: ComponentView
     is_ai: bool
-    ai_reasons: tuple[str, ...]
+    ai_reasons: tuple[AiReason, ...]
     types: tuple[str, ...]
     is_product: bool
     appearances: tuple[Appearance, ...]
@@ -226,7 +227,7 @@ def _appearance(occurrence: OccurrenceRow, bom: BomRow, subject: str, current: b
         role=occurrence.role,
         type=occurrence.type,
         is_ai=occurrence.is_ai,
-        ai_reasons=tuple(occurrence.ai_reasons),
+        ai_reasons=tuple(AiReason(reason) for reason in occurrence.ai_reasons),
         claimed_certificates=tuple(c["number"] for c in occurrence.claimed_certificates),
     )
 

@@ -109,8 +109,11 @@ class CheckResult:
                 {
                     "destination": country.destination,
                     "decision": country.decision.value,
-                    "not_in_scope_reason": (
+                    "not_in_scope_code": (
                         country.scope_reason.value if country.scope_reason else None
+                    ),
+                    "not_in_scope_reason": (
+                        country.scope_reason.sentence if country.scope_reason else None
                     ),
                 }
                 for country in self.check.countries
@@ -119,8 +122,11 @@ class CheckResult:
             "date": question.day.isoformat(),
             "sector": question.sector,
             "ruleset": self.check.ruleset,
-            "not_in_scope_reason": (
+            "not_in_scope_code": (
                 self.check.scope_reason.value if self.check.scope_reason else None
+            ),
+            "not_in_scope_reason": (
+                self.check.scope_reason.sentence if self.check.scope_reason else None
             ),
             "blocking": [
                 {

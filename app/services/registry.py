@@ -210,11 +210,6 @@ def ruleset_on(uow: UnitOfWork, day: dt.date) -> Ruleset:
     return ruleset_in_force(published_rulesets(uow), day) or DEFAULT_RULESET
 
 
-def current_ruleset(uow: UnitOfWork) -> Ruleset:
-    """The version in force today."""
-    return ruleset_on(uow, _now().date())
-
-
 def known_groups(uow: UnitOfWork, *more: Ruleset) -> frozenset[str]:
     """Group names a certificate scope may use: those any published version defines (a
     certificate outlives the version it was recorded under), and those of `more`."""
@@ -306,8 +301,8 @@ def list_certificates(
 
 
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:
-    """A certificate as JSON, with its status on `day`: what the CLI prints and what a
-    decision's evidence digest covers."""
+    """A certificate as JSON, with its status on `day` and its events: what the CLI prints
+    and what the API answers with (a decision's evidence digest has its own form)."""
     return {
         "number": certificate.number,
         "subject": certificate.subject,
