@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain import limits
 from app.domain.access import Role, Visibility
 from app.domain.bom import AiReason
-from app.domain.decision import ScopeReason
+from app.domain.reasons import ScopeReason
 
 # No database stores a NUL in text, and PostgreSQL refuses one with an error: refused here,
 # located, like any other text that cannot be kept.

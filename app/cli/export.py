@@ -19,7 +19,8 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.files import named_path, read_regular_file
-from app.domain.decision import Blocker, Decision, Question
+from app.domain.decision import Blocker, Decision
+from app.domain.product_slice import Question
 from app.services.access import LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, ensure_organisation
 from app.services.catalogue import ProductSummary, list_products, product_graph
 from app.services.export import (

@@ -16,24 +16,13 @@ from app.domain.access import Viewer
 from app.domain.ai import suspected_hint
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention
 from app.domain.classification import settle
-from app.domain.decision import (
-    ASSEMBLY_TYPES,
-    Blocker,
-    DecisionWarning,
-    ExportCheck,
-    GroupStatus,
-    Member,
-    ProductSlice,
-    Question,
-    Registry,
-    WarningCode,
-    changed_since_certificate,
-    check,
-    group_status,
-)
+from app.domain.decision import Blocker, ExportCheck, GroupStatus, check, group_status
+from app.domain.decision_warnings import DecisionWarning, changed_since_certificate
 from app.domain.errors import NotFoundError
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts, PortfolioEdge, PortfolioNode, Product, RawLink
+from app.domain.product_slice import ASSEMBLY_TYPES, Member, ProductSlice, Question, Registry
+from app.domain.reasons import WarningCode
 from app.domain.registry import Ruleset
 from app.services.catalogue import (
     ComponentView,

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.domain.decision import Question
 from app.domain.errors import BomRejectedError
+from app.domain.product_slice import Question
 from app.services.export import ai_judgement, check_export, relevant_members
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime
