@@ -20,12 +20,10 @@ from app.domain.errors import Located
 
 Json = Mapping[str, Any]
 
-
 AI_PROPERTY = "exportgate:ai-component"
 
 
 CERTIFICATE_PROPERTY = "exportgate:certificate"
-
 
 # CycloneDX BOM-Link: urn:cdx:<serial UUID>[/<version>][#<bom-ref, percent-encoded>].
 _BOM_LINK = re.compile(
@@ -33,10 +31,8 @@ _BOM_LINK = re.compile(
     r"(?:/([1-9][0-9]{0,17}))?(?:#(.+))?"
 )
 
-
 # External references whose URL names the artifact itself (a weights file, say).
 _ARTIFACT_REFERENCES = frozenset({"distribution", "distribution-intake"})
-
 
 # Raw fields kept per mention: everything but the nested lists, which become their own
 # mentions, our own location bookkeeping, and the fields a mention holds as written in

@@ -24,12 +24,10 @@ from app.domain.limits import MAX_ID
 
 SECTOR_PROPERTY = "exportgate:sector"
 
-
 HUMAN_OVERSIGHT_PROPERTY = "exportgate:human-oversight"
 
 
 SUBJECT_REF = BomRef("#subject")
-
 
 INCOMPLETE_AGGREGATES = frozenset(
     {
