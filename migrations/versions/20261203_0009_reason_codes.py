@@ -113,7 +113,9 @@ def _with_scope_codes(answer: Any) -> Any:
 
     if not isinstance(answer, dict):
         return answer
-    return {**coded(answer), "countries": [coded(c) for c in answer.get("countries", [])]}
+    if "countries" not in answer:
+        return coded(answer)
+    return {**coded(answer), "countries": [coded(c) for c in answer["countries"]]}
 
 
 def _without_scope_codes(answer: Any) -> Any:
@@ -122,7 +124,9 @@ def _without_scope_codes(answer: Any) -> Any:
 
     if not isinstance(answer, dict):
         return answer
-    return {**plain(answer), "countries": [plain(c) for c in answer.get("countries", [])]}
+    if "countries" not in answer:
+        return plain(answer)
+    return {**plain(answer), "countries": [plain(c) for c in answer["countries"]]}
 
 
 def _claimed() -> sa.ColumnElement[bool]:
