@@ -24,7 +24,8 @@ from typing import Any
 import orjson
 
 from app.config import Settings
-from app.domain.decision import Decision, Question
+from app.domain.decision import Decision
+from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.runtime import Runtime

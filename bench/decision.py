@@ -31,7 +31,9 @@ from alembic.script import ScriptDirectory
 from app.bom.identity import identity_from_reference
 from app.config import Settings
 from app.domain.access import Role
-from app.domain.decision import Decision, Question, ReasonCode
+from app.domain.decision import Decision
+from app.domain.product_slice import Question
+from app.domain.reasons import ReasonCode
 from app.domain.registry import CertificateStatus
 from app.services.access import create_key, ensure_organisation
 from app.services.checks import CheckResult, check_export

@@ -70,7 +70,8 @@ def component_status_read(status: ComponentStatus) -> ComponentStatusRead:
         **base.model_dump(),
         types=list(status.types),
         is_ai=status.is_ai,
-        ai_reasons=list(status.ai_reasons),
+        ai_reason_codes=[reason.value for reason in status.ai_reasons],
+        ai_reasons=[reason.sentence for reason in status.ai_reasons],
         is_product=status.is_product,
         appearances=[
             AppearanceRead(
@@ -81,7 +82,8 @@ def component_status_read(status: ComponentStatus) -> ComponentStatusRead:
                 role=a.role,
                 type=a.type,
                 is_ai=a.is_ai,
-                ai_reasons=list(a.ai_reasons),
+                ai_reason_codes=[reason.value for reason in a.ai_reasons],
+                ai_reasons=[reason.sentence for reason in a.ai_reasons],
                 claimed_certificates=list(a.claimed_certificates),
             )
             for a in status.appearances

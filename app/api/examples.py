@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sbom_samples"
-ANSWERS = SAMPLES / "answers"
 UPLOADS = ("/api/v1/boms", "/api/v1/export-checks")
 
 

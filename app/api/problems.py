@@ -20,6 +20,7 @@ from app.domain.errors import (
     ConflictError,
     DatabaseBusyError,
     ExportgateError,
+    InputRejectedError,
     InvalidRequestError,
     LimitExceededError,
     NotFoundError,
@@ -37,15 +38,17 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:exportgate:problem:"
 logger = logging.getLogger("exportgate.api")
 
-# Most specific first: PayloadTooLargeError is a LimitExceededError.
+# Most specific first: PayloadTooLargeError is a LimitExceededError, and each refusal of
+# input is an InputRejectedError.
 _TABLE: tuple[tuple[type[ExportgateError], int, str], ...] = (
     (PayloadTooLargeError, 413, "payload-too-large"),
     (LimitExceededError, 422, "limit-exceeded"),
+    (BomRejectedError, 422, "bom-rejected"),
     (RegistryRejectedError, 422, "registry-entry-rejected"),
     (QuestionRejectedError, 422, "question-rejected"),
     (ClassificationRejectedError, 422, "classification-rejected"),
     (InvalidRequestError, 422, "invalid-request"),
-    (BomRejectedError, 422, "bom-rejected"),
+    (InputRejectedError, 422, "input-rejected"),
     (SubjectOwnedError, 409, "subject-owned"),
     (ConflictError, 409, "conflict"),
     (RequestTimeoutError, 408, "request-timeout"),
@@ -117,7 +120,7 @@ def responses(
 async def _exportgate_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ExportgateError)  # noqa: S101 - registered for this type only
     status, slug = _status_and_slug(error)
-    errors = getattr(error, "errors", None)
+    errors = error.errors if isinstance(error, InputRejectedError) else None
     response = problem_response(
         status,
         slug,

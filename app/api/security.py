@@ -21,7 +21,6 @@ from app.services.access import authenticate
 _bearer = HTTPBearer(auto_error=False, description="An exportgate API key")
 
 EVERYONE = frozenset(Role)
-READERS = frozenset({Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR, Role.REVIEWER})
 
 
 def caller(

@@ -145,7 +145,8 @@ def _status_json(status: ComponentStatus) -> dict[str, Any]:
         "purl": component.purl,
         "types": list(status.types),
         "is_ai": status.is_ai,
-        "ai_reasons": list(status.ai_reasons),
+        "ai_reason_codes": [reason.value for reason in status.ai_reasons],
+        "ai_reasons": [reason.sentence for reason in status.ai_reasons],
         "is_product": status.is_product,
         "appearances": [
             {
@@ -191,7 +192,7 @@ def status(
         )
         return
     row = result.component
-    ai = f"yes ({'; '.join(result.ai_reasons)})" if result.is_ai else "no"
+    ai = f"yes ({'; '.join(r.sentence for r in result.ai_reasons)})" if result.is_ai else "no"
     out.print(f"{row.name}{'@' + row.version if row.version else ''}  (id {row.id})", style="bold")
     out.print(f"identity   {row.identity_kind}: {row.identity_key}")
     out.print(f"type       {', '.join(result.types) or 'unknown'}")

@@ -19,7 +19,8 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.files import named_path, read_regular_file
-from app.domain.decision import Blocker, Decision, Question
+from app.domain.decision import Blocker, Decision
+from app.domain.product_slice import Question
 from app.services.access import LOCAL_ORGANISATION, LOCAL_ORGANISATION_NAME, ensure_organisation
 from app.services.checks import DEFAULT_PATH_LIMIT, CheckResult, check_export
 from app.services.decisions import get_decision
@@ -63,7 +64,7 @@ def print_check(result: CheckResult) -> None:
         question.destination
     ]
     if check.decision is Decision.NOT_IN_SCOPE:
-        why = f" ({check.scope_reason.value})" if check.scope_reason else ""
+        why = f" ({check.scope_reason.sentence})" if check.scope_reason else ""
         out.print(verdict + f"NOT IN SCOPE{why}", style="bold")
     elif check.decision is Decision.ELIGIBLE:
         out.print(verdict + "ELIGIBLE", style="bold green")
@@ -248,7 +249,7 @@ def _how_boms_join(runtime: Runtime, products: list[ProductSummary]) -> list[str
 
 def _why(result: CheckResult) -> str:
     if result.check.scope_reason is not None:
-        return result.check.scope_reason.value
+        return result.check.scope_reason.sentence
     reasons: dict[str, Any] = {}
     for explained in result.blockers:
         reasons.setdefault(explained.blocker.reason.value, []).append(

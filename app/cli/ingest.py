@@ -20,7 +20,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.files import FileRefusedError, named_path, read_regular_file
-from app.domain.errors import ExportgateError, NotFoundError
+from app.domain.errors import ExportgateError, InputRejectedError, NotFoundError
 from app.services.access import LOCAL_ORGANISATION, ensure_publisher
 from app.services.ingest import IngestResult, ingest_bom
 from app.services.runtime import Runtime
@@ -213,7 +213,7 @@ def _brief(error: ExportgateError, shown: int = 10) -> str:
 
 def _problem(error: ExportgateError) -> dict[str, Any]:
     problem: dict[str, Any] = {"title": error.title, "detail": error.detail}
-    errors = getattr(error, "errors", None)
+    errors = error.errors if isinstance(error, InputRejectedError) else None
     if errors:
         problem["errors"] = [{"location": e.location, "message": e.message} for e in errors]
     return problem

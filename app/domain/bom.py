@@ -64,16 +64,31 @@ _CONTAINMENT = frozenset(
 
 
 class AiReason(StrEnum):
-    """Why a component counts as an AI component (PRODUCT.md section 3)."""
+    """Why a component counts as an AI component (PRODUCT.md section 3). The values are
+    stored; `sentence` says them in words."""
 
-    MODEL_TYPE = "type is machine-learning-model"
-    MODEL_CARD = "carries a modelCard"
-    PROPERTY = "property exportgate:ai-component=true"
+    MODEL_TYPE = "model_type"
+    MODEL_CARD = "model_card"
+    PROPERTY = "ai_component_property"
+
+    @property
+    def sentence(self) -> str:
+        return _AI_REASON_SENTENCES[self]
+
+
+_AI_REASON_SENTENCES = {
+    AiReason.MODEL_TYPE: "type is machine-learning-model",
+    AiReason.MODEL_CARD: "carries a modelCard",
+    AiReason.PROPERTY: "property exportgate:ai-component=true",
+}
 
 
 class ClaimSource(StrEnum):
-    EXTERNAL_REFERENCE = "externalReference:certification-report"
-    PROPERTY = "property:exportgate:certificate"
+    """Where a BOM claims a certificate: an externalReference of type certification-report,
+    or the property exportgate:certificate."""
+
+    EXTERNAL_REFERENCE = "external_reference"
+    PROPERTY = "property"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,11 @@ class ExportgateError(Exception):
         return f"{self.title}: {self.detail}"
 
 
-class BomRejectedError(ExportgateError):
-    """The document is not a CycloneDX BOM exportgate can accept; nothing was stored."""
+class InputRejectedError(ExportgateError):
+    """Something a caller sent cannot be accepted as it is; each problem is located in it,
+    and nothing of it was kept."""
 
-    title = "BOM refused"
+    title = "input refused"
 
     def __init__(self, detail: str, errors: list[Located] | None = None) -> None:
         super().__init__(detail)
@@ -45,22 +46,34 @@ class BomRejectedError(ExportgateError):
         return "\n".join(lines)
 
 
-class RegistryRejectedError(BomRejectedError):
+class BomRejectedError(InputRejectedError):
+    """The document is not a CycloneDX BOM exportgate can accept; nothing was stored."""
+
+    title = "BOM refused"
+
+
+class RegistryRejectedError(InputRejectedError):
     """A registry file, certificate or ruleset is not acceptable; nothing was recorded."""
 
     title = "registry entry refused"
 
 
-class QuestionRejectedError(BomRejectedError):
+class QuestionRejectedError(InputRejectedError):
     """A question names something the ruleset does not know (a destination group)."""
 
     title = "question refused"
 
 
-class ClassificationRejectedError(BomRejectedError):
+class ClassificationRejectedError(InputRejectedError):
     """A classification record cannot be kept as asked (no reason, an expiry in the past)."""
 
     title = "classification refused"
+
+
+class InvalidRequestError(InputRejectedError):
+    """A request parameter that cannot be read (a cursor, an id, a date), located."""
+
+    title = "invalid request"
 
 
 class ConflictError(ExportgateError):
@@ -175,9 +188,3 @@ class SchemaOutOfDateError(ExportgateError):
             f"{self.title}: the database at {self.database} has no exportgate schema "
             f"(or an old one): {self.ADVICE}"
         )
-
-
-class InvalidRequestError(BomRejectedError):
-    """A request parameter that cannot be read (a cursor, an id, a date), located."""
-
-    title = "invalid request"

@@ -8,10 +8,8 @@ from app.domain.limits import MAX_ID
 _ID_DIGITS = 19
 
 BomId = NewType("BomId", int)
-ComponentId = NewType("ComponentId", int)
 IdentityKey = NewType("IdentityKey", str)
 BomRef = NewType("BomRef", str)
-Purl = NewType("Purl", str)
 Sha256 = NewType("Sha256", str)
 
 

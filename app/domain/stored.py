@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.bom import AiReason
+
 
 @dataclass(frozen=True, slots=True)
 class ComponentRecord:
@@ -82,7 +84,7 @@ class OccurrenceRecord:
     role: str
     type: str
     is_ai: bool
-    ai_reasons: tuple[str, ...]
+    ai_reasons: tuple[AiReason, ...]
     claimed_certificates: tuple[str, ...]
 
 

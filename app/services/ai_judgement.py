@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from app.domain.ai import suspected_hint
 from app.domain.classification import settle
-from app.domain.decision import ASSEMBLY_TYPES
 from app.domain.portfolio import PortfolioNode
+from app.domain.product_slice import ASSEMBLY_TYPES
 from app.domain.registry import Ruleset
 from app.services.registry_cache import RegistrySnapshot
 from app.store.unit_of_work import UnitOfWork

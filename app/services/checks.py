@@ -10,19 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
-from app.domain.decision import (
-    Blocker,
-    DecisionWarning,
-    ExportCheck,
-    ProductSlice,
-    Question,
-    Registry,
-    WarningCode,
-    changed_since_certificate,
-    check,
-)
+from app.domain.decision import Blocker, ExportCheck, check
+from app.domain.decision_warnings import DecisionWarning, changed_since_certificate
 from app.domain.errors import NotFoundError
 from app.domain.portfolio import BomFacts
+from app.domain.product_slice import ProductSlice, Question, Registry
+from app.domain.reasons import WarningCode
 from app.domain.stored import NewDecision
 from app.services.ai_judgement import ai_judgement, relevant_members
 from app.services.components import ComponentView, resolve_component
@@ -84,8 +77,11 @@ class CheckResult:
                 {
                     "destination": country.destination,
                     "decision": country.decision.value,
-                    "not_in_scope_reason": (
+                    "not_in_scope_code": (
                         country.scope_reason.value if country.scope_reason else None
+                    ),
+                    "not_in_scope_reason": (
+                        country.scope_reason.sentence if country.scope_reason else None
                     ),
                 }
                 for country in self.check.countries
@@ -94,8 +90,11 @@ class CheckResult:
             "date": question.day.isoformat(),
             "sector": question.sector,
             "ruleset": self.check.ruleset,
-            "not_in_scope_reason": (
+            "not_in_scope_code": (
                 self.check.scope_reason.value if self.check.scope_reason else None
+            ),
+            "not_in_scope_reason": (
+                self.check.scope_reason.sentence if self.check.scope_reason else None
             ),
             "blocking": [
                 {

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from app.bom.identity import InvalidPurlError, identity_from_reference, normalise_purl
 from app.domain.access import Viewer
+from app.domain.bom import AiReason
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
 from app.domain.paging import COMPONENTS, USES, Page
@@ -68,7 +69,7 @@ class Appearance:
     role: str
     type: str
     is_ai: bool
-    ai_reasons: tuple[str, ...]
+    ai_reasons: tuple[AiReason, ...]
     claimed_certificates: tuple[str, ...]
 
 
@@ -76,7 +77,7 @@ class Appearance:
 class ComponentStatus:
     component: ComponentView
     is_ai: bool
-    ai_reasons: tuple[str, ...]
+    ai_reasons: tuple[AiReason, ...]
     types: tuple[str, ...]
     is_product: bool
     appearances: tuple[Appearance, ...]

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
-from app.domain.decision import Decision, Question
+from app.domain.decision import Decision
 from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
+from app.domain.product_slice import Question
 from app.services.boms import bom_view
 from app.services.checks import CheckResult, evaluate
 from app.services.components import ComponentView, get_component

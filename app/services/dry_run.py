@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from app.bom.reader import read_bom
 from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention
-from app.domain.decision import Question
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product, RawLink
+from app.domain.product_slice import Question
 from app.services.checks import DEFAULT_PATH_LIMIT, CheckResult, asked_question, evaluate
 from app.services.components import ComponentView
 from app.services.evidence import UnsavedBom

@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from app.domain.bom import BomContents, Identity
-from app.domain.decision import (
-    Member,
-    ProductSlice,
-    Question,
-    Registry,
-)
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts
+from app.domain.product_slice import Member, ProductSlice, Question, Registry
 from app.services.ai_judgement import AiJudgement
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from app.bom.identity import identity_from_reference
 from app.domain.access import Viewer
-from app.domain.decision import Decision, ProductSlice, Question, Registry, check
+from app.domain.decision import Decision, check
 from app.domain.portfolio import Product
+from app.domain.product_slice import ProductSlice, Question, Registry
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
 from app.services.ai_judgement import ai_judgement, relevant_members
 from app.services.components import ComponentView

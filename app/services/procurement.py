@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.classification import Classification
-from app.domain.decision import Question, verify
 from app.domain.ids import IdentityKey
+from app.domain.product_slice import Question
+from app.domain.verification import verify
 from app.services.classification import classifications_of
 from app.services.components import (
     ComponentStatus,

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.classification import Classification
-from app.domain.decision import Registry
 from app.domain.ids import IdentityKey
+from app.domain.product_slice import Registry
 from app.domain.registry import DEFAULT_RULESET, Certificate, Reviewer, Ruleset, ruleset_in_force
 from app.services.registry import published_rulesets
 from app.store.unit_of_work import UnitOfWork

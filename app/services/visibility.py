@@ -207,11 +207,6 @@ def _first_hidden(steps: Iterable[Iterable[int]], visible: frozenset[int]) -> in
     return None
 
 
-def is_hidden(path: tuple[PathStep, ...]) -> bool:
-    """Whether the path was cut where it enters a BOM the viewer may not see."""
-    return bool(path) and path[-1].kind == _HIDDEN_KIND
-
-
 def shown_component(
     component_id: int, name: str, identity: str, sight: Sight | None
 ) -> tuple[int | None, str, str | None]:

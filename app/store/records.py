@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.bom import AiReason
 from app.domain.stored import BomEnding, BomRecord, ComponentRecord, OccurrenceRecord
 from app.store.rows import BomEndingRow, BomRow, ComponentRow, OccurrenceRow
 
@@ -43,7 +44,7 @@ def occurrence_record(row: OccurrenceRow) -> OccurrenceRecord:
         role=row.role,
         type=row.type,
         is_ai=row.is_ai,
-        ai_reasons=tuple(row.ai_reasons),
+        ai_reasons=tuple(AiReason(reason) for reason in row.ai_reasons),
         claimed_certificates=tuple(claim["number"] for claim in row.claimed_certificates),
     )
 

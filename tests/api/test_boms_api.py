@@ -182,6 +182,7 @@ class TestReading:
         status = client.get(f"/api/v1/components/{model['id']}").json()
         assert status["is_ai"] is True
         assert status["ai_reasons"] == ["type is machine-learning-model", "carries a modelCard"]
+        assert status["ai_reason_codes"] == ["model_type", "model_card"]
         used = client.get(f"/api/v1/components/{model['id']}/where-used").json()
         camera = next(u for u in used["used_by"] if u["product"] == "smart-camera@4.0")
         assert [step["child"] for step in camera["path"]] == [

@@ -74,7 +74,12 @@ class TestQuestions:
         ).json()
         assert (answer["destination"], answer["decision"]) == ("DE", "eligible")
         assert answer["countries"] == [
-            {"destination": "DE", "decision": "eligible", "not_in_scope_reason": None}
+            {
+                "destination": "DE",
+                "decision": "eligible",
+                "not_in_scope_code": None,
+                "not_in_scope_reason": None,
+            }
         ]
         empty = client.get(f"/api/v1/products/{product}/export-check", params={"to": ""})
         assert_refused(empty, "query/to")

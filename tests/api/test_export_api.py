@@ -389,6 +389,11 @@ def test_decision_records_list_in_order_with_filters_and_pages(
     assert [r["id"] for r in only_camera] == [asked[0]["decision_id"], asked[2]["decision_id"]]
     out_of_scope = client.get("/api/v1/decisions", params={"decision": "not_in_scope"}).json()
     assert [r["id"] for r in out_of_scope["items"]] == [asked[2]["decision_id"]]
+    domestic = client.get(f"/api/v1/decisions/{asked[2]['decision_id']}").json()
+    assert (domestic["not_in_scope_code"], domestic["not_in_scope_reason"]) == (
+        "domestic",
+        "the destination is the domestic country",
+    )
     first = client.get("/api/v1/decisions", params={"limit": 2}).json()
     rest = client.get("/api/v1/decisions", params={"cursor": first["next_cursor"]}).json()
     assert [r["id"] for r in first["items"] + rest["items"]] == [a["decision_id"] for a in asked]

@@ -247,6 +247,10 @@ def test_a_bom_link_to_a_bom_not_held_is_said_and_blocks_under_the_switch(gate: 
 
     answer = gate.check(scenario.LINKED_CAMERA_PURL, "hikari")
     assert answer["decision"] == "not_in_scope"
+    assert (answer["not_in_scope_code"], answer["not_in_scope_reason"]) == (
+        "not_ai_bearing",
+        "the product holds no AI component",
+    )
     assert "linked_bom_missing" in warning_codes(answer)
 
     strict = {"version": "strict-1", "block_on_incomplete_inventory": True}

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.domain.decision import Question
 from app.domain.errors import BomRejectedError
+from app.domain.product_slice import Question
 from app.services.ai_judgement import ai_judgement, relevant_members
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.domain.decision import Question
+from app.domain.product_slice import Question
 from app.graph.portfolio import PortfolioGraph
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.config import Settings
-from app.domain.decision import Decision, Question
+from app.domain.decision import Decision
 from app.domain.errors import SubjectOwnedError
+from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.registry import import_registry

@@ -3,12 +3,13 @@ downgrades and upgrades again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from app.config import Settings
 from app.domain.errors import SchemaOutOfDateError
@@ -23,7 +24,7 @@ from app.store.migrations import (
 )
 from app.store.rows import Base
 from app.store.schema import require_current_schema, revisions
-from tests.builders import camera_bom
+from tests.builders import camera_bom, component, supplier_module_bom
 from tests.conftest import (
     BACKEND,
     create_postgres_database,
@@ -33,6 +34,8 @@ from tests.conftest import (
 
 # The revision before documents were stored packed.
 PACKED_DOCUMENTS_REVISION_BEFORE = "0004"
+# The revision before stored reasons were codes.
+REASON_CODES_REVISION_BEFORE = "0008"
 
 
 @pytest.fixture
@@ -97,6 +100,101 @@ def test_documents_read_as_uploaded_across_the_packed_documents_revision(empty_u
         upgrade_database(empty_url)
         with runtime.reading() as uow:
             assert uow.boms.document(bom_id) == data
+    finally:
+        runtime.close()
+
+
+def _stored_reasons(url: str) -> tuple[list[object], list[object], object]:
+    """Every occurrence's AI reasons and claim sources, and the one decision's answer."""
+    occurrences, decisions = Base.metadata.tables["occurrences"], Base.metadata.tables["decisions"]
+    engine = build_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(occurrences.c.ai_reasons, occurrences.c.claimed_certificates).order_by(
+                    occurrences.c.id
+                )
+            ).all()
+            answer = connection.execute(select(decisions.c.answer)).scalar_one()
+        reasons = [reason for row in rows for reason in row.ai_reasons]
+        sources = [claim["source"] for row in rows for claim in row.claimed_certificates]
+        return reasons, sources, answer
+    finally:
+        engine.dispose()
+
+
+def test_stored_reasons_are_codes_and_sentences_below_the_reason_codes_revision(
+    empty_url: str,
+) -> None:
+    upgrade_database(empty_url)
+    claimant = component(
+        "llm",
+        "assistant",
+        type_="application",
+        version="1",
+        properties=[
+            {"name": "exportgate:ai-component", "value": "true"},
+            {"name": "exportgate:certificate", "value": "AIEC-2026-0009"},
+        ],
+        externalReferences=[
+            {
+                "type": "certification-report",
+                "url": "https://reviewer.example/reports/9",
+                "comment": "AIEC-2026-0010",
+            }
+        ],
+    )
+    country = {
+        "destination": "CN",
+        "decision": "not_in_scope",
+        "not_in_scope_code": "domestic",
+        "not_in_scope_reason": "the destination is the domestic country",
+    }
+    answer = {**country, "countries": [country], "blocking": []}
+    runtime = Runtime(Settings(database_url=empty_url))
+    try:
+        product = ingest_bom(runtime, camera_bom(extra=[claimant]), None)
+        ingest_bom(runtime, supplier_module_bom(), None)
+        product_id = product.subject_id
+        engine = build_engine(empty_url)
+        with engine.begin() as connection:
+            connection.execute(
+                Base.metadata.tables["decisions"].insert(),
+                {
+                    "product_id": product_id,
+                    "destination": "CN",
+                    "on_date": dt.date(2026, 11, 27),
+                    "ruleset_version": "1",
+                    "decision": "not_in_scope",
+                    "answer": answer,
+                    "evidence_sha256": "0" * 64,
+                    "decided_at": dt.datetime(2026, 11, 27, tzinfo=dt.UTC),
+                },
+            )
+        engine.dispose()
+        at_head = _stored_reasons(empty_url)
+        assert at_head[:2] == (
+            ["ai_component_property", "model_type", "model_card"],
+            ["property", "external_reference"],
+        )
+        downgrade_database(empty_url, REASON_CODES_REVISION_BEFORE)
+        reasons, sources, earlier = _stored_reasons(empty_url)
+        assert reasons == [
+            "property exportgate:ai-component=true",
+            "type is machine-learning-model",
+            "carries a modelCard",
+        ]
+        assert sources == [
+            "property:exportgate:certificate",
+            "externalReference:certification-report",
+        ]
+        # Below the revision an answer says its reason in words only, as it was given.
+        assert isinstance(earlier, dict)
+        assert "not_in_scope_code" not in earlier
+        assert "not_in_scope_code" not in earlier["countries"][0]
+        assert earlier["not_in_scope_reason"] == answer["not_in_scope_reason"]
+        upgrade_database(empty_url)
+        assert _stored_reasons(empty_url) == at_head
     finally:
         runtime.close()
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from app.config import Settings
-from app.domain.decision import Question
+from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom
 from app.services.products import list_products

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.decision import Question
+from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.components import resolve_component, where_used
 from app.services.ingest import ingest_bom

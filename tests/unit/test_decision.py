@@ -13,25 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.decision import (
-    ASSEMBLY_TYPES,
-    Decision,
-    ExportCheck,
-    Member,
-    ProductSlice,
-    Question,
-    ReasonCode,
-    Registry,
-    ScopeReason,
-    WarningCode,
-    changed_since_certificate,
-    check,
-    group_status,
-    scope_of,
-    verify,
-)
+from app.domain.decision import Decision, ExportCheck, check, group_status, scope_of
+from app.domain.decision_warnings import changed_since_certificate
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts
+from app.domain.product_slice import ASSEMBLY_TYPES, Member, ProductSlice, Question, Registry
+from app.domain.reasons import ReasonCode, ScopeReason, WarningCode
 from app.domain.registry import (
     ALL,
     Certificate,
@@ -42,6 +29,7 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.domain.verification import verify
 
 ACTIVE = CertificateStatus.ACTIVE
 REVOKED = CertificateStatus.REVOKED

@@ -29,13 +29,13 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.domain.decision import Question
 from app.domain.errors import (
     BomRejectedError,
     Located,
     PayloadTooLargeError,
     RequestTimeoutError,
 )
+from app.domain.product_slice import Question
 from app.services.boms import get_bom, get_document, list_boms, set_visibility
 from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import publish_bom

@@ -23,7 +23,7 @@ from app.api.schemas import (
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
-from app.domain.decision import Question
+from app.domain.product_slice import Question
 from app.services.audit import audit_trail
 from app.services.checks import DEFAULT_PATH_LIMIT, check_export
 from app.services.decisions import DecisionSummary, get_decision, list_decisions

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from app.api.schemas.common import NOT_IN_SCOPE_CODE, NOT_IN_SCOPE_REASON
+
 
 class NamedComponentRead(BaseModel):
     id: int | None = Field(description="None for a component inside a BOM the caller may not see")
@@ -69,7 +71,8 @@ class UsedBomRead(BaseModel):
 class CountryDecisionRead(BaseModel):
     destination: str
     decision: str
-    not_in_scope_reason: str | None
+    not_in_scope_code: str | None = Field(description=NOT_IN_SCOPE_CODE)
+    not_in_scope_reason: str | None = Field(description=NOT_IN_SCOPE_REASON)
 
 
 class ExportCheckRead(BaseModel):
@@ -86,7 +89,8 @@ class ExportCheckRead(BaseModel):
     date: dt.date
     sector: str | None
     ruleset: str
-    not_in_scope_reason: str | None
+    not_in_scope_code: str | None = Field(description=NOT_IN_SCOPE_CODE)
+    not_in_scope_reason: str | None = Field(description=NOT_IN_SCOPE_REASON)
     blocking: list[BlockingRead]
     warnings: list[DecisionWarningRead]
     verified: list[VerifiedRead]

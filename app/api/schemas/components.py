@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.schemas.common import AI_REASON_CODES, AI_REASONS
+
 
 class IdentityRead(BaseModel):
     kind: str
@@ -34,14 +36,16 @@ class AppearanceRead(BaseModel):
     role: str
     type: str
     is_ai: bool
-    ai_reasons: list[str]
+    ai_reason_codes: list[str] = Field(description=AI_REASON_CODES)
+    ai_reasons: list[str] = Field(description=AI_REASONS)
     claimed_certificates: list[str]
 
 
 class ComponentStatusRead(ComponentRead):
     types: list[str]
     is_ai: bool
-    ai_reasons: list[str]
+    ai_reason_codes: list[str] = Field(description=AI_REASON_CODES)
+    ai_reasons: list[str] = Field(description=AI_REASONS)
     is_product: bool
     appearances: list[AppearanceRead]
 
