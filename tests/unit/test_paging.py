@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.domain.errors import InvalidRequestError
 from app.domain.limits import MAX_ID
-from app.domain.paging import BOMS, COMPONENTS, MAX_CURSOR_LENGTH, PRODUCTS, Keyset, Page
+from app.domain.paging import BOMS, COMPONENTS, ID, MAX_CURSOR_LENGTH, PRODUCTS, Keyset, Page
 
 
 def _v1(payload: str) -> str:
@@ -94,9 +94,9 @@ def test_a_cursor_is_refused_where_it_was_given_when_this_list_did_not_answer_it
 def test_a_page_holds_at_most_its_limit_and_a_cursor_when_more_follow(
     found: list[int], limit: int | None, items: list[int], more: bool
 ) -> None:
-    page = Keyset("numbers").page(found, limit, lambda item: item)
+    page = Keyset("numbers", ID).page(found, limit, lambda item: item)
     assert list(page.items) == items
-    assert page.next_cursor == (Keyset("numbers").cursor(items[-1]) if more else None)
+    assert page.next_cursor == (Keyset("numbers", ID).cursor(items[-1]) if more else None)
 
 
 def test_a_mapped_page_keeps_its_cursor() -> None:
