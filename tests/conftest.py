@@ -182,7 +182,7 @@ def issue_key(
     try:
         ensure_organisation(runtime, organisation, organisation, actor="tests")
         # A reviewer key speaks for a body on the roster; put it there unless it is.
-        if reviewer is not None and reviewer not in {r.id for r in list_reviewers(runtime)}:
+        if reviewer is not None and reviewer not in {r.id for r in list_reviewers(runtime).items}:
             save_reviewer(runtime, ReviewerEntry(id=reviewer, name=reviewer), actor="tests")
         return create_key(
             runtime,

@@ -69,7 +69,7 @@ def revoke(key_id: int) -> None:
 def list_all(as_json: JsonOption = False) -> None:
     """Keys by id, with their organisation, roles and state (never the secret)."""
     with opened_runtime() as runtime:
-        keys = list_keys(runtime)
+        keys = list_keys(runtime).items
     if as_json:
         print_json([
             {"id": k.id, "prefix": k.prefix, "organisation": k.organisation,

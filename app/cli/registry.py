@@ -126,7 +126,7 @@ def list_certificates_command(
 ) -> None:
     """Certificates in number order, with their status on a date."""
     with opened_runtime() as runtime:
-        found = list_certificates(runtime, subject=subject)
+        found = list_certificates(runtime, subject=subject).items
     documents = [_certificate_json(c, on) for c in found]
     if as_json:
         print_json(documents)
@@ -224,7 +224,7 @@ def impact(
 def list_reviewers_command(as_json: JsonOption = False) -> None:
     """The reviewer roster with accreditation periods."""
     with opened_runtime() as runtime:
-        reviewers = list_reviewers(runtime)
+        reviewers = list_reviewers(runtime).items
     if as_json:
         print_json(
             [

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Organisation, Principal, Role
 from app.domain.errors import AuthenticationError, ConflictError, NotFoundError
+from app.domain.paging import KEYS, ORGANISATIONS, Page, read_limit
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -60,10 +61,15 @@ class OrganisationView:
     created_at: dt.datetime
 
 
-def list_organisations(runtime: Runtime) -> list[OrganisationView]:
+def list_organisations(
+    runtime: Runtime, *, cursor: str | None = None, limit: int | None = None, where: str = "cursor"
+) -> Page[OrganisationView]:
+    """Organisations by code: a page of `limit` (all without one) after `cursor`."""
+    after = ORGANISATIONS.after(cursor, where)
     with runtime.reading() as uow:
-        found = uow.access.organisations()
-    return [OrganisationView(o.code, o.name, o.created_at) for o in found]
+        found = uow.access.organisations_page(after_code=after, limit=read_limit(limit))
+    views = [OrganisationView(o.code, o.name, o.created_at) for o in found]
+    return ORGANISATIONS.page(views, limit, lambda organisation: organisation.code)
 
 
 def create_organisation(
@@ -161,17 +167,26 @@ def revoke_key(runtime: Runtime, key_id: int, *, actor: str) -> None:
         uow.commit()
 
 
-def list_keys(runtime: Runtime, organisation: str | None = None) -> list[KeyView]:
-    """Every key (never its secret), in the order they were issued."""
+def list_keys(
+    runtime: Runtime,
+    organisation: str | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[KeyView]:
+    """Keys (never their secrets) in the order they were issued, of every organisation or
+    of one: a page of `limit` (all without one) after `cursor`."""
+    after = KEYS.after(cursor, where)
     with runtime.reading() as uow:
-        organisations = {o.id: o.code for o in uow.access.organisations()}
-        keys = uow.access.all_keys()
-    return [
-        KeyView(k.id, k.prefix, organisations[k.organisation_id], tuple(k.roles), k.label,
-                k.expires_at, k.revoked_at)
-        for k in keys
-        if organisation is None or organisations[k.organisation_id] == organisation
-    ]  # fmt: skip
+        found = uow.access.keys_page(
+            organisation=organisation, after_id=after, limit=read_limit(limit)
+        )
+    views = [
+        KeyView(k.id, k.prefix, code, tuple(k.roles), k.label, k.expires_at, k.revoked_at)
+        for k, code in found
+    ]
+    return KEYS.page(views, limit, lambda key: key.id)
 
 
 def authenticate(runtime: Runtime, secret: str | None) -> Principal:

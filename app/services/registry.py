@@ -16,6 +16,7 @@ from app.domain.errors import (
     PermissionDeniedError,
     RegistryRejectedError,
 )
+from app.domain.paging import CERTIFICATES, REVIEWERS, RULESETS, Page, read_limit
 from app.domain.registry import (
     DEFAULT_RULESET,
     Certificate,
@@ -144,11 +145,14 @@ def save_reviewer(runtime: Runtime, entry: ReviewerEntry, *, actor: str) -> tupl
     return reviewer, changed
 
 
-def list_reviewers(runtime: Runtime) -> list[Reviewer]:
-    """The reviewer roster, by id."""
+def list_reviewers(
+    runtime: Runtime, *, cursor: str | None = None, limit: int | None = None, where: str = "cursor"
+) -> Page[Reviewer]:
+    """The reviewer roster by id: a page of `limit` (all without one) after `cursor`."""
+    after = REVIEWERS.after(cursor, where)
     with runtime.reading() as uow:
-        roster = uow.registry.reviewers()
-    return sorted(roster.values(), key=lambda reviewer: reviewer.id)
+        found = uow.registry.reviewers_page(after_code=after, limit=read_limit(limit))
+    return REVIEWERS.page(found, limit, lambda reviewer: reviewer.id)
 
 
 def import_registry(runtime: Runtime, document: Any, *, actor: str) -> ImportReport:
@@ -292,22 +296,31 @@ class RulesetVersion:
     in_force: bool
 
 
-def ruleset_versions(runtime: Runtime, day: dt.date | None = None) -> list[RulesetVersion]:
-    """Every published version, oldest published first, marking the one in force on the
-    day (today by default)."""
+def ruleset_versions(
+    runtime: Runtime,
+    day: dt.date | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[RulesetVersion]:
+    """Published versions, oldest published first, marking the one in force on the day
+    (today by default): a page of `limit` (all without one) after `cursor`."""
+    after = RULESETS.after(cursor, where)
     with runtime.reading() as uow:
-        published = uow.registry.ruleset_versions()
-        rulesets = published_rulesets(uow)
-    governing = ruleset_in_force(rulesets, day or _now().date())
-    return [
-        RulesetVersion(
-            version,
-            at,
-            ruleset.effective_from,
-            in_force=governing is not None and governing.version == version,
+        found = uow.registry.ruleset_versions(after_id=after, limit=read_limit(limit))
+        # Which version governs depends on every version, not only the page's.
+        governing = ruleset_in_force(published_rulesets(uow), day or _now().date())
+    in_force = None if governing is None else governing.version
+    page = RULESETS.page(found, limit, lambda publication: publication[0])
+    return page.map(
+        lambda publication: RulesetVersion(
+            publication[1],
+            publication[2],
+            parse_ruleset(publication[3]).effective_from,
+            in_force=publication[1] == in_force,
         )
-        for (version, at), ruleset in zip(published, rulesets, strict=True)
-    ]
+    )
 
 
 def ruleset_version(runtime: Runtime, version: str) -> Ruleset:
@@ -345,13 +358,16 @@ def list_certificates(
     runtime: Runtime,
     *,
     subject: str | None,
-    after_number: str = "",
-    limit: int = 10_000,
+    cursor: str | None = None,
+    limit: int | None = None,
     reviewer: str | None = None,
     expiring_between: tuple[dt.date, dt.date] | None = None,
-) -> list[Certificate]:
+    where: str = "cursor",
+) -> Page[Certificate]:
     """Certificates in number order, optionally only one component's (a purl or key), one
-    reviewer's, or those expiring between two dates (both included)."""
+    reviewer's, or those expiring between two dates (both included): a page of `limit`
+    (all without one) after `cursor`."""
+    after = CERTIFICATES.after(cursor, where)
     key = None
     if subject is not None:
         try:
@@ -361,13 +377,14 @@ def list_certificates(
                 "the subject is not a component identity", [Located("subject", str(error))]
             ) from None
     with runtime.reading() as uow:
-        return uow.registry.certificates(
+        found = uow.registry.certificates(
             subject=key,
-            after_number=after_number,
-            limit=limit,
+            after_number=after,
+            limit=read_limit(limit),
             reviewer=reviewer,
             expiring_between=expiring_between,
         )
+    return CERTIFICATES.page(found, limit, lambda certificate: certificate.number)
 
 
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:

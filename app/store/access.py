@@ -68,6 +68,15 @@ class AccessRepository:
         query = select(OrganisationRow).order_by(OrganisationRow.code)
         return [_organisation(row) for row in self._session.scalars(query)]
 
+    def organisations_page(
+        self, *, after_code: str | None, limit: int | None
+    ) -> list[Organisation]:
+        """Organisations by code, after `after_code` and at most `limit` of them."""
+        query = select(OrganisationRow).order_by(OrganisationRow.code).limit(limit)
+        if after_code is not None:
+            query = query.where(OrganisationRow.code > after_code)
+        return [_organisation(row) for row in self._session.scalars(query)]
+
     def add_key(
         self,
         *,
@@ -116,6 +125,23 @@ class AccessRepository:
     def key(self, key_id: int) -> ApiKey | None:
         row = self._session.get(ApiKeyRow, key_id)
         return None if row is None else _key(row)
+
+    def keys_page(
+        self, *, organisation: str | None, after_id: int | None, limit: int | None
+    ) -> list[tuple[ApiKey, str]]:
+        """Keys by id, each with its organisation's code (only `organisation`'s when
+        given), after `after_id` and at most `limit` of them."""
+        query = (
+            select(ApiKeyRow, OrganisationRow.code)
+            .join(OrganisationRow, OrganisationRow.id == ApiKeyRow.organisation_id)
+            .order_by(ApiKeyRow.id)
+            .limit(limit)
+        )
+        if organisation is not None:
+            query = query.where(OrganisationRow.code == organisation)
+        if after_id is not None:
+            query = query.where(ApiKeyRow.id > after_id)
+        return [(_key(row), code) for row, code in self._session.execute(query)]
 
     def all_keys(self) -> list[ApiKey]:
         return [

@@ -149,6 +149,13 @@ class RegistryRepository:
         rows = self._session.scalars(select(ReviewerRow).order_by(ReviewerRow.code))
         return {row.code: reviewer_from_row(row) for row in rows}
 
+    def reviewers_page(self, *, after_code: str | None, limit: int | None) -> list[Reviewer]:
+        """The roster by id, after `after_code` and at most `limit` of them."""
+        query = select(ReviewerRow).order_by(ReviewerRow.code).limit(limit)
+        if after_code is not None:
+            query = query.where(ReviewerRow.code > after_code)
+        return [reviewer_from_row(row) for row in self._session.scalars(query)]
+
     # -- certificates ------------------------------------------------------------------------
 
     def _certificate_row(self, number: str) -> CertificateRow | None:
@@ -253,12 +260,15 @@ class RegistryRepository:
         self,
         *,
         subject: str | None,
-        after_number: str,
-        limit: int,
+        after_number: str | None,
+        limit: int | None,
         reviewer: str | None = None,
         expiring_between: tuple[dt.date, dt.date] | None = None,
     ) -> list[Certificate]:
-        query = select(CertificateRow).where(CertificateRow.number > after_number)
+        """Certificates by number, after `after_number` and at most `limit` of them."""
+        query = select(CertificateRow)
+        if after_number is not None:
+            query = query.where(CertificateRow.number > after_number)
         if subject is not None:
             query = query.where(CertificateRow.subject_digest == subject_digest(subject))
         if reviewer is not None:
@@ -298,10 +308,22 @@ class RegistryRepository:
         )
         return inserted(self._session, row)
 
-    def ruleset_versions(self) -> list[tuple[str, dt.datetime]]:
-        """Every published version, oldest first; the last is in force."""
-        query = select(RulesetRow.version, RulesetRow.published_at).order_by(RulesetRow.id)
-        return [(version, published) for version, published in self._session.execute(query)]
+    def ruleset_versions(
+        self, *, after_id: int | None, limit: int | None
+    ) -> list[tuple[int, str, dt.datetime, dict[str, Any]]]:
+        """Published versions in the order they were published (their ids'), after the one
+        of id `after_id` and at most `limit` of them: (id, version, published at, document)."""
+        query = (
+            select(RulesetRow.id, RulesetRow.version, RulesetRow.published_at, RulesetRow.document)
+            .order_by(RulesetRow.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            query = query.where(RulesetRow.id > after_id)
+        return [
+            (ruleset_id, version, published, dict(document))
+            for ruleset_id, version, published, document in self._session.execute(query)
+        ]
 
 
 __all__ = ["RegistryRepository", "Ruleset", "subject_digest"]

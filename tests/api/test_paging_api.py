@@ -50,7 +50,7 @@ def _decide(client: TestClient) -> None:
 @pytest.mark.usefixtures("samples")
 @pytest.mark.parametrize(("path", "most", "keyset"), LISTS, ids=[p for p, _, _ in LISTS])
 def test_a_list_walked_in_pages_of_any_size_yields_every_item_once_in_order(
-    client: TestClient, path: str, most: int, keyset: Keyset
+    client: TestClient, path: str, most: int, keyset: Keyset[int]
 ) -> None:
     _decide(client)
     everything = client.get(path, params={"limit": most}).json()
@@ -68,7 +68,7 @@ def test_a_list_walked_in_pages_of_any_size_yields_every_item_once_in_order(
 @pytest.mark.usefixtures("samples")
 @pytest.mark.parametrize(("path", "most", "keyset"), LISTS, ids=[p for p, _, _ in LISTS])
 def test_a_list_refuses_at_the_cursor_when_the_cursor_is_another_lists(
-    client: TestClient, path: str, most: int, keyset: Keyset
+    client: TestClient, path: str, most: int, keyset: Keyset[int]
 ) -> None:
     del most
     other = next(k for _, _, k in LISTS if k != keyset)

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain import limits
 from app.domain.errors import InvalidRequestError
 from app.domain.limits import MAX_ID
-from app.domain.paging import BOMS, COMPONENTS, MAX_CURSOR_LENGTH, PRODUCTS, Keyset, Page
+from app.domain.paging import (
+    AUDIT_TRAIL,
+    BOMS,
+    CERTIFICATES,
+    COMPONENTS,
+    ID,
+    MAX_CURSOR_LENGTH,
+    PRODUCTS,
+    Keyset,
+    Page,
+)
 
 
 def _v1(payload: str) -> str:
@@ -94,11 +106,50 @@ def test_a_cursor_is_refused_where_it_was_given_when_this_list_did_not_answer_it
 def test_a_page_holds_at_most_its_limit_and_a_cursor_when_more_follow(
     found: list[int], limit: int | None, items: list[int], more: bool
 ) -> None:
-    page = Keyset("numbers").page(found, limit, lambda item: item)
+    page = Keyset("numbers", ID).page(found, limit, lambda item: item)
     assert list(page.items) == items
-    assert page.next_cursor == (Keyset("numbers").cursor(items[-1]) if more else None)
+    assert page.next_cursor == (Keyset("numbers", ID).cursor(items[-1]) if more else None)
 
 
 def test_a_mapped_page_keeps_its_cursor() -> None:
     page = Page((1, 2), "v1.next").map(str)
     assert page == Page(("1", "2"), "v1.next")
+
+
+@given(st.text(min_size=1, max_size=limits.CERTIFICATE_NUMBER))
+def test_a_text_key_reads_back_exactly_within_the_bound(number: str) -> None:
+    cursor = CERTIFICATES.cursor(number)
+    assert len(cursor) <= MAX_CURSOR_LENGTH
+    assert CERTIFICATES.after(cursor) == number
+
+
+@given(
+    st.datetimes(timezones=st.just(dt.UTC)),
+    st.sampled_from(["bom_uploaded", "organisation_created"]),
+    st.integers(min_value=1, max_value=MAX_ID),
+)
+def test_a_place_in_the_audit_trail_reads_back_as_the_place_it_was_written_for(
+    at: dt.datetime, kind: str, record_id: int
+) -> None:
+    cursor = AUDIT_TRAIL.cursor((at, kind, record_id))
+    assert len(cursor) <= MAX_CURSOR_LENGTH
+    assert AUDIT_TRAIL.after(cursor) == (at, kind, record_id)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '["certificates", ""]',
+        f'["certificates", "{"n" * (limits.CERTIFICATE_NUMBER + 1)}"]',
+        '["certificates", "\\ud800"]',
+        '["certificates", 1]',
+        '["certificates", "a", "b"]',
+        '["audit-trail", "2026-01-01T00:00:00+00:00", "bom_uploaded"]',
+        '["audit-trail", "2026-01-01T00:00:00Z", "bom_uploaded", 1]',
+        '["audit-trail", "2026-01-01T00:00:00+00:00", "bom_uploaded", "1"]',
+    ],
+)
+def test_a_key_of_the_wrong_shape_is_refused(payload: str) -> None:
+    keyset = CERTIFICATES if "certificates" in payload else AUDIT_TRAIL
+    with pytest.raises(InvalidRequestError):
+        keyset.after(_v1(payload))

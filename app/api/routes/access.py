@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, Limit, PathId, page_after
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.schemas import (
     IssuedKeyRead,
@@ -39,16 +40,14 @@ Administrator = Annotated[Principal, Depends(admits())]
 @router.get(
     "/api/v1/organisations",
     response_model=OrganisationPage,
-    summary="Every organisation, in the order they were created",
+    summary="Every organisation, by code",
 )
 def organisations(
     runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
 ) -> OrganisationPage:
-    found = list_organisations(runtime)
-    page, next_cursor = page_after(found, lambda o: o.code, cursor, limit)
-    return OrganisationPage(
-        items=[OrganisationRead.model_validate(o, from_attributes=True) for o in page],
-        next_cursor=next_cursor,
+    page = list_organisations(runtime, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+    return page_read(
+        OrganisationPage, page, lambda o: OrganisationRead.model_validate(o, from_attributes=True)
     )
 
 
@@ -87,10 +86,8 @@ def keys(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> KeyPage:
-    found = list_keys(runtime, organisation)
-    page, next_cursor = page_after(found, lambda k: str(k.id), cursor, limit)
-    items = [KeyRead.model_validate(k, from_attributes=True) for k in page]
-    return KeyPage(items=items, next_cursor=next_cursor)
+    page = list_keys(runtime, organisation, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+    return page_read(KeyPage, page, lambda k: KeyRead.model_validate(k, from_attributes=True))
 
 
 @router.post(

@@ -198,10 +198,9 @@ def audit(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> AuditPage:
-    entries = audit_trail(
-        runtime, Viewer.of(principal), cursor=cursor, limit=limit + 1, where=CURSOR_PLACE
+    trail = audit_trail(
+        runtime, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
-    items = [AuditEntryRead.model_validate(e.record, from_attributes=True) for e in entries[:limit]]
-    return AuditPage(
-        items=items, next_cursor=entries[limit - 1].cursor if len(entries) > limit else None
+    return page_read(
+        AuditPage, trail, lambda record: AuditEntryRead.model_validate(record, from_attributes=True)
     )

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
-from app.api.params import Cursor, Limit, page_after
+from app.api.paging import page_read
+from app.api.params import CURSOR_PLACE, Cursor, Limit
 from app.api.problems import responses
 from app.api.schemas import (
     CertificatePage,
@@ -104,18 +105,16 @@ def list_certificates_route(
     expiring = None
     if expiring_within is not None:
         expiring = (day, day + dt.timedelta(days=expiring_within))
-    found = list_certificates(
+    page = list_certificates(
         runtime,
         subject=subject,
-        after_number=cursor or "",
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
         reviewer=reviewer,
         expiring_between=expiring,
+        where=CURSOR_PLACE,
     )
-    items = [certificate_read(c, day) for c in found[:limit]]
-    return CertificatePage(
-        items=items, next_cursor=items[-1].number if len(found) > limit else None
-    )
+    return page_read(CertificatePage, page, lambda c: certificate_read(c, day))
 
 
 @router.post(
@@ -218,9 +217,8 @@ def impact(
 def list_reviewers(runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100) -> ReviewerPage:
     # The operation keeps its name (the OpenAPI operationId); the use case is imported
     # under another.
-    roster = reviewer_roster(runtime)
-    page, next_cursor = page_after(roster, lambda r: r.id, cursor, limit)
-    return ReviewerPage(items=[reviewer_read(r) for r in page], next_cursor=next_cursor)
+    roster = reviewer_roster(runtime, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+    return page_read(ReviewerPage, roster, reviewer_read)
 
 
 @router.put(
@@ -286,19 +284,18 @@ def post_ruleset(
 def list_ruleset_versions(
     runtime: RuntimeDep, on: AsOf = None, cursor: Cursor = None, limit: Limit = 100
 ) -> RulesetVersionPage:
-    versions = ruleset_versions(runtime, on or _today())
-    page, next_cursor = page_after(versions, lambda v: v.version, cursor, limit)
-    return RulesetVersionPage(
-        items=[
-            RulesetVersionRead(
-                version=v.version,
-                published_at=v.published_at,
-                effective_from=v.effective_from,
-                in_force=v.in_force,
-            )
-            for v in page
-        ],
-        next_cursor=next_cursor,
+    versions = ruleset_versions(
+        runtime, on or _today(), cursor=cursor, limit=limit, where=CURSOR_PLACE
+    )
+    return page_read(
+        RulesetVersionPage,
+        versions,
+        lambda v: RulesetVersionRead(
+            version=v.version,
+            published_at=v.published_at,
+            effective_from=v.effective_from,
+            in_force=v.in_force,
+        ),
     )
 
 
