@@ -328,9 +328,6 @@ class BomRepository:
             found.update(self._session.scalars(query))
         return frozenset(found)
 
-    def current_ids(self) -> set[int]:
-        return set(self._session.scalars(current_bom_ids()))
-
     def digests(self, bom_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(bom_ids))
         found: dict[int, str] = {}

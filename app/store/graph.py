@@ -169,9 +169,6 @@ class GraphRepository:
         )
         return self._nodes(boms), self._edges(boms), products, links
 
-    def current_edges(self) -> list[PortfolioEdge]:
-        return self._edges(current_bom_ids())
-
     def edges_of(self, bom_id: int) -> list[PortfolioEdge]:
         return self._edges(select(literal(bom_id)))
 
@@ -183,10 +180,6 @@ class GraphRepository:
             PortfolioEdge(source, target, EdgeKind(kind), bom_id)
             for source, target, kind, bom_id in self._session.execute(query)
         ]
-
-    def current_nodes(self) -> list[PortfolioNode]:
-        """Every component mentioned by a current BOM; AI when any current BOM says so."""
-        return self._nodes(current_bom_ids())
 
     def nodes_of(self, bom_id: int) -> list[PortfolioNode]:
         """The components one BOM mentions, as that BOM describes them."""

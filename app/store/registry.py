@@ -281,12 +281,6 @@ class RegistryRepository:
 
     # -- rulesets ----------------------------------------------------------------------------
 
-    def current_ruleset_document(self) -> dict[str, Any] | None:
-        row = self._session.scalars(
-            select(RulesetRow).order_by(RulesetRow.id.desc()).limit(1)
-        ).one_or_none()
-        return None if row is None else dict(row.document)
-
     def ruleset_documents(self) -> list[dict[str, Any]]:
         """Every published version's document, oldest published first."""
         query = select(RulesetRow.document).order_by(RulesetRow.id)
