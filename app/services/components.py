@@ -11,7 +11,7 @@ from app.domain.bom import AiReason
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
 from app.domain.paging import COMPONENTS, USES, Page
-from app.domain.stored import BomRecord, ComponentRecord, OccurrenceRecord
+from app.domain.stored import ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
@@ -62,15 +62,12 @@ class ProductUse:
 
 @dataclass(frozen=True, slots=True)
 class Appearance:
-    bom_id: int
+    """One mention of the component, with the subject of the BOM that makes it and whether
+    that BOM is current: the mention itself is the stored occurrence, kept as it is."""
+
+    occurrence: OccurrenceRecord
     bom_subject: str
     is_current: bool
-    bom_ref: str
-    role: str
-    type: str
-    is_ai: bool
-    ai_reasons: tuple[AiReason, ...]
-    claimed_certificates: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,35 +251,20 @@ def component_status(
     current_boms = graph.current_bom_ids()
     subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
     appearances = tuple(
-        _appearance(o, b, subjects[b.id], b.id in current_boms) for o, b in occurrences
+        Appearance(o, subjects[b.id], b.id in current_boms) for o, b in occurrences
     )
     current = [a for a in appearances if a.is_current] or list(appearances)
-    reasons = tuple(dict.fromkeys(r for a in current for r in a.ai_reasons))
+    reasons = tuple(dict.fromkeys(r for a in current for r in a.occurrence.ai_reasons))
     return ComponentStatus(
         component=ComponentView.of(component),
         is_ai=bool(reasons),
         ai_reasons=reasons,
-        types=tuple(sorted({a.type for a in current})),
+        types=tuple(sorted({a.occurrence.type for a in current})),
         # A product to this viewer only through a BOM it may see.
         is_product=sees_product(graph, component_id, visible),
         appearances=appearances,
     )
 
-
-def _appearance(
-    occurrence: OccurrenceRecord, bom: BomRecord, subject: str, current: bool
-) -> Appearance:
-    return Appearance(
-        bom_id=bom.id,
-        bom_subject=subject,
-        is_current=current,
-        bom_ref=occurrence.bom_ref,
-        role=occurrence.role,
-        type=occurrence.type,
-        is_ai=occurrence.is_ai,
-        ai_reasons=occurrence.ai_reasons,
-        claimed_certificates=occurrence.claimed_certificates,
-    )
 
 
 def get_component(uow: UnitOfWork, component_id: int) -> ComponentView:
