@@ -22,8 +22,9 @@ from app.api.schemas import (
 )
 from app.domain.classification import Classification
 from app.domain.registry import Certificate, Reviewer
+from app.domain.stored import ComponentRecord
 from app.services.boms import BomView
-from app.services.components import Appearance, ComponentStatus, ComponentView, ProductUse
+from app.services.components import Appearance, ComponentStatus, ProductUse
 from app.services.paths import PathStep
 from app.services.registry import certificate_document
 from app.services.standings import ProductStanding
@@ -53,7 +54,7 @@ def classification_read(classification: Classification, day: dt.date) -> Classif
     )
 
 
-def component_read(view: ComponentView) -> ComponentRead:
+def component_read(view: ComponentRecord) -> ComponentRead:
     return ComponentRead(
         id=view.id,
         identity=IdentityRead(kind=view.identity_kind, key=view.identity_key),
