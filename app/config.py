@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, PositiveFloat, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.domain.errors import ConfigurationError
@@ -27,8 +27,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     # Serving: `exportgate serve` reads these; its options override them.
     workers: int = Field(default=1, ge=1, le=64, description="API worker processes")
-    body_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Time to receive an upload's body before 408"
+    body_timeout_seconds: PositiveFloat = Field(
+        default=60.0, description="Time to receive an upload's body before 408"
     )
     keep_alive_seconds: int = Field(default=5, ge=1, description="Idle connection lifetime")
     max_concurrent_requests: int | None = Field(
@@ -43,15 +43,14 @@ class Settings(BaseSettings):
         ge=1,
         description="Open connections per worker; beyond, the longest idle one is closed",
     )
-    first_byte_timeout_seconds: float = Field(
-        default=5.0, gt=0, description="Time from opening a connection to its first byte"
+    first_byte_timeout_seconds: PositiveFloat = Field(
+        default=5.0, description="Time from opening a connection to its first byte"
     )
-    header_timeout_seconds: float = Field(
-        default=10.0, gt=0, description="Time from a request's first byte to its last header"
+    header_timeout_seconds: PositiveFloat = Field(
+        default=10.0, description="Time from a request's first byte to its last header"
     )
-    log_lines_per_second: float = Field(
+    log_lines_per_second: PositiveFloat = Field(
         default=10.0,
-        gt=0,
         description="Log lines per second (after a burst of 100) not tied to an API key",
     )
 

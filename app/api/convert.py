@@ -22,8 +22,9 @@ from app.api.schemas import (
 )
 from app.domain.classification import Classification
 from app.domain.registry import Certificate, Reviewer
+from app.domain.stored import ComponentRecord
 from app.services.boms import BomView
-from app.services.components import ComponentStatus, ComponentView, ProductUse
+from app.services.components import Appearance, ComponentStatus, ProductUse
 from app.services.paths import PathStep
 from app.services.registry import certificate_document
 from app.services.standings import ProductStanding
@@ -53,7 +54,7 @@ def classification_read(classification: Classification, day: dt.date) -> Classif
     )
 
 
-def component_read(view: ComponentView) -> ComponentRead:
+def component_read(view: ComponentRecord) -> ComponentRead:
     return ComponentRead(
         id=view.id,
         identity=IdentityRead(kind=view.identity_kind, key=view.identity_key),
@@ -73,21 +74,23 @@ def component_status_read(status: ComponentStatus) -> ComponentStatusRead:
         ai_reason_codes=[reason.value for reason in status.ai_reasons],
         ai_reasons=[reason.sentence for reason in status.ai_reasons],
         is_product=status.is_product,
-        appearances=[
-            AppearanceRead(
-                bom_id=a.bom_id,
-                bom_subject=a.bom_subject,
-                current=a.is_current,
-                bom_ref=a.bom_ref,
-                role=a.role,
-                type=a.type,
-                is_ai=a.is_ai,
-                ai_reason_codes=[reason.value for reason in a.ai_reasons],
-                ai_reasons=[reason.sentence for reason in a.ai_reasons],
-                claimed_certificates=list(a.claimed_certificates),
-            )
-            for a in status.appearances
-        ],
+        appearances=[appearance_read(a) for a in status.appearances],
+    )
+
+
+def appearance_read(appearance: Appearance) -> AppearanceRead:
+    occurrence = appearance.occurrence
+    return AppearanceRead(
+        bom_id=occurrence.bom_id,
+        bom_subject=appearance.bom_subject,
+        current=appearance.is_current,
+        bom_ref=occurrence.bom_ref,
+        role=occurrence.role,
+        type=occurrence.type,
+        is_ai=occurrence.is_ai,
+        ai_reason_codes=[reason.value for reason in occurrence.ai_reasons],
+        ai_reasons=[reason.sentence for reason in occurrence.ai_reasons],
+        claimed_certificates=list(occurrence.claimed_certificates),
     )
 
 

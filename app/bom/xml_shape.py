@@ -88,20 +88,10 @@ class _Shaper:
         ]
 
     def _hash_list(self, container: etree._Element) -> list[Json]:
-        tag = self._hash_tag
-        return [
-            {"alg": item.get("alg", ""), "content": (item.text or "").strip()}
-            for item in container
-            if item.tag == tag
-        ]
+        return _attributed_texts(container, self._hash_tag, "alg", "content")
 
     def _property_list(self, container: etree._Element) -> list[Json]:
-        tag = self._property_tag
-        return [
-            {"name": prop.get("name", ""), "value": (prop.text or "").strip()}
-            for prop in container
-            if prop.tag == tag
-        ]
+        return _attributed_texts(container, self._property_tag, "name", "value")
 
     def _endpoint_list(self, container: etree._Element) -> list[str]:
         tag = self._endpoint_tag
@@ -262,3 +252,15 @@ def xml_to_json_shape(root: etree._Element, spec_version: str) -> Json:
     for element in sections.get("compositions", ()):
         shaped["compositions"] = shaper.compositions(element)
     return shaped
+
+
+def _attributed_texts(
+    container: etree._Element, tag: str, attribute: str, text_key: str
+) -> list[Json]:
+    """Each `tag` child, whose one attribute names its text (`<hash alg="…">…</hash>`), as the
+    JSON form's object of the two."""
+    return [
+        {attribute: item.get(attribute, ""), text_key: (item.text or "").strip()}
+        for item in container
+        if item.tag == tag
+    ]

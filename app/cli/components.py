@@ -150,14 +150,14 @@ def _status_json(status: ComponentStatus) -> dict[str, Any]:
         "is_product": status.is_product,
         "appearances": [
             {
-                "bom_id": a.bom_id,
+                "bom_id": a.occurrence.bom_id,
                 "bom_subject": a.bom_subject,
                 "current": a.is_current,
-                "bom_ref": a.bom_ref,
-                "role": a.role,
-                "type": a.type,
-                "is_ai": a.is_ai,
-                "claimed_certificates": list(a.claimed_certificates),
+                "bom_ref": a.occurrence.bom_ref,
+                "role": a.occurrence.role,
+                "type": a.occurrence.type,
+                "is_ai": a.occurrence.is_ai,
+                "claimed_certificates": list(a.occurrence.claimed_certificates),
             }
             for a in status.appearances
         ],
@@ -216,12 +216,12 @@ def status(
     table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
     for a in result.appearances:
         table.add_row(
-            str(a.bom_id),
+            str(a.occurrence.bom_id),
             a.bom_subject,
             "yes" if a.is_current else "no",
-            a.bom_ref,
-            a.role,
-            ", ".join(a.claimed_certificates),
+            a.occurrence.bom_ref,
+            a.occurrence.role,
+            ", ".join(a.occurrence.claimed_certificates),
         )
     out.print(table)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import NamedTuple, cast
+from typing import NamedTuple, TypeVar, cast
 
 from app.domain.ids import BomRef, IdentityKey
+
+Node = TypeVar("Node", bound=Hashable)
 
 
 class BomFormat(StrEnum):
@@ -254,13 +256,7 @@ def with_inventory_edges(
     for edge in declared:
         if edge.kind in _CONTAINMENT:
             children[edge.source].append(edge.target)
-    reached = {subject}
-    queue = deque([subject])
-    while queue:
-        for child in children.get(queue.popleft(), ()):
-            if child not in reached:
-                reached.add(child)
-                queue.append(child)
+    reached = reached_from(subject, children)
     inventory = EdgeKind.INVENTORY
     declared.extend(
         edge_of((subject, mention.ref, inventory))
@@ -268,3 +264,15 @@ def with_inventory_edges(
         if mention.role is MentionRole.LISTED and mention.ref not in reached
     )
     return declared
+
+
+def reached_from(start: Node, steps: Mapping[Node, Iterable[Node]]) -> set[Node]:
+    """Every node the steps lead to from `start`, `start` included."""
+    reached = {start}
+    queue = deque([start])
+    while queue:
+        for target in steps.get(queue.popleft(), ()):
+            if target not in reached:
+                reached.add(target)
+                queue.append(target)
+    return reached

@@ -22,6 +22,10 @@ class ComponentRecord:
     group: str | None
     purl: str | None
 
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}@{self.version}" if self.version else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class NewBom:

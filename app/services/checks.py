@@ -16,9 +16,9 @@ from app.domain.errors import NotFoundError
 from app.domain.portfolio import BomFacts
 from app.domain.product_slice import ProductSlice, Question, Registry
 from app.domain.reasons import WarningCode
-from app.domain.stored import NewDecision
+from app.domain.stored import ComponentRecord, NewDecision
 from app.services.ai_judgement import ai_judgement, relevant_members
-from app.services.components import ComponentView, resolve_component
+from app.services.components import resolve_component
 from app.services.destinations import question_destination
 from app.services.evidence import UnsavedBom, claimants, decision_inputs, evidence_digest
 from app.services.paths import PathStep, describe_path
@@ -45,7 +45,7 @@ class ExplainedBlocker:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    product: ComponentView
+    product: ComponentRecord
     check: ExportCheck
     blockers: tuple[ExplainedBlocker, ...]
     evidence_sha256: str
@@ -206,7 +206,7 @@ def _with_claims_elsewhere(
     return dataclasses.replace(outcome, warnings=(*outcome.warnings, *warnings))
 
 
-def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
+def _scope(graph: PortfolioGraph, product: ComponentRecord) -> Scope:
     if product.id not in graph or not graph.is_product(product.id):
         raise NotFoundError(
             f"{product.display_name} is not a product: no BOM describes it, so nothing is "
@@ -218,7 +218,7 @@ def _scope(graph: PortfolioGraph, product: ComponentView) -> Scope:
 def evaluate(
     uow: UnitOfWork,
     graph: PortfolioGraph,
-    product: ComponentView,
+    product: ComponentRecord,
     question: Question,
     *,
     path_limit: int = DEFAULT_PATH_LIMIT,

@@ -12,7 +12,8 @@ from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
 from app.domain.paging import CLASSIFICATIONS, Page
-from app.services.components import ComponentView, resolve_component
+from app.domain.stored import ComponentRecord
+from app.services.components import resolve_component
 from app.services.visibility import visible_classifications
 from app.store.unit_of_work import UnitOfWork
 
@@ -100,7 +101,7 @@ def record_classification_as_operator(
 
 def _record(
     uow: UnitOfWork,
-    component: ComponentView,
+    component: ComponentRecord,
     *,
     is_ai: bool,
     reason: str,
@@ -147,7 +148,7 @@ def list_classifications(
 
 def classifications_by_reference(
     runtime: Runtime, reference: str
-) -> tuple[ComponentView, list[Classification]]:
+) -> tuple[ComponentRecord, list[Classification]]:
     """The component a reference names and every record of it, for the operator."""
     with runtime.reading() as uow:
         component = resolve_component(uow, reference)

@@ -11,7 +11,7 @@ from app.domain.bom import AiReason
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
 from app.domain.paging import COMPONENTS, USES, Page
-from app.domain.stored import BomRecord, ComponentRecord, OccurrenceRecord
+from app.domain.stored import ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
@@ -30,29 +30,6 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class ComponentView:
-    """A component's identity and display fields, independent of any one BOM."""
-
-    id: int
-    identity_kind: str
-    identity_key: str
-    name: str
-    version: str | None
-    group: str | None
-    purl: str | None
-
-    @classmethod
-    def of(cls, row: ComponentRecord) -> ComponentView:
-        return cls(
-            row.id, row.identity_kind, row.identity_key, row.name, row.version, row.group, row.purl
-        )
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.name}@{self.version}" if self.version else self.name
-
-
-@dataclass(frozen=True, slots=True)
 class ProductUse:
     product_id: int
     product: str
@@ -62,20 +39,17 @@ class ProductUse:
 
 @dataclass(frozen=True, slots=True)
 class Appearance:
-    bom_id: int
+    """One mention of the component, with the subject of the BOM that makes it and whether
+    that BOM is current: the mention itself is the stored occurrence, kept as it is."""
+
+    occurrence: OccurrenceRecord
     bom_subject: str
     is_current: bool
-    bom_ref: str
-    role: str
-    type: str
-    is_ai: bool
-    ai_reasons: tuple[AiReason, ...]
-    claimed_certificates: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ComponentStatus:
-    component: ComponentView
+    component: ComponentRecord
     is_ai: bool
     ai_reasons: tuple[AiReason, ...]
     types: tuple[str, ...]
@@ -85,15 +59,15 @@ class ComponentStatus:
 
 def resolve_component(
     uow: UnitOfWork, reference: str, viewer: Viewer | None = None
-) -> ComponentView:
+) -> ComponentRecord:
     """A component named by id, purl, CPE, 'swid:<tagId>', identity key or name@version,
     within the caller's unit of work. With a viewer, a component no BOM it may see mentions
     is answered exactly like one that does not exist, and is never named among the
     candidates of an ambiguous name."""
-    return ComponentView.of(_resolve_row(uow, reference, viewer))
+    return _resolve_row(uow, reference, viewer)
 
 
-def find_component(runtime: Runtime, reference: str) -> ComponentView:
+def find_component(runtime: Runtime, reference: str) -> ComponentRecord:
     """The component a reference names (see `resolve_component`), for the operator."""
     with runtime.reading() as uow:
         return resolve_component(uow, reference)
@@ -150,7 +124,7 @@ def search_components(
     hash_value: str | None = None,
     viewer: Viewer | None = None,
     where: str = "cursor",
-) -> Page[ComponentView]:
+) -> Page[ComponentRecord]:
     """The components the viewer may know of that match every filter given, in id order:
     a page of `limit` after `cursor`."""
     after = COMPONENTS.after(cursor, where)
@@ -171,7 +145,7 @@ def search_components(
             hash_value=hash_value,
             visible_to=bom_visibility(uow, viewer),
         )
-    return COMPONENTS.page(found, limit, lambda row: row.id).map(ComponentView.of)
+    return COMPONENTS.page(found, limit, lambda row: row.id)
 
 
 def where_used(
@@ -222,7 +196,7 @@ def uses_of_component(
     cursor: str | None = None,
     limit: int | None = None,
     where: str = "cursor",
-) -> tuple[ComponentView, Page[ProductUse]]:
+) -> tuple[ComponentRecord, Page[ProductUse]]:
     """A component the viewer may see (404 otherwise) and a page of the products holding
     it (`where_used_page`)."""
     with runtime.reading() as uow:
@@ -233,7 +207,7 @@ def uses_of_component(
         return component, uses
 
 
-def uses_of_reference(runtime: Runtime, reference: str) -> tuple[ComponentView, list[ProductUse]]:
+def uses_of_reference(runtime: Runtime, reference: str) -> tuple[ComponentRecord, list[ProductUse]]:
     """The component a reference names and the products holding it, for the operator."""
     with runtime.reading() as uow:
         component = resolve_component(uow, reference)
@@ -253,40 +227,22 @@ def component_status(
     graph = cache.current(uow)
     current_boms = graph.current_bom_ids()
     subjects = uow.boms.subject_names(bom.id for _, bom in occurrences)
-    appearances = tuple(
-        _appearance(o, b, subjects[b.id], b.id in current_boms) for o, b in occurrences
-    )
+    appearances = tuple(Appearance(o, subjects[b.id], b.id in current_boms) for o, b in occurrences)
     current = [a for a in appearances if a.is_current] or list(appearances)
-    reasons = tuple(dict.fromkeys(r for a in current for r in a.ai_reasons))
+    reasons = tuple(dict.fromkeys(r for a in current for r in a.occurrence.ai_reasons))
     return ComponentStatus(
-        component=ComponentView.of(component),
+        component=component,
         is_ai=bool(reasons),
         ai_reasons=reasons,
-        types=tuple(sorted({a.type for a in current})),
+        types=tuple(sorted({a.occurrence.type for a in current})),
         # A product to this viewer only through a BOM it may see.
         is_product=sees_product(graph, component_id, visible),
         appearances=appearances,
     )
 
 
-def _appearance(
-    occurrence: OccurrenceRecord, bom: BomRecord, subject: str, current: bool
-) -> Appearance:
-    return Appearance(
-        bom_id=bom.id,
-        bom_subject=subject,
-        is_current=current,
-        bom_ref=occurrence.bom_ref,
-        role=occurrence.role,
-        type=occurrence.type,
-        is_ai=occurrence.is_ai,
-        ai_reasons=occurrence.ai_reasons,
-        claimed_certificates=occurrence.claimed_certificates,
-    )
-
-
-def get_component(uow: UnitOfWork, component_id: int) -> ComponentView:
+def get_component(uow: UnitOfWork, component_id: int) -> ComponentRecord:
     row = uow.components.get(component_id)
     if row is None:
         raise NotFoundError(f"no component with id {component_id}")
-    return ComponentView.of(row)
+    return row

@@ -16,9 +16,10 @@ from app.domain.decision import Decision
 from app.domain.errors import ConflictError
 from app.domain.portfolio import PortfolioNode, Product
 from app.domain.product_slice import Question
+from app.domain.stored import ComponentRecord
 from app.services.boms import bom_view
 from app.services.checks import CheckResult, evaluate
-from app.services.components import ComponentView, get_component
+from app.services.components import get_component
 from app.services.visibility import shown_component, sight_of, visible_boms
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class ChangedBlocker:
 
 @dataclass(frozen=True, slots=True)
 class BomDiff:
-    product: ComponentView
+    product: ComponentRecord
     old_bom_id: int
     new_bom_id: int
     question: Question
@@ -55,7 +56,7 @@ class BomDiff:
     blockers_removed: tuple[ChangedBlocker, ...]
 
 
-def _as_current(runtime: Runtime, uow: UnitOfWork, bom_id: int, product: ComponentView,
+def _as_current(runtime: Runtime, uow: UnitOfWork, bom_id: int, product: ComponentRecord,
                 question: Question, *, visible: frozenset[int] | None) -> CheckResult:  # fmt: skip
     """The product's answer were this BOM its current one, with what the caller sees of it."""
     portfolio = runtime.cache.current(uow)

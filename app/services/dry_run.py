@@ -11,8 +11,8 @@ from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product, RawLink
 from app.domain.product_slice import Question
+from app.domain.stored import ComponentRecord
 from app.services.checks import DEFAULT_PATH_LIMIT, CheckResult, asked_question, evaluate
-from app.services.components import ComponentView
 from app.services.evidence import UnsavedBom
 from app.services.visibility import knowable, shows_bom, sight_of, visible_boms
 from app.store.unit_of_work import UnitOfWork
@@ -67,7 +67,7 @@ def dry_run(
             ),
         )  # fmt: skip
         subject = contents.subject
-        product = ComponentView(
+        product = ComponentRecord(
             ids[subject.identity],
             subject.identity.kind.value,
             subject.identity.key,

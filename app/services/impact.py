@@ -19,8 +19,8 @@ from app.domain.decision import Decision, check
 from app.domain.portfolio import Product
 from app.domain.product_slice import ProductSlice, Question, Registry
 from app.domain.registry import Certificate, CertificateStatus, StatusEvent
+from app.domain.stored import ComponentRecord
 from app.services.ai_judgement import ai_judgement, relevant_members
-from app.services.components import ComponentView
 from app.services.destinations import question_destinations
 from app.services.evidence import certified_keys, product_slice
 from app.services.paths import PathStep, describe_path
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ProductImpact:
-    product: ComponentView
+    product: ComponentRecord
     path: tuple[PathStep, ...]
     destination: str
     now: Decision
@@ -133,7 +133,7 @@ def certificate_impact(
             for d in s.declarations
         )
         views = {
-            row.id: ComponentView.of(row)
+            row.id: row
             for row in uow.components.many(product.component_id for product, _, _ in holders)
         }
         impacts = []

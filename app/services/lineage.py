@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
-from app.services.components import ComponentView, component_status, get_component
+from app.domain.stored import ComponentRecord
+from app.services.components import component_status, get_component
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import declared_visibly, visible_boms
 from app.store.unit_of_work import UnitOfWork
@@ -20,7 +21,7 @@ class LineageLink:
     """What a component was made from, as one BOM declares: a dataset or a base model."""
 
     kind: str
-    component: ComponentView
+    component: ComponentRecord
     bom_ids: tuple[int, ...]
 
 
@@ -41,9 +42,7 @@ def _lineage(
         return []
     visible = visible_boms(uow, viewer)
     steps = [step for step in graph.lineage(component.id) if declared_visibly(step, visible)]
-    views = {
-        row.id: ComponentView.of(row) for row in uow.components.many(s.target_id for s in steps)
-    }
+    views = {row.id: row for row in uow.components.many(s.target_id for s in steps)}
     return [
         LineageLink(
             kind=",".join(sorted({d.kind.value for d in step.declarations})),

@@ -9,7 +9,6 @@ from app.domain.access import Viewer
 from app.domain.errors import NotFoundError
 from app.domain.paging import PRODUCTS, Page
 from app.domain.stored import BomRecord, ComponentRecord
-from app.services.components import ComponentView
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
     bom_visibility,
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ProductSummary:
-    product: ComponentView
+    product: ComponentRecord
     current_bom_ids: tuple[int, ...]
     sector: str | None
     closure_size: int
@@ -97,7 +96,7 @@ def _product_summary(
     ]
     sectors = sorted({bom.sector for bom in boms if bom.sector})
     return ProductSummary(
-        product=ComponentView.of(subject),
+        product=subject,
         current_bom_ids=shown_boms(tuple(bom.id for bom in boms), visible),
         sector=sectors[0] if sectors else None,
         closure_size=len(inside),

@@ -15,13 +15,12 @@ Nothing else in the application redacts.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
-from app.domain.bom import EdgeKind
+from app.domain.bom import EdgeKind, reached_from
 from app.domain.classification import Classification, ClassificationScope
 from app.domain.portfolio import Product
 from app.domain.visibility import BomVisibility
@@ -165,14 +164,7 @@ def seen_inside(graph: PortfolioGraph, product_id: int, visible: frozenset[int])
     for edge in graph.closure_document(product_id, visible)["edges"]:
         if any(EdgeKind(kind).is_containment for kind in edge["kinds"]):
             steps.setdefault(edge["source"], []).append(edge["target"])
-    reached = {product_id}
-    queue = deque([product_id])
-    while queue:
-        for target in steps.get(queue.popleft(), ()):
-            if target not in reached:
-                reached.add(target)
-                queue.append(target)
-    return frozenset(reached)
+    return frozenset(reached_from(product_id, steps))
 
 
 def sight_of(

@@ -52,23 +52,8 @@ class TransferRequest(BaseModel):
 
 
 def _read(found: Ownership) -> OwnershipRead:
-    return OwnershipRead(
-        component_id=found.component_id,
-        component=found.component,
-        owner=found.owner,
-        delegates=list(found.delegates),
-        events=[
-            OwnershipEventRead(
-                kind=e.kind,
-                organisation=e.organisation,
-                previous_organisation=e.previous_organisation,
-                reason=e.reason,
-                actor=e.actor,
-                at=e.at,
-            )
-            for e in found.events
-        ],
-    )
+    # The service's ownership and its events carry the answer's field names, one for one.
+    return OwnershipRead.model_validate(found, from_attributes=True)
 
 
 @router.get(
