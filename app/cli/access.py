@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from app.cli.common import JsonOption, opened_runtime, operator, out, print_json, reports_errors
+from app.cli.common import (
+    JsonOption,
+    opened_runtime,
+    operator,
+    out,
+    print_json,
+    print_table,
+    reports_errors,
+)
 from app.domain.access import Role
 from app.services.access import create_key, create_organisation, list_keys, revoke_key
 
@@ -78,8 +85,11 @@ def list_all(as_json: JsonOption = False) -> None:
             for k in keys
         ])  # fmt: skip
         return
-    table = Table("id", "prefix", "organisation", "roles", "expires", "revoked")
-    for k in keys:
-        table.add_row(str(k.id), k.prefix + "…", k.organisation, ", ".join(k.roles),
-                      str(k.expires_at or "never"), str(k.revoked_at or ""))  # fmt: skip
-    out.print(table)
+    print_table(
+        ("id", "prefix", "organisation", "roles", "expires", "revoked"),
+        (
+            (k.id, k.prefix + "…", k.organisation, ", ".join(k.roles), k.expires_at or "never",
+             k.revoked_at or "")
+            for k in keys
+        ),
+    )  # fmt: skip

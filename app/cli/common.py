@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import getpass
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any, ParamSpec
 
@@ -63,6 +63,16 @@ def operator() -> str:
 
 def print_json(value: Any) -> None:
     out.print_json(json.dumps(value, ensure_ascii=False, default=str), indent=2)
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Rows under their column headings, each cell as its text."""
+    from rich.table import Table  # noqa: PLC0415 - only commands that print a table need it
+
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    out.print(table)
 
 
 def today() -> dt.date:

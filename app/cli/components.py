@@ -17,6 +17,7 @@ from app.cli.common import (
     out,
     parse_day,
     print_json,
+    print_table,
     reports_errors,
 )
 from app.domain.classification import Classification, ClassificationScope
@@ -213,17 +214,14 @@ def status(
         out.print(f"for {ready.destination} on {ready.date}: {verdict}; needs {ready.needs}")
     for use in report.used_by:
         out.print(f"used by    {use.product} (id {use.product_id})")
-    table = Table("BOM", "of", "current", "bom-ref", "role", "claims")
-    for a in result.appearances:
-        table.add_row(
-            str(a.occurrence.bom_id),
-            a.bom_subject,
-            "yes" if a.is_current else "no",
-            a.occurrence.bom_ref,
-            a.occurrence.role,
-            ", ".join(a.occurrence.claimed_certificates),
-        )
-    out.print(table)
+    print_table(
+        ("BOM", "of", "current", "bom-ref", "role", "claims"),
+        (
+            (a.occurrence.bom_id, a.bom_subject, "yes" if a.is_current else "no",
+             a.occurrence.bom_ref, a.occurrence.role, ", ".join(a.occurrence.claimed_certificates))
+            for a in result.appearances
+        ),
+    )  # fmt: skip
 
 
 def _use_json(use: ProductUse) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from app.cli.common import (
     JsonOption,
@@ -15,6 +14,7 @@ from app.cli.common import (
     out,
     parse_day,
     print_json,
+    print_table,
     reports_errors,
 )
 from app.cli.export import format_path
@@ -131,16 +131,8 @@ def list_certificates_command(
     if as_json:
         print_json(documents)
         return
-    table = Table("number", "subject", "status", "expires", "reviewer")
-    for d in documents:
-        table.add_row(
-            str(d["number"]),
-            str(d["subject"]),
-            str(d["status"]),
-            str(d["expires"]),
-            str(d["reviewer"]),
-        )
-    out.print(table)
+    columns = ("number", "subject", "status", "expires", "reviewer")
+    print_table(columns, ([d[column] for column in columns] for d in documents))
 
 
 @certificates_app.command("record")
@@ -207,16 +199,11 @@ def impact(
         f"{number} ({result.certificate.subject}): {len(result.breaking)} product checks "
         f"would become ineligible on {result.day}"
     )
-    table = Table("product", "to", "now", "if revoked", "path")
-    for row in rows:
-        table.add_row(
-            str(row["product"]),
-            str(row["destination"]),
-            str(row["now"]),
-            str(row["if_revoked"]),
-            str(row["path"]),
-        )
-    out.print(table)
+    keys = ("product", "destination", "now", "if_revoked", "path")
+    print_table(
+        ("product", "to", "now", "if revoked", "path"),
+        ([row[key] for key in keys] for row in rows),
+    )
 
 
 @reviewers_app.command("list")
