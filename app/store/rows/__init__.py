@@ -1,4 +1,7 @@
-"""Table rows. Schema changes go through Alembic; these classes describe what it built."""
+"""Table rows. Schema changes go through Alembic; these classes describe what it built.
+
+The portfolio, registry and access tables are here; newer tables live in a module of this
+package named after what they hold."""
 
 from __future__ import annotations
 
