@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     header_timeout_seconds: PositiveFloat = Field(
         default=10.0, description="Time from a request's first byte to its last header"
     )
+    background_jobs: bool = Field(
+        default=True,
+        description="Run the background work (settling statuses, the daily re-evaluation, "
+        "webhook deliveries) inside each API process; off when `exportgate worker` runs it",
+    )
     log_lines_per_second: PositiveFloat = Field(
         default=10.0,
         description="Log lines per second (after a burst of 100) not tied to an API key",

@@ -42,6 +42,10 @@ CORPUS = Path(os.environ.get("EXPORTGATE_TEST_CORPUS") or SHARED / "corpus")
 SAMPLES = REPO / "sbom_samples"
 
 BACKEND = os.environ.get("EXPORTGATE_TEST_BACKEND", "sqlite")
+# Apps and servers started by tests run no background work unless a test asks for it: a
+# runner settling statuses beside a test would take the write lock at moments the test does
+# not choose. The tests of the background work turn it on, or take its turns themselves.
+os.environ.setdefault("EXPORTGATE_BACKGROUND_JOBS", "false")
 POSTGRES_ADMIN_URL = os.environ.get(
     "EXPORTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -12,9 +12,20 @@ from app.api.conditional import register_not_modified
 from app.api.examples import with_examples
 from app.api.guards import LimitRequestsInFlight, RefuseNulCharacters
 from app.api.problems import register_problem_handlers
-from app.api.routes import access, boms, components, exports, health, owners, products, registry
+from app.api.routes import (
+    access,
+    boms,
+    components,
+    exports,
+    health,
+    owners,
+    products,
+    registry,
+    status_changes,
+)
 from app.api.security import document_routes
 from app.config import Settings, load_settings
+from app.services.background import background_runner
 from app.services.runtime import Runtime
 
 DESCRIPTION = """
@@ -47,11 +58,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = Runtime(resolved)
+        runtime = Runtime(resolved)
+        app.state.runtime = runtime
+        runner = background_runner(runtime) if resolved.background_jobs else None
+        if runner is not None:
+            runner.start()
         try:
             yield
         finally:
-            app.state.runtime.close()
+            if runner is not None:
+                runner.stop()
+            runtime.close()
 
     app = FastAPI(
         title="exportgate",
@@ -68,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessLog)  # added last: outermost, so it sees every answer
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
-        access.router, owners.router, health.router,
+        access.router, owners.router, status_changes.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

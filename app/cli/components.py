@@ -20,6 +20,7 @@ from app.cli.common import (
     print_table,
     reports_errors,
 )
+from app.cli.statuses import refresh_statuses
 from app.domain.classification import Classification, ClassificationScope
 from app.services.classification import (
     classifications_by_reference,
@@ -70,7 +71,13 @@ def _expiry(value: str | None) -> dt.date | None:
 @components_app.command("classify")
 @reports_errors
 def classify(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: Annotated[
+        str,
+        typer.Argument(
+            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
+            "stored status for --on (today by default) instead."
+        ),
+    ],
     *,
     ai: Annotated[
         bool | None,
@@ -104,7 +111,13 @@ def classify(
 @components_app.command("classifications")
 @reports_errors
 def classifications(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: Annotated[
+        str,
+        typer.Argument(
+            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
+            "stored status for --on (today by default) instead."
+        ),
+    ],
     on: Annotated[str | None, typer.Option("--on", help="In force as of (YYYY-MM-DD).")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -167,7 +180,13 @@ def _status_json(status: ComponentStatus) -> dict[str, Any]:
 
 @reports_errors
 def status(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: Annotated[
+        str,
+        typer.Argument(
+            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
+            "stored status for --on (today by default) instead."
+        ),
+    ],
     *,
     to: Annotated[str | None, typer.Option("--to", help="A destination to weigh.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD).")] = None,
@@ -177,6 +196,9 @@ def status(
     """Whether a component is an AI component and why (with the classification records in
     force), its certificates (status, expiry, scope), what it needs to be verified for --to,
     which products use it, and its BOMs."""
+    if component == "refresh":
+        refresh_statuses(on, as_json=as_json)
+        return
     day = parse_day(on)
     with opened_runtime() as runtime:
         report = report_on(runtime, component, day=day, destination=to, sector=sector)
@@ -238,7 +260,13 @@ def _use_json(use: ProductUse) -> dict[str, Any]:
 
 @reports_errors
 def where_used_command(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: Annotated[
+        str,
+        typer.Argument(
+            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
+            "stored status for --on (today by default) instead."
+        ),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Every product whose closure holds the component, with one shortest path each."""

@@ -13,6 +13,7 @@ from app.cli.ingest import ingest
 from app.cli.owners import boms_app, owners_app
 from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.cli.serving import serve
+from app.cli.statuses import changes, worker
 
 app = typer.Typer(
     name="exportgate",
@@ -36,6 +37,8 @@ app.command("ingest")(ingest)
 app.command("status")(status)
 app.command("where-used")(where_used_command)
 app.command("serve")(serve)
+app.command("changes")(changes)
+app.command("worker")(worker)
 
 
 def main() -> None:

@@ -238,6 +238,7 @@ DECISIONS: Final = Keyset("decisions", ID)
 KEYS: Final = Keyset("keys", ID)
 ORGANISATIONS: Final = Keyset("organisations", text(limits.ORGANISATION_CODE))
 PRODUCTS: Final = Keyset("products", ID)
+STATUS_CHANGES: Final = Keyset("status-changes", ID)
 # Ruleset versions in the order they were published, which is their ids' order.
 RULESETS: Final = Keyset("ruleset-versions", ID)
 REVIEWERS: Final = Keyset("reviewers", text(limits.REVIEWER_ID))

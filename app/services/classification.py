@@ -12,8 +12,10 @@ from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
 from app.domain.paging import CLASSIFICATIONS, Page
+from app.domain.statuses import Cause, CauseKind
 from app.domain.stored import ComponentRecord
 from app.services.components import resolve_component
+from app.services.status_work import note_change
 from app.services.visibility import visible_classifications
 from app.store.unit_of_work import UnitOfWork
 
@@ -127,6 +129,9 @@ def _record(
         organisation_id=organisation_id,
         scope=scope,
     )
+    private_to = recorded.organisation if scope is ClassificationScope.ORGANISATION else None
+    cause = Cause(CauseKind.CLASSIFICATION, str(recorded.id), private_to=private_to)
+    note_change(uow, cause, [component.id], at=decided_at)
     uow.commit()
     return recorded
 

@@ -14,9 +14,11 @@ from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning
 from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
+from app.domain.statuses import Cause, CauseKind
 from app.domain.stored import BomEnding, BomRecord, NewBom
 from app.services.boms import BomView, bom_view
 from app.services.collector import collector_paused
+from app.services.status_work import bom_seeds, note_change
 from app.store.boms import DocumentAlreadyStoredError
 from app.store.components import NewComponent
 from app.store.documents import PackedDocument, pack_document
@@ -395,5 +397,12 @@ def _store(
         ],
     )
     superseded = _supersede(uow, bom_id, bom, supersedes, actor=actor, now=now)
+    ended_serials = [b.serial_number for b in uow.boms.many(superseded)]
+    seeds = [
+        seed
+        for serial in {contents.serial_number, *ended_serials}
+        for seed in bom_seeds(uow, subject_id, serial)
+    ]
+    note_change(uow, Cause(CauseKind.BOM_UPLOADED, bom_id=bom_id), seeds, at=now)
     uow.commit()
     return _result(bom_id, bom, contents.subject.display_name, created=True, superseded=superseded)

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
+from app.domain.statuses import Cause, CauseKind
 from app.domain.stored import BomEnding
 from app.services.boms import visible_bom
 from app.services.components import resolve_component
+from app.services.status_work import bom_seeds, note_change
 from app.services.visibility import organisation_id, visible_boms
 
 if TYPE_CHECKING:
@@ -179,6 +181,9 @@ def transfer(runtime: Runtime, reference: str, to: str, *, reason: str, actor: s
                 at=now,
             )
         )
+        # Classification records speak for a subject's owner: a new owner may judge its
+        # components otherwise.
+        note_change(uow, Cause(CauseKind.OWNERSHIP_CHANGED, str(subject_id)), [subject_id], at=now)
         uow.commit()
         return _ownership(uow, str(subject_id), None)
 
@@ -203,5 +208,7 @@ def retire_bom(
         retired = BomEnding(bom_id, "retired", None, reason.strip(), actor, _now())
         if uow.boms.ending(bom_id) is not None or not uow.boms.end(retired):
             raise ConflictError(f"BOM {bom_id} is no longer current already")
+        seeds = bom_seeds(uow, bom.subject_id, bom.serial_number)
+        note_change(uow, Cause(CauseKind.BOM_RETIRED, bom_id=bom_id), seeds, at=retired.at)
         uow.commit()
     return bom_id

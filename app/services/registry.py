@@ -24,6 +24,7 @@ from app.domain.registry import (
     Ruleset,
     ruleset_in_force,
 )
+from app.domain.statuses import Cause, CauseKind
 from app.services.destinations import ruleset_problems, scope_problems
 from app.services.registry_file import (
     CertificateEntry,
@@ -34,6 +35,7 @@ from app.services.registry_file import (
     parse_ruleset,
     ruleset_document,
 )
+from app.services.status_work import note_change
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -107,7 +109,19 @@ def _store_certificate(
             return _store_certificate(uow, certificate, location, now, actor)
     added = recorded is None
     events = sum(uow.registry.add_event(certificate_id, event, now) for event in certificate.events)
+    if added or events:
+        kind = CauseKind.CERTIFICATE_RECORDED if added else CauseKind.CERTIFICATE_EVENT
+        _note_certificate_change(uow, certificate, kind, now)
     return added, events, []
+
+
+def _note_certificate_change(
+    uow: UnitOfWork, certificate: Certificate, kind: CauseKind, now: dt.datetime
+) -> None:
+    """The products holding the certificate's subject are weighed again."""
+    component = uow.components.find_by_identity(identity_from_reference(certificate.subject))
+    seeds = [] if component is None else [component.id]
+    note_change(uow, Cause(kind, certificate.number), seeds, at=now)
 
 
 def _store_ruleset(
@@ -120,6 +134,7 @@ def _store_ruleset(
     recorded = uow.registry.ruleset_document(ruleset.version)
     if recorded is None:
         if uow.registry.publish_ruleset(ruleset.version, document, now, actor):
+            note_change(uow, Cause(CauseKind.RULESET_PUBLISHED, ruleset.version), None, at=now)
             return True, []
         # A concurrent request published this version first: compare with what it published.
         recorded = uow.registry.ruleset_document(ruleset.version)
@@ -139,10 +154,18 @@ def save_reviewer(runtime: Runtime, entry: ReviewerEntry, *, actor: str) -> tupl
     A change is kept with its actor, for the audit trail."""
     reviewer = entry.to_domain()
     with runtime.writing() as uow:
-        changed = uow.registry.save_reviewer(reviewer, _now(), actor)
+        changed = _save_reviewer(uow, reviewer, _now(), actor)
         if changed:
             uow.commit()
     return reviewer, changed
+
+
+def _save_reviewer(uow: UnitOfWork, reviewer: Reviewer, now: dt.datetime, actor: str) -> bool:
+    """Whether the reviewer changed; a change of accreditation may move any product."""
+    changed = uow.registry.save_reviewer(reviewer, now, actor)
+    if changed:
+        note_change(uow, Cause(CauseKind.REVIEWER_CHANGED, reviewer.id), None, at=now)
+    return changed
 
 
 def list_reviewers(
@@ -173,7 +196,7 @@ def _import(uow: UnitOfWork, parsed: RegistryFile, actor: str) -> ImportReport:
     ruleset = parsed.ruleset.to_domain() if parsed.ruleset is not None else None
     groups = _known_groups(uow, *([ruleset] if ruleset is not None else []))
     reviewers_changed = sum(
-        uow.registry.save_reviewer(entry.to_domain(), now, actor) for entry in parsed.reviewers
+        _save_reviewer(uow, entry.to_domain(), now, actor) for entry in parsed.reviewers
     )
     known_reviewers = set(uow.registry.reviewers())
     certificates_added = events_added = 0
@@ -249,7 +272,11 @@ def add_status_event(
         certificate_id = uow.registry.certificate_id(number)
         if certificate_id is None:  # pragma: no cover - certificate_in has just found it
             raise NotFoundError(f"no certificate {number}")
-        added = uow.registry.add_event(certificate_id, entry.to_domain(actor), _now())
+        now = _now()
+        added = uow.registry.add_event(certificate_id, entry.to_domain(actor), now)
+        if added:
+            certificate = certificate_in(uow, number)
+            _note_certificate_change(uow, certificate, CauseKind.CERTIFICATE_EVENT, now)
         uow.commit()
         return certificate_in(uow, number), added
 

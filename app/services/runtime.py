@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ class Runtime:
         )
         self._sessions = session_factory(self._engine)
         self._schema_checked_at: float | None = None
+        # Set when a change this process committed left statuses to settle; the background
+        # runner waits on it (and polls, for changes other processes commit).
+        self.status_work = threading.Event()
 
     @property
     def limits(self) -> ReadLimits:
@@ -61,7 +65,10 @@ class Runtime:
     def writing(self) -> UnitOfWork:
         self._recheck_schema()
         return UnitOfWork(
-            self._sessions, writes=True, busy_timeout_ms=self.settings.sqlite_busy_timeout_ms
+            self._sessions,
+            writes=True,
+            busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
+            on_status_work=self.status_work.set,
         )
 
     def close(self) -> None:

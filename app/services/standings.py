@@ -78,33 +78,81 @@ def product_standing(
 def _standings(
     runtime: Runtime, uow: UnitOfWork, summaries: Sequence[ProductSummary], asked: StandingQuestion
 ) -> tuple[ProductStanding, ...]:
-    day = asked.day
+    ruleset = runtime.registry.current(uow).ruleset_on(asked.day)
+    weighed = destination_groups(ruleset, asked.groups)
+    ids = [summary.product.id for summary in summaries]
+    if asked.sector is None:
+        kept = kept_statuses(uow, ids, weighed, asked.day, destination_groups(ruleset, None))
+        if kept is not None:
+            return tuple(ProductStanding(s, kept[s.product.id]) for s in summaries)
+    weighed_now = weigh(runtime, uow, ids, weighed, asked.day, sector=asked.sector)
+    return tuple(
+        ProductStanding(summary, weighed_now[summary.product.id].statuses) for summary in summaries
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """A product's status per group on a day, and the sector its BOMs name."""
+
+    statuses: tuple[GroupStatus, ...]
+    sector: str | None
+
+
+def weigh(
+    runtime: Runtime,
+    uow: UnitOfWork,
+    product_ids: Sequence[int],
+    groups: Sequence[str],
+    day: dt.date,
+    *,
+    sector: str | None = None,
+) -> dict[int, Weighed]:
+    """Each product's status for each group on the day, checked now (for its own sector
+    when `sector` is None); nothing recorded."""
     graph = runtime.cache.current(uow)
     snapshot = runtime.registry.current(uow)
-    weighed = destination_groups(snapshot.ruleset_on(day), asked.groups)
-    scopes = {s.product.id: graph.scope(s.product.id) for s in summaries}
-    judgements = {
-        product: ai_judgement(uow, snapshot, scope, day) for product, scope in scopes.items()
-    }
-    relevant = {
-        product: relevant_members(graph, scope, judgements[product])
-        for product, scope in scopes.items()
-    }
-    standings = []
-    for summary in summaries:
-        product = summary.product
-        scope = scopes[product.id]
-        claims = uow.graph.claims_for(claimants(scope, relevant[product.id]), scope.boms)
+    scopes = {product: graph.scope(product) for product in product_ids}
+    weighed: dict[int, Weighed] = {}
+    for product, scope in scopes.items():
+        judgement = ai_judgement(uow, snapshot, scope, day)
+        relevant = relevant_members(graph, scope, judgement)
+        claims = uow.graph.claims_for(claimants(scope, relevant), scope.boms)
         slice_, registry = decision_inputs(
             uow,
             graph,
             scope,
-            relevant[product.id],
+            relevant,
             claims,
             snapshot=snapshot,
-            judgement=judgements[product.id],
+            judgement=judgement,
             day=day,
         )
-        statuses = tuple(group_status(slice_, registry, g, day, asked.sector) for g in weighed)
-        standings.append(ProductStanding(summary, statuses))
-    return tuple(standings)
+        statuses = tuple(group_status(slice_, registry, g, day, sector) for g in groups)
+        weighed[product] = Weighed(statuses, slice_.sector)
+    return weighed
+
+
+def kept_statuses(
+    uow: UnitOfWork,
+    product_ids: Sequence[int],
+    groups: Sequence[str],
+    day: dt.date,
+    kept_groups: Sequence[str],
+) -> dict[int, tuple[GroupStatus, ...]] | None:
+    """The stored statuses of these products for these groups on the day, when each product
+    has exactly `kept_groups` stored (the groups of the ruleset in force), all for that day,
+    and no change is waiting to be settled into them; None otherwise (the caller weighs them
+    afresh: a stored status is never answered stale)."""
+    if uow.statuses.has_work():
+        return None
+    stored = uow.statuses.stored(product_ids)
+    kept: dict[int, tuple[GroupStatus, ...]] = {}
+    for product in product_ids:
+        held = stored.get(product, {})
+        found = [held.get(group) for group in groups]
+        statuses = [s.status for s in found if s is not None and s.evaluated_on == day]
+        if len(statuses) != len(groups) or set(held) != set(kept_groups):
+            return None
+        kept[product] = tuple(statuses)
+    return kept

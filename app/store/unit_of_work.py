@@ -3,6 +3,7 @@ else, an exception included, rolls back, so nothing is half-written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -22,6 +23,7 @@ from app.store.graph import GraphRepository
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
 from app.store.schema import SCHEMA_ERRORS, require_current_schema
+from app.store.statuses import StatusRepository
 
 
 class UnitOfWork:
@@ -33,10 +35,12 @@ class UnitOfWork:
         *,
         writes: bool = False,
         busy_timeout_ms: int = 30_000,
+        on_status_work: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._writes = writes
         self._busy_timeout_ms = busy_timeout_ms
+        self._on_status_work = on_status_work
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
@@ -57,6 +61,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.ownership = OwnershipRepository(self.session)
         self.classifications = ClassificationRepository(self.session)
+        self.statuses = StatusRepository(self.session)
         return self
 
     def __exit__(
@@ -101,3 +106,6 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        # Whoever settles statuses in this process is told at once that work is waiting.
+        if self.statuses.added_work and self._on_status_work is not None:
+            self._on_status_work()

@@ -1,0 +1,99 @@
+"""The status-change feed: every recorded change of a product's status, as a viewer may see it.
+
+A viewer reads the changes of products a BOM it may see describes (current or not, so that a
+product that stopped being one still shows how). A cause names the BOM an upload,
+supersession or retirement concerned only to a viewer who may see inside that BOM, and an
+organisation's own classification record only to that organisation: the change itself is
+the product's, but what caused it may be someone else's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from app.domain.access import Viewer
+from app.domain.errors import NotFoundError
+from app.domain.paging import STATUS_CHANGES, Page, read_limit
+from app.domain.statuses import Cause, StatusChange
+from app.domain.stored import ComponentRecord
+from app.services.destinations import question_destination
+from app.services.visibility import bom_visibility, shows_bom, visible_boms
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChangeView:
+    change: StatusChange
+    product: ComponentRecord
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFilter:
+    """Which changes are asked for: of one product, one group, from a moment on."""
+
+    product_id: int | None = None
+    group: str | None = None
+    since: dt.datetime | None = None
+
+
+def status_changes(
+    runtime: Runtime,
+    viewer: Viewer | None,
+    wanted: FeedFilter = FeedFilter(),
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    where: str = "cursor",
+) -> Page[StatusChangeView]:
+    """A page of the status changes the viewer may see, oldest first. A product it may not
+    know of is answered 404, exactly like one that does not exist; a group that is neither
+    a group of the ruleset in force today nor a country code is refused."""
+    after = STATUS_CHANGES.after(cursor, where)
+    with runtime.reading() as uow:
+        group = wanted.group
+        if group is not None:
+            ruleset = runtime.registry.current(uow).ruleset_on(dt.datetime.now(dt.UTC).date())
+            group = question_destination(group, ruleset, where="query/group")
+        visibility = bom_visibility(uow, viewer)
+        if wanted.product_id is not None:
+            known = uow.components.get(wanted.product_id) is not None and (
+                visibility is None
+                or wanted.product_id in uow.statuses.described_for(visibility, [wanted.product_id])
+            )
+            if not known:
+                raise NotFoundError(f"no product with id {wanted.product_id}")
+        since = wanted.since
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=dt.UTC)
+        found = uow.statuses.changes(
+            after_id=after,
+            limit=read_limit(limit),
+            visible_to=visibility,
+            product_id=wanted.product_id,
+            group=group,
+            since=since,
+        )
+        page = STATUS_CHANGES.page(found, limit, lambda change: change.id)
+        products = {p.id: p for p in uow.components.many(c.product_id for c in page.items)}
+        visible = visible_boms(uow, viewer)
+    return page.map(
+        lambda change: StatusChangeView(
+            replace(change, cause=_told(change.cause, visible, viewer)),
+            products[change.product_id],
+        )
+    )
+
+
+def _told(cause: Cause, visible: frozenset[int] | None, viewer: Viewer | None) -> Cause:
+    """The cause as this viewer may be told it."""
+    if cause.bom_id is not None and not shows_bom(visible, cause.bom_id):
+        cause = replace(cause, bom_id=None)
+    if cause.private_to is not None and not (
+        viewer is None or viewer.sees_everything or viewer.organisation == cause.private_to
+    ):
+        cause = replace(cause, ref=None)
+    return replace(cause, private_to=None)

@@ -1,0 +1,219 @@
+"""Stored standings, their changes, and the work that keeps them current, in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from app.domain.decision import Decision
+from app.domain.statuses import (
+    Cause,
+    CauseKind,
+    StatusChange,
+    StatusWork,
+    StoredStatus,
+    stored_group_status,
+)
+from app.domain.visibility import BomVisibility
+from app.store.boms import visible_condition
+from app.store.bulk import chunks
+from app.store.conflicts import inserted
+from app.store.rows import BomLinkRow, BomRow
+from app.store.rows.statuses import DailyRunRow, ProductStatusRow, StatusChangeRow, StatusWorkRow
+
+# One settling pass at a time across every process: the key of the PostgreSQL advisory lock
+# it holds to commit (SQLite's single writer already serialises them).
+_SETTLING_LOCK = 0x65_78_70_67_73_74  # "expgst"
+
+
+def _cause(kind: str, ref: str | None, bom_id: int | None, private_to: str | None) -> Cause:
+    return Cause(CauseKind(kind), ref, bom_id, private_to)
+
+
+def _change(row: StatusChangeRow) -> StatusChange:
+    return StatusChange(
+        id=row.id,
+        product_id=row.product_id,
+        group=row.destination_group,
+        old=None if row.old_status is None else Decision(row.old_status),
+        new=None if row.new_status is None else Decision(row.new_status),
+        cause=_cause(row.cause_kind, row.cause_ref, row.cause_bom_id, row.cause_private_to),
+        evaluated_on=row.evaluated_on,
+        at=row.at,
+    )
+
+
+class StatusRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        # Whether this transaction wrote work, so that its commit wakes the settler.
+        self.added_work = False
+
+    # -- work ------------------------------------------------------------------------------
+
+    def add_work(self, cause: Cause, seeds: Iterable[int] | None, at: dt.datetime) -> None:
+        self._session.add(
+            StatusWorkRow(
+                cause_kind=cause.kind.value,
+                cause_ref=cause.ref,
+                cause_bom_id=cause.bom_id,
+                cause_private_to=cause.private_to,
+                seeds=None if seeds is None else sorted(set(seeds)),
+                recorded_at=at,
+            )
+        )
+        self._session.flush()
+        self.added_work = True
+
+    def has_work(self) -> bool:
+        return bool(self._session.scalar(select(exists().where(StatusWorkRow.id.is_not(None)))))
+
+    def pending_work(self, limit: int) -> list[StatusWork]:
+        query = select(StatusWorkRow).order_by(StatusWorkRow.id).limit(limit)
+        return [
+            StatusWork(
+                row.id,
+                _cause(row.cause_kind, row.cause_ref, row.cause_bom_id, row.cause_private_to),
+                None if row.seeds is None else tuple(row.seeds),
+            )
+            for row in self._session.scalars(query)
+        ]
+
+    def remove_work(self, ids: Sequence[int]) -> None:
+        for chunk in chunks(sorted(ids)):
+            self._session.execute(delete(StatusWorkRow).where(StatusWorkRow.id.in_(chunk)))
+
+    def lock_settling(self) -> bool:
+        """Whether this transaction may settle now: on PostgreSQL, whether it took the
+        settling lock (held to commit); another process settling means this one need not."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return True
+        taken = self._session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _SETTLING_LOCK}
+        )
+        return bool(taken)
+
+    def claim_day(self, day: dt.date, at: dt.datetime) -> bool:
+        """Whether this runner is the one to re-evaluate `day` (the first to ask)."""
+        return inserted(self._session, DailyRunRow(day=day, started_at=at))
+
+    def last_evaluated_day(self) -> dt.date | None:
+        """The latest day statuses were stored for."""
+        found: dt.date | None = self._session.scalar(
+            select(func.max(ProductStatusRow.evaluated_on))
+        )
+        return found
+
+    def link_sources(self, serial_number: str) -> list[int]:
+        """The components whose BOM-Links name this serial number (any version)."""
+        query = select(BomLinkRow.source_id).where(
+            func.lower(BomLinkRow.serial_number) == serial_number.lower()
+        )
+        return sorted(set(self._session.scalars(query)))
+
+    # -- statuses --------------------------------------------------------------------------
+
+    def stored(self, product_ids: Collection[int]) -> dict[int, dict[str, StoredStatus]]:
+        """The stored standings of these products, by product and group."""
+        found: dict[int, dict[str, StoredStatus]] = {}
+        for chunk in chunks(sorted(product_ids)):
+            query = select(ProductStatusRow).where(ProductStatusRow.product_id.in_(chunk))
+            for row in self._session.scalars(query):
+                status = stored_group_status(
+                    row.destination_group, row.status, row.countries, row.ineligible, row.reasons
+                )
+                found.setdefault(row.product_id, {})[row.destination_group] = StoredStatus(
+                    row.product_id, status, row.sector, row.evaluated_on, row.ruleset_version
+                )
+        return found
+
+    def products_with_status(self) -> set[int]:
+        return set(self._session.scalars(select(ProductStatusRow.product_id).distinct()))
+
+    def replace(self, product_id: int, statuses: Sequence[StoredStatus], at: dt.datetime) -> None:
+        """The product's standings become exactly these (none: it is no product any more)."""
+        self._session.execute(
+            delete(ProductStatusRow).where(ProductStatusRow.product_id == product_id)
+        )
+        self._session.add_all(
+            ProductStatusRow(
+                product_id=product_id,
+                destination_group=stored.status.group,
+                status=stored.status.decision.value,
+                countries=list(stored.status.destinations),
+                ineligible=list(stored.status.ineligible),
+                reasons=[reason.value for reason in stored.status.reasons],
+                sector=stored.sector,
+                evaluated_on=stored.evaluated_on,
+                ruleset_version=stored.ruleset_version,
+                updated_at=at,
+            )
+            for stored in statuses
+        )
+        self._session.flush()
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def add_changes(self, changes: Iterable[StatusChange]) -> list[StatusChange]:
+        """Record the changes; each as recorded, with its id."""
+        rows = [
+            StatusChangeRow(
+                product_id=change.product_id,
+                destination_group=change.group,
+                old_status=None if change.old is None else change.old.value,
+                new_status=None if change.new is None else change.new.value,
+                cause_kind=change.cause.kind.value,
+                cause_ref=change.cause.ref,
+                cause_bom_id=change.cause.bom_id,
+                cause_private_to=change.cause.private_to,
+                evaluated_on=change.evaluated_on,
+                at=change.at,
+            )
+            for change in changes
+        ]
+        self._session.add_all(rows)
+        self._session.flush()
+        return [_change(row) for row in rows]
+
+    def changes(
+        self,
+        *,
+        after_id: int | None,
+        limit: int | None,
+        visible_to: BomVisibility | None,
+        product_id: int | None = None,
+        group: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[StatusChange]:
+        """Status changes in the order they were recorded, of products the reader may know:
+        those a BOM it may see (current or not) describes."""
+        query = select(StatusChangeRow).order_by(StatusChangeRow.id)
+        if visible_to is not None:
+            described = select(BomRow.subject_id).where(visible_condition(visible_to))
+            query = query.where(StatusChangeRow.product_id.in_(described))
+        if after_id is not None:
+            query = query.where(StatusChangeRow.id > after_id)
+        if product_id is not None:
+            query = query.where(StatusChangeRow.product_id == product_id)
+        if group is not None:
+            query = query.where(StatusChangeRow.destination_group == group)
+        if since is not None:
+            query = query.where(StatusChangeRow.at >= since)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_change(row) for row in self._session.scalars(query)]
+
+    def described_for(self, visible_to: BomVisibility, product_ids: Collection[int]) -> set[int]:
+        """Those of the products that a BOM the reader may see (current or not) describes."""
+        found: set[int] = set()
+        for chunk in chunks(sorted(product_ids)):
+            query = (
+                select(BomRow.subject_id)
+                .where(BomRow.subject_id.in_(chunk), visible_condition(visible_to))
+                .distinct()
+            )
+            found.update(self._session.scalars(query))
+        return found
