@@ -88,7 +88,7 @@ def random_change(runtime: Runtime, rng: random.Random, step: int) -> str:
         graph = runtime.cache.current(uow)
         boms = sorted(graph.current_bom_ids())
         components = sorted({c for p in graph.products() for c in graph.closure(p.component_id)})
-    kinds: list[tuple[str, Callable[[], None]]] = [
+    kinds: list[tuple[str, Callable[[], object]]] = [
         ("revoke model certificate", lambda: add_status_event(
             runtime, MODEL_CERTIFICATE, event(CertificateStatus.REVOKED, DAY), actor="t")),
         ("reinstate model certificate", lambda: add_status_event(
