@@ -53,32 +53,33 @@ NOTHING_SETTLED = Settled(0, 0, ())
 
 def settle(runtime: Runtime, *, day: dt.date | None = None) -> Settled:
     """Weigh again the products the waiting work touches, store their statuses for `day`
-    (today when None), and record every change; one pass at a time across processes."""
+    (today when None), and record every change.
+
+    The weighing happens in a read transaction, so a long pass never holds the write lock;
+    the writing is one short transaction, under the settling lock, that goes ahead only if
+    all of its work is still waiting (another runner may have settled it meanwhile). A
+    change committed during the pass waits for the next one."""
     day = day or today()
-    at = _now()
     with runtime.reading() as uow:
-        # Most turns find nothing to do; they ask without taking the write lock.
-        if not uow.statuses.has_work():
-            return NOTHING_SETTLED
-    with runtime.writing() as uow:
-        if not uow.statuses.lock_settling():
-            return NOTHING_SETTLED
         # The work is read before the graph and the registry: whatever it names is committed,
-        # so both already hold it; a change committed later stays waiting for the next pass.
+        # so both already hold it.
         work = uow.statuses.pending_work(SETTLE_BATCH)
         if not work:
             return NOTHING_SETTLED
         graph = runtime.cache.current(uow)
         products = {product.component_id for product in graph.products()}
         causes = _causes(graph, work, products)
-        # A product that stopped being one loses its statuses, for the cause that ended it.
-        ended = uow.statuses.products_with_status() - products
-        for product in ended:
-            causes.setdefault(product, _ending_cause(work, product))
         ruleset = runtime.registry.current(uow).ruleset_on(day)
-        groups = destination_groups(ruleset, None)
         live = sorted(set(causes) & products)
-        weighed = weigh(runtime, uow, live, groups, day)
+        weighed = weigh(runtime, uow, live, destination_groups(ruleset, None), day)
+    at = _now()
+    with runtime.writing() as uow:
+        ids = [item.id for item in work]
+        if not uow.statuses.lock_settling() or not uow.statuses.still_waiting(ids):
+            return NOTHING_SETTLED
+        # A product that stopped being one loses its statuses, for the cause that ended it.
+        for product in uow.statuses.products_with_status() - products:
+            causes.setdefault(product, _ending_cause(work, product))
         stored = uow.statuses.stored(causes)
         changes: list[StatusChange] = []
         for product in sorted(causes):
@@ -98,7 +99,7 @@ def settle(runtime: Runtime, *, day: dt.date | None = None) -> Settled:
             )
             uow.statuses.replace(product, now, at)
         recorded = uow.statuses.add_changes(changes)
-        uow.statuses.remove_work([item.id for item in work])
+        uow.statuses.remove_work(ids)
         uow.commit()
     return Settled(len(work), len(live), tuple(recorded))
 

@@ -82,6 +82,15 @@ class StatusRepository:
             for row in self._session.scalars(query)
         ]
 
+    def still_waiting(self, ids: Sequence[int]) -> bool:
+        """Whether every one of these work items is still waiting (none settled by another
+        runner since they were read)."""
+        found = 0
+        for chunk in chunks(sorted(ids)):
+            query = select(func.count()).where(StatusWorkRow.id.in_(chunk))
+            found += self._session.scalar(query) or 0
+        return found == len(set(ids))
+
     def remove_work(self, ids: Sequence[int]) -> None:
         for chunk in chunks(sorted(ids)):
             self._session.execute(delete(StatusWorkRow).where(StatusWorkRow.id.in_(chunk)))

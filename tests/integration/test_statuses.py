@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -250,3 +251,21 @@ def test_the_registry_sample_is_what_these_tests_assume() -> None:
     registry = json.loads((SAMPLES / "registry.json").read_text())
     expiries = {c["number"]: c["expires"] for c in registry["certificates"]}
     assert expiries[MODULE_CERTIFICATE] == MODULE_EXPIRES.isoformat()
+
+
+def test_runners_settling_at_once_record_each_change_once(samples: Runtime) -> None:
+    start_day(samples, DAY, claim=False)
+    add_status_event(samples, MODEL_CERTIFICATE, event(CertificateStatus.REVOKED, DAY), actor="t")
+    others = [Runtime(samples.settings) for _ in range(3)]
+    try:
+        with ThreadPoolExecutor(max_workers=len(others)) as pool:
+            passes = list(pool.map(lambda runtime: settle_all(runtime, day=DAY), others))
+    finally:
+        for runtime in others:
+            runtime.close()
+    recorded = [c for settled in passes for c in settled.changes]
+    assert recorded, "the revocation moved the camera"
+    assert len({(c.product_id, c.group) for c in recorded}) == len(recorded)
+    assert sum(1 for settled in passes if settled.changes) == 1
+    stored, fresh = stored_and_fresh(samples, DAY)
+    assert stored == fresh
