@@ -12,7 +12,17 @@ from app.api.conditional import register_not_modified
 from app.api.examples import with_examples
 from app.api.guards import LimitRequestsInFlight, RefuseNulCharacters
 from app.api.problems import register_problem_handlers
-from app.api.routes import access, boms, components, exports, health, owners, products, registry
+from app.api.routes import (
+    access,
+    boms,
+    components,
+    exports,
+    health,
+    owners,
+    products,
+    registry,
+    webhooks,
+)
 from app.api.security import document_routes
 from app.config import Settings, load_settings
 from app.services.runtime import Runtime
@@ -38,6 +48,7 @@ TAGS = [
     },
     {"name": "Decisions (auditors)", "description": "What was decided, when, on what evidence."},
     {"name": "Access (administrators)", "description": "Organisations and API keys."},
+    {"name": "Webhooks", "description": "Events signed and sent to your receivers."},
     {"name": "Operations", "description": "Liveness for load balancers."},
 ]
 
@@ -68,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessLog)  # added last: outermost, so it sees every answer
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
-        access.router, owners.router, health.router,
+        access.router, owners.router, webhooks.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

@@ -17,6 +17,7 @@ from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.domain.stored import BomEnding, BomRecord, NewBom
 from app.services.boms import BomView, bom_view
 from app.services.collector import collector_paused
+from app.services.webhooks import announce_ingested, refusals_announced
 from app.store.boms import DocumentAlreadyStoredError
 from app.store.components import NewComponent
 from app.store.documents import PackedDocument, pack_document
@@ -208,7 +209,10 @@ def ingest_bom(
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
     written unless all of it is. The same bytes from the same organisation are one BOM;
     `supersedes` names current BOMs of the subject (serial numbers, or "all") it ends."""
-    with runtime.writing() as uow:
+    with (
+        refusals_announced(runtime, data, organisation=organisation, uploaded_by=uploaded_by),
+        runtime.writing() as uow,
+    ):
         return _ingest(
             uow,
             data,
@@ -395,5 +399,9 @@ def _store(
         ],
     )
     superseded = _supersede(uow, bom_id, bom, supersedes, actor=actor, now=now)
+    subject = contents.subject.display_name
+    announce_ingested(
+        uow, bom_id, bom, subject=subject, organisation=organisation, superseded=superseded, now=now
+    )
     uow.commit()
-    return _result(bom_id, bom, contents.subject.display_name, created=True, superseded=superseded)
+    return _result(bom_id, bom, subject, created=True, superseded=superseded)

@@ -34,6 +34,7 @@ from app.services.registry_file import (
     parse_ruleset,
     ruleset_document,
 )
+from app.services.webhooks import record_status_event
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -106,7 +107,10 @@ def _store_certificate(
             # A concurrent request recorded this number first: answer as one request later.
             return _store_certificate(uow, certificate, location, now, actor)
     added = recorded is None
-    events = sum(uow.registry.add_event(certificate_id, event, now) for event in certificate.events)
+    events = sum(
+        record_status_event(uow, certificate_id, certificate.number, event, now)
+        for event in certificate.events
+    )
     return added, events, []
 
 
@@ -249,7 +253,7 @@ def add_status_event(
         certificate_id = uow.registry.certificate_id(number)
         if certificate_id is None:  # pragma: no cover - certificate_in has just found it
             raise NotFoundError(f"no certificate {number}")
-        added = uow.registry.add_event(certificate_id, entry.to_domain(actor), _now())
+        added = record_status_event(uow, certificate_id, number, entry.to_domain(actor), _now())
         uow.commit()
         return certificate_in(uow, number), added
 

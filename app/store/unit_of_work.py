@@ -22,6 +22,7 @@ from app.store.graph import GraphRepository
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
 from app.store.schema import SCHEMA_ERRORS, require_current_schema
+from app.store.webhooks import WebhookRepository
 
 
 class UnitOfWork:
@@ -57,6 +58,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.ownership = OwnershipRepository(self.session)
         self.classifications = ClassificationRepository(self.session)
+        self.webhooks = WebhookRepository(self.session)
         return self
 
     def __exit__(
