@@ -444,3 +444,7 @@ class ClassificationRow(Base):
     scope: Mapped[str] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_classifications_component_id", "component_id"),)
+
+
+# Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
+from app.store.rows import webhooks as webhooks  # noqa: E402
