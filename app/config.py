@@ -58,6 +58,14 @@ class Settings(BaseSettings):
         default=10.0,
         description="Log lines per second (after a burst of 100) not tied to an API key",
     )
+    # Webhooks (docs/webhooks.md): receivers on loopback, private or link-local addresses
+    # are refused unless the operator runs them there (tests, on-premise receivers).
+    webhook_allow_private_networks: bool = Field(
+        default=False, description="Let webhook receivers be on private networks"
+    )
+    webhook_timeout_seconds: PositiveFloat = Field(
+        default=10.0, le=60.0, description="Time for a webhook receiver to answer one attempt"
+    )
 
 
 def load_settings() -> Settings:

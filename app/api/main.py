@@ -22,6 +22,7 @@ from app.api.routes import (
     products,
     registry,
     status_changes,
+    webhooks,
 )
 from app.api.security import document_routes
 from app.config import Settings, load_settings
@@ -49,6 +50,7 @@ TAGS = [
     },
     {"name": "Decisions (auditors)", "description": "What was decided, when, on what evidence."},
     {"name": "Access (administrators)", "description": "Organisations and API keys."},
+    {"name": "Webhooks", "description": "Events signed and sent to your receivers."},
     {"name": "Operations", "description": "Liveness for load balancers."},
 ]
 
@@ -85,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessLog)  # added last: outermost, so it sees every answer
     routers = (
         boms.router, products.router, exports.router, components.router, registry.router,
-        access.router, owners.router, status_changes.router, health.router,
+        access.router, owners.router, status_changes.router, webhooks.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

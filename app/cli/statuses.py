@@ -118,11 +118,11 @@ def worker(
     taken by one runner."""
     with opened_runtime() as runtime:
         runtime.check_schema()
-        runner = background_runner(runtime)
-        runner.poll_seconds = poll
+        runner = background_runner(runtime, poll_seconds=poll)
 
         def stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
-            runner.stop(timeout=0)
+            for loop in runner.loops:
+                loop.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)

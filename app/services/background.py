@@ -1,11 +1,13 @@
-"""The work no request waits for: settling stored statuses after a change, re-evaluating every
-product at the start of each UTC day, and whatever other jobs the process is given (webhook
-deliveries). `exportgate serve` runs it in each API process; `exportgate worker` runs it alone.
+"""The work no request waits for, in threads of their own: settling stored statuses after a
+change and re-evaluating every product at the start of each UTC day (with that day's
+`certificate.expiring` announcements), and sending webhook messages. `exportgate serve` runs
+them in each API process; `exportgate worker` runs them alone.
 
 Several runners may share one database (API workers, worker processes on other hosts): each
-job takes its own turn there, so exactly one runner does each piece of work (settling holds a
-lock, a day is claimed by one runner, deliveries are leased). A runner's failure is logged and
-retried on its next turn; it never stops the process.
+piece of work is taken by one of them (settling holds a lock, a day is claimed by one
+runner, messages are leased). Statuses and deliveries have a thread each, so a slow webhook
+receiver never delays a status. A failure is logged and tried again on the next turn; it
+never stops the process.
 """
 
 from __future__ import annotations
@@ -13,87 +15,136 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from app.domain.errors import ExportgateError
 from app.services.runtime import Runtime
 from app.services.statuses import NOTHING_SETTLED, Settled, settle_all, start_day
+from app.services.webhook_delivery import deliver_due
+from app.services.webhook_expiry import announce_expiring_certificates
 
 log = logging.getLogger("exportgate.background")
 T = TypeVar("T")
-
-# A job the runner calls on each turn with the time of the turn; its result is how many
-# things it did (for the log and the tests).
-Job = Callable[[Runtime, dt.datetime], int]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """What one turn of the runner did."""
-
-    settled: Settled
-    jobs: tuple[int, ...] = ()
-
-
 @dataclass
-class BackgroundRunner:
-    """Runs turns in a thread until stopped: at once when this process commits a change that
-    leaves statuses to settle, and every `poll_seconds` for what other processes commit."""
+class StatusKeeper:
+    """Keeps stored statuses current: the day's re-evaluation (and its expiry
+    announcements) when the day is new to it, then whatever waits to be settled."""
 
     runtime: Runtime
-    jobs: Sequence[Job] = ()
-    poll_seconds: float = 1.0
     clock: Callable[[], dt.datetime] = _now
-    _stopping: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-    # The day this runner last saw re-evaluated (by itself or another runner).
+    # The day this keeper last saw re-evaluated (by itself or another runner).
     _day: dt.date | None = None
 
-    def turn(self) -> Turn:
-        """One turn: the day's re-evaluation when the day is new, settling what waits, then
-        each job; every step's failure is logged and left for the next turn."""
+    def turn(self) -> Settled:
         now = self.clock()
         self.runtime.status_work.clear()
         settled: Settled | None = None
-        if now.date() != self._day:
-            settled = _guarded("daily re-evaluation", lambda: start_day(self.runtime, now.date()))
-            if settled is not None:
-                self._day = now.date()
+        day = now.date()
+        if day != self._day:
+            settled = _guarded("daily re-evaluation", lambda: start_day(self.runtime, day))
+            announced = _guarded(
+                "certificate expiry announcements",
+                lambda: announce_expiring_certificates(self.runtime, day, now=now),
+            )
+            if settled is not None and announced is not None:
+                self._day = day
         if settled is None or not settled.work:
             settled = _guarded("settling statuses", lambda: settle_all(self.runtime))
-        done = tuple(self._run_job(job, now) for job in self.jobs)
-        return Turn(settled or NOTHING_SETTLED, done)
+        return settled or NOTHING_SETTLED
 
-    def _run_job(self, job: Job, now: dt.datetime) -> int:
-        return _guarded(getattr(job, "__name__", "a job"), lambda: job(self.runtime, now)) or 0
+
+@dataclass
+class Sender:
+    """Sends the webhook messages that are due."""
+
+    runtime: Runtime
+    clock: Callable[[], dt.datetime] = _now
+
+    def turn(self) -> int:
+        self.runtime.messages.clear()
+        sent = _guarded("webhook deliveries", lambda: deliver_due(self.runtime, now=self.clock()))
+        return sent or 0
+
+
+@dataclass
+class Loop:
+    """Calls `turn` in a thread until stopped: at once when `wake` is set (this process
+    committed work for it), else every `poll_seconds` (for what other processes commit, and
+    retries falling due)."""
+
+    name: str
+    turn: Callable[[], object]
+    wake: threading.Event
+    poll_seconds: float = 1.0
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="exportgate-background", daemon=True)
-        self._thread.start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self.run, name=self.name, daemon=True)
+            self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self) -> None:
         self._stopping.set()
-        self.runtime.status_work.set()
+        self.wake.set()
+
+    def join(self, timeout: float) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
-    def run_forever(self) -> None:
-        """Turns in this thread until `stop` (from another thread or a signal handler)."""
-        self._run()
-
-    def _run(self) -> None:
+    def run(self) -> None:
         while not self._stopping.is_set():
             self.turn()
-            self.runtime.status_work.wait(self.poll_seconds)
+            self.wake.wait(self.poll_seconds)
+
+
+@dataclass
+class BackgroundRunner:
+    """The loops of one process."""
+
+    loops: tuple[Loop, ...]
+
+    def start(self) -> None:
+        for loop in self.loops:
+            loop.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for loop in self.loops:
+            loop.stop()
+        for loop in self.loops:
+            loop.join(timeout)
+
+    def run_forever(self) -> None:
+        """Every loop but the first in a thread, the first in this one, until `stop` (from
+        a signal handler)."""
+        first, *others = self.loops
+        for loop in others:
+            loop.start()
+        first.run()
+        for loop in others:
+            loop.stop()
+        for loop in others:
+            loop.join(10.0)
+
+
+def background_runner(runtime: Runtime, *, poll_seconds: float = 1.0) -> BackgroundRunner:
+    """The runner every process uses: statuses and deliveries, each in its own loop."""
+    return BackgroundRunner(
+        (
+            Loop("exportgate-statuses", StatusKeeper(runtime).turn, runtime.status_work,
+                 poll_seconds),
+            Loop("exportgate-webhooks", Sender(runtime).turn, runtime.messages, poll_seconds),
+        )
+    )  # fmt: skip
 
 
 def _guarded(what: str, step: Callable[[], T]) -> T | None:
@@ -106,8 +157,3 @@ def _guarded(what: str, step: Callable[[], T]) -> T | None:
     except Exception:
         log.exception("%s failed; it is tried again on the next turn", what)
     return None
-
-
-def background_runner(runtime: Runtime) -> BackgroundRunner:
-    """The runner every process uses, with every background job."""
-    return BackgroundRunner(runtime)

@@ -19,6 +19,7 @@ from app.domain.stored import BomEnding, BomRecord, NewBom
 from app.services.boms import BomView, bom_view
 from app.services.collector import collector_paused
 from app.services.status_work import bom_seeds, note_change
+from app.services.webhooks import announce_ingested, refusals_announced
 from app.store.boms import DocumentAlreadyStoredError
 from app.store.components import NewComponent
 from app.store.documents import PackedDocument, pack_document
@@ -210,7 +211,10 @@ def ingest_bom(
     """Store one document, or raise an ExportgateError naming what is wrong; nothing is
     written unless all of it is. The same bytes from the same organisation are one BOM;
     `supersedes` names current BOMs of the subject (serial numbers, or "all") it ends."""
-    with runtime.writing() as uow:
+    with (
+        refusals_announced(runtime, data, organisation=organisation, uploaded_by=uploaded_by),
+        runtime.writing() as uow,
+    ):
         return _ingest(
             uow,
             data,
@@ -404,5 +408,9 @@ def _store(
         for seed in bom_seeds(uow, subject_id, serial)
     ]
     note_change(uow, Cause(CauseKind.BOM_UPLOADED, bom_id=bom_id), seeds, at=now)
+    subject = contents.subject.display_name
+    announce_ingested(
+        uow, bom_id, bom, subject=subject, organisation=organisation, superseded=superseded, now=now
+    )
     uow.commit()
-    return _result(bom_id, bom, contents.subject.display_name, created=True, superseded=superseded)
+    return _result(bom_id, bom, subject, created=True, superseded=superseded)

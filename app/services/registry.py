@@ -36,6 +36,7 @@ from app.services.registry_file import (
     ruleset_document,
 )
 from app.services.status_work import note_change
+from app.services.webhooks import record_status_event
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -108,7 +109,10 @@ def _store_certificate(
             # A concurrent request recorded this number first: answer as one request later.
             return _store_certificate(uow, certificate, location, now, actor)
     added = recorded is None
-    events = sum(uow.registry.add_event(certificate_id, event, now) for event in certificate.events)
+    events = sum(
+        record_status_event(uow, certificate_id, certificate.number, event, now)
+        for event in certificate.events
+    )
     if added or events:
         kind = CauseKind.CERTIFICATE_RECORDED if added else CauseKind.CERTIFICATE_EVENT
         _note_certificate_change(uow, certificate, kind, now)
@@ -273,7 +277,7 @@ def add_status_event(
         if certificate_id is None:  # pragma: no cover - certificate_in has just found it
             raise NotFoundError(f"no certificate {number}")
         now = _now()
-        added = uow.registry.add_event(certificate_id, entry.to_domain(actor), now)
+        added = record_status_event(uow, certificate_id, number, entry.to_domain(actor), now)
         if added:
             certificate = certificate_in(uow, number)
             _note_certificate_change(uow, certificate, CauseKind.CERTIFICATE_EVENT, now)

@@ -34,6 +34,8 @@ class Runtime:
         # Set when a change this process committed left statuses to settle; the background
         # runner waits on it (and polls, for changes other processes commit).
         self.status_work = threading.Event()
+        # Set when a change this process committed left webhook messages to send.
+        self.messages = threading.Event()
 
     @property
     def limits(self) -> ReadLimits:
@@ -69,6 +71,7 @@ class Runtime:
             writes=True,
             busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
             on_status_work=self.status_work.set,
+            on_messages=self.messages.set,
         )
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ the product's, but what caused it may be someone else's.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,11 +19,14 @@ from app.domain.errors import NotFoundError
 from app.domain.paging import STATUS_CHANGES, Page, read_limit
 from app.domain.statuses import Cause, StatusChange
 from app.domain.stored import ComponentRecord
+from app.domain.webhooks import WebhookEvent
 from app.services.destinations import question_destination
 from app.services.visibility import bom_visibility, shows_bom, visible_boms
+from app.services.webhooks import publish_each
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,13 @@ def status_changes(
         visible = visible_boms(uow, viewer)
     return page.map(
         lambda change: StatusChangeView(
-            replace(change, cause=_told(change.cause, visible, viewer)),
+            replace(change, cause=told(change.cause, visible, viewer)),
             products[change.product_id],
         )
     )
 
 
-def _told(cause: Cause, visible: frozenset[int] | None, viewer: Viewer | None) -> Cause:
+def told(cause: Cause, visible: frozenset[int] | None, viewer: Viewer | None) -> Cause:
     """The cause as this viewer may be told it."""
     if cause.bom_id is not None and not shows_bom(visible, cause.bom_id):
         cause = replace(cause, bom_id=None)
@@ -97,3 +101,52 @@ def _told(cause: Cause, visible: frozenset[int] | None, viewer: Viewer | None) -
     ):
         cause = replace(cause, ref=None)
     return replace(cause, private_to=None)
+
+
+def announce_status_changes(
+    uow: UnitOfWork, changes: Sequence[StatusChange], *, now: dt.datetime
+) -> int:
+    """`product.status_changed`, one message per change, to each subscriber that may see the
+    product (as the feed does), its cause told as the feed tells it (in the settling pass's
+    unit of work, so the messages commit with the changes)."""
+    if not changes:
+        return 0
+    products = {p.id: p for p in uow.components.many(c.product_id for c in changes)}
+    changed = {change.product_id for change in changes}
+
+    def payloads_for(viewer: Viewer) -> Iterator[Mapping[str, object]]:
+        visibility = bom_visibility(uow, viewer)
+        seen = changed if visibility is None else uow.statuses.described_for(visibility, changed)
+        visible = visible_boms(uow, viewer) if seen else frozenset()
+        for change in changes:
+            if change.product_id in seen:
+                yield status_change_payload(
+                    replace(change, cause=told(change.cause, visible, viewer)),
+                    products[change.product_id],
+                )
+
+    return publish_each(uow, WebhookEvent.PRODUCT_STATUS_CHANGED, payloads_for, now=now)
+
+
+def status_change_payload(change: StatusChange, product: ComponentRecord) -> dict[str, object]:
+    """A status change as a webhook carries it (the feed's fields)."""
+    return {
+        "id": change.id,
+        "product": {
+            "id": product.id,
+            "name": product.name,
+            "version": product.version,
+            "purl": product.purl,
+        },
+        "group": change.group,
+        "old": None if change.old is None else change.old.value,
+        "new": None if change.new is None else change.new.value,
+        "cause": {
+            "kind": change.cause.kind.value,
+            "ref": change.cause.ref,
+            "bom_id": change.cause.bom_id,
+            "message": change.cause.sentence,
+        },
+        "evaluated_on": change.evaluated_on.isoformat(),
+        "at": change.at.isoformat(),
+    }

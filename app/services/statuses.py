@@ -19,6 +19,7 @@ from app.bom.identity import identity_from_reference
 from app.domain.registry import Certificate
 from app.domain.statuses import Cause, CauseKind, StatusChange, StatusWork, StoredStatus
 from app.services.standings import destination_groups, weigh
+from app.services.status_feed import announce_status_changes
 from app.services.status_work import note_change
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def settle(runtime: Runtime, *, day: dt.date | None = None) -> Settled:
             )
             uow.statuses.replace(product, now, at)
         recorded = uow.statuses.add_changes(changes)
+        announce_status_changes(uow, recorded, now=at)
         uow.statuses.remove_work(ids)
         uow.commit()
     return Settled(len(work), len(live), tuple(recorded))

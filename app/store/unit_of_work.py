@@ -24,6 +24,7 @@ from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
 from app.store.schema import SCHEMA_ERRORS, require_current_schema
 from app.store.statuses import StatusRepository
+from app.store.webhooks import WebhookRepository
 
 
 class UnitOfWork:
@@ -36,11 +37,13 @@ class UnitOfWork:
         writes: bool = False,
         busy_timeout_ms: int = 30_000,
         on_status_work: Callable[[], None] | None = None,
+        on_messages: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._writes = writes
         self._busy_timeout_ms = busy_timeout_ms
         self._on_status_work = on_status_work
+        self._on_messages = on_messages
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
@@ -62,6 +65,7 @@ class UnitOfWork:
         self.ownership = OwnershipRepository(self.session)
         self.classifications = ClassificationRepository(self.session)
         self.statuses = StatusRepository(self.session)
+        self.webhooks = WebhookRepository(self.session)
         return self
 
     def __exit__(
@@ -106,6 +110,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        # Whoever settles statuses in this process is told at once that work is waiting.
+        # Whoever settles statuses, or sends webhooks, in this process is told at once that
+        # work is waiting.
         if self.statuses.added_work and self._on_status_work is not None:
             self._on_status_work()
+        if self.webhooks.added_messages and self._on_messages is not None:
+            self._on_messages()

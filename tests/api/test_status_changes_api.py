@@ -17,8 +17,10 @@ from app.domain.access import Role
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
 from app.services.statuses import settle_all
+from app.services.webhook_delivery import deliver_due
 from tests.builders import CAMERA_PURL, MODULE_PURL, camera_bom, supplier_module_bom
 from tests.conftest import SAMPLE_REGISTRY, bearer, issue_key
+from tests.webhook_receiver import running_receiver
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
 FEED = "/api/v1/status-changes"
@@ -134,3 +136,40 @@ def test_a_serving_process_settles_an_upload_without_being_asked(database_url: s
         assert changes, "the background runner settled the upload"
         assert {c["product"]["purl"] for c in changes} == {CAMERA_PURL}
         assert {c["cause"]["kind"] for c in changes} == {"bom_uploaded"}
+
+
+def test_status_changes_reach_only_subscribers_who_may_see_the_product(
+    database_url: str,
+) -> None:
+    settings = Settings(database_url=database_url, webhook_allow_private_networks=True)
+    maker = bearer(issue_key(settings, Role.INTEGRATOR, organisation="maker"))
+    supplier = bearer(issue_key(settings, Role.INTEGRATOR, organisation="supplier"))
+    rival = bearer(issue_key(settings, Role.INTEGRATOR, organisation="rival"))
+    with_sample_registry(settings)
+    runtime = Runtime(settings)
+    with (
+        TestClient(create_app(settings)) as api,
+        running_receiver() as makers,
+        running_receiver() as rivals,
+    ):
+        for key, receiver in ((maker, makers), (rival, rivals)):
+            created = api.post(
+                "/api/v1/webhooks",
+                json={"url": receiver.url, "events": ["product.status_changed"]},
+                headers=key,
+            )
+            assert created.status_code == 201, created.text
+            receiver.secret = created.json()["secret"]
+        upload(api, maker, camera_bom())
+        upload(api, supplier, supplier_module_bom())
+        settle_all(runtime)
+        deliver_due(runtime)
+        runtime.close()
+        told = makers.verified()
+        assert told, "the maker's camera got its first statuses"
+        assert {p["type"] for p in told} == {"product.status_changed"}
+        assert {p["data"]["product"]["purl"] for p in told} == {CAMERA_PURL}
+        # Told as the feed tells it: the same changes, the supplier's BOM not named.
+        assert sorted(p["data"]["id"] for p in told) == [c["id"] for c in feed(api, maker)]
+        assert {p["data"]["cause"]["bom_id"] for p in told} == {None}
+        assert rivals.received == []

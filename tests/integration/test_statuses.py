@@ -16,7 +16,7 @@ import pytest
 from app.domain.decision import Decision, GroupStatus
 from app.domain.registry import CertificateStatus
 from app.domain.statuses import CauseKind, StatusChange
-from app.services.background import BackgroundRunner
+from app.services.background import StatusKeeper
 from app.services.classification import record_classification_as_operator
 from app.services.ingest import ingest_bom
 from app.services.ownership import retire_bom
@@ -179,12 +179,12 @@ def test_the_day_after_a_certificate_expires_the_runner_turns_its_holders_inelig
 ) -> None:
     days = iter([MODULE_EXPIRES, MODULE_EXPIRES + dt.timedelta(days=1)])
     moment = dt.datetime.combine(next(days), dt.time(0, 0, 5), dt.UTC)
-    runner = BackgroundRunner(samples, clock=lambda: moment)
+    runner = StatusKeeper(samples, clock=lambda: moment)
     runner.turn()
     on_expiry, fresh = stored_and_fresh(samples, MODULE_EXPIRES)
     assert on_expiry == fresh
     moment = dt.datetime.combine(next(days), dt.time(0, 0, 5), dt.UTC)
-    turned = runner.turn().settled
+    turned = runner.turn()
     day_after, fresh = stored_and_fresh(samples, MODULE_EXPIRES + dt.timedelta(days=1))
     assert day_after == fresh
     ineligible_now = [
@@ -195,15 +195,15 @@ def test_the_day_after_a_certificate_expires_the_runner_turns_its_holders_inelig
         (CauseKind.CERTIFICATE_EXPIRED, MODULE_CERTIFICATE)
     }
     # The same day's turn again (another runner, or a restart) re-evaluates nothing.
-    assert runner.turn().settled.changes == ()
+    assert runner.turn().changes == ()
 
 
 def test_a_day_is_re_evaluated_by_one_runner_only(samples: Runtime, settings: object) -> None:
     moment = dt.datetime.combine(DAY, dt.time(0, 1), dt.UTC)
-    first = BackgroundRunner(samples, clock=lambda: moment).turn().settled
+    first = StatusKeeper(samples, clock=lambda: moment).turn()
     second = Runtime(samples.settings)
     try:
-        again = BackgroundRunner(second, clock=lambda: moment).turn().settled
+        again = StatusKeeper(second, clock=lambda: moment).turn()
     finally:
         second.close()
     assert first.weighed > 0

@@ -1,7 +1,5 @@
 """Table rows. Schema changes go through Alembic; these classes describe what it built.
-
-The portfolio, registry and access tables are here; newer tables live in a module of this
-package named after what they hold."""
+Newer tables live in a module of this package named after what they hold (imported last)."""
 
 from __future__ import annotations
 
@@ -444,3 +442,8 @@ class ClassificationRow(Base):
     scope: Mapped[str] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_classifications_component_id", "component_id"),)
+
+
+# Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
+from app.store.rows import statuses as statuses  # noqa: E402
+from app.store.rows import webhooks as webhooks  # noqa: E402

@@ -1,0 +1,335 @@
+"""Webhook subscriptions, the outbox and its delivery log in SQL, read back as domain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.webhooks import (
+    ClaimedMessage,
+    Delivery,
+    DeliveryAttempt,
+    DisabledReason,
+    NewSubscription,
+    Subscription,
+    WebhookEvent,
+)
+from app.store.conflicts import inserted
+from app.store.rows import OrganisationRow
+from app.store.rows.webhooks import (
+    CertificateExpiryNoticeRow,
+    WebhookAttemptRow,
+    WebhookMessageRow,
+    WebhookSubscriptionRow,
+)
+
+_Subscriptions = WebhookSubscriptionRow
+_Messages = WebhookMessageRow
+
+
+def _subscription(row: WebhookSubscriptionRow, organisation: str) -> Subscription:
+    return Subscription(
+        id=row.id,
+        organisation=organisation,
+        url=row.url,
+        # An event a newer version wrote and this one does not know is left out, not guessed.
+        events=tuple(WebhookEvent(e) for e in row.events if e in WebhookEvent.__members__.values()),
+        created_by_key_id=row.created_by_key_id,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        disabled_at=row.disabled_at,
+        disabled_reason=None
+        if row.disabled_reason is None
+        else DisabledReason(row.disabled_reason),
+        disabled_detail=row.disabled_detail,
+        consecutive_failures=row.consecutive_failures,
+        failing_since=row.failing_since,
+    )
+
+
+def _attempt(row: WebhookAttemptRow) -> DeliveryAttempt:
+    return DeliveryAttempt(row.attempt, row.at, row.status_code, row.error, row.duration_ms)
+
+
+def _delivery(row: WebhookMessageRow, log: Sequence[WebhookAttemptRow] = ()) -> Delivery:
+    return Delivery(
+        id=row.id,
+        subscription_id=row.subscription_id,
+        webhook_id=row.webhook_id,
+        event=WebhookEvent(row.event),
+        payload=row.payload,
+        created_at=row.created_at,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        delivered_at=row.delivered_at,
+        given_up_at=row.given_up_at,
+        log=tuple(_attempt(attempt) for attempt in log),
+    )
+
+
+class WebhookRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        # Whether this transaction wrote a message, so that its commit wakes the sender.
+        self.added_messages = False
+
+    # -- subscriptions -------------------------------------------------------------------
+
+    def _with_organisation(self) -> Any:
+        return select(_Subscriptions, OrganisationRow.code).join(
+            OrganisationRow, OrganisationRow.id == _Subscriptions.organisation_id
+        )
+
+    def add_subscription(self, new: NewSubscription) -> int:
+        row = _Subscriptions(
+            organisation_id=new.organisation_id,
+            url=new.url,
+            events=[event.value for event in new.events],
+            secret=new.secret,
+            created_by_key_id=new.created_by_key_id,
+            created_by=new.created_by,
+            created_at=new.created_at,
+            consecutive_failures=0,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def subscription(self, subscription_id: int) -> Subscription | None:
+        found = self._session.execute(
+            self._with_organisation().where(_Subscriptions.id == subscription_id)
+        ).one_or_none()
+        return None if found is None else _subscription(found[0], found[1])
+
+    def subscriptions_page(
+        self, *, organisation: str | None, after_id: int | None, limit: int | None
+    ) -> list[Subscription]:
+        """Subscriptions by id (only `organisation`'s when given)."""
+        query = self._with_organisation().order_by(_Subscriptions.id).limit(limit)
+        if organisation is not None:
+            query = query.where(OrganisationRow.code == organisation)
+        if after_id is not None:
+            query = query.where(_Subscriptions.id > after_id)
+        return [_subscription(row, code) for row, code in self._session.execute(query)]
+
+    def enabled_subscriptions(self) -> list[Subscription]:
+        query = (
+            self._with_organisation()
+            .where(_Subscriptions.disabled_at.is_(None))
+            .order_by(_Subscriptions.id)
+        )
+        return [_subscription(row, code) for row, code in self._session.execute(query)]
+
+    def remove_subscription(self, subscription_id: int) -> None:
+        messages = select(_Messages.id).where(_Messages.subscription_id == subscription_id)
+        self._session.execute(
+            delete(WebhookAttemptRow).where(WebhookAttemptRow.message_id.in_(messages))
+        )
+        self._session.execute(delete(_Messages).where(_Messages.subscription_id == subscription_id))
+        self._session.execute(delete(_Subscriptions).where(_Subscriptions.id == subscription_id))
+
+    def disable(
+        self, subscription_id: int, reason: DisabledReason, detail: str, now: dt.datetime
+    ) -> None:
+        """Disable it unless it is disabled already (the first reason stands)."""
+        self._session.execute(
+            update(_Subscriptions)
+            .where(_Subscriptions.id == subscription_id, _Subscriptions.disabled_at.is_(None))
+            .values(disabled_at=now, disabled_reason=reason.value, disabled_detail=detail)
+        )
+
+    def enable(self, subscription_id: int, now: dt.datetime) -> None:
+        """Enable it with a clean record; its pending messages are due at once."""
+        self._session.execute(
+            update(_Subscriptions)
+            .where(_Subscriptions.id == subscription_id)
+            .values(
+                disabled_at=None,
+                disabled_reason=None,
+                disabled_detail=None,
+                consecutive_failures=0,
+                failing_since=None,
+            )
+        )
+        self._session.execute(
+            update(_Messages)
+            .where(
+                _Messages.subscription_id == subscription_id,
+                _Messages.delivered_at.is_(None),
+                _Messages.given_up_at.is_(None),
+            )
+            .values(next_attempt_at=now)
+        )
+
+    def failed(self, subscription_id: int, now: dt.datetime) -> Subscription | None:
+        """Count one more failed attempt in a row; the subscription as it now stands."""
+        self._session.execute(
+            update(_Subscriptions)
+            .where(_Subscriptions.id == subscription_id)
+            .values(consecutive_failures=_Subscriptions.consecutive_failures + 1)
+        )
+        self._session.execute(
+            update(_Subscriptions)
+            .where(_Subscriptions.id == subscription_id, _Subscriptions.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+        return self.subscription(subscription_id)
+
+    def succeeded(self, subscription_id: int) -> None:
+        self._session.execute(
+            update(_Subscriptions)
+            .where(_Subscriptions.id == subscription_id)
+            .values(consecutive_failures=0, failing_since=None)
+        )
+
+    # -- the outbox ----------------------------------------------------------------------
+
+    def add_message(
+        self,
+        subscription_id: int,
+        webhook_id: str,
+        event: WebhookEvent,
+        payload: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> None:
+        self._session.add(
+            _Messages(
+                subscription_id=subscription_id,
+                webhook_id=webhook_id,
+                event=event.value,
+                payload=dict(payload),
+                created_at=now,
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )
+        self._session.flush()
+        self.added_messages = True
+
+    def due(self, now: dt.datetime, *, skip: Sequence[int]) -> list[tuple[int, Subscription]]:
+        """The message due first that no live lease holds, among enabled subscriptions; with
+        its subscription. On PostgreSQL the row is locked, skipping rows another sender
+        holds locked; on SQLite the caller holds the database's only write lock."""
+        query = (
+            select(_Messages.id, _Messages.subscription_id)
+            .join(_Subscriptions, _Subscriptions.id == _Messages.subscription_id)
+            .where(
+                _Messages.delivered_at.is_(None),
+                _Messages.given_up_at.is_(None),
+                _Messages.next_attempt_at <= now,
+                or_(_Messages.claimed_until.is_(None), _Messages.claimed_until <= now),
+                _Subscriptions.disabled_at.is_(None),
+            )
+            .order_by(_Messages.next_attempt_at, _Messages.id)
+            .limit(1)
+        )
+        if skip:
+            query = query.where(_Messages.id.not_in(skip))
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=_Messages)
+        found = self._session.execute(query).one_or_none()
+        if found is None:
+            return []
+        subscription = self.subscription(found[1])
+        return [] if subscription is None else [(found[0], subscription)]
+
+    def claim(self, message_id: int, until: dt.datetime) -> ClaimedMessage:
+        """Lease the message to this sender and count the attempt it is about to make."""
+        row = self._session.get_one(_Messages, message_id)
+        row.claimed_until = until
+        row.attempts += 1
+        subscription = self._session.get_one(_Subscriptions, row.subscription_id)
+        self._session.flush()
+        return ClaimedMessage(
+            id=row.id,
+            subscription_id=row.subscription_id,
+            webhook_id=row.webhook_id,
+            url=subscription.url,
+            secret=subscription.secret,
+            payload=row.payload,
+            attempt=row.attempts,
+        )
+
+    def record_attempt(self, message_id: int, attempt: DeliveryAttempt) -> bool:
+        """Log an attempt; False when the message is gone (its subscription was removed)."""
+        if self._session.get(_Messages, message_id) is None:
+            return False
+        self._session.add(
+            WebhookAttemptRow(
+                message_id=message_id,
+                attempt=attempt.attempt,
+                at=attempt.at,
+                status_code=attempt.status_code,
+                error=attempt.error,
+                duration_ms=attempt.duration_ms,
+            )
+        )
+        self._session.flush()
+        return True
+
+    def delivered(self, message_id: int, now: dt.datetime) -> None:
+        self._session.execute(
+            update(_Messages)
+            .where(_Messages.id == message_id)
+            .values(delivered_at=now, claimed_until=None, next_attempt_at=None)
+        )
+
+    def retry_at(self, message_id: int, when: dt.datetime) -> None:
+        self._session.execute(
+            update(_Messages)
+            .where(_Messages.id == message_id)
+            .values(next_attempt_at=when, claimed_until=None)
+        )
+
+    def give_up(self, message_id: int, now: dt.datetime) -> None:
+        self._session.execute(
+            update(_Messages)
+            .where(_Messages.id == message_id)
+            .values(given_up_at=now, claimed_until=None, next_attempt_at=None)
+        )
+
+    def deliveries_page(
+        self, subscription_id: int, *, after_id: int | None, limit: int | None
+    ) -> list[Delivery]:
+        """A subscription's messages by id, each with its attempts in order."""
+        query = (
+            select(_Messages)
+            .where(_Messages.subscription_id == subscription_id)
+            .order_by(_Messages.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            query = query.where(_Messages.id > after_id)
+        rows = list(self._session.scalars(query))
+        log: dict[int, list[WebhookAttemptRow]] = {}
+        if rows:
+            attempts = (
+                select(WebhookAttemptRow)
+                .where(WebhookAttemptRow.message_id.in_([row.id for row in rows]))
+                .order_by(WebhookAttemptRow.message_id, WebhookAttemptRow.id)
+            )
+            for attempt in self._session.scalars(attempts):
+                log.setdefault(attempt.message_id, []).append(attempt)
+        return [_delivery(row, log.get(row.id, [])) for row in rows]
+
+    # -- certificate expiry notices ------------------------------------------------------
+
+    def expiry_noticed(self, certificate_number: str) -> frozenset[int]:
+        """The thresholds (days before expiry) already announced for the certificate."""
+        query = select(CertificateExpiryNoticeRow.days_before).where(
+            CertificateExpiryNoticeRow.certificate_number == certificate_number
+        )
+        return frozenset(self._session.scalars(query))
+
+    def notice_expiry(self, certificate_number: str, days_before: int, now: dt.datetime) -> bool:
+        """Remember the announcement; False when a concurrent run made it first."""
+        return inserted(
+            self._session,
+            CertificateExpiryNoticeRow(
+                certificate_number=certificate_number, days_before=days_before, at=now
+            ),
+        )
