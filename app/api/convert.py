@@ -7,11 +7,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from app.api.schemas import (
-    AccreditationRead,
+from app.api.schemas.boms import BomRead, WarningRead
+from app.api.schemas.components import (
     AppearanceRead,
-    BomRead,
-    CertificateRead,
     ClassificationRead,
     ComponentRead,
     ComponentStatusRead,
@@ -20,9 +18,8 @@ from app.api.schemas import (
     PathStepRead,
     ProductRead,
     ProductUseRead,
-    ReviewerRead,
-    WarningRead,
 )
+from app.api.schemas.registry import AccreditationRead, CertificateRead, ReviewerRead
 from app.domain.classification import Classification
 from app.domain.copying import fields_of
 from app.domain.registry import Certificate, Reviewer

@@ -17,8 +17,7 @@ from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
 from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, PathId
 from app.api.problems import responses
-from app.api.schemas import (
-    NO_NUL,
+from app.api.schemas.boms import (
     BomDiffRead,
     BomPage,
     BomRead,
@@ -26,6 +25,7 @@ from app.api.schemas import (
     ChangedComponentRead,
     VisibilityUpdate,
 )
+from app.api.schemas.common import NO_NUL
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer

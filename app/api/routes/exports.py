@@ -13,7 +13,7 @@ from app.api.paging import page_read
 from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
-from app.api.schemas import (
+from app.api.schemas.checks import (
     AuditEntryRead,
     AuditPage,
     DecisionPage,

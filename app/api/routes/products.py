@@ -15,7 +15,7 @@ from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
 from app.api.params import CURSOR_PLACE, Cursor, PathId
 from app.api.problems import responses
-from app.api.schemas import ProductPage, ProductRead
+from app.api.schemas.components import ProductPage, ProductRead
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
