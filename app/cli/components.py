@@ -12,6 +12,7 @@ from rich.table import Table
 
 from app.cli.common import (
     JsonOption,
+    invoke,
     opened_runtime,
     operator,
     out,
@@ -111,8 +112,7 @@ def classifications(
     """Every classification record of a component, oldest first, and whether each is in
     force on a date (today by default)."""
     day = parse_day(on)
-    with opened_runtime() as runtime:
-        found, recorded = classifications_by_reference(runtime, component)
+    found, recorded = invoke(classifications_by_reference, component)
     if as_json:
         print_json([classification_json(c, day) for c in recorded])
         return
@@ -178,8 +178,7 @@ def status(
     force), its certificates (status, expiry, scope), what it needs to be verified for --to,
     which products use it, and its BOMs."""
     day = parse_day(on)
-    with opened_runtime() as runtime:
-        report = report_on(runtime, component, day=day, destination=to, sector=sector)
+    report = invoke(report_on, component, day=day, destination=to, sector=sector)
     result = report.status
     if as_json:
         print_json(
@@ -242,8 +241,7 @@ def where_used_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every product whose closure holds the component, with one shortest path each."""
-    with opened_runtime() as runtime:
-        found, uses = uses_of_reference(runtime, component)
+    found, uses = invoke(uses_of_reference, component)
     if as_json:
         print_json(
             {
