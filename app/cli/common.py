@@ -24,6 +24,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 EXIT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ComponentArgument = Annotated[str, typer.Argument(help="A purl, name@version, or an id.")]
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from app.cli.common import (
+    ComponentArgument,
     JsonOption,
     invoke,
     opened_runtime,
@@ -71,7 +72,7 @@ def _expiry(value: str | None) -> dt.date | None:
 @components_app.command("classify")
 @reports_errors
 def classify(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: ComponentArgument,
     *,
     ai: Annotated[
         bool | None,
@@ -105,7 +106,7 @@ def classify(
 @components_app.command("classifications")
 @reports_errors
 def classifications(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: ComponentArgument,
     on: Annotated[str | None, typer.Option("--on", help="In force as of (YYYY-MM-DD).")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -167,7 +168,7 @@ def _status_json(status: ComponentStatus) -> dict[str, Any]:
 
 @reports_errors
 def status(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: ComponentArgument,
     *,
     to: Annotated[str | None, typer.Option("--to", help="A destination to weigh.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD).")] = None,
@@ -237,7 +238,7 @@ def _use_json(use: ProductUse) -> dict[str, Any]:
 
 @reports_errors
 def where_used_command(
-    component: Annotated[str, typer.Argument(help="A purl, name@version, or an id.")],
+    component: ComponentArgument,
     as_json: JsonOption = False,
 ) -> None:
     """Every product whose closure holds the component, with one shortest path each."""
