@@ -6,7 +6,6 @@ after the route (a success becomes the 304, anything else stands)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.dependencies import RuntimeDep
+from app.api.params import today
 from app.api.security import Caller
 from app.domain.access import Viewer
 from app.services.freshness import read_state
@@ -48,8 +48,7 @@ def answer_if_changed(
     refused before it learns anything, even that nothing changed."""
     state = read_state(runtime, Viewer.of(principal))
     # Answers without an explicit date are today's, so the day is part of what they depend on.
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    seed = f"{request.method} {request.url.path}?{request.url.query}|{state}|{today}"
+    seed = f"{request.method} {request.url.path}?{request.url.query}|{state}|{today()}"
     etag = f'"{hashlib.sha256(seed.encode()).hexdigest()[:40]}"'
     offered = _offered(request.headers.get("if-none-match"))
     if etag in offered:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
-from app.api.schemas import (
-    AccreditationRead,
+from pydantic import BaseModel
+
+from app.api.schemas.boms import BomRead, WarningRead
+from app.api.schemas.components import (
     AppearanceRead,
-    BomRead,
-    CertificateRead,
     ClassificationRead,
     ComponentRead,
     ComponentStatusRead,
@@ -17,10 +18,10 @@ from app.api.schemas import (
     PathStepRead,
     ProductRead,
     ProductUseRead,
-    ReviewerRead,
-    WarningRead,
 )
+from app.api.schemas.registry import AccreditationRead, CertificateRead, ReviewerRead
 from app.domain.classification import Classification
+from app.domain.copying import fields_of
 from app.domain.registry import Certificate, Reviewer
 from app.domain.stored import ComponentRecord
 from app.services.boms import BomView
@@ -29,26 +30,23 @@ from app.services.paths import PathStep
 from app.services.registry import certificate_document
 from app.services.standings import ProductStanding
 
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def _read(schema: type[Schema], result: object, **given: Any) -> Schema:
+    """A response from the same-named fields of a service result, and `given` where the
+    two differ (a renamed field, one the result does not carry, another type)."""
+    return schema.model_validate({**fields_of(result), **given})
+
 
 def bom_read(view: BomView) -> BomRead:
-    return BomRead.model_validate(
-        {
-            **{name: getattr(view, name) for name in BomView.__dataclass_fields__},
-            "warnings": [WarningRead(**warning) for warning in view.warnings],
-        }
-    )
+    return _read(BomRead, view, warnings=[WarningRead(**warning) for warning in view.warnings])
 
 
 def classification_read(classification: Classification, day: dt.date) -> ClassificationRead:
-    return ClassificationRead(
-        id=classification.id,
-        component_id=classification.component_id,
-        is_ai=classification.is_ai,
-        reason=classification.reason,
-        expires=classification.expires,
-        decided_at=classification.decided_at,
-        actor=classification.actor,
-        organisation=classification.organisation,
+    return _read(
+        ClassificationRead,
+        classification,
         scope=classification.scope.value,
         in_force=classification.in_force_on(day),
     )
@@ -80,40 +78,22 @@ def component_status_read(status: ComponentStatus) -> ComponentStatusRead:
 
 def appearance_read(appearance: Appearance) -> AppearanceRead:
     occurrence = appearance.occurrence
-    return AppearanceRead(
-        bom_id=occurrence.bom_id,
+    return _read(
+        AppearanceRead,
+        occurrence,
         bom_subject=appearance.bom_subject,
         current=appearance.is_current,
-        bom_ref=occurrence.bom_ref,
-        role=occurrence.role,
-        type=occurrence.type,
-        is_ai=occurrence.is_ai,
         ai_reason_codes=[reason.value for reason in occurrence.ai_reasons],
         ai_reasons=[reason.sentence for reason in occurrence.ai_reasons],
-        claimed_certificates=list(occurrence.claimed_certificates),
     )
 
 
 def product_use_read(use: ProductUse) -> ProductUseRead:
-    return ProductUseRead(
-        product_id=use.product_id,
-        product=use.product,
-        current_bom_ids=list(use.current_bom_ids),
-        path=path_read(use.path),
-    )
+    return _read(ProductUseRead, use, path=path_read(use.path))
 
 
 def path_read(path: tuple[PathStep, ...]) -> list[PathStepRead]:
-    return [
-        PathStepRead(
-            parent=step.parent,
-            child=step.child,
-            kind=step.kind,
-            bom_ids=list(step.bom_ids),
-            boms=list(step.boms),
-        )
-        for step in path
-    ]
+    return [_read(PathStepRead, step) for step in path]
 
 
 def product_read(standing: ProductStanding) -> ProductRead:

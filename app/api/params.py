@@ -3,6 +3,7 @@ read strictly (an unreadable cursor is answered 422 at `query/cursor`, never pag
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -10,7 +11,7 @@ from fastapi import Path, Query
 from app.domain.limits import MAX_ID
 from app.domain.paging import MAX_CURSOR_LENGTH
 
-__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "Limit", "PathId"]
+__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "Limit", "PathId", "today"]
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CURSOR_PLACE = "query/cursor"
@@ -20,3 +21,8 @@ Cursor = Annotated[
     Query(description="next_cursor of the previous page", max_length=MAX_CURSOR_LENGTH),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+
+
+def today() -> dt.date:
+    """The day a question without a date asks about: today in UTC, whatever the server's zone."""
+    return dt.datetime.now(dt.UTC).date()

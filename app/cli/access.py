@@ -8,6 +8,7 @@ import typer
 
 from app.cli.common import (
     JsonOption,
+    invoke,
     opened_runtime,
     operator,
     out,
@@ -26,8 +27,7 @@ keys_app = typer.Typer(help="API keys (shown once, stored as a digest).", no_arg
 @reports_errors
 def create_org(code: str, name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
     """A new organisation; its code is how keys and BOMs name it."""
-    with opened_runtime() as runtime:
-        _, created = create_organisation(runtime, code, name or code, actor=operator())
+    _, created = invoke(create_organisation, code, name or code, actor=operator())
     out.print(f"organisation {code} {'created' if created else 'exists already, as asked'}")
 
 
@@ -66,8 +66,7 @@ def create(
 @reports_errors
 def revoke(key_id: int) -> None:
     """Refuse a key from now on."""
-    with opened_runtime() as runtime:
-        revoke_key(runtime, key_id, actor=operator())
+    invoke(revoke_key, key_id, actor=operator())
     out.print(f"key {key_id} revoked")
 
 
@@ -75,8 +74,7 @@ def revoke(key_id: int) -> None:
 @reports_errors
 def list_all(as_json: JsonOption = False) -> None:
     """Keys by id, with their organisation, roles and state (never the secret)."""
-    with opened_runtime() as runtime:
-        keys = list_keys(runtime).items
+    keys = invoke(list_keys).items
     if as_json:
         print_json([
             {"id": k.id, "prefix": k.prefix, "organisation": k.organisation,

@@ -8,7 +8,7 @@ import getpass
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,8 +24,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 EXIT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ComponentArgument = Annotated[str, typer.Argument(help="A purl, name@version, or an id.")]
 
 P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -49,6 +51,13 @@ def opened_runtime() -> Iterator[Runtime]:
         yield runtime
     finally:
         runtime.close()
+
+
+def invoke(use_case: Callable[Concatenate[Runtime, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """One use case against a runtime opened for it alone, closed before anything is printed:
+    most commands are one action, and the database is not held while output is written."""
+    with opened_runtime() as runtime:
+        return use_case(runtime, *args, **kwargs)
 
 
 def operator() -> str:

@@ -11,7 +11,9 @@ import typer
 from rich.table import Table
 
 from app.cli.common import (
+    ComponentArgument,
     JsonOption,
+    invoke,
     opened_runtime,
     operator,
     out,
@@ -71,13 +73,7 @@ def _expiry(value: str | None) -> dt.date | None:
 @components_app.command("classify")
 @reports_errors
 def classify(
-    component: Annotated[
-        str,
-        typer.Argument(
-            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
-            "stored status for --on (today by default) instead."
-        ),
-    ],
+    component: ComponentArgument,
     *,
     ai: Annotated[
         bool | None,
@@ -111,21 +107,14 @@ def classify(
 @components_app.command("classifications")
 @reports_errors
 def classifications(
-    component: Annotated[
-        str,
-        typer.Argument(
-            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
-            "stored status for --on (today by default) instead."
-        ),
-    ],
+    component: ComponentArgument,
     on: Annotated[str | None, typer.Option("--on", help="In force as of (YYYY-MM-DD).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every classification record of a component, oldest first, and whether each is in
     force on a date (today by default)."""
     day = parse_day(on)
-    with opened_runtime() as runtime:
-        found, recorded = classifications_by_reference(runtime, component)
+    found, recorded = invoke(classifications_by_reference, component)
     if as_json:
         print_json([classification_json(c, day) for c in recorded])
         return
@@ -200,8 +189,7 @@ def status(
         refresh_statuses(on, as_json=as_json)
         return
     day = parse_day(on)
-    with opened_runtime() as runtime:
-        report = report_on(runtime, component, day=day, destination=to, sector=sector)
+    report = invoke(report_on, component, day=day, destination=to, sector=sector)
     result = report.status
     if as_json:
         print_json(
@@ -260,18 +248,11 @@ def _use_json(use: ProductUse) -> dict[str, Any]:
 
 @reports_errors
 def where_used_command(
-    component: Annotated[
-        str,
-        typer.Argument(
-            help="A purl, name@version, or an id; `refresh` re-evaluates every product's "
-            "stored status for --on (today by default) instead."
-        ),
-    ],
+    component: ComponentArgument,
     as_json: JsonOption = False,
 ) -> None:
     """Every product whose closure holds the component, with one shortest path each."""
-    with opened_runtime() as runtime:
-        found, uses = uses_of_reference(runtime, component)
+    found, uses = invoke(uses_of_reference, component)
     if as_json:
         print_json(
             {

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from app.cli.common import (
     JsonOption,
+    invoke,
     opened_runtime,
     operator,
     out,
@@ -170,8 +171,7 @@ check = reports_errors(check_command)
 @reports_errors
 def show_decision(decision_id: int) -> None:
     """A stored decision record, as it was answered."""
-    with opened_runtime() as runtime:
-        print_json(get_decision(runtime, decision_id))
+    print_json(invoke(get_decision, decision_id))
 
 
 DEMO_DESTINATIONS = ("DE", "US")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import JsonOption, opened_runtime, operator, out, print_json, reports_errors
+from app.cli.common import JsonOption, invoke, operator, out, print_json, reports_errors
 from app.services.ownership import Ownership, delegate, ownership, retire_bom, transfer
 
 owners_app = typer.Typer(help="Who may publish BOMs for a subject.", no_args_is_help=True)
@@ -47,8 +47,7 @@ def _show(found: Ownership, as_json: bool) -> None:
 @reports_errors
 def show(component: str, as_json: JsonOption = False) -> None:
     """The subject's owner, delegates and ownership history."""
-    with opened_runtime() as runtime:
-        found = ownership(runtime, component)
+    found = invoke(ownership, component)
     _show(found, as_json)
 
 
@@ -61,8 +60,7 @@ def delegate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Let another organisation publish BOMs for the subject (or stop letting it)."""
-    with opened_runtime() as runtime:
-        found = delegate(runtime, component, to, viewer=None, actor=operator(), revoke=revoke)
+    found = invoke(delegate, component, to, viewer=None, actor=operator(), revoke=revoke)
     _show(found, as_json)
 
 
@@ -75,8 +73,7 @@ def transfer_command(
     as_json: JsonOption = False,
 ) -> None:
     """Move the subject's ownership to another organisation."""
-    with opened_runtime() as runtime:
-        found = transfer(runtime, component, to, reason=reason, actor=operator())
+    found = invoke(transfer, component, to, reason=reason, actor=operator())
     _show(found, as_json)
 
 
@@ -87,6 +84,5 @@ def retire(
     reason: Annotated[str, typer.Option("--reason", help="Why it stops being current.")],
 ) -> None:
     """Retire a BOM: it is current no more, and stays stored as history."""
-    with opened_runtime() as runtime:
-        retire_bom(runtime, bom_id, reason=reason, viewer=None, actor=operator())
+    invoke(retire_bom, bom_id, reason=reason, viewer=None, actor=operator())
     out.print(f"BOM {bom_id} retired")

@@ -9,7 +9,7 @@ import typer
 
 from app.cli.common import (
     JsonOption,
-    opened_runtime,
+    invoke,
     operator,
     out,
     parse_day,
@@ -59,8 +59,7 @@ def import_file(file: str, as_json: JsonOption = False) -> None:
     """Apply a registry file (reviewers, certificates with events, ruleset). Refused whole,
     naming each failing entry; importing it again changes nothing."""
     document = _read_json(file)
-    with opened_runtime() as runtime:
-        report = import_registry(runtime, document, actor=operator())
+    report = invoke(import_registry, document, actor=operator())
     summary = {
         "reviewers_changed": report.reviewers_changed,
         "certificates_added": report.certificates_added,
@@ -95,8 +94,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One certificate, its status on a date and its whole history."""
-    with opened_runtime() as runtime:
-        certificate = get_certificate(runtime, number)
+    certificate = invoke(get_certificate, number)
     if as_json:
         print_json(_certificate_json(certificate, on))
         return
@@ -125,8 +123,7 @@ def list_certificates_command(
     as_json: JsonOption = False,
 ) -> None:
     """Certificates in number order, with their status on a date."""
-    with opened_runtime() as runtime:
-        found = list_certificates(runtime, subject=subject).items
+    found = invoke(list_certificates, subject=subject).items
     documents = [_certificate_json(c, on) for c in found]
     if as_json:
         print_json(documents)
@@ -146,8 +143,7 @@ def record(file: str) -> None:
         raise RegistryRejectedError(
             f"{file} is not a certificate entry", [Located("/", str(error))]
         ) from None
-    with opened_runtime() as runtime:
-        certificate = record_certificate(runtime, entry, actor=operator())
+    certificate = invoke(record_certificate, entry, actor=operator())
     out.print(f"recorded {certificate.number} for {certificate.subject}")
 
 
@@ -162,8 +158,7 @@ def event(
     """Suspend, revoke, reinstate (active) … a certificate as of a date, recorded as the
     operator who runs the command."""
     entry = EventEntry(status=status, date=parse_day(on), reason=reason)
-    with opened_runtime() as runtime:
-        _, added = add_status_event(runtime, number, entry, actor=operator())
+    _, added = invoke(add_status_event, number, entry, actor=operator())
     out.print(
         f"{number}: {status.value} from {entry.date}" if added else f"{number}: already recorded"
     )
@@ -178,8 +173,7 @@ def impact(
     as_json: JsonOption = False,
 ) -> None:
     """What becomes ineligible if this certificate is revoked or lapses (nothing changes)."""
-    with opened_runtime() as runtime:
-        result = certificate_impact(runtime, number, [d.upper() for d in to], parse_day(on))
+    result = invoke(certificate_impact, number, [d.upper() for d in to], parse_day(on))
     rows = [
         {
             "product_id": p.product.id,
@@ -210,8 +204,7 @@ def impact(
 @reports_errors
 def list_reviewers_command(as_json: JsonOption = False) -> None:
     """The reviewer roster with accreditation periods."""
-    with opened_runtime() as runtime:
-        reviewers = list_reviewers(runtime).items
+    reviewers = invoke(list_reviewers).items
     if as_json:
         print_json(
             [

@@ -12,6 +12,7 @@ import typer
 
 from app.cli.common import (
     JsonOption,
+    invoke,
     opened_runtime,
     out,
     parse_day,
@@ -28,8 +29,7 @@ from app.services.statuses import Settled, start_day
 def refresh_statuses(on: str | None, *, as_json: bool = False) -> None:
     """Re-evaluate every product's stored status for the day (today by default)."""
     day = parse_day(on)
-    with opened_runtime() as runtime:
-        settled = start_day(runtime, day, claim=False)
+    settled = invoke(start_day, day, claim=False)
     _print_settled(settled, day, as_json=as_json)
 
 
@@ -87,8 +87,7 @@ def changes(
         moment = dt.datetime.fromisoformat(since) if since is not None else None
     except ValueError:
         raise typer.BadParameter(f"{since!r} is not a moment (ISO 8601)") from None
-    with opened_runtime() as runtime:
-        page = status_changes(runtime, None, FeedFilter(product, group, moment), limit=limit)
+    page = invoke(status_changes, None, FeedFilter(product, group, moment), limit=limit)
     views: tuple[StatusChangeView, ...] = page.items
     if as_json:
         print_json(

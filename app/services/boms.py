@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer, Visibility
+from app.domain.copying import copied
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.paging import BOMS, Page
 from app.domain.stored import BomRecord
@@ -44,35 +45,30 @@ class BomView:
     shared_with: list[str]
 
 
-def _bom_views(uow: UnitOfWork, rows: list[BomRecord]) -> list[BomView]:
-    names = uow.boms.subject_names(row.id for row in rows)
-    codes = {o.id: o.code for o in uow.access.organisations()}
-    shares = uow.boms.shared_with(row.id for row in rows)
+def _bom_views(uow: UnitOfWork, boms: list[BomRecord]) -> list[BomView]:
+    names = uow.boms.subject_names(bom.id for bom in boms)
+    shares = uow.boms.shared_with(bom.id for bom in boms)
+    # Only the organisations this page names: the owners and those shared with.
+    codes = uow.access.organisation_codes(
+        [bom.organisation_id for bom in boms if bom.organisation_id is not None]
+        + [organisation for shared in shares.values() for organisation in shared]
+    )
     return [
-        BomView(
-            id=row.id,
-            sha256=row.sha256,
-            media_type=row.media_type,
-            spec_version=row.spec_version,
-            serial_number=row.serial_number,
-            version=row.bom_version,
-            size_bytes=row.size_bytes,
-            product_id=row.subject_id,
-            product=names[row.id],
-            is_inventory=row.is_inventory,
-            sector=row.sector,
-            components=row.component_count,
-            ai_components=row.ai_component_count,
-            edges=row.edge_count,
-            incomplete_aggregates=list(row.incomplete_aggregates),
-            warnings=list(row.warnings),
-            uploaded_at=row.uploaded_at,
-            uploaded_by=row.uploaded_by,
-            organisation=codes.get(row.organisation_id) if row.organisation_id else None,
-            visibility=row.visibility,
-            shared_with=[codes[o] for o in shares.get(row.id, [])],
+        copied(
+            BomView,
+            bom,
+            version=bom.bom_version,
+            product_id=bom.subject_id,
+            product=names[bom.id],
+            components=bom.component_count,
+            ai_components=bom.ai_component_count,
+            edges=bom.edge_count,
+            incomplete_aggregates=list(bom.incomplete_aggregates),
+            warnings=list(bom.warnings),
+            organisation=codes.get(bom.organisation_id) if bom.organisation_id else None,
+            shared_with=[codes[o] for o in shares.get(bom.id, [])],
         )
-        for row in rows
+        for bom in boms
     ]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.domain.access import Viewer
+from app.domain.copying import copied
 from app.domain.errors import NotFoundError
 from app.domain.paging import DECISIONS, Page
 from app.domain.stored import DecisionRecord
@@ -72,15 +73,5 @@ def list_decisions(
     return DECISIONS.page(found, limit, lambda row: row.id).map(_summary)
 
 
-def _summary(row: DecisionRecord) -> DecisionSummary:
-    return DecisionSummary(
-        id=row.id,
-        product_id=row.product_id,
-        destination=row.destination,
-        date=row.on_date,
-        sector=row.sector,
-        ruleset=row.ruleset_version,
-        decision=row.decision,
-        evidence_sha256=row.evidence_sha256,
-        decided_at=row.decided_at,
-    )
+def _summary(record: DecisionRecord) -> DecisionSummary:
+    return copied(DecisionSummary, record, date=record.on_date, ruleset=record.ruleset_version)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from app.bom.reader import ReadBom, ReadLimits, read_bom, sha256_of
 from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention, ReadWarning, ReadWarningCode
+from app.domain.copying import copied
 from app.domain.errors import BomRejectedError, Located, SubjectOwnedError
 from app.domain.ids import BomId
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
@@ -181,21 +182,11 @@ def _already_stored(uow: UnitOfWork, row: BomRecord) -> IngestResult:
     return _result(row.id, row, uow.boms.subject_names([row.id])[row.id], created=False)
 
 
-def _new_component(mention: Mention) -> NewComponent:
-    return NewComponent(
-        identity=mention.identity,
-        name=mention.name,
-        version=mention.version,
-        group=mention.group,
-        purl=mention.purl,
-    )
-
-
 def _distinct_components(contents: BomContents) -> list[NewComponent]:
-    first: dict[Identity, NewComponent] = {}
+    first: dict[Identity, Mention] = {}
     for mention in contents.mentions:
-        first.setdefault(mention.identity, _new_component(mention))
-    return list(first.values())
+        first.setdefault(mention.identity, mention)
+    return [copied(NewComponent, mention) for mention in first.values()]
 
 
 def ingest_bom(

@@ -9,25 +9,22 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.access import ApiKey, Organisation, Role
+from app.domain.copying import copied
+from app.store.bulk import chunks
 from app.store.conflicts import inserted
 from app.store.rows import ApiKeyRow, OrganisationRow
 
 
 def _organisation(row: OrganisationRow) -> Organisation:
-    return Organisation(row.id, row.code, row.name, row.created_at)
+    return copied(Organisation, row)
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(
-        id=row.id,
-        secret_sha256=row.secret_sha256,
-        prefix=row.prefix,
-        organisation_id=row.organisation_id,
+    return copied(
+        ApiKey,
+        row,
         roles=tuple(Role(role) for role in row.roles),
         reviewer_id=row.reviewer_code,
-        label=row.label,
-        expires_at=row.expires_at,
-        revoked_at=row.revoked_at,
     )
 
 
@@ -67,6 +64,17 @@ class AccessRepository:
     def organisations(self) -> list[Organisation]:
         query = select(OrganisationRow).order_by(OrganisationRow.code)
         return [_organisation(row) for row in self._session.scalars(query)]
+
+    def organisation_codes(self, organisation_ids: Iterable[int]) -> dict[int, str]:
+        """The code of each of these organisations, in one query a chunk, whatever the
+        number of organisations on the server."""
+        found: dict[int, str] = {}
+        for chunk in chunks(sorted(set(organisation_ids))):
+            query = select(OrganisationRow.id, OrganisationRow.code).where(
+                OrganisationRow.id.in_(chunk)
+            )
+            found.update((row_id, code) for row_id, code in self._session.execute(query))
+        return found
 
     def organisations_page(
         self, *, after_code: str | None, limit: int | None

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.copying import copied, fields_of
 from app.domain.portfolio import BomFacts
 from app.domain.stored import BomEnding, BomRecord, ComponentRecord, NewBom
 from app.domain.visibility import BomVisibility
@@ -148,29 +149,7 @@ class BomRepository:
         of the same bytes committed first (the unique SHA-256 decides, not a prior read).
         The insert runs in a savepoint: a refused one is undone alone, and the caller's
         transaction is left for the caller to end."""
-        row = BomRow(
-            sha256=bom.sha256,
-            media_type=bom.media_type,
-            format=bom.format,
-            spec_version=bom.spec_version,
-            serial_number=bom.serial_number,
-            bom_version=bom.bom_version,
-            size_bytes=bom.size_bytes,
-            document=bom.document,
-            document_encoding=bom.document_encoding,
-            subject_id=bom.subject_id,
-            is_inventory=bom.is_inventory,
-            sector=bom.sector,
-            human_oversight=bom.human_oversight,
-            incomplete_aggregates=bom.incomplete_aggregates,
-            warnings=bom.warnings,
-            component_count=bom.component_count,
-            ai_component_count=bom.ai_component_count,
-            edge_count=bom.edge_count,
-            uploaded_by=bom.uploaded_by,
-            uploaded_at=bom.uploaded_at,
-            organisation_id=bom.organisation_id,
-        )
+        row = BomRow(**fields_of(bom))
         try:
             with self._session.begin_nested():
                 self._session.add(row)
@@ -258,15 +237,13 @@ class BomRepository:
         for chunk in chunks(ids):
             rows.extend(self._session.scalars(select(BomRow).where(BomRow.id.in_(chunk))))
         return [
-            BomFacts(
+            copied(
+                BomFacts,
+                row,
                 bom_id=row.id,
-                serial_number=row.serial_number,
                 version=row.bom_version,
-                sector=row.sector,
-                human_oversight=row.human_oversight,
                 incomplete_aggregates=tuple(row.incomplete_aggregates),
                 uploaded_on=row.uploaded_at.date(),
-                subject_id=row.subject_id,
             )
             for row in sorted(rows, key=lambda r: r.id)
         ]
@@ -277,14 +254,7 @@ class BomRepository:
         just ended it)."""
         return inserted(
             self._session,
-            BomEndingRow(
-                bom_id=ending.bom_id,
-                kind=ending.kind,
-                by_bom_id=ending.by_bom_id,
-                reason=ending.reason,
-                actor=ending.actor,
-                at=ending.at,
-            ),
+            BomEndingRow(**fields_of(ending)),
         )
 
     def ending(self, bom_id: int) -> BomEnding | None:

@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.classification import Classification, ClassificationScope
+from app.domain.copying import copied
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
 from app.store.bulk import CHUNK
@@ -23,17 +24,7 @@ from app.store.rows import (
 
 
 def _classification(row: Any) -> Classification:
-    return Classification(
-        id=row.id,
-        component_id=row.component_id,
-        is_ai=row.is_ai,
-        reason=row.reason,
-        expires=row.expires,
-        decided_at=row.decided_at,
-        actor=row.actor,
-        organisation=row.code,
-        scope=ClassificationScope(row.scope),
-    )
+    return copied(Classification, row, organisation=row.code, scope=ClassificationScope(row.scope))
 
 
 _COLUMNS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.copying import copied, fields_of
 from app.domain.stored import DecisionRecord, NewDecision
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
@@ -12,19 +13,7 @@ from app.store.rows import BomRow, DecisionRow
 
 
 def _record(row: DecisionRow) -> DecisionRecord:
-    return DecisionRecord(
-        id=row.id,
-        product_id=row.product_id,
-        destination=row.destination,
-        on_date=row.on_date,
-        sector=row.sector,
-        ruleset_version=row.ruleset_version,
-        decision=row.decision,
-        answer=row.answer,
-        evidence_sha256=row.evidence_sha256,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-    )
+    return copied(DecisionRecord, row)
 
 
 class DecisionRepository:
@@ -34,18 +23,7 @@ class DecisionRepository:
     def reserve(self, decision: NewDecision) -> int:
         """Insert the record with an empty answer, and its id: the answer names its own
         record, so it is written once the id is known (`keep_answer`)."""
-        row = DecisionRow(
-            product_id=decision.product_id,
-            destination=decision.destination,
-            on_date=decision.on_date,
-            sector=decision.sector,
-            ruleset_version=decision.ruleset_version,
-            decision=decision.decision,
-            answer={},
-            evidence_sha256=decision.evidence_sha256,
-            decided_at=decision.decided_at,
-            decided_by=decision.decided_by,
-        )
+        row = DecisionRow(**fields_of(decision), answer={})
         self._session.add(row)
         self._session.flush()
         return row.id

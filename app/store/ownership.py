@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.domain.copying import copied
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.store.bulk import insert_many
 from app.store.conflicts import inserted
@@ -121,14 +122,6 @@ class OwnershipRepository:
             .order_by(OwnershipEventRow.id)
         )
         return [
-            OwnershipChange(
-                subject_id=row.subject_id,
-                kind=OwnershipEventKind(row.kind),
-                organisation_id=row.organisation_id,
-                previous_organisation_id=row.previous_organisation_id,
-                reason=row.reason,
-                actor=row.actor,
-                at=row.at,
-            )
+            copied(OwnershipChange, row, kind=OwnershipEventKind(row.kind))
             for row in self._session.scalars(query)
         ]

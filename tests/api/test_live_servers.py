@@ -3,60 +3,20 @@ answer of the other on its very next read."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 
 from app.services.runtime import Runtime
 from tests.builders import bom, component, model
 from tests.conftest import bearer
 from tests.export_cases import CHATBOT
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def live_server(
-    database_url: str, *options: str, environment: dict[str, str] | None = None
-) -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli.main", "serve", "--port", str(port), *options],
-        env={**os.environ, "EXPORTGATE_DATABASE_URL": database_url, **(environment or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+from tests.live import live_server
 
 
 def _decision(base: str, product_id: int, headers: dict[str, str]) -> str:

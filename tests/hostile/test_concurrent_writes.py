@@ -25,9 +25,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.store.engine import build_engine
-from tests.api.test_live_servers import live_server
 from tests.builders import bom, component, model
 from tests.conftest import BACKEND, bearer
+from tests.live import live_server
 
 WRITERS = 50
 REQUEST_TIMEOUT = 120.0

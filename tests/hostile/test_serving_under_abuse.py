@@ -5,20 +5,16 @@ not HTTP. Each keeps /healthz and authenticated requests answering, and the log 
 from __future__ import annotations
 
 import logging
-import os
 import resource
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 
 from app.api.serving import RESERVED_FILES
 from app.cli.serving import backlog_for
@@ -26,6 +22,7 @@ from app.services.runtime import Runtime
 from tests.conftest import bearer
 from tests.export_cases import CAMERA
 from tests.hostile.flood import open_idle, raise_open_files
+from tests.live import Server, serving
 
 log = logging.getLogger(__name__)
 
@@ -44,56 +41,6 @@ def most_files(max_connections: int) -> int:
 def _open_files_limit() -> int:
     # The server raises its soft limit to the hard one, which it inherits from this process.
     return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-
-
-@dataclass
-class Server:
-    base: str
-    port: int
-    pid: int
-    log: Path
-
-    def log_size(self) -> int:
-        return self.log.stat().st_size
-
-    def open_files(self) -> int:
-        return sum(1 for _ in Path(f"/proc/{self.pid}/fd").iterdir())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(database_url: str, log_path: Path, **environment: str) -> Iterator[Server]:
-    """`exportgate serve` in a process of its own, its output (the whole log) to a file."""
-    port = _free_port()
-    with log_path.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "serve", "--port", str(port)],
-            env={**os.environ, "EXPORTGATE_DATABASE_URL": database_url, **environment},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail(f"the server did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.1)
-        yield Server(base, port, server.pid, log_path)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def _timed(base: str, path: str, headers: dict[str, str] | None = None) -> float:
@@ -171,7 +118,7 @@ def test_healthz_and_an_export_check_answer_during_a_flood_of_20000_idle_connect
     database_url: str, samples: Runtime, admin_key: str, tmp_path: Path
 ) -> None:
     headers = bearer(admin_key)
-    with serving(database_url, tmp_path / "server.log") as server, ExitStack() as floods:
+    with serving(database_url, log_path=tmp_path / "server.log") as server, ExitStack() as floods:
         export_check = f"/api/v1/products/{_product_id(server.base, headers)}/export-check?to=DE"
         _timed(server.base, export_check, headers)  # the graph is built before the flood
         logged_before = server.log_size()
@@ -203,7 +150,7 @@ def test_idle_connections_are_closed_and_healthz_answers_when_beyond_the_cap(
 ) -> None:
     raise_open_files(2_200)
     limits = {"EXPORTGATE_MAX_CONNECTIONS": "500", "EXPORTGATE_FIRST_BYTE_TIMEOUT_SECONDS": "1"}
-    with serving(database_url, tmp_path / "server.log", **limits) as server:
+    with serving(database_url, log_path=tmp_path / "server.log", environment=limits) as server:
         idle = open_idle(server.port, 2_000, seconds=10)
         try:
             assert len(idle) == 2_000
@@ -222,8 +169,8 @@ def test_idle_connections_are_closed_and_healthz_answers_when_beyond_the_cap(
 def test_a_slowloris_sending_a_header_byte_a_second_is_cut_off(
     database_url: str, tmp_path: Path
 ) -> None:
-    with serving(database_url, tmp_path / "server.log",
-                 EXPORTGATE_HEADER_TIMEOUT_SECONDS="2") as server:  # fmt: skip
+    with serving(database_url, log_path=tmp_path / "server.log",
+                 environment={"EXPORTGATE_HEADER_TIMEOUT_SECONDS": "2"}) as server:  # fmt: skip
         started = time.monotonic()
         answer = b""
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
@@ -277,7 +224,7 @@ def _exchange(port: int, junk: bytes) -> bytes:
 def test_junk_bytes_are_answered_or_closed_without_a_traceback_and_within_the_log_budget(
     database_url: str, admin_key: str, tmp_path: Path
 ) -> None:
-    with serving(database_url, tmp_path / "server.log") as server:
+    with serving(database_url, log_path=tmp_path / "server.log") as server:
         for junk in JUNK:
             answer = _exchange(server.port, junk)
             assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), (junk[:40], answer[:200])

@@ -11,7 +11,7 @@ from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
 from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
 from app.api.problems import responses
-from app.api.schemas import (
+from app.api.schemas.access import (
     IssuedKeyRead,
     KeyCreate,
     KeyPage,

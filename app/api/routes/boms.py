@@ -15,10 +15,9 @@ from starlette.datastructures import UploadFile
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, PathId
+from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId, today
 from app.api.problems import responses
-from app.api.schemas import (
-    NO_NUL,
+from app.api.schemas.boms import (
     BomDiffRead,
     BomPage,
     BomRead,
@@ -26,6 +25,7 @@ from app.api.schemas import (
     ChangedComponentRead,
     VisibilityUpdate,
 )
+from app.api.schemas.common import NO_NUL
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
@@ -188,7 +188,7 @@ def list_boms_route(
         int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
     ] = None,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> BomPage:
     page = list_boms(
         runtime,
@@ -261,7 +261,7 @@ def diff_route(
     to: Annotated[str, Query(pattern="^[A-Za-z]{2}$", description="Destination")] = "DE",
     on: Annotated[dt.date | None, Query(description="Date asked; today when absent")] = None,
 ) -> BomDiffRead:
-    day = on or dt.datetime.now(dt.UTC).date()
+    day = on or today()
     question = Question(to.upper(), day)
     diff = diff_boms(runtime, old_bom_id, new_bom_id, question, Viewer.of(principal))
 

@@ -16,9 +16,9 @@ from app.api.convert import (
 )
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
+from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId, today
 from app.api.problems import responses
-from app.api.schemas import (
+from app.api.schemas.components import (
     ClassificationCreate,
     ClassificationPage,
     ClassificationRead,
@@ -46,10 +46,6 @@ ClassificationReader = Annotated[
     Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR, Role.REVIEWER)),
 ]
 Classifier = Annotated[Principal, Depends(admits(Role.REVIEWER, Role.PROCUREMENT))]
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 @router.get(
@@ -82,7 +78,7 @@ def search_components_route(
         Query(max_length=1024, description="A hash value any BOM gives the component (hex)"),
     ] = None,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> ComponentPage:
     page = search_components(
         runtime,
@@ -119,7 +115,7 @@ def get_component_route(
         str | None, Query(max_length=limits.SECTOR, description="A sector to weigh")
     ] = None,
 ) -> ComponentReportRead:
-    day = on or _today()
+    day = on or today()
     report = component_report(
         runtime,
         component_id,
@@ -209,7 +205,7 @@ def record_classification_route(
         reason=body.reason,
         expires=body.expires,
     )
-    return classification_read(recorded, _today())
+    return classification_read(recorded, today())
 
 
 @router.get(
@@ -232,5 +228,5 @@ def list_classifications_route(
     page = list_classifications(
         runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
-    day = on or _today()
+    day = on or today()
     return page_read(ClassificationPage, page, lambda c: classification_read(c, day))

@@ -10,10 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId
+from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId, today
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
-from app.api.schemas import (
+from app.api.schemas.checks import (
     AuditEntryRead,
     AuditPage,
     DecisionPage,
@@ -52,10 +52,6 @@ AskedSector = Annotated[
 PathLimit = Annotated[int, Query(ge=0, le=100, description="Paths shown per blocker")]
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 @router.get(
     "/api/v1/products/{product_id}/export-check",
     response_model=ExportCheckRead,
@@ -76,7 +72,7 @@ def export_check(
     sector: AskedSector = None,
     paths: PathLimit = DEFAULT_PATH_LIMIT,
 ) -> ExportCheckRead:
-    question = Question(to, on or _today(), sector)
+    question = Question(to, on or today(), sector)
     result = check_export(
         runtime,
         str(product_id),
@@ -115,7 +111,7 @@ async def export_check_dry_run(
     body, media_type = await read_bom_upload(
         request, settings.max_upload_bytes, settings.body_timeout_seconds
     )
-    question = Question(to, on or _today(), sector)
+    question = Question(to, on or today(), sector)
     result = await run_in_threadpool(
         dry_run,
         runtime,
@@ -164,7 +160,7 @@ def decisions(
         Query(description="Only records with this answer"),
     ] = None,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> DecisionPage:
     page = list_decisions(
         runtime,

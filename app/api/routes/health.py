@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.dependencies import RuntimeDep
-from app.api.schemas import Health
+from app.api.schemas.common import Health
 from app.services.health import database_health
 
 router = APIRouter(tags=["Operations"])

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId
 from app.api.problems import responses
-from app.api.schemas import NO_NUL, OrganisationCode
+from app.api.schemas.common import NO_NUL, OrganisationCode
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer

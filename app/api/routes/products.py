@@ -13,9 +13,9 @@ from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import product_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, PathId
+from app.api.params import CURSOR_PLACE, Cursor, PathId, today
 from app.api.problems import responses
-from app.api.schemas import ProductPage, ProductRead
+from app.api.schemas.components import ProductPage, ProductRead
 from app.api.security import admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
@@ -48,7 +48,7 @@ class StatusQuestion:
 
     @property
     def day(self) -> dt.date:
-        return self.on or dt.datetime.now(dt.UTC).date()
+        return self.on or today()
 
     @property
     def question(self) -> StandingQuestion:

@@ -12,9 +12,9 @@ from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit
+from app.api.params import CURSOR_PLACE, Cursor, Limit, today
 from app.api.problems import responses
-from app.api.schemas import (
+from app.api.schemas.registry import (
     CertificatePage,
     CertificateRead,
     ImpactedProductRead,
@@ -51,10 +51,6 @@ from app.services.registry_file import (
 )
 
 router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 @router.post(
@@ -99,9 +95,9 @@ def list_certificates_route(
     ] = None,
     on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
 ) -> CertificatePage:
-    day = on or _today()
+    day = on or today()
     expiring = None
     if expiring_within is not None:
         expiring = (day, day + dt.timedelta(days=expiring_within))
@@ -131,7 +127,7 @@ def create_certificate(
     principal: Annotated[Principal, Depends(admits(Role.REVIEWER))],
 ) -> CertificateRead:
     certificate = record_certificate(runtime, entry, actor=principal.actor, principal=principal)
-    return certificate_read(certificate, _today())
+    return certificate_read(certificate, today())
 
 
 @router.get(
@@ -145,7 +141,7 @@ def get_certificate_route(
     runtime: RuntimeDep,
     on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
 ) -> CertificateRead:
-    return certificate_read(get_certificate(runtime, number), on or _today())
+    return certificate_read(get_certificate(runtime, number), on or today())
 
 
 @router.post(
@@ -165,7 +161,7 @@ def add_event(
     certificate, added = add_status_event(
         runtime, number, entry, actor=principal.actor, principal=principal
     )
-    read = certificate_read(certificate, _today())
+    read = certificate_read(certificate, today())
     return read if added else JSONResponse(read.model_dump(mode="json"), status_code=200)
 
 
@@ -186,7 +182,7 @@ def impact(
     on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
 ) -> ImpactRead:
     destinations = [d.upper() for d in to]
-    day = on or _today()
+    day = on or today()
     result = certificate_impact(runtime, number, destinations, day, Viewer.of(principal))
     return ImpactRead(
         certificate=number,
@@ -256,7 +252,7 @@ AsOf = Annotated[dt.date | None, Query(description="In force on; today when abse
     dependencies=[admit(*EVERYONE)],
 )
 def get_ruleset(runtime: RuntimeDep, on: AsOf = None) -> dict[str, Any]:
-    return ruleset_document(ruleset_on(runtime, on or _today()))
+    return ruleset_document(ruleset_on(runtime, on or today()))
 
 
 @router.post(
@@ -285,7 +281,7 @@ def list_ruleset_versions(
     runtime: RuntimeDep, on: AsOf = None, cursor: Cursor = None, limit: Limit = 100
 ) -> RulesetVersionPage:
     versions = ruleset_versions(
-        runtime, on or _today(), cursor=cursor, limit=limit, where=CURSOR_PLACE
+        runtime, on or today(), cursor=cursor, limit=limit, where=CURSOR_PLACE
     )
     return page_read(
         RulesetVersionPage,
