@@ -17,10 +17,9 @@ from app.domain.portfolio import BomFacts
 from app.domain.product_slice import ProductSlice, Question, Registry
 from app.domain.reasons import WarningCode
 from app.domain.stored import ComponentRecord, NewDecision
-from app.services.ai_judgement import ai_judgement, relevant_members
 from app.services.components import resolve_component
 from app.services.destinations import question_destination
-from app.services.evidence import UnsavedBom, claimants, decision_inputs, evidence_digest
+from app.services.evidence import UnsavedBom, decision_inputs, evidence_digest
 from app.services.paths import PathStep, describe_path
 from app.services.registry_cache import RegistrySnapshot
 from app.services.visibility import Sight, redacted_answer, sees_product, sight_of, visible_boms
@@ -229,17 +228,11 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     scope = _scope(graph, product)
-    judgement = ai_judgement(uow, snapshot, scope, question.day)
-    relevant = relevant_members(graph, scope, judgement)
-    claims = uow.graph.claims_for(claimants(scope, relevant), scope.boms)
     slice_, registry = decision_inputs(
         uow,
         graph,
         scope,
-        relevant,
-        claims,
         snapshot=snapshot,
-        judgement=judgement,
         day=question.day,
         unsaved=unsaved,
     )

@@ -14,7 +14,7 @@ from app.domain.bom import BomContents, Identity
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts
 from app.domain.product_slice import Member, ProductSlice, Question, Registry
-from app.services.ai_judgement import AiJudgement
+from app.services.ai_judgement import AiJudgement, ai_judgement, relevant_members
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
 from app.store.unit_of_work import UnitOfWork
@@ -198,15 +198,19 @@ def decision_inputs(
     uow: UnitOfWork,
     graph: PortfolioGraph,
     scope: Scope,
-    relevant: list[int],
-    claims: Mapping[int, tuple[str, ...]],
     *,
     snapshot: RegistrySnapshot,
-    judgement: AiJudgement,
     day: dt.date,
     unsaved: UnsavedBom | None = None,
 ) -> tuple[ProductSlice, Registry]:
-    """What the decision rule reads about one product: its slice and its registry part."""
+    """What the decision rule reads about one product: its slice and its registry part (how
+    AI status is judged inside it, its members that matter, the certificates its BOMs
+    claim for them)."""
+    judgement = ai_judgement(uow, snapshot, scope, day)
+    relevant = relevant_members(graph, scope, judgement)
+    claims: Mapping[int, tuple[str, ...]] = uow.graph.claims_for(
+        claimants(scope, relevant), scope.boms
+    )
     if unsaved is not None:
         merged = dict(claims)
         for component, numbers in unsaved.claims().items():

@@ -11,9 +11,8 @@ from app.domain.access import Viewer
 from app.domain.decision import GroupStatus, group_status
 from app.domain.paging import Page
 from app.domain.registry import Ruleset
-from app.services.ai_judgement import ai_judgement, relevant_members
 from app.services.destinations import question_destinations
-from app.services.evidence import claimants, decision_inputs
+from app.services.evidence import decision_inputs
 from app.services.products import ProductSummary, get_product, list_products
 
 if TYPE_CHECKING:
@@ -115,17 +114,11 @@ def weigh(
     scopes = {product: graph.scope(product) for product in product_ids}
     weighed: dict[int, Weighed] = {}
     for product, scope in scopes.items():
-        judgement = ai_judgement(uow, snapshot, scope, day)
-        relevant = relevant_members(graph, scope, judgement)
-        claims = uow.graph.claims_for(claimants(scope, relevant), scope.boms)
         slice_, registry = decision_inputs(
             uow,
             graph,
             scope,
-            relevant,
-            claims,
             snapshot=snapshot,
-            judgement=judgement,
             day=day,
         )
         statuses = tuple(group_status(slice_, registry, g, day, sector) for g in groups)
