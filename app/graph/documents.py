@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -72,6 +73,34 @@ def closure_document(
         ],
         "edges": edges,
     }
+
+
+def closure_counts(
+    graph: PortfolioGraph, product_id: int, visible_boms: frozenset[int] | None = None
+) -> tuple[int, int]:
+    """(components, AI components) inside the product besides itself, as its
+    `closure_document` lists them (with `visible_boms`, only those a visible BOM declares
+    inside it), without writing the document out: a products page counts a hundred."""
+    scope = graph.scope(product_id)
+    inside = scope.closure
+    shown: Collection[int]
+    if visible_boms is None or scope.boms <= visible_boms:
+        shown = inside
+    else:
+        shown = set()
+        for source in inside:
+            for target, declared in graph.parts(source):
+                if target in inside and any(
+                    d.bom_id in visible_boms for d in scope.declarations(declared)
+                ):
+                    shown.add(source)
+                    shown.add(target)
+            for step in scope.lineage(source):
+                if any(d.bom_id in visible_boms for d in step.declarations):
+                    shown.add(source)
+                    shown.add(step.target_id)
+    counted = [n for n in shown if n in inside and n != product_id]
+    return len(counted), sum(1 for n in counted if scope.is_ai(n))
 
 
 def _node_document(

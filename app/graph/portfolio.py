@@ -97,6 +97,7 @@ class PortfolioGraph:
         self._lineage_successors: Adjacency = dict(self._lineage.adjacency())
         self._overlay: Overlay | None = None
         self._memo: dict[Hashable, frozenset[int]] = {}
+        self._counts: dict[Hashable, tuple[int, int]] = {}
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -150,6 +151,7 @@ class PortfolioGraph:
                 del attributes[name]
             graph.__networkx_cache__ = {}
         self._memo = {}
+        self._counts = {}
 
     def current_bom_ids(self) -> frozenset[int]:
         return self._current_boms
@@ -277,6 +279,7 @@ class PortfolioGraph:
         The stored graph is not copied: the unsaved BOM lies over it."""
         overlaid = copy.copy(self)
         overlaid._memo = {}
+        overlaid._counts = {}
         overlaid._overlay = overlay(
             self._nodes, self.sort_key, product, nodes=nodes, edges=edges, links=links
         )
@@ -329,3 +332,15 @@ class PortfolioGraph:
     def closure_graphml(self, product_id: int, visible_boms: frozenset[int] | None = None) -> str:
         """The product's closure as GraphML, for graph tools (app/graph/documents.py)."""
         return documents.closure_graphml(self, product_id, visible_boms)
+
+    def closure_counts(
+        self, product_id: int, visible_boms: frozenset[int] | None = None
+    ) -> tuple[int, int]:
+        """(components, AI components) inside the product besides itself, as
+        `closure_document` lists them; memoised per graph and BOMs seen."""
+        shown = None if visible_boms is None else visible_boms & self.boms_of(product_id)
+        key = ("closure-counts", product_id, shown)
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = documents.closure_counts(self, product_id, shown)
+        return found

@@ -12,7 +12,7 @@ from app.domain.stored import BomRecord, ComponentRecord
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
     bom_visibility,
-    closure_document,
+    closure_counts,
     knows_component,
     sees_product,
     shown_boms,
@@ -89,16 +89,12 @@ def _product_summary(
     visible: frozenset[int] | None,
 ) -> ProductSummary:
     # Count only what the caller's visible BOMs declare inside the product.
-    inside = [
-        node
-        for node in closure_document(graph, subject.id, visible)["nodes"]
-        if node["inside_product"] and node["id"] != subject.id
-    ]
+    inside, ai_components = closure_counts(graph, subject.id, visible)
     sectors = sorted({bom.sector for bom in boms if bom.sector})
     return ProductSummary(
         product=subject,
         current_bom_ids=shown_boms(tuple(bom.id for bom in boms), visible),
         sector=sectors[0] if sectors else None,
-        closure_size=len(inside),
-        ai_components=sum(node["is_ai"] for node in inside),
+        closure_size=inside,
+        ai_components=ai_components,
     )

@@ -291,5 +291,12 @@ def closure_document(
     return graph.closure_document(product_id, visible)
 
 
+def closure_counts(
+    graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None
+) -> tuple[int, int]:
+    """(components, AI components) inside a product as the viewer may see it."""
+    return graph.closure_counts(product_id, visible)
+
+
 def closure_graphml(graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None) -> str:
     return graph.closure_graphml(product_id, visible)
