@@ -395,5 +395,7 @@ def _store(
         ],
     )
     superseded = _supersede(uow, bom_id, bom, supersedes, actor=actor, now=now)
+    uow.graph.record_changes("stored", [bom_id], now)
+    uow.graph.record_changes("ended", superseded, now)
     uow.commit()
     return _result(bom_id, bom, contents.subject.display_name, created=True, superseded=superseded)

@@ -203,5 +203,6 @@ def retire_bom(
         retired = BomEnding(bom_id, "retired", None, reason.strip(), actor, _now())
         if uow.boms.ending(bom_id) is not None or not uow.boms.end(retired):
             raise ConflictError(f"BOM {bom_id} is no longer current already")
+        uow.graph.record_changes("ended", [bom_id], retired.at)
         uow.commit()
     return bom_id

@@ -444,3 +444,7 @@ class ClassificationRow(Base):
     scope: Mapped[str] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_classifications_component_id", "component_id"),)
+
+
+# The tables of newer modules belong to the same metadata, whoever imports this package.
+from app.store.rows import graph_changes as graph_changes  # noqa: E402
