@@ -23,16 +23,26 @@ from typing import Any
 
 import networkx as nx
 
-from app.domain.bom import EdgeKind
 from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product
 from app.graph import documents
+from app.graph.delta import GraphDelta, declarations_after, link_edges
+from app.graph.ordered import NeighbourOrder, OrderedDiGraph
 from app.graph.overlay import Overlay, overlay
 from app.graph.paths import Declaration, Path, Step
 from app.graph.scope import Scope
 
 # Edges out of each component as networkx keeps them: target -> edge data ("declarations").
 Adjacency = Mapping[int, Mapping[int, Mapping[str, Any]]]
+# The same, as the graph keeps it up to date.
+_Tables = dict[int, Mapping[int, Mapping[str, Any]]]
 _NOTHING: Mapping[int, Mapping[str, Any]] = {}
+
+
+def _link_order(link: BomLink) -> tuple[int, str, int, tuple[int, ...], int, str]:
+    """BOM-Links by where they are declared, then by everything they say: the same order
+    whichever way the graph came to hold them."""
+    target = -1 if link.target_id is None else link.target_id
+    return (link.source_id, link.urn, link.declared_by, link.linked_boms, target, link.location)
 
 
 def _grouped(
@@ -54,24 +64,22 @@ class PortfolioGraph:
         products: Iterable[Product],
         links: Iterable[BomLink] = (),
     ) -> None:
-        self._nodes = {node.component_id: node for node in nodes}
+        self._nodes = known = {node.component_id: node for node in nodes}
         self._products = {product.component_id: product for product in products}
         self._current_boms = frozenset(b for p in self._products.values() for b in p.bom_ids)
         by_source: dict[int, list[BomLink]] = defaultdict(list)
-        link_edges = []
-        for link in sorted(links, key=lambda k: (k.source_id, k.urn, k.declared_by, k.linked_boms)):
+        ordered_links = sorted(links, key=_link_order)
+        for link in ordered_links:
             by_source[link.source_id].append(link)
-            if link.target_id is not None and link.target_id in self._nodes:
-                link_edges.append(
-                    PortfolioEdge(
-                        link.source_id, link.target_id, EdgeKind.BOM_LINK, link.declared_by
-                    )
-                )
-        self._links: Mapping[int, list[BomLink]] = dict(by_source)
+        self._links: dict[int, list[BomLink]] = dict(by_source)
         order = sorted(self._nodes, key=lambda c: (self._nodes[c].identity_key, c))
         rank = {component: position for position, component in enumerate(order)}
-        self._containment: nx.DiGraph[int] = nx.DiGraph()
-        self._lineage: nx.DiGraph[int] = nx.DiGraph()
+        # The neighbour dicts' order reads the node table, not the graph: no reference cycle
+        # keeps a released graph alive.
+        self._order = NeighbourOrder(lambda c: (known[c].identity_key, c))
+        self._order.trusted = True
+        self._containment: nx.DiGraph[int] = OrderedDiGraph(self._order)
+        self._lineage: nx.DiGraph[int] = OrderedDiGraph(self._order)
         self._containment.add_nodes_from(order)
         self._lineage.add_nodes_from(order)
         # Edges go in by (source identity, target identity): networkx keeps insertion order,
@@ -79,7 +87,7 @@ class PortfolioGraph:
         # without sorting on each question. Each edge is added once with every BOM that
         # declares it.
         ordered = sorted(
-            itertools.chain(edges, link_edges),
+            itertools.chain(edges, link_edges(ordered_links, self._nodes)),
             key=lambda e: (rank[e.source_id], rank[e.target_id], e.bom_id, e.kind),
         )
         for graph, wanted in ((self._containment, True), (self._lineage, False)):
@@ -92,12 +100,108 @@ class PortfolioGraph:
         # The adjacency dicts networkx hands out through its public `adjacency()`, taken once
         # per graph: walks that visit every node of a closure read them directly, where the
         # `succ`/`pred` views would cost a wrapper per node (a check walks ten thousand).
-        self._successors: Adjacency = dict(self._containment.adjacency())
-        self._predecessors: Adjacency = dict(self._containment.reverse(copy=False).adjacency())
-        self._lineage_successors: Adjacency = dict(self._lineage.adjacency())
+        self._successors: _Tables = dict(self._containment.adjacency())
+        self._predecessors: _Tables = dict(self._containment.reverse(copy=False).adjacency())
+        self._lineage_successors: _Tables = dict(self._lineage.adjacency())
+        self._order.trusted = False
         self._overlay: Overlay | None = None
         self._memo: dict[Hashable, frozenset[int]] = {}
-        self._counts: dict[Hashable, tuple[int, int]] = {}
+        self._counts: dict[tuple[int, frozenset[int] | None], tuple[int, int]] = {}
+
+    def apply(self, delta: GraphDelta) -> None:
+        """Change the graph in place as `delta` says (app/graph/delta.py), leaving it as a
+        graph built at once from the same portfolio would be: the same nodes, edges with the
+        same declarations, each node's neighbours in identity order."""
+        removed_links = link_edges(delta.removed_links, self._nodes)
+        nodes = self._nodes
+        for node in delta.nodes:
+            nodes[node.component_id] = node
+        new = sorted(c.component_id for c in delta.nodes if c.component_id not in self._containment)
+        added_links = link_edges(delta.added_links, nodes)
+        for graph, wanted in ((self._containment, True), (self._lineage, False)):
+            graph.add_nodes_from(new)
+            after = declarations_after(
+                graph.edges,
+                [
+                    e
+                    for e in (*delta.removed_edges, *removed_links)
+                    if e.kind.is_containment is wanted
+                ],
+                [e for e in (*delta.added_edges, *added_links) if e.kind.is_containment is wanted],
+            )
+            graph.remove_edges_from(pair for pair, found in after.items() if not found)
+            fresh = []
+            for (source, target), found in after.items():
+                if found and graph.has_edge(source, target):
+                    graph.edges[source, target]["declarations"] = found
+                elif found:
+                    fresh.append((source, target, {"declarations": found}))
+            graph.add_edges_from(fresh)
+            graph.remove_nodes_from(delta.gone)
+        self._index(new, delta.gone)
+        for subject, boms in delta.products.items():
+            if boms is None:
+                self._products.pop(subject, None)
+            else:
+                self._products[subject] = Product(subject, boms)
+        self._current_boms = frozenset(b for p in self._products.values() for b in p.bom_ids)
+        self._relink(delta.removed_links, delta.added_links)
+        self._forget(delta, removed_links, added_links)
+
+    def _forget(
+        self,
+        delta: GraphDelta,
+        removed_links: Iterable[PortfolioEdge],
+        added_links: Iterable[PortfolioEdge],
+    ) -> None:
+        """Drop what is memoised about the products above anything the delta touched (a
+        product page after an upload recounts only those); everything else memoised, which
+        reads the whole graph, is dropped."""
+        touched = {node.component_id for node in delta.nodes} | set(delta.products)
+        for edge in (*delta.removed_edges, *delta.added_edges, *removed_links, *added_links):
+            touched.update((edge.source_id, edge.target_id))
+        above = {c for c in touched if c in self._nodes}
+        frontier = list(above)
+        while frontier:
+            for holder, _declared in self.holders(frontier.pop()):
+                if holder not in above:
+                    above.add(holder)
+                    frontier.append(holder)
+        affected = above | touched
+        self._counts = {k: v for k, v in self._counts.items() if k[0] not in affected}
+        self._memo = {
+            k: v
+            for k, v in self._memo.items()
+            if isinstance(k, tuple) and k[0] == "boms-of" and k[1] not in affected
+        }
+
+    def _index(self, new: Sequence[int], gone: Iterable[int]) -> None:
+        """The tables the walks read, for nodes a delta added or removed. A new node's
+        neighbours are read through networkx's views (a graph built at once reads the plain
+        dicts; the views cost a little more, for the few nodes added since)."""
+        for component in gone:
+            self._nodes.pop(component, None)
+            for table in (self._successors, self._predecessors, self._lineage_successors):
+                table.pop(component, None)
+        for component in new:
+            self._successors[component] = self._containment.succ[component]
+            self._predecessors[component] = self._containment.pred[component]
+            self._lineage_successors[component] = self._lineage.succ[component]
+
+    def _relink(self, removed: Iterable[BomLink], added: Iterable[BomLink]) -> None:
+        touched: set[int] = set()
+        for link in removed:
+            self._links[link.source_id].remove(link)
+            touched.add(link.source_id)
+        for link in added:
+            self._links.setdefault(link.source_id, []).append(link)
+            touched.add(link.source_id)
+        for source in touched:
+            found = sorted(self._links[source], key=_link_order)
+            if found:
+                self._links[source] = found
+            else:
+                del self._links[source]
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -339,7 +443,7 @@ class PortfolioGraph:
         """(components, AI components) inside the product besides itself, as
         `closure_document` lists them; memoised per graph and BOMs seen."""
         shown = None if visible_boms is None else visible_boms & self.boms_of(product_id)
-        key = ("closure-counts", product_id, shown)
+        key = (product_id, shown)
         found = self._counts.get(key)
         if found is None:
             found = self._counts[key] = documents.closure_counts(self, product_id, shown)

@@ -403,5 +403,7 @@ def _store(
     announce_ingested(
         uow, bom_id, bom, subject=subject, organisation=organisation, superseded=superseded, now=now
     )
+    uow.graph.record_changes("stored", [bom_id], now)
+    uow.graph.record_changes("ended", superseded, now)
     uow.commit()
     return _result(bom_id, bom, subject, created=True, superseded=superseded)

@@ -210,5 +210,6 @@ def retire_bom(
             raise ConflictError(f"BOM {bom_id} is no longer current already")
         seeds = bom_seeds(uow, bom.subject_id, bom.serial_number)
         note_change(uow, Cause(CauseKind.BOM_RETIRED, bom_id=bom_id), seeds, at=retired.at)
+        uow.graph.record_changes("ended", [bom_id], retired.at)
         uow.commit()
     return bom_id

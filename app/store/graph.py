@@ -1,12 +1,14 @@
 """Occurrences, edges and BOM-Links in SQL: written in bulk at ingest, read back as the
-portfolio graph's nodes, edges, products and links."""
+portfolio graph's nodes, edges, products and links; and the log of the BOMs whose place in
+the graph changed, read by every process to bring its graph up to date."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import Select, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.bom import EdgeKind
@@ -22,6 +24,11 @@ from app.store.rows import (
     OccurrenceRow,
     table_of,
 )
+from app.store.rows.graph_changes import GraphChangeRow
+
+# The PostgreSQL advisory lock that orders the change log: held from a row's insert to its
+# transaction's commit, so ids become visible in the order they were allocated.
+CHANGE_LOG_LOCK = 0x6772617068  # "graph"
 
 
 class GraphRepository:
@@ -67,6 +74,39 @@ class GraphRepository:
         keys = ("source_id", "serial_number", "linked_version", "target_ref", "location")
         insert_many(self._session, table_of(BomLinkRow), keys, links, shared={"bom_id": bom_id})
 
+    def record_changes(self, kind: str, bom_ids: Iterable[int], at: dt.datetime) -> None:
+        """Log BOMs whose place in the graph changed, in the caller's transaction. On
+        PostgreSQL the log's lock is taken first and held to commit: ids are allocated at
+        insert but transactions commit in any order, and a reader that saw id 6 committed
+        before id 5 would never look back for 5 (decision record 15). SQLite's single
+        writer orders commits already. Call it last before committing: the lock queues
+        every other writer of the log until then."""
+        rows = [{"bom_id": bom_id, "kind": kind, "at": at} for bom_id in sorted(set(bom_ids))]
+        if not rows:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(select(func.pg_advisory_xact_lock(CHANGE_LOG_LOCK)))
+        self._session.execute(insert(GraphChangeRow), rows)
+
+    def latest_change(self) -> int:
+        """The id of the newest change logged (0 for an empty log)."""
+        return int(self._session.scalar(select(func.max(GraphChangeRow.id))) or 0)
+
+    def changes_after(self, position: int, limit: int) -> tuple[list[int], int] | None:
+        """The BOMs of the changes logged after `position`, oldest first, and the id of the
+        last; None when there are more than `limit` (a full build is cheaper)."""
+        query = (
+            select(GraphChangeRow.id, GraphChangeRow.bom_id)
+            .where(GraphChangeRow.id > position)
+            .order_by(GraphChangeRow.id)
+            .limit(limit + 1)
+        )
+        found = list(self._session.execute(query))
+        if len(found) > limit:
+            return None
+        last = found[-1][0] if found else position
+        return [bom_id for _, bom_id in found], int(last)
+
     def generation(self) -> tuple[int, int, int]:
         """Changes whenever a BOM is stored, superseded or retired (BOMs are never deleted
         or edited, and neither are their endings)."""
@@ -90,16 +130,28 @@ class GraphRepository:
         versioned link to every BOM of that serial number and version, an unversioned one to
         that serial's current BOMs (several documents may claim one serial: all of them
         count, the stricter reading); none held, and the link is missing."""
-        query = select(BomLinkRow).order_by(BomLinkRow.id)
         if declared_by is not None:
-            query = query.where(BomLinkRow.bom_id == declared_by)
-        rows = [
+            return self.resolve_links(self.raw_links(declared_by=(declared_by,)), current)
+        return self.resolve_links(self.raw_links(current=current), current)
+
+    def raw_links(
+        self, *, current: Collection[int] = (), declared_by: Collection[int] | None = None
+    ) -> list[RawLink]:
+        """The BOM-Links as declared, unresolved: those the `declared_by` BOMs declare, or
+        else those of the `current` BOMs."""
+        query = select(BomLinkRow).order_by(BomLinkRow.id)
+        rows: list[BomLinkRow] = []
+        if declared_by is None:
+            rows = [row for row in self._session.scalars(query) if row.bom_id in current]
+        else:
+            for chunk in chunks(sorted(set(declared_by))):
+                rows.extend(self._session.scalars(query.where(BomLinkRow.bom_id.in_(chunk))))
+            rows.sort(key=lambda row: row.id)
+        return [
             RawLink(row.source_id, row.bom_id, row.serial_number, row.linked_version,
                     row.target_ref, row.location)
-            for row in self._session.scalars(query)
-            if declared_by is not None or row.bom_id in current
+            for row in rows
         ]  # fmt: skip
-        return self.resolve_links(rows, current)
 
     def resolve_links(self, rows: Sequence[RawLink], current: Collection[int]) -> list[BomLink]:
         """Each link resolved against the BOMs held (see `links`)."""
@@ -161,13 +213,114 @@ class GraphRepository:
         products = self.products()
         current = {bom for product in products for bom in product.bom_ids}
         links = self.links(current)
-        linked = sorted({b for link in links for b in link.linked_boms} - current)
+        nodes, edges = self.contents(links)
+        return nodes, edges, products, links
+
+    def contents(self, links: Iterable[BomLink]) -> tuple[list[PortfolioNode], list[PortfolioEdge]]:
+        """The nodes and edges of the current BOMs and of the BOMs `links` lead to."""
+        linked = sorted({b for link in links for b in link.linked_boms})
         boms = select(BomRow.id).where(
             or_(BomRow.id.in_(current_bom_ids()), BomRow.id.in_(linked))
             if linked
             else BomRow.id.in_(current_bom_ids())
         )
-        return self._nodes(boms), self._edges(boms), products, links
+        return self._nodes(boms), self._edges(boms)
+
+    # -- what a change to the graph reads ------------------------------------------------
+
+    def lineages(self, bom_ids: Iterable[int]) -> list[tuple[int, int, str | None]]:
+        """(BOM, subject, serial number) of each BOM."""
+        found: list[tuple[int, int, str | None]] = []
+        for chunk in chunks(sorted(set(bom_ids))):
+            query = select(BomRow.id, BomRow.subject_id, BomRow.serial_number).where(
+                BomRow.id.in_(chunk)
+            )
+            found.extend((b, s, n) for b, s, n in self._session.execute(query))
+        return found
+
+    def current_of_subjects(self, subject_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        """The current BOMs of each subject that has any, in id order."""
+        found: dict[int, list[int]] = {}
+        for chunk in chunks(sorted(set(subject_ids))):
+            query = (
+                select(BomRow.subject_id, BomRow.id)
+                .where(BomRow.subject_id.in_(chunk), BomRow.id.in_(current_bom_ids()))
+                .order_by(BomRow.subject_id, BomRow.id)
+            )
+            for subject_id, bom_id in self._session.execute(query):
+                found.setdefault(subject_id, []).append(bom_id)
+        return {subject: tuple(ids) for subject, ids in found.items()}
+
+    def serials(self, bom_ids: Iterable[int]) -> set[str]:
+        """The serial numbers of these BOMs, lowercased, as links are resolved."""
+        return {serial.lower() for _, _, serial in self.lineages(bom_ids) if serial}
+
+    def edges_of_boms(self, bom_ids: Iterable[int]) -> list[PortfolioEdge]:
+        found: list[PortfolioEdge] = []
+        for chunk in chunks(sorted(set(bom_ids))):
+            found.extend(self._edges(select(BomRow.id).where(BomRow.id.in_(chunk))))
+        return found
+
+    def mentioned_by(self, bom_ids: Iterable[int]) -> set[int]:
+        """The components these BOMs mention."""
+        found: set[int] = set()
+        for chunk in chunks(sorted(set(bom_ids))):
+            query = select(OccurrenceRow.component_id).where(OccurrenceRow.bom_id.in_(chunk))
+            found.update(self._session.scalars(query))
+        return found
+
+    def nodes_among(
+        self, component_ids: Iterable[int], included: Collection[int]
+    ) -> list[PortfolioNode]:
+        """These components as the `included` BOMs describe them (as `_nodes` does for the
+        whole graph); a component none of them mentions is left out."""
+        ids = sorted(set(component_ids))
+        types: dict[int, str] = {}
+        ai_boms: dict[int, set[int]] = {}
+        artifacts: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        for chunk in chunks(ids):
+            query = select(
+                OccurrenceRow.component_id,
+                OccurrenceRow.bom_id,
+                OccurrenceRow.type,
+                OccurrenceRow.is_ai,
+                OccurrenceRow.artifacts,
+            ).where(OccurrenceRow.component_id.in_(chunk))
+            for component_id, bom_id, kind, is_ai, found in self._session.execute(query):
+                if bom_id not in included:
+                    continue
+                # The greatest type, as SQL's max() picks it for the whole graph: the types
+                # are CycloneDX's lowercase names, which every collation orders alike.
+                known = types.get(component_id)
+                types[component_id] = kind if known is None or kind > known else known
+                if is_ai:
+                    ai_boms.setdefault(component_id, set()).add(bom_id)
+                if found:
+                    artifacts.setdefault(component_id, []).append((bom_id, tuple(found)))
+        nodes: list[PortfolioNode] = []
+        nothing: frozenset[int] = frozenset()
+        for chunk in chunks(sorted(types)):
+            described = select(
+                ComponentRow.id,
+                ComponentRow.identity_key,
+                ComponentRow.name,
+                ComponentRow.version,
+                ComponentRow.purl,
+            ).where(ComponentRow.id.in_(chunk))
+            nodes.extend(
+                PortfolioNode(
+                    component_id,
+                    key,
+                    name,
+                    version,
+                    types[component_id],
+                    frozenset(ai_boms[component_id]) if component_id in ai_boms else nothing,
+                    purl,
+                    tuple(sorted(artifacts[component_id])) if component_id in artifacts else (),
+                )
+                for component_id, key, name, version, purl in self._session.execute(described)
+            )
+        return nodes
 
     def edges_of(self, bom_id: int) -> list[PortfolioEdge]:
         return self._edges(select(literal(bom_id)))

@@ -44,6 +44,24 @@ class UnitOfWork:
         self._busy_timeout_ms = busy_timeout_ms
         self._on_status_work = on_status_work
         self._on_messages = on_messages
+        # Run as the unit of work ends, however it ends: what it borrowed is given back.
+        self._on_exit: list[Callable[[], None]] = []
+        # What a cache lent this unit of work, by cache, so that it lends the same again.
+        self.borrowed: dict[object, object] = {}
+
+    def on_exit(self, callback: Callable[[], None]) -> None:
+        self._on_exit.append(callback)
+
+    @property
+    def writes(self) -> bool:
+        return self._writes
+
+    def renew_snapshot(self) -> None:
+        """Begin reading anew, for a unit of work that only reads: what it reads next is at
+        least as new as anything committed before this call (SQLite keeps a reading
+        transaction's first snapshot to its end)."""
+        if not self._writes:
+            self.session.rollback()
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
@@ -76,7 +94,13 @@ class UnitOfWork:
     ) -> None:
         # close() rolls back whatever was not committed and, unlike rollback(), leaves the
         # loaded rows readable after the unit of work ends.
-        self.session.close()
+        try:
+            self.session.close()
+        finally:
+            callbacks, self._on_exit = self._on_exit, []
+            for callback in reversed(callbacks):
+                callback()
+            self.borrowed.clear()
         if exc is not None:
             self._raise_in_domain_words(exc)
         if isinstance(exc, SCHEMA_ERRORS):

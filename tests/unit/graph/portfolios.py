@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -194,4 +195,42 @@ def naive_introducers(
         source: around[source] + 1
         for source, target, bom in edges
         if target == component and bom in boms and source != component and source in around
+    }
+
+
+# -- everything a graph answers -------------------------------------------------------------
+
+
+def everything(graph: PortfolioGraph) -> dict[str, Any]:
+    """All a graph answers, in the order it answers it."""
+    components = graph.ordered(graph.nodes_where(("all", "tests"), lambda _node, _links: True))
+    # A viewer who sees some of the BOMs: memoised answers for it must follow changes too.
+    some = frozenset(b for b in graph.current_bom_ids() if b % 2 == 0)
+    scopes = {}
+    for product in graph.products():
+        scope = graph.scope(product.component_id)
+        scopes[product.component_id] = (
+            sorted(scope.boms),
+            list(scope.closure.items()),
+            scope.missing_links,
+            {c: scope.paths_to(c, 3) for c in scope.closure},
+            {c: scope.tree_path(c) for c in scope.closure},
+            sorted(graph.boms_of(product.component_id)),
+            graph.closure_counts(product.component_id),
+            graph.closure_counts(product.component_id, some),
+        )
+    return {
+        "nodes": [graph.node(c) for c in components],
+        "out": {c: list(graph.adjacency(c).items()) for c in components},
+        "in": {c: list(graph.holders(c)) for c in components},
+        "lineage": {c: graph.lineage(c) for c in components},
+        "links": {c: graph.links_of(c) for c in components},
+        "products": graph.products(),
+        "current": sorted(graph.current_bom_ids()),
+        "edges": graph.edge_count,
+        "scopes": scopes,
+        "used": {
+            c: [(product, path, sorted(scope.boms)) for product, path, scope in graph.where_used(c)]
+            for c in components
+        },
     }
