@@ -31,6 +31,8 @@ from app.graph.overlay import Overlay, overlay
 from app.graph.paths import Declaration, Path, Step
 from app.graph.scope import Scope
 
+# Which components satisfy a question about their facts and links (`nodes_where`).
+NodeTest = Callable[[PortfolioNode, bool], bool]
 # Edges out of each component as networkx keeps them: target -> edge data ("declarations").
 Adjacency = Mapping[int, Mapping[int, Mapping[str, Any]]]
 # The same, as the graph keeps it up to date.
@@ -105,8 +107,10 @@ class PortfolioGraph:
         self._lineage_successors: _Tables = dict(self._lineage.adjacency())
         self._order.trusted = False
         self._overlay: Overlay | None = None
-        self._memo: dict[Hashable, frozenset[int]] = {}
+        # Each product's BOMs (`boms_of`), by product.
+        self._memo: dict[int, frozenset[int]] = {}
         self._counts: dict[tuple[int, frozenset[int] | None], tuple[int, int]] = {}
+        self._where: dict[Hashable, tuple[NodeTest, frozenset[int]]] = {}
 
     def apply(self, delta: GraphDelta) -> None:
         """Change the graph in place as `delta` says (app/graph/delta.py), leaving it as a
@@ -169,11 +173,15 @@ class PortfolioGraph:
                     frontier.append(holder)
         affected = above | touched
         self._counts = {k: v for k, v in self._counts.items() if k[0] not in affected}
-        self._memo = {
-            k: v
-            for k, v in self._memo.items()
-            if isinstance(k, tuple) and k[0] == "boms-of" and k[1] not in affected
+        self._memo = {k: v for k, v in self._memo.items() if k not in affected}
+        # A component's facts, or whether links leave it, change only where the delta says.
+        asked = {node.component_id for node in delta.nodes} | {
+            link.source_id for link in (*delta.removed_links, *delta.added_links)
         }
+        asked.difference_update(delta.gone)
+        for key, (predicate, found) in list(self._where.items()):
+            holds = {c for c in asked if predicate(self._nodes[c], bool(self.links_of(c)))}
+            self._where[key] = (predicate, (found - asked - set(delta.gone)) | holds)
 
     def _index(self, new: Sequence[int], gone: Iterable[int]) -> None:
         """The tables the walks read, for nodes a delta added or removed. A new node's
@@ -256,6 +264,7 @@ class PortfolioGraph:
             graph.__networkx_cache__ = {}
         self._memo = {}
         self._counts = {}
+        self._where = {}
 
     def current_bom_ids(self) -> frozenset[int]:
         return self._current_boms
@@ -269,21 +278,21 @@ class PortfolioGraph:
             found.extend(self._overlay.links.get(component_id, ()))
         return found
 
-    def nodes_where(
-        self, key: Hashable, predicate: Callable[[PortfolioNode, bool], bool]
-    ) -> frozenset[int]:
+    def nodes_where(self, key: Hashable, predicate: NodeTest) -> frozenset[int]:
         """The components for which `predicate(node, has_links)` holds, computed once per
-        graph and `key`: a check then looks only at those of its closure."""
-        found = self._memo.get(key)
-        if found is None:
+        graph and `key` (a delta asks the predicate again only of the components it
+        touched): a check then looks only at those of its closure."""
+        held = self._where.get(key)
+        if held is None:
             nodes = dict(self._nodes)
             if self._overlay is not None:
                 nodes.update(self._overlay.nodes)
             found = frozenset(
                 c for c, node in nodes.items() if predicate(node, bool(self.links_of(c)))
             )
-            self._memo[key] = found
-        return found
+            self._where[key] = (predicate, found)
+            return found
+        return held[1]
 
     def ordered(self, component_ids: Iterable[int]) -> list[int]:
         """The components in identity order."""
@@ -360,10 +369,9 @@ class PortfolioGraph:
 
     def boms_of(self, product_id: int) -> frozenset[int]:
         """The BOMs the product is made of (its scope's), walked once per graph."""
-        key = ("boms-of", product_id)
-        found = self._memo.get(key)
+        found = self._memo.get(product_id)
         if found is None:
-            found = self._memo[key] = self.scope(product_id).boms
+            found = self._memo[product_id] = self.scope(product_id).boms
         return found
 
     def closure(self, product_id: int) -> set[int]:
@@ -384,6 +392,7 @@ class PortfolioGraph:
         overlaid = copy.copy(self)
         overlaid._memo = {}
         overlaid._counts = {}
+        overlaid._where = {}
         overlaid._overlay = overlay(
             self._nodes, self.sort_key, product, nodes=nodes, edges=edges, links=links
         )

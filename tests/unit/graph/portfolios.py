@@ -220,6 +220,10 @@ def everything(graph: PortfolioGraph) -> dict[str, Any]:
             graph.closure_counts(product.component_id, some),
         )
     return {
+        # A memoised question about facts and links, kept up to date by every delta.
+        "ai or linked": sorted(
+            graph.nodes_where(("ai or linked", "tests"), lambda n, links: bool(n.ai_boms) or links)
+        ),
         "nodes": [graph.node(c) for c in components],
         "out": {c: list(graph.adjacency(c).items()) for c in components},
         "in": {c: list(graph.holders(c)) for c in components},
