@@ -11,7 +11,7 @@ from fastapi import Path, Query
 from app.domain.limits import MAX_ID
 from app.domain.paging import MAX_CURSOR_LENGTH
 
-__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "Limit", "PathId", "today"]
+__all__ = ["CURSOR_PLACE", "MAX_ID", "Cursor", "Limit", "OfProduct", "PathId", "today"]
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CURSOR_PLACE = "query/cursor"
@@ -21,6 +21,10 @@ Cursor = Annotated[
     Query(description="next_cursor of the previous page", max_length=MAX_CURSOR_LENGTH),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+# A listing narrowed to one product (its BOMs, decision records, status changes).
+OfProduct = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Only what concerns this product (its id)")
+]
 
 
 def today() -> dt.date:

@@ -57,6 +57,9 @@ def admits(*roles: Role) -> Callable[..., Principal]:
 
 ADMITTED = "exportgate_admitted_roles"
 
+# Who reads products, their BOMs and components, and what became of them.
+Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
+
 
 def admit(*roles: Role) -> Any:
     """For a route's `dependencies=[...]`."""

@@ -24,6 +24,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 EXIT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+# The day a command asks about or records as of; `parse_day` reads it.
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="As of this date (YYYY-MM-DD); today when absent.")
+]
 ComponentArgument = Annotated[str, typer.Argument(help="A purl, name@version, or an id.")]
 
 P = ParamSpec("P")

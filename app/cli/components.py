@@ -13,6 +13,7 @@ from rich.table import Table
 from app.cli.common import (
     ComponentArgument,
     JsonOption,
+    OnOption,
     invoke,
     opened_runtime,
     operator,
@@ -108,7 +109,7 @@ def classify(
 @reports_errors
 def classifications(
     component: ComponentArgument,
-    on: Annotated[str | None, typer.Option("--on", help="In force as of (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every classification record of a component, oldest first, and whether each is in
@@ -178,7 +179,7 @@ def status(
     ],
     *,
     to: Annotated[str | None, typer.Option("--to", help="A destination to weigh.")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     sector: Annotated[str | None, typer.Option(help="A sector to weigh.")] = None,
     as_json: JsonOption = False,
 ) -> None:

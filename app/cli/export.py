@@ -11,6 +11,7 @@ from rich.table import Table
 
 from app.cli.common import (
     JsonOption,
+    OnOption,
     invoke,
     opened_runtime,
     operator,
@@ -127,7 +128,7 @@ def check_command(
             "(such as EU), answered for each of its countries.",
         ),
     ],
-    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     sector: Annotated[str | None, typer.Option(help="Sector, if not the product's.")] = None,
     paths: Annotated[int, typer.Option(min=0, help="Paths shown per blocker.")] = (
         DEFAULT_PATH_LIMIT
@@ -182,7 +183,7 @@ def demo(
     samples: Annotated[Path, typer.Option(help="Folder of sample BOMs and registry.json.")] = Path(
         "sbom_samples"
     ),
-    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
 ) -> None:
     """Load the sample BOMs and registry, then show every sample product's answer for two
     destinations: every kind of answer in one table."""

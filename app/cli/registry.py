@@ -9,6 +9,7 @@ import typer
 
 from app.cli.common import (
     JsonOption,
+    OnOption,
     invoke,
     operator,
     out,
@@ -90,7 +91,7 @@ def _certificate_json(certificate: Certificate, day_text: str | None) -> dict[st
 @reports_errors
 def show(
     number: str,
-    on: Annotated[str | None, typer.Option("--on", help="Status as of (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One certificate, its status on a date and its whole history."""
@@ -119,7 +120,7 @@ def list_certificates_command(
     subject: Annotated[
         str | None, typer.Option(help="Only this component's (purl or key).")
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Status as of (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Certificates in number order, with their status on a date."""
@@ -152,7 +153,7 @@ def record(file: str) -> None:
 def event(
     number: str,
     status: Annotated[CertificateStatus, typer.Option(help="The new status.")],
-    on: Annotated[str | None, typer.Option("--on", help="Effective date (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     reason: Annotated[str, typer.Option(help="Why; kept in the history.")] = "",
 ) -> None:
     """Suspend, revoke, reinstate (active) … a certificate as of a date, recorded as the
@@ -169,7 +170,7 @@ def event(
 def impact(
     number: str,
     to: Annotated[list[str], typer.Option("--to", help="Destinations to weigh (repeat).")] = ["DE"],  # noqa: B006 - typer reads the default
-    on: Annotated[str | None, typer.Option("--on", help="Date asked (YYYY-MM-DD).")] = None,
+    on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """What becomes ineligible if this certificate is revoked or lapses (nothing changes)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.bom.reader import read_bom
 from app.domain.access import Viewer
 from app.domain.bom import BomContents, EdgeKind, Identity, Mention
+from app.domain.copying import copied
 from app.domain.portfolio import PortfolioEdge, PortfolioNode, Product, RawLink
 from app.domain.product_slice import Question
 from app.domain.stored import ComponentRecord
@@ -67,14 +68,12 @@ def dry_run(
             ),
         )  # fmt: skip
         subject = contents.subject
-        product = ComponentRecord(
-            ids[subject.identity],
-            subject.identity.kind.value,
-            subject.identity.key,
-            subject.name,
-            subject.version,
-            subject.group,
-            subject.purl,
+        product = copied(
+            ComponentRecord,
+            subject,
+            id=ids[subject.identity],
+            identity_kind=subject.identity.kind.value,
+            identity_key=subject.identity.key,
         )
         result = evaluate(
             uow,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
+from app.domain.copying import copied
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.domain.statuses import Cause, CauseKind
@@ -45,10 +46,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _codes(uow: UnitOfWork) -> dict[int, str]:
-    return {o.id: o.code for o in uow.access.organisations()}
-
-
 def _subject(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> tuple[int, str]:
     """A subject the viewer may know of: one of its own, or with a BOM it may see; any other
     is not found, exactly like one that does not exist."""
@@ -82,20 +79,26 @@ def ownership(runtime: Runtime, reference: str, viewer: Viewer | None = None) ->
 
 def _ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> Ownership:
     subject_id, name = _subject(uow, reference, viewer)
-    codes = _codes(uow)
     owner = uow.ownership.owner(subject_id)
     mine = organisation_id(uow, viewer) if viewer is not None else None
     privileged = viewer is None or viewer.sees_everything or owner == mine
     events = uow.ownership.events(subject_id) if privileged else []
+    delegates = uow.ownership.delegates(subject_id) if privileged else []
+    # Only the organisations this answer names, however many the server holds.
+    named = {owner, *delegates}
+    named.update(
+        o for event in events for o in (event.organisation_id, event.previous_organisation_id)
+    )
+    codes = uow.access.organisation_codes(o for o in named if o is not None)
     return Ownership(
         component_id=subject_id,
         component=name,
         owner=codes.get(owner) if owner is not None else None,
-        delegates=tuple(codes[o] for o in uow.ownership.delegates(subject_id))
-        if privileged
-        else (),
+        delegates=tuple(codes[o] for o in delegates),
         events=tuple(
-            OwnershipEvent(
+            copied(
+                OwnershipEvent,
+                event,
                 kind=event.kind.value,
                 organisation=codes.get(event.organisation_id, ""),
                 previous_organisation=(
@@ -103,9 +106,6 @@ def _ownership(uow: UnitOfWork, reference: str, viewer: Viewer | None) -> Owners
                     if event.previous_organisation_id is not None
                     else None
                 ),
-                reason=event.reason,
-                actor=event.actor,
-                at=event.at,
             )
             for event in events
         ),

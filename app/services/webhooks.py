@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain.access import Principal, Role, Viewer
+from app.domain.access import ApiKey, Principal, Role, Viewer
 from app.domain.errors import (
     BomRejectedError,
     ConflictError,
@@ -166,12 +166,9 @@ def enable_subscription(
     now = _now()
     with runtime.writing() as uow:
         subscription = _visible(uow.webhooks.subscription(subscription_id), viewer)
-        key = uow.access.key(subscription.created_by_key_id)
-        if key is None or not key.usable_at(now):
-            raise ConflictError(
-                "the key that created this subscription is revoked or expired; subscribe "
-                "again with a usable key"
-            )
+        refusal = _key_refusal(uow.access.key(subscription.created_by_key_id), subscription, now)
+        if refusal is not None:
+            raise ConflictError(f"{refusal[1]}; subscribe again with a usable key")
         _receiver_allowed(
             subscription.url,
             allow_private=runtime.settings.webhook_allow_private_networks,
@@ -204,28 +201,29 @@ def list_deliveries(
 # -- the outbox ------------------------------------------------------------------------------
 
 
+def _key_refusal(
+    key: ApiKey | None, subscription: Subscription, now: dt.datetime
+) -> tuple[DisabledReason, str] | None:
+    """Why the key whose eyes the subscription sees with can no longer be used, in words
+    that name it, or None while it can."""
+    made_by = f"the key that created it (key {subscription.created_by_key_id})"
+    if key is None or key.revoked_at is not None:
+        return DisabledReason.KEY_REVOKED, f"{made_by} was revoked"
+    if not key.usable_at(now):
+        return DisabledReason.KEY_EXPIRED, f"{made_by} expired"
+    return None
+
+
 def viewer_of(uow: UnitOfWork, subscription: Subscription, now: dt.datetime) -> Viewer | None:
     """Whose eyes the subscription sees with: its key's, while that key can be used. A
     subscription whose key was revoked or expired is disabled, saying so, and sees nothing
     (within the caller's unit of work)."""
     key = uow.access.key(subscription.created_by_key_id)
-    if key is None or key.revoked_at is not None:
-        uow.webhooks.disable(
-            subscription.id,
-            DisabledReason.KEY_REVOKED,
-            f"the key that created it (key {subscription.created_by_key_id}) was revoked",
-            now,
-        )
+    refusal = _key_refusal(key, subscription, now)
+    if refusal is not None:
+        uow.webhooks.disable(subscription.id, *refusal, now)
         return None
-    if not key.usable_at(now):
-        uow.webhooks.disable(
-            subscription.id,
-            DisabledReason.KEY_EXPIRED,
-            f"the key that created it (key {subscription.created_by_key_id}) expired",
-            now,
-        )
-        return None
-    return Viewer(subscription.organisation, Role.ADMIN in key.roles)
+    return Viewer(subscription.organisation, key is not None and Role.ADMIN in key.roles)
 
 
 def publish(

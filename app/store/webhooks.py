@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.copying import copied, fields_of
 from app.domain.webhooks import (
     ClaimedMessage,
     Delivery,
@@ -32,42 +33,24 @@ _Messages = WebhookMessageRow
 
 
 def _subscription(row: WebhookSubscriptionRow, organisation: str) -> Subscription:
-    return Subscription(
-        id=row.id,
+    return copied(
+        Subscription,
+        row,
         organisation=organisation,
-        url=row.url,
         # An event a newer version wrote and this one does not know is left out, not guessed.
         events=tuple(WebhookEvent(e) for e in row.events if e in WebhookEvent.__members__.values()),
-        created_by_key_id=row.created_by_key_id,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        disabled_at=row.disabled_at,
         disabled_reason=None
         if row.disabled_reason is None
         else DisabledReason(row.disabled_reason),
-        disabled_detail=row.disabled_detail,
-        consecutive_failures=row.consecutive_failures,
-        failing_since=row.failing_since,
     )
 
 
-def _attempt(row: WebhookAttemptRow) -> DeliveryAttempt:
-    return DeliveryAttempt(row.attempt, row.at, row.status_code, row.error, row.duration_ms)
-
-
 def _delivery(row: WebhookMessageRow, log: Sequence[WebhookAttemptRow] = ()) -> Delivery:
-    return Delivery(
-        id=row.id,
-        subscription_id=row.subscription_id,
-        webhook_id=row.webhook_id,
+    return copied(
+        Delivery,
+        row,
         event=WebhookEvent(row.event),
-        payload=row.payload,
-        created_at=row.created_at,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        delivered_at=row.delivered_at,
-        given_up_at=row.given_up_at,
-        log=tuple(_attempt(attempt) for attempt in log),
+        log=tuple(copied(DeliveryAttempt, attempt) for attempt in log),
     )
 
 
@@ -85,16 +68,8 @@ class WebhookRepository:
         )
 
     def add_subscription(self, new: NewSubscription) -> int:
-        row = _Subscriptions(
-            organisation_id=new.organisation_id,
-            url=new.url,
-            events=[event.value for event in new.events],
-            secret=new.secret,
-            created_by_key_id=new.created_by_key_id,
-            created_by=new.created_by,
-            created_at=new.created_at,
-            consecutive_failures=0,
-        )
+        stored = {**fields_of(new), "events": [event.value for event in new.events]}
+        row = _Subscriptions(**stored, consecutive_failures=0)
         self._session.add(row)
         self._session.flush()
         return row.id
@@ -244,13 +219,11 @@ class WebhookRepository:
         row.attempts += 1
         subscription = self._session.get_one(_Subscriptions, row.subscription_id)
         self._session.flush()
-        return ClaimedMessage(
-            id=row.id,
-            subscription_id=row.subscription_id,
-            webhook_id=row.webhook_id,
+        return copied(
+            ClaimedMessage,
+            row,
             url=subscription.url,
             secret=subscription.secret,
-            payload=row.payload,
             attempt=row.attempts,
         )
 
@@ -258,16 +231,7 @@ class WebhookRepository:
         """Log an attempt; False when the message is gone (its subscription was removed)."""
         if self._session.get(_Messages, message_id) is None:
             return False
-        self._session.add(
-            WebhookAttemptRow(
-                message_id=message_id,
-                attempt=attempt.attempt,
-                at=attempt.at,
-                status_code=attempt.status_code,
-                error=attempt.error,
-                duration_ms=attempt.duration_ms,
-            )
-        )
+        self._session.add(WebhookAttemptRow(message_id=message_id, **fields_of(attempt)))
         self._session.flush()
         return True
 

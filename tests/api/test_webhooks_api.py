@@ -255,8 +255,15 @@ def test_a_subscription_whose_key_is_revoked_is_disabled_and_sends_nothing(
         assert receiver.received == []
         shown = api.get(f"/api/v1/webhooks/{hook['id']}", headers=uploader).json()
         assert (shown["enabled"], shown["disabled_reason"]) == (False, "key_revoked")
+        assert (
+            shown["disabled_detail"] == f"the key that created it (key {issued['id']}) was revoked"
+        )
         refused = api.post(f"/api/v1/webhooks/{hook['id']}/enable", headers=uploader)
         assert refused.status_code == 409
+        # Enabling is refused for the very reason the subscription was disabled, in its words.
+        assert refused.json()["detail"] == (
+            f"{shown['disabled_detail']}; subscribe again with a usable key"
+        )
 
 
 def test_a_certificate_status_event_reaches_every_subscriber_of_it(

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId, today
+from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct, PathId, today
 from app.api.problems import responses
 from app.api.schemas.boms import (
     BomDiffRead,
@@ -26,7 +26,7 @@ from app.api.schemas.boms import (
     VisibilityUpdate,
 )
 from app.api.schemas.common import NO_NUL
-from app.api.security import admits
+from app.api.security import Reader, admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.errors import (
@@ -44,7 +44,6 @@ from app.services.ownership import retire_bom
 router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
 
 Uploader = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 
 UPLOAD_MEDIA_TYPES = {
     "application/vnd.cyclonedx+json": {"schema": {"type": "string", "format": "binary"}},
@@ -184,9 +183,7 @@ async def upload_bom(
 def list_boms_route(
     runtime: RuntimeDep,
     principal: Reader,
-    product_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only BOMs of this product")
-    ] = None,
+    product_id: OfProduct = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> BomPage:

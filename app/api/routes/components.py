@@ -29,7 +29,7 @@ from app.api.schemas.components import (
     ReadinessRead,
     WhereUsedRead,
 )
-from app.api.security import admits
+from app.api.security import Reader, admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.classification import list_classifications, record_classification
@@ -39,7 +39,6 @@ from app.services.procurement import component_report
 
 router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
 
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 # Reviewers read back the classifications they may record.
 ClassificationReader = Annotated[
     Principal,

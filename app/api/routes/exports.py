@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit, PathId, today
+from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct, PathId, today
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas.checks import (
@@ -152,9 +152,7 @@ def decisions(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
     *,
-    product_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only this product's records")
-    ] = None,
+    product_id: OfProduct = None,
     decision: Annotated[
         Literal["eligible", "ineligible", "not_in_scope"] | None,
         Query(description="Only records with this answer"),

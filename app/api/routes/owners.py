@@ -12,14 +12,13 @@ from app.api.dependencies import RuntimeDep
 from app.api.params import PathId
 from app.api.problems import responses
 from app.api.schemas.common import NO_NUL, OrganisationCode
-from app.api.security import admits
+from app.api.security import Reader, admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.ownership import Ownership, delegate, ownership, transfer
 
 router = APIRouter(prefix="/api/v1/owners", tags=["BOMs (integrators)"])
 
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 Owner = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
 Administrator = Annotated[Principal, Depends(admits(Role.ADMIN))]
 

@@ -16,15 +16,14 @@ from app.api.paging import page_read
 from app.api.params import CURSOR_PLACE, Cursor, PathId, today
 from app.api.problems import responses
 from app.api.schemas.components import ProductPage, ProductRead
-from app.api.security import admits
+from app.api.security import Reader
 from app.domain import limits
-from app.domain.access import Principal, Role, Viewer
+from app.domain.access import Viewer
 from app.services.graph_export import product_graph, product_graphml
 from app.services.standings import StandingQuestion, product_standing, product_standings
 
 router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
 
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 Groups = Annotated[
     list[str] | None,
     Query(

@@ -5,25 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, MAX_ID, Cursor, Limit
+from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct
 from app.api.problems import responses
 from app.api.schemas.statuses import (
-    CauseRead,
-    ChangedProductRead,
     StatusChangePage,
     StatusChangeRead,
 )
-from app.api.security import admits
-from app.domain.access import Principal, Role, Viewer
-from app.services.status_feed import FeedFilter, StatusChangeView, status_changes
+from app.api.security import Reader
+from app.domain.access import Viewer
+from app.services.status_feed import (
+    FeedFilter,
+    StatusChangeView,
+    status_change_payload,
+    status_changes,
+)
 
 router = APIRouter(prefix="/api/v1/status-changes", tags=["Products (vendors)"])
-
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
 
 
 @router.get(
@@ -38,9 +39,7 @@ def list_status_changes(
     runtime: RuntimeDep,
     principal: Reader,
     *,
-    product_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only this product's changes")
-    ] = None,
+    product_id: OfProduct = None,
     group: Annotated[
         str | None,
         Query(max_length=64, description="Only this destination group (or country)"),
@@ -64,21 +63,5 @@ def list_status_changes(
 
 
 def status_change_read(view: StatusChangeView) -> StatusChangeRead:
-    change, product = view.change, view.product
-    return StatusChangeRead(
-        id=change.id,
-        product=ChangedProductRead(
-            id=product.id, name=product.name, version=product.version, purl=product.purl
-        ),
-        group=change.group,
-        old=None if change.old is None else change.old.value,
-        new=None if change.new is None else change.new.value,
-        cause=CauseRead(
-            kind=change.cause.kind.value,
-            ref=change.cause.ref,
-            bom_id=change.cause.bom_id,
-            message=change.cause.sentence,
-        ),
-        evaluated_on=change.evaluated_on,
-        at=change.at,
-    )
+    # The feed answers with the fields a webhook carries, so the two always tell alike.
+    return StatusChangeRead.model_validate(status_change_payload(view.change, view.product))

@@ -13,7 +13,6 @@ from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
 from app.api.problems import responses
 from app.api.schemas.webhooks import (
     CreatedWebhookRead,
-    DeliveryAttemptRead,
     DeliveryPage,
     DeliveryRead,
     WebhookCreate,
@@ -22,6 +21,7 @@ from app.api.schemas.webhooks import (
 )
 from app.api.security import admit, admits
 from app.domain.access import Principal, Role, Viewer
+from app.domain.copying import fields_of
 from app.domain.webhooks import Delivery, Subscription
 from app.services.webhooks import (
     enable_subscription,
@@ -42,27 +42,17 @@ Subscriber = Annotated[Principal, Depends(admits(*SUBSCRIBERS))]
 
 
 def _read(subscription: Subscription) -> WebhookRead:
-    return WebhookRead.model_validate(
-        {
-            **{name: getattr(subscription, name) for name in WebhookRead.model_fields},
-            "events": list(subscription.events),
-        }
-    )
+    return WebhookRead.model_validate({**fields_of(subscription), "enabled": subscription.enabled})
 
 
 def _delivery(delivery: Delivery) -> DeliveryRead:
-    return DeliveryRead(
-        id=delivery.id,
-        webhook_id=delivery.webhook_id,
-        event=delivery.event,
-        state=delivery.state,
-        created_at=delivery.created_at,
-        attempts=delivery.attempts,
-        next_attempt_at=delivery.next_attempt_at,
-        delivered_at=delivery.delivered_at,
-        given_up_at=delivery.given_up_at,
-        payload=dict(delivery.payload),
-        log=[DeliveryAttemptRead.model_validate(a, from_attributes=True) for a in delivery.log],
+    return DeliveryRead.model_validate(
+        {
+            **fields_of(delivery),
+            "state": delivery.state,
+            "payload": dict(delivery.payload),
+            "log": [fields_of(attempt) for attempt in delivery.log],
+        }
     )
 
 
