@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from app.services.runtime import Runtime
 
 # How long past the request timeout a sender's lease lasts: after it, a sender that died
-# holding a message loses it to the next, which sends it again (at least once).
-LEASE_MARGIN: Final = dt.timedelta(seconds=60)
+# holding a message loses it to the next, which sends it again (at least once). Recording an
+# answer takes milliseconds; the margin covers a stalled machine, and a message whose first
+# sender outlives it is sent twice at most, which at-least-once delivery allows.
+LEASE_MARGIN: Final = dt.timedelta(seconds=10)
 # A receiver's answer body is not read beyond this: only its status counts.
 _ANSWER_READ: Final = 4096
 _ERROR_LENGTH: Final = 500
