@@ -12,7 +12,7 @@ from app.domain.decision_warnings import DecisionWarning, warnings_of
 from app.domain.product_slice import Member, ProductSlice, Question, Registry
 from app.domain.reasons import CHECK_ORDER, ReasonCode, ScopeReason, WarningCode
 from app.domain.registry import Ruleset
-from app.domain.verification import CertificateFailures, Failure, not_covering, verify
+from app.domain.verification import CertificateFailures, Failure, Verdict, not_covering, verify
 
 
 class Decision(StrEnum):
@@ -90,14 +90,27 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
     ruleset = registry.ruleset
     if not ruleset.is_group(question.destination):
         return _check_country(product, registry, question)
+    # The group's countries are weighed on one day for one sector: where every certificate
+    # of a component covers the country, its verdict is the same for each, and is reached once.
+    verdicts: dict[tuple[int, bool], Verdict] = {}
     answers = [
-        _check_country(product, registry, dataclasses.replace(question, destination=country))
+        _check_country(
+            product, registry, dataclasses.replace(question, destination=country), verdicts
+        )
         for country in ruleset.countries_of(question.destination)
     ]
     return _combined(product, question, ruleset, answers)
 
 
-def _check_country(product: ProductSlice, registry: Registry, question: Question) -> ExportCheck:
+def _check_country(
+    product: ProductSlice,
+    registry: Registry,
+    question: Question,
+    verdicts: dict[tuple[int, bool], Verdict] | None = None,
+) -> ExportCheck:
+    """One country's answer. `verdicts` keeps, across the countries of one group question,
+    the verdicts that do not depend on the country: those of components whose every
+    certificate covers it (a failure to cover names the country; nothing else does)."""
     ruleset = registry.ruleset
     here = (question.destination,)
     scope = scope_of(product, ruleset, question)
@@ -130,12 +143,16 @@ def _check_country(product: ProductSlice, registry: Registry, question: Question
 
     def judge(member: Member, *, upstream: bool) -> None:
         certificates = registry.certificates_of(member)
-        verdict = verify(
-            certificates,
-            registry,
-            question,
-            accept_under_review=upstream and ruleset.accept_under_review_upstream,
+        accept = upstream and ruleset.accept_under_review_upstream
+        covered = verdicts is not None and all(
+            ruleset.covers_destination(c.destinations, question.destination) for c in certificates
         )
+        key = (member.component_id, accept)
+        verdict = verdicts.get(key) if verdicts is not None and covered else None
+        if verdict is None:
+            verdict = verify(certificates, registry, question, accept_under_review=accept)
+            if verdicts is not None and covered:
+                verdicts[key] = verdict
         if verdict.verified and verdict.certificate is not None:
             verified.append((member.name, verdict.certificate))
             held = next(c for c in certificates if c.number == verdict.certificate)

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from app.services.runtime import Runtime
     from app.store.unit_of_work import UnitOfWork
 
-# Work items settled in one pass; more wait for the next.
-SETTLE_BATCH = 1_000
+# Work items settled in one pass (more wait for the next): a registry import or a first pass
+# leaves thousands, settled together with one weighing of each product.
+SETTLE_BATCH = 100_000
 
 
 def _now() -> dt.datetime:
@@ -111,15 +112,24 @@ def _causes(
 ) -> dict[int, Cause]:
     """Each product the work touches, with the cause a change of its status is told with:
     the latest work item naming something it holds (or every product, such as a ruleset),
-    else the latest one that only marks time (the date passing, a first pass)."""
+    else the latest one that only marks time (the date passing, a first pass).
+
+    Read from the latest item back, so each product is told once and the walk up from an
+    item's seeds stops at what a later item has told already: a pass over thousands of
+    items (a registry import, a first pass) walks the graph about once."""
     told: dict[int, Cause] = {}
     general: Cause | None = None
-    for item in work:
+    seen: set[int] = set()
+    for item in reversed(work):
+        if len(told) == len(products):
+            break
         if item.seeds is not None:
-            told.update(dict.fromkeys(_holding_products(graph, item.seeds), item.cause))
+            for product in _holding_products(graph, item.seeds, seen):
+                told.setdefault(product, item.cause)
         elif item.cause.is_specific:
-            told.update(dict.fromkeys(products, item.cause))
-        else:
+            for product in products:
+                told.setdefault(product, item.cause)
+        elif general is None:
             general = item.cause
     if general is not None:
         for product in products:
@@ -136,19 +146,25 @@ def _ending_cause(work: Sequence[StatusWork], product: int) -> Cause:
     return work[-1].cause
 
 
-def _holding_products(graph: PortfolioGraph, seeds: Iterable[int]) -> set[int]:
+def _holding_products(graph: PortfolioGraph, seeds: Iterable[int], seen: set[int]) -> set[int]:
     """The products whose closure may hold any of the seeds: everything above them in the
     portfolio graph (a superset of the products whose own BOMs reach them, which is the
-    safe side: a product weighed again for nothing changes nothing), themselves included."""
-    seen = {seed for seed in seeds if seed in graph}
-    frontier = list(seen)
+    safe side: a product weighed again for nothing changes nothing), themselves included.
+    Components in `seen` were walked from already (with everything above them), and are
+    added to it."""
+    start = {seed for seed in seeds if seed in graph and seed not in seen}
+    seen.update(start)
+    frontier = list(start)
+    found = {component for component in start if graph.is_product(component)}
     while frontier:
         component = frontier.pop()
         for holder, _declarations in graph.holders(component):
             if holder not in seen:
                 seen.add(holder)
                 frontier.append(holder)
-    return {component for component in seen if graph.is_product(component)}
+                if graph.is_product(holder):
+                    found.add(holder)
+    return found
 
 
 def start_day(runtime: Runtime, day: dt.date, *, claim: bool = True) -> Settled:

@@ -1300,6 +1300,39 @@ def _all_certificates(world: World) -> list[Certificate]:
 class TestProperties:
     @settings(max_examples=200, deadline=None)
     @given(world=worlds(), data=st.data())
+    def test_a_group_answers_each_of_its_countries_as_asking_it_alone(
+        self, world: World, data: st.DataObject
+    ) -> None:
+        # Some certificates cover one country of the group, or one and a country outside it.
+        scopes = st.sampled_from(
+            [frozenset({ALL}), frozenset({"EU"}), frozenset({"DE"}), frozenset({"FR", "US"})]
+        )
+        redrawn = _with_certificates(
+            world,
+            [
+                dataclasses.replace(c, destinations=data.draw(scopes))
+                for c in _all_certificates(world)
+            ],
+        )
+        day, sector = redrawn.question.day, redrawn.question.sector
+        grouped = check(redrawn.product, redrawn.registry, Question("EU", day, sector))
+        for country in grouped.countries:
+            alone = check(
+                redrawn.product, redrawn.registry, Question(country.destination, day, sector)
+            )
+            assert country.decision is alone.decision
+            # (A blocker merged across countries names every country it fails for.)
+            named = {
+                (b.component.component_id, b.reason, b.certificate)
+                for b in grouped.blockers
+                if country.destination in b.countries
+            }
+            assert named == {
+                (b.component.component_id, b.reason, b.certificate) for b in alone.blockers
+            }
+
+    @settings(max_examples=200, deadline=None)
+    @given(world=worlds(), data=st.data())
     def test_never_eligible_when_an_uncertified_ai_member_is_added(
         self, world: World, data: st.DataObject
     ) -> None:
