@@ -90,6 +90,13 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
     ruleset = registry.ruleset
     if not ruleset.is_group(question.destination):
         return _check_country(product, registry, question)
+    countries = ruleset.countries_of(question.destination)
+    if _alike(product, registry, question, countries):
+        first = _check_country(
+            product, registry, dataclasses.replace(question, destination=countries[0])
+        )
+        answers = [first, *(_as_for(first, country) for country in countries[1:])]
+        return _combined(product, question, ruleset, answers)
     # The group's countries are weighed on one day for one sector: where every certificate
     # of a component covers the country, its verdict is the same for each, and is reached once.
     verdicts: dict[tuple[int, bool], Verdict] = {}
@@ -97,9 +104,41 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
         _check_country(
             product, registry, dataclasses.replace(question, destination=country), verdicts
         )
-        for country in ruleset.countries_of(question.destination)
+        for country in countries
     ]
     return _combined(product, question, ruleset, answers)
+
+
+def _alike(
+    product: ProductSlice, registry: Registry, question: Question, countries: Sequence[str]
+) -> bool:
+    """Whether the answer is the same for every country of a group but for its name: the
+    rule applies to each alike (domestic country, pilot), and every certificate of the
+    product and its members covers each (a certificate's failure to cover a country is the
+    only failure that names one, and the only one that differs between them)."""
+    ruleset = registry.ruleset
+    scopes = {
+        scope_of(product, ruleset, dataclasses.replace(question, destination=country))
+        for country in countries
+    }
+    if len(scopes) > 1:
+        return False
+    return all(
+        ruleset.covers_destination(certificate.destinations, country)
+        for member in (product.product, *product.members)
+        for certificate in registry.certificates_of(member)
+        for country in countries
+    )
+
+
+def _as_for(answer: ExportCheck, country: str) -> ExportCheck:
+    """One country's answer given for another the group holds alike (`_alike`)."""
+    return dataclasses.replace(
+        answer,
+        question=dataclasses.replace(answer.question, destination=country),
+        blockers=tuple(dataclasses.replace(b, countries=(country,)) for b in answer.blockers),
+        countries=tuple(dataclasses.replace(c, destination=country) for c in answer.countries),
+    )
 
 
 def _check_country(

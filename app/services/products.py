@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,11 @@ from app.domain.paging import PRODUCTS, Page
 from app.domain.stored import BomRecord, ComponentRecord
 from app.services.portfolio import PortfolioCache
 from app.services.visibility import (
-    bom_visibility,
     closure_counts,
     knows_component,
     sees_product,
     shown_boms,
+    shows_any_bom,
     visible_boms,
 )
 from app.store.unit_of_work import UnitOfWork
@@ -44,19 +45,28 @@ def list_products(
     where: str = "cursor",
 ) -> Page[ProductSummary]:
     """Products the viewer may see, in identity order, a page of `limit` after `cursor` (all
-    of them without a limit), within the caller's unit of work. Only the page's products
-    are read; a cursor naming a component the viewer may not know of is refused, exactly
-    like one naming nothing."""
+    of them without a limit), within the caller's unit of work. The products and their
+    current BOMs are the graph's (as new as anything committed when the unit of work
+    began); only the page's records are read. A cursor naming a component the viewer may
+    not know of is refused, exactly like one naming nothing; one naming a component that is
+    no product any more still names its place in the order."""
     after = PRODUCTS.after(cursor, where)
-    if after is not None and not knows_component(uow, viewer, after):
-        raise PRODUCTS.names_no_item(where)
+    boundary = None
+    if after is not None:
+        if not knows_component(uow, viewer, after):
+            raise PRODUCTS.names_no_item(where)
+        known = uow.components.get(after)
+        boundary = None if known is None else (known.identity_key, known.id)
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
-    found = uow.boms.products(
-        after_id=after,
-        limit=None if limit is None else limit + 1,
-        visible_to=bom_visibility(uow, viewer),
-    )
+    products = [p for p in graph.products() if shows_any_bom(visible, p.bom_ids)]
+    start = 0
+    if boundary is not None:
+        start = bisect.bisect_right([graph.sort_key(p.component_id) for p in products], boundary)
+    chosen = products[start:] if limit is None else products[start : start + limit + 1]
+    subjects = {c.id: c for c in uow.components.many(p.component_id for p in chosen)}
+    boms = {b.id: b for b in uow.boms.many(b for p in chosen for b in p.bom_ids)}
+    found = [(subjects[p.component_id], [boms[b] for b in sorted(p.bom_ids)]) for p in chosen]
     page = PRODUCTS.page(found, limit, lambda product: product[0].id)
     return page.map(lambda product: _product_summary(graph, *product, visible))
 

@@ -7,18 +7,18 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.copying import copied, fields_of
 from app.domain.portfolio import BomFacts
-from app.domain.stored import BomEnding, BomRecord, ComponentRecord, NewBom
+from app.domain.stored import BomEnding, BomRecord, NewBom
 from app.domain.visibility import BomVisibility
 from app.store.bulk import chunks
 from app.store.conflicts import inserted
 from app.store.documents import unpack_document
-from app.store.records import bom_record, component_record, ending_record
+from app.store.records import bom_record, ending_record
 from app.store.rows import (
     BomEndingRow,
     BomRow,
@@ -175,51 +175,6 @@ class BomRepository:
             query = query.where(BomRow.subject_id == subject_id)
         rows = self._session.scalars(query.order_by(BomRow.id).limit(limit))
         return [bom_record(row) for row in rows]
-
-    def products(
-        self,
-        *,
-        after_id: int | None,
-        limit: int | None,
-        visible_to: BomVisibility | None = None,
-    ) -> list[tuple[ComponentRecord, list[BomRecord]]]:
-        """Products in identity order, each with all its current BOMs (in id order): the
-        subjects of a current BOM (with `visible_to`, of one the reader may see), after the
-        component `after_id` and at most `limit` of them. The page is cut in SQL; an
-        identity never changes, so the boundary's place in the order never moves."""
-        current = BomRow.id.in_(current_bom_ids())
-        subjects = select(BomRow.subject_id).where(current)
-        if visible_to is not None and not visible_to.is_admin:
-            subjects = subjects.where(visible_condition(visible_to))
-        page = select(ComponentRow.id).where(ComponentRow.id.in_(subjects))
-        if after_id is not None:
-            boundary = (
-                select(ComponentRow.identity_key)
-                .where(ComponentRow.id == after_id)
-                .scalar_subquery()
-            )
-            page = page.where(
-                or_(
-                    ComponentRow.identity_key > boundary,
-                    and_(ComponentRow.identity_key == boundary, ComponentRow.id > after_id),
-                )
-            )
-        page = page.order_by(ComponentRow.identity_key, ComponentRow.id)
-        if limit is not None:
-            page = page.limit(limit)
-        # One statement, so each product comes with the current BOMs of the same moment.
-        query = (
-            select(BomRow, ComponentRow)
-            .join(ComponentRow, ComponentRow.id == BomRow.subject_id)
-            .where(current, ComponentRow.id.in_(page))
-            .order_by(ComponentRow.identity_key, ComponentRow.id, BomRow.id)
-        )
-        found: list[tuple[ComponentRecord, list[BomRecord]]] = []
-        for bom, subject in self._session.execute(query):
-            if not found or found[-1][0].id != subject.id:
-                found.append((component_record(subject), []))
-            found[-1][1].append(bom_record(bom))
-        return found
 
     def current_of_subject(self, subject_id: int) -> list[BomRecord]:
         """The subject's current BOMs, in id order."""

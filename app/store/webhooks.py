@@ -185,10 +185,13 @@ class WebhookRepository:
         self._session.flush()
         self.added_messages = True
 
-    def due(self, now: dt.datetime, *, skip: Sequence[int]) -> list[tuple[int, Subscription]]:
-        """The message due first that no live lease holds, among enabled subscriptions; with
-        its subscription. On PostgreSQL the row is locked, skipping rows another sender
-        holds locked; on SQLite the caller holds the database's only write lock."""
+    def due(
+        self, now: dt.datetime, *, skip: Sequence[int], limit: int = 1
+    ) -> list[tuple[int, Subscription]]:
+        """The messages due first (at most `limit`) that no live lease holds, among enabled
+        subscriptions; each with its subscription. On PostgreSQL the rows are locked,
+        skipping rows another sender holds locked; on SQLite the caller holds the
+        database's only write lock."""
         query = (
             select(_Messages.id, _Messages.subscription_id)
             .join(_Subscriptions, _Subscriptions.id == _Messages.subscription_id)
@@ -200,17 +203,19 @@ class WebhookRepository:
                 _Subscriptions.disabled_at.is_(None),
             )
             .order_by(_Messages.next_attempt_at, _Messages.id)
-            .limit(1)
+            .limit(limit)
         )
         if skip:
             query = query.where(_Messages.id.not_in(skip))
         if self._session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=_Messages)
-        found = self._session.execute(query).one_or_none()
-        if found is None:
-            return []
-        subscription = self.subscription(found[1])
-        return [] if subscription is None else [(found[0], subscription)]
+        found = self._session.execute(query).all()
+        subscriptions = {s: self.subscription(s) for s in {row[1] for row in found}}
+        return [
+            (message_id, subscription)
+            for message_id, subscription_id in found
+            if (subscription := subscriptions[subscription_id]) is not None
+        ]
 
     def claim(self, message_id: int, until: dt.datetime) -> ClaimedMessage:
         """Lease the message to this sender and count the attempt it is about to make."""

@@ -1330,6 +1330,19 @@ class TestProperties:
             assert named == {
                 (b.component.component_id, b.reason, b.certificate) for b in alone.blockers
             }
+        alone_answers = [
+            check(redrawn.product, redrawn.registry, Question(c.destination, day, sector))
+            for c in grouped.countries
+        ]
+        assert grouped.warnings == tuple(
+            dict.fromkeys(w for answer in alone_answers for w in answer.warnings)
+        )
+        assert grouped.verified == tuple(
+            dict.fromkeys(v for answer in alone_answers for v in answer.verified)
+        )
+        assert [c.scope_reason for c in grouped.countries] == [
+            a.countries[0].scope_reason for a in alone_answers
+        ]
 
     @settings(max_examples=200, deadline=None)
     @given(world=worlds(), data=st.data())
