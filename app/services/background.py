@@ -26,6 +26,8 @@ from app.services.webhook_delivery import deliver_due
 from app.services.webhook_expiry import announce_expiring_certificates
 
 log = logging.getLogger("exportgate.background")
+# Messages one call of the sender attempts before it looks again (at once while they last).
+DELIVERY_TURN = 200
 T = TypeVar("T")
 
 
@@ -69,9 +71,17 @@ class Sender:
     clock: Callable[[], dt.datetime] = _now
 
     def turn(self) -> int:
+        """Send until nothing more is due (a full batch means more may be waiting)."""
         self.runtime.messages.clear()
-        sent = _guarded("webhook deliveries", lambda: deliver_due(self.runtime, now=self.clock()))
-        return sent or 0
+        total = 0
+        while True:
+            sent = _guarded(
+                "webhook deliveries",
+                lambda: deliver_due(self.runtime, now=self.clock(), limit=DELIVERY_TURN),
+            )
+            total += sent or 0
+            if sent != DELIVERY_TURN:
+                return total
 
 
 @dataclass

@@ -182,7 +182,7 @@ class WebhookRepository:
                 next_attempt_at=now,
             )
         )
-        self._session.flush()
+        # Flushed with the rest of the transaction: a settling pass may write thousands.
         self.added_messages = True
 
     def due(
