@@ -85,6 +85,12 @@ class Receiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class _Server(ThreadingHTTPServer):
+    # A sender sends side by side: the standard library's backlog of five would drop
+    # connections (each retried a second later by the kernel).
+    request_queue_size = 128
+
+
 @contextmanager
 def receiving() -> Iterator[tuple[Receiver, str]]:
     receiver = Receiver()
@@ -109,7 +115,7 @@ def receiving() -> Iterator[tuple[Receiver, str]]:
         def log_message(self, *args: Any) -> None:  # noqa: ARG002 - quiet
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
