@@ -49,10 +49,10 @@ test-sqlite: install ## The whole suite on fresh SQLite files
 test-postgres: install ## The whole suite on a new PostgreSQL database, dropped afterwards
 	EXPORTGATE_TEST_BACKEND=postgresql $(BIN)/pytest
 
-bench: install ## Benchmarks; each figure is a ratio or a target measured in one run
+bench: install ## Benchmarks (ingest, decision, chain, churn, statuses); each figure is a ratio or a target measured in one run
 	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; decision=$$?; \
-	$(BIN)/python -m bench.chain; chain=$$?; $(BIN)/python -m bench.churn; \
-	exit $$(( ingest || decision || chain || $$? ))
+	$(BIN)/python -m bench.chain; chain=$$?; $(BIN)/python -m bench.churn; churn=$$?; \
+	$(BIN)/python -m bench.statuses; exit $$(( ingest || decision || chain || churn || $$? ))
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
