@@ -30,6 +30,7 @@ from app.graph.ordered import NeighbourOrder, OrderedDiGraph
 from app.graph.overlay import Overlay, overlay
 from app.graph.paths import Declaration, Path, Step
 from app.graph.scope import Scope
+from app.graph.walks import above
 
 # Which components satisfy a question about their facts and links (`nodes_where`).
 NodeTest = Callable[[PortfolioNode, bool], bool]
@@ -107,8 +108,7 @@ class PortfolioGraph:
         self._lineage_successors: _Tables = dict(self._lineage.adjacency())
         self._order.trusted = False
         self._overlay: Overlay | None = None
-        # Each product's BOMs (`boms_of`), by product.
-        self._memo: dict[int, frozenset[int]] = {}
+        self._memo: dict[int, frozenset[int]] = {}  # each product's BOMs (`boms_of`)
         self._counts: dict[tuple[int, frozenset[int] | None], tuple[int, int]] = {}
         self._where: dict[Hashable, tuple[NodeTest, frozenset[int]]] = {}
 
@@ -158,20 +158,12 @@ class PortfolioGraph:
         removed_links: Iterable[PortfolioEdge],
         added_links: Iterable[PortfolioEdge],
     ) -> None:
-        """Drop what is memoised about the products above anything the delta touched (a
-        product page after an upload recounts only those); everything else memoised, which
-        reads the whole graph, is dropped."""
+        """Forget what is memoised about the products above anything the delta touched (a
+        products page after an upload recounts only those), and update node questions."""
         touched = {node.component_id for node in delta.nodes} | set(delta.products)
         for edge in (*delta.removed_edges, *delta.added_edges, *removed_links, *added_links):
             touched.update((edge.source_id, edge.target_id))
-        above = {c for c in touched if c in self._nodes}
-        frontier = list(above)
-        while frontier:
-            for holder, _declared in self.holders(frontier.pop()):
-                if holder not in above:
-                    above.add(holder)
-                    frontier.append(holder)
-        affected = above | touched
+        affected = above(self, touched) | touched
         self._counts = {k: v for k, v in self._counts.items() if k[0] not in affected}
         self._memo = {k: v for k, v in self._memo.items() if k not in affected}
         # A component's facts, or whether links leave it, change only where the delta says.
@@ -184,9 +176,8 @@ class PortfolioGraph:
             self._where[key] = (predicate, (found - asked - set(delta.gone)) | holds)
 
     def _index(self, new: Sequence[int], gone: Iterable[int]) -> None:
-        """The tables the walks read, for nodes a delta added or removed. A new node's
-        neighbours are read through networkx's views (a graph built at once reads the plain
-        dicts; the views cost a little more, for the few nodes added since)."""
+        """The tables the walks read, for nodes a delta added or removed (a new node's
+        neighbours through networkx's views, costing a little more than a build's dicts)."""
         for component in gone:
             self._nodes.pop(component, None)
             for table in (self._successors, self._predecessors, self._lineage_successors):

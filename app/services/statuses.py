@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app.bom.identity import identity_from_reference
 from app.domain.registry import Certificate
 from app.domain.statuses import Cause, CauseKind, StatusChange, StatusWork, StoredStatus
+from app.graph.walks import above
 from app.services.standings import destination_groups, weigh
 from app.services.status_feed import announce_status_changes
 from app.services.status_work import note_change
@@ -149,22 +150,9 @@ def _ending_cause(work: Sequence[StatusWork], product: int) -> Cause:
 def _holding_products(graph: PortfolioGraph, seeds: Iterable[int], seen: set[int]) -> set[int]:
     """The products whose closure may hold any of the seeds: everything above them in the
     portfolio graph (a superset of the products whose own BOMs reach them, which is the
-    safe side: a product weighed again for nothing changes nothing), themselves included.
-    Components in `seen` were walked from already (with everything above them), and are
-    added to it."""
-    start = {seed for seed in seeds if seed in graph and seed not in seen}
-    seen.update(start)
-    frontier = list(start)
-    found = {component for component in start if graph.is_product(component)}
-    while frontier:
-        component = frontier.pop()
-        for holder, _declarations in graph.holders(component):
-            if holder not in seen:
-                seen.add(holder)
-                frontier.append(holder)
-                if graph.is_product(holder):
-                    found.add(holder)
-    return found
+    safe side: a product weighed again for nothing changes nothing), themselves included;
+    what `seen` holds was walked from already."""
+    return {component for component in above(graph, seeds, seen) if graph.is_product(component)}
 
 
 def start_day(runtime: Runtime, day: dt.date, *, claim: bool = True) -> Settled:
