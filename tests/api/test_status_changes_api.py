@@ -173,3 +173,37 @@ def test_status_changes_reach_only_subscribers_who_may_see_the_product(
         assert sorted(p["data"]["id"] for p in told) == [c["id"] for c in feed(api, maker)]
         assert {p["data"]["cause"]["bom_id"] for p in told} == {None}
         assert rivals.received == []
+
+
+def test_an_organisations_own_classification_is_named_only_to_it(settings: Settings) -> None:
+    maker = bearer(issue_key(settings, Role.INTEGRATOR, Role.PROCUREMENT, organisation="maker"))
+    rival = bearer(issue_key(settings, Role.INTEGRATOR, organisation="rival"))
+    admin = bearer(issue_key(settings, Role.ADMIN, organisation="operator"))
+    with_sample_registry(settings)
+    with TestClient(create_app(settings)) as api:
+        camera = upload(api, maker, camera_bom())
+        shared = api.put(
+            f"/api/v1/boms/{camera['id']}/visibility", json={"visibility": "public"}, headers=maker
+        )
+        assert shared.status_code == 200, shared.text
+        settle(settings)
+        first = {c["id"] for c in feed(api, admin)}
+        # No BOM of the module is held: the camera holds no AI, until the maker says so.
+        module = api.get("/api/v1/components", params={"purl": MODULE_PURL}, headers=maker)
+        module_id = module.json()["items"][0]["id"]
+        recorded = api.post(
+            f"/api/v1/components/{module_id}/classifications",
+            json={"is_ai": True, "reason": "runs a vision model inside"},
+            headers=maker,
+        )
+        assert recorded.status_code == 201, recorded.text
+        settle(settings)
+        told_maker = [c for c in feed(api, maker) if c["id"] not in first]
+        told_rival = [c for c in feed(api, rival) if c["id"] not in first]
+        assert told_maker, "the maker's classification moved the camera"
+        assert {c["cause"]["kind"] for c in told_maker} == {"classification"}
+        assert {c["cause"]["ref"] for c in told_maker} == {str(recorded.json()["id"])}
+        # The rival sees the public camera's changes, not which record of the maker's it was.
+        assert [c["id"] for c in told_rival] == [c["id"] for c in told_maker]
+        assert {c["cause"]["ref"] for c in told_rival} == {None}
+        assert {c["cause"]["kind"] for c in told_rival} == {"classification"}
