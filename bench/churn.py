@@ -10,12 +10,8 @@ latency is printed beside it (the change log adds one row and, on PostgreSQL, a 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -38,11 +34,12 @@ from bench.decision import (
     PortfolioPlan,
     Scale,
     admin_key,
+    machine,
     plan_portfolio,
     portfolio_database,
-    print_targets,
     proc_status_bytes,
     product_bom,
+    report,
     serving,
     sqlite_url,
 )
@@ -185,19 +182,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
     print(
-        f"exportgate churn benchmark — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; {args.uploads} uploads into "
-        f"{scale.products} products over {scale.pool} pool components",
+        f"exportgate churn benchmark — {machine()}; "
+        f"{args.uploads} uploads into {scale.products} products over {scale.pool} pool components",
         flush=True,
     )
-    targets = measure(scale, max(2, args.uploads), data_dir=args.data_dir, seed=args.seed)
-    print()
-    print_targets(targets)
-    passed = all(target.passed for target in targets)
-    print("RESULT:", "PASS" if passed else "FAIL")
-    if not passed:
-        sys.exit(1)
+    report(measure(scale, max(2, args.uploads), data_dir=args.data_dir, seed=args.seed))
 
 
 if __name__ == "__main__":

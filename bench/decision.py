@@ -272,6 +272,24 @@ def collector_watched() -> Iterator[CollectorLog]:
         gc.callbacks.remove(log)
 
 
+def machine() -> str:
+    """When and on what a benchmark runs, for the first line of its report."""
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs"
+    )
+
+
+def report(targets: Sequence[Target]) -> None:
+    """The targets, the verdict, and exit status 1 when any is missed."""
+    print()
+    print_targets(targets)
+    passed = all(target.passed for target in targets)
+    print("RESULT:", "PASS" if passed else "FAIL")
+    if not passed:
+        sys.exit(1)
+
+
 def print_targets(targets: Sequence[Target]) -> None:
     width = max(len(target.label) for target in targets)
     measured = max(len(target.measured) for target in targets)

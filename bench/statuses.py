@@ -19,11 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import shutil
 import sqlite3
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -46,8 +44,9 @@ from bench.decision import (
     REQUEST_TIMEOUT_S,
     Scale,
     admin_key,
+    machine,
     portfolio_database,
-    print_targets,
+    report,
     serving,
     sqlite_url,
 )
@@ -245,19 +244,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
     print(
-        f"exportgate statuses benchmark — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; {scale.products} products over "
-        f"{scale.pool} pool components",
+        f"exportgate statuses benchmark — {machine()}; "
+        f"{scale.products} products over {scale.pool} pool components",
         flush=True,
     )
-    targets = measure(scale, data_dir=args.data_dir, seed=args.seed)
-    print()
-    print_targets(targets)
-    passed = all(target.passed for target in targets)
-    print("RESULT:", "PASS" if passed else "FAIL")
-    if not passed:
-        sys.exit(1)
+    report(measure(scale, data_dir=args.data_dir, seed=args.seed))
 
 
 if __name__ == "__main__":
