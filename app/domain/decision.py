@@ -11,7 +11,7 @@ from enum import StrEnum
 from app.domain.decision_warnings import DecisionWarning, warnings_of
 from app.domain.product_slice import Member, ProductSlice, Question, Registry
 from app.domain.reasons import CHECK_ORDER, ReasonCode, ScopeReason, WarningCode
-from app.domain.registry import Ruleset
+from app.domain.registry import Certificate, Ruleset
 from app.domain.verification import CertificateFailures, Failure, Verdict, not_covering, verify
 
 
@@ -78,28 +78,54 @@ def scope_of(product: ProductSlice, ruleset: Ruleset, question: Question) -> Sco
     return None
 
 
-def check(product: ProductSlice, registry: Registry, question: Question) -> ExportCheck:
+class Verdicts:
+    """What was reached about certificates, kept across the countries of a group and (when
+    one caller weighs many products against one registry) across products; one registry
+    only. A verdict is keyed by the component's identity, whether under-review upstream is
+    accepted, the day, the sector and the country, which is None where every certificate
+    covers it (then nothing in the verdict names it)."""
+
+    def __init__(self) -> None:
+        self.reached: dict[tuple[str, bool, dt.date, str | None, str | None], Verdict] = {}
+        self._covers: dict[tuple[str, str], bool] = {}
+
+    def covers(
+        self, ruleset: Ruleset, certificate: Certificate, asked: str, countries: Sequence[str]
+    ) -> bool:
+        """Whether the certificate's scope covers every country of the destination asked (a
+        group's, or the one); the same question is asked of hundreds of products."""
+        key = (certificate.number, asked)
+        found = self._covers.get(key)
+        if found is None:
+            found = self._covers[key] = all(
+                ruleset.covers_destination(certificate.destinations, c) for c in countries
+            )
+        return found
+
+
+def check(
+    product: ProductSlice,
+    registry: Registry,
+    question: Question,
+    verdicts: Verdicts | None = None,
+) -> ExportCheck:
     """May this product go where and when the question asks? The destination is a country
     or a group the ruleset defines: a group is answered for each of its countries, and is
     ineligible when any of them is, else eligible when any is, else not in scope.
     Deterministic: blockers and warnings follow the order of the members given (the caller
     orders them by identity), then the order of the countries."""
-    question = Question(
-        question.destination.upper(), question.day, question.sector or product.sector
-    )
+    question = _asked(product, question)
+    verdicts = Verdicts() if verdicts is None else verdicts
     ruleset = registry.ruleset
     if not ruleset.is_group(question.destination):
-        return _check_country(product, registry, question)
+        return _check_country(product, registry, question, verdicts)
     countries = ruleset.countries_of(question.destination)
-    if _alike(product, registry, question, countries):
+    if _alike(product, registry, question, countries, verdicts):
         first = _check_country(
-            product, registry, dataclasses.replace(question, destination=countries[0])
+            product, registry, dataclasses.replace(question, destination=countries[0]), verdicts
         )
         answers = [first, *(_as_for(first, country) for country in countries[1:])]
         return _combined(product, question, ruleset, answers)
-    # The group's countries are weighed on one day for one sector: where every certificate
-    # of a component covers the country, its verdict is the same for each, and is reached once.
-    verdicts: dict[tuple[int, bool], Verdict] = {}
     answers = [
         _check_country(
             product, registry, dataclasses.replace(question, destination=country), verdicts
@@ -109,8 +135,18 @@ def check(product: ProductSlice, registry: Registry, question: Question) -> Expo
     return _combined(product, question, ruleset, answers)
 
 
+def _asked(product: ProductSlice, question: Question) -> Question:
+    """The question as the rule reads it: the destination in capitals, the product's own
+    sector where none is asked."""
+    return Question(question.destination.upper(), question.day, question.sector or product.sector)
+
+
 def _alike(
-    product: ProductSlice, registry: Registry, question: Question, countries: Sequence[str]
+    product: ProductSlice,
+    registry: Registry,
+    question: Question,
+    countries: Sequence[str],
+    verdicts: Verdicts,
 ) -> bool:
     """Whether the answer is the same for every country of a group but for its name: the
     rule applies to each alike (domestic country, pilot), and every certificate of the
@@ -124,10 +160,9 @@ def _alike(
     if len(scopes) > 1:
         return False
     return all(
-        ruleset.covers_destination(certificate.destinations, country)
+        verdicts.covers(ruleset, certificate, question.destination, countries)
         for member in (product.product, *product.members)
         for certificate in registry.certificates_of(member)
-        for country in countries
     )
 
 
@@ -145,11 +180,13 @@ def _check_country(
     product: ProductSlice,
     registry: Registry,
     question: Question,
-    verdicts: dict[tuple[int, bool], Verdict] | None = None,
+    verdicts: Verdicts,
+    *,
+    warned: bool = True,
 ) -> ExportCheck:
-    """One country's answer. `verdicts` keeps, across the countries of one group question,
-    the verdicts that do not depend on the country: those of components whose every
-    certificate covers it (a failure to cover names the country; nothing else does)."""
+    """One country's answer; `verdicts` keeps what was reached about certificates. Without
+    `warned` the answer holds no warnings (they never change a decision): a status does
+    not show them, and a settling pass weighs thousands."""
     ruleset = registry.ruleset
     here = (question.destination,)
     scope = scope_of(product, ruleset, question)
@@ -165,7 +202,7 @@ def _check_country(
             ruleset.version,
             scope_reason=reason,
             blockers=tuple(unknown),
-            warnings=tuple(warnings_of(product, registry, question)),
+            warnings=tuple(warnings_of(product, registry, question)) if warned else (),
             countries=(CountryDecision(question.destination, decision, reason),),
         )
     if scope is not None:
@@ -183,19 +220,19 @@ def _check_country(
     def judge(member: Member, *, upstream: bool) -> None:
         certificates = registry.certificates_of(member)
         accept = upstream and ruleset.accept_under_review_upstream
-        covered = verdicts is not None and all(
-            ruleset.covers_destination(c.destinations, question.destination) for c in certificates
-        )
-        key = (member.component_id, accept)
-        verdict = verdicts.get(key) if verdicts is not None and covered else None
+        # A failure to cover a country names it; nothing else in a verdict does.
+        covered = all(verdicts.covers(ruleset, c, question.destination, here) for c in certificates)
+        where = None if covered else question.destination
+        key = (member.identity_key, accept, question.day, question.sector, where)
+        verdict = verdicts.reached.get(key)
         if verdict is None:
-            verdict = verify(certificates, registry, question, accept_under_review=accept)
-            if verdicts is not None and covered:
-                verdicts[key] = verdict
+            verdict = verdicts.reached[key] = verify(
+                certificates, registry, question, accept_under_review=accept
+            )
         if verdict.verified and verdict.certificate is not None:
             verified.append((member.name, verdict.certificate))
             held = next(c for c in certificates if c.number == verdict.certificate)
-            if held.expires_within(question.day, ruleset.expiry_warning_days):
+            if warned and held.expires_within(question.day, ruleset.expiry_warning_days):
                 warnings.append(
                     DecisionWarning(
                         WarningCode.CERTIFICATE_EXPIRING,
@@ -221,7 +258,8 @@ def _check_country(
     for member in product.members:
         if member.is_ai:
             judge(member, upstream=True)
-    warnings.extend(warnings_of(product, registry, question))
+    if warned:
+        warnings.extend(warnings_of(product, registry, question))
     blockers.extend(_incomplete_blockers(product, ruleset, here))
     decision = Decision.INELIGIBLE if blockers else Decision.ELIGIBLE
     return ExportCheck(
@@ -360,11 +398,38 @@ class GroupStatus:
 
 
 def group_status(
-    product: ProductSlice, registry: Registry, group: str, day: dt.date, sector: str | None = None
+    product: ProductSlice,
+    registry: Registry,
+    group: str,
+    day: dt.date,
+    sector: str | None = None,
+    *,
+    verdicts: Verdicts | None = None,
 ) -> GroupStatus:
     """A product's standing for a group the ruleset defines, or one country, summed up the
-    way a shipping desk reads it: the check of the group, without its paths."""
-    answer = check(product, registry, Question(group, day, sector))
+    way a shipping desk reads it: the check of the group, without its paths. Where every
+    country of the group answers alike, one country's answer stands for all of them."""
+    question = _asked(product, Question(group, day, sector))
+    ruleset = registry.ruleset
+    verdicts = Verdicts() if verdicts is None else verdicts
+    if ruleset.is_group(question.destination):
+        countries = ruleset.countries_of(question.destination)
+        if _alike(product, registry, question, countries, verdicts):
+            first = _check_country(
+                product,
+                registry,
+                dataclasses.replace(question, destination=countries[0]),
+                verdicts,
+                warned=False,
+            )
+            return GroupStatus(
+                group=question.destination,
+                decision=first.decision,
+                destinations=tuple(countries),
+                ineligible=tuple(countries) if first.decision is Decision.INELIGIBLE else (),
+                reasons=tuple(dict.fromkeys(blocker.reason for blocker in first.blockers)),
+            )
+    answer = check(product, registry, question, verdicts)
     return GroupStatus(
         group=answer.question.destination,
         decision=answer.decision,

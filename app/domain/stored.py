@@ -134,3 +134,20 @@ class DecisionRecord:
     evidence_sha256: str
     decided_at: dt.datetime
     decided_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryGeneration:
+    """How much the registry holds and its newest entries: it moves whenever anything is
+    recorded (certificates and events are appended, reviewers updated in place, rulesets
+    published), so a copy of the registry knows whether it is still the committed truth,
+    and what to read to become it again."""
+
+    certificates: int
+    events: int
+    rulesets: int
+    reviewers: int
+    newest_certificate: int
+    newest_event: int
+    newest_ruleset: int
+    reviewers_updated: object  # as the database reports its newest updated_at

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -39,6 +39,7 @@ Adjacency = Mapping[int, Mapping[int, Mapping[str, Any]]]
 # The same, as the graph keeps it up to date.
 _Tables = dict[int, Mapping[int, Mapping[str, Any]]]
 _NOTHING: Mapping[int, Mapping[str, Any]] = {}
+_T = TypeVar("_T")
 
 
 def _link_order(link: BomLink) -> tuple[int, str, int, tuple[int, ...], int, str]:
@@ -108,7 +109,8 @@ class PortfolioGraph:
         self._lineage_successors: _Tables = dict(self._lineage.adjacency())
         self._order.trusted = False
         self._overlay: Overlay | None = None
-        self._memo: dict[int, frozenset[int]] = {}  # each product's BOMs (`boms_of`)
+        # What is known of each product until a delta touches what it holds (`kept`).
+        self._kept: dict[tuple[int, str], tuple[Hashable, object]] = {}
         self._counts: dict[tuple[int, frozenset[int] | None], tuple[int, int]] = {}
         self._where: dict[Hashable, tuple[NodeTest, frozenset[int]]] = {}
 
@@ -165,7 +167,7 @@ class PortfolioGraph:
             touched.update((edge.source_id, edge.target_id))
         affected = above(self, touched) | touched
         self._counts = {k: v for k, v in self._counts.items() if k[0] not in affected}
-        self._memo = {k: v for k, v in self._memo.items() if k not in affected}
+        self._kept = {k: v for k, v in self._kept.items() if k[0] not in affected}
         # A component's facts, or whether links leave it, change only where the delta says.
         asked = {node.component_id for node in delta.nodes} | {
             link.source_id for link in (*delta.removed_links, *delta.added_links)
@@ -253,7 +255,7 @@ class PortfolioGraph:
             ]:
                 del attributes[name]
             graph.__networkx_cache__ = {}
-        self._memo = {}
+        self._kept = {}
         self._counts = {}
         self._where = {}
 
@@ -360,10 +362,22 @@ class PortfolioGraph:
 
     def boms_of(self, product_id: int) -> frozenset[int]:
         """The BOMs the product is made of (its scope's), walked once per graph."""
-        found = self._memo.get(product_id)
+        found = self.recall(product_id, "boms", None)
         if found is None:
-            found = self._memo[product_id] = self.scope(product_id).boms
-        return found
+            found = self.keep(product_id, "boms", None, self.scope(product_id).boms)
+        return cast("frozenset[int]", found)
+
+    def recall(self, product_id: int, what: str, key: Hashable) -> object | None:
+        """What was kept as `what` of the product for `key`, while nothing the product holds
+        has changed since (a delta forgets it for every product above what it touched)."""
+        held = self._kept.get((product_id, what))
+        return held[1] if held is not None and held[0] == key else None
+
+    def keep(self, product_id: int, what: str, key: Hashable, value: _T) -> _T:
+        """Keep `value` as `what` of the product for `key` (`recall`); only what the product's
+        closure and `key` alone determine may be kept."""
+        self._kept[product_id, what] = (key, value)
+        return value
 
     def closure(self, product_id: int) -> set[int]:
         """Every component inside this product, itself included; cycles are harmless."""
@@ -381,7 +395,7 @@ class PortfolioGraph:
         nodes and edges beside the stored ones, and `product` made of the BOMs it names.
         The stored graph is not copied: the unsaved BOM lies over it."""
         overlaid = copy.copy(self)
-        overlaid._memo = {}
+        overlaid._kept = {}
         overlaid._counts = {}
         overlaid._where = {}
         overlaid._overlay = overlay(
@@ -393,17 +407,9 @@ class PortfolioGraph:
         """Every other product whose closure holds the component, each with a shortest path
         and its scope, in identity order. A walk up every edge finds the candidates; each
         candidate's own walk decides, since only its BOMs count."""
-        candidates: set[int] = set()
-        seen = {component_id}
-        queue = deque([component_id])
-        while queue:
-            current = queue.popleft()
-            if current in self._products and current != component_id:
-                candidates.add(current)
-            for source, _ in self.holders(current):
-                if source not in seen:
-                    seen.add(source)
-                    queue.append(source)
+        candidates = {
+            c for c in above(self, [component_id]) if c in self._products and c != component_id
+        }
         found = []
         for holder in self.ordered(candidates):
             scope = self.scope(holder)
@@ -427,21 +433,11 @@ class PortfolioGraph:
                 steps.append(Step(component_id, target, chosen))
         return sorted(steps, key=lambda step: self.sort_key(step.target_id))
 
-    def closure_document(
-        self, product_id: int, visible_boms: frozenset[int] | None = None
-    ) -> dict[str, Any]:
-        """The product's closure as plain data (app/graph/documents.py)."""
-        return documents.closure_document(self, product_id, visible_boms)
-
-    def closure_graphml(self, product_id: int, visible_boms: frozenset[int] | None = None) -> str:
-        """The product's closure as GraphML, for graph tools (app/graph/documents.py)."""
-        return documents.closure_graphml(self, product_id, visible_boms)
-
     def closure_counts(
         self, product_id: int, visible_boms: frozenset[int] | None = None
     ) -> tuple[int, int]:
         """(components, AI components) inside the product besides itself, as
-        `closure_document` lists them; memoised per graph and BOMs seen."""
+        `documents.closure_document` lists them; memoised per graph and BOMs seen."""
         shown = None if visible_boms is None else visible_boms & self.boms_of(product_id)
         key = (product_id, shown)
         found = self._counts.get(key)

@@ -30,6 +30,9 @@ class AiJudgement:
 
     ruleset: Ruleset
     classified: Mapping[int, bool] = dataclasses.field(default_factory=dict)
+    # Whether classification records inside the product were weighed: then who owns the
+    # product (which records speak for it) mattered too.
+    read_records: bool = False
 
     def of(self, graph: PortfolioGraph, scope: Scope, component_id: int) -> tuple[bool, str | None]:
         """(counts as an AI component, why it is suspected of being one)."""
@@ -59,7 +62,7 @@ def ai_judgement(
         for c, found in records.items()
         if (settled := settle(found, day, owner)) is not None
     }
-    return AiJudgement(snapshot.ruleset_on(day), classified)
+    return AiJudgement(snapshot.ruleset_on(day), classified, read_records=bool(records))
 
 
 def suspicion(

@@ -194,6 +194,33 @@ def claimants(scope: Scope, relevant: list[int]) -> list[int]:
     return [scope.product_id, *relevant]
 
 
+def kept_decision_inputs(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    product_id: int,
+    *,
+    snapshot: RegistrySnapshot,
+    day: dt.date,
+) -> tuple[ProductSlice, Registry]:
+    """`decision_inputs` of a stored product, its slice kept on the graph between calls:
+    a certificate's event or a reviewer's accreditation moves no slice, so settling the
+    hundreds of products above a revoked certificate weighs only their certificates again.
+    The slice is what the product's closure (the graph forgets it when a delta touches
+    that), the day, the ruleset in force and the classification records make it; where
+    records inside it were weighed, its owner counted too, and it is not kept."""
+    ruleset = snapshot.ruleset_on(day)
+    key = (day, ruleset.version, snapshot.classifications_generation)
+    kept = graph.recall(product_id, "slice", key)
+    if isinstance(kept, ProductSlice):
+        return kept, snapshot.for_keys(certified_keys(kept), day)
+    scope = graph.scope(product_id)
+    judgement = ai_judgement(uow, snapshot, scope, day)
+    slice_ = _slice(uow, graph, scope, judgement, None)
+    if not judgement.read_records:
+        graph.keep(product_id, "slice", key, slice_)
+    return slice_, snapshot.for_keys(certified_keys(slice_), day)
+
+
 def decision_inputs(
     uow: UnitOfWork,
     graph: PortfolioGraph,
@@ -207,6 +234,17 @@ def decision_inputs(
     AI status is judged inside it, its members that matter, the certificates its BOMs
     claim for them)."""
     judgement = ai_judgement(uow, snapshot, scope, day)
+    slice_ = _slice(uow, graph, scope, judgement, unsaved)
+    return slice_, snapshot.for_keys(certified_keys(slice_), day)
+
+
+def _slice(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    scope: Scope,
+    judgement: AiJudgement,
+    unsaved: UnsavedBom | None,
+) -> ProductSlice:
     relevant = relevant_members(graph, scope, judgement)
     claims: Mapping[int, tuple[str, ...]] = uow.graph.claims_for(
         claimants(scope, relevant), scope.boms
@@ -216,12 +254,6 @@ def decision_inputs(
         for component, numbers in unsaved.claims().items():
             merged[component] = tuple(sorted({*merged.get(component, ()), *numbers}))
         claims = merged
-    slice_ = product_slice(
-        graph,
-        scope,
-        relevant,
-        claims,
-        _bom_facts(uow, graph, scope, unsaved),
-        judgement,
+    return product_slice(
+        graph, scope, relevant, claims, _bom_facts(uow, graph, scope, unsaved), judgement
     )
-    return slice_, snapshot.for_keys(certified_keys(slice_), day)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
-from app.domain.decision import GroupStatus, group_status
+from app.domain.decision import GroupStatus, Verdicts, group_status
 from app.domain.paging import Page
 from app.domain.registry import Ruleset
 from app.services.destinations import question_destinations
-from app.services.evidence import decision_inputs
+from app.services.evidence import kept_decision_inputs
 from app.services.products import ProductSummary, get_product, list_products
 
 if TYPE_CHECKING:
@@ -111,17 +111,14 @@ def weigh(
     when `sector` is None); nothing recorded."""
     graph = runtime.cache.current(uow)
     snapshot = runtime.registry.current(uow)
-    scopes = {product: graph.scope(product) for product in product_ids}
     weighed: dict[int, Weighed] = {}
-    for product, scope in scopes.items():
-        slice_, registry = decision_inputs(
-            uow,
-            graph,
-            scope,
-            snapshot=snapshot,
-            day=day,
+    # Hundreds of products hold the same models: each certificate verdict is reached once.
+    verdicts = Verdicts()
+    for product in product_ids:
+        slice_, registry = kept_decision_inputs(uow, graph, product, snapshot=snapshot, day=day)
+        statuses = tuple(
+            group_status(slice_, registry, g, day, sector, verdicts=verdicts) for g in groups
         )
-        statuses = tuple(group_status(slice_, registry, g, day, sector) for g in groups)
         weighed[product] = Weighed(statuses, slice_.sector)
     return weighed
 

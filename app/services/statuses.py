@@ -85,6 +85,7 @@ def settle(runtime: Runtime, *, day: dt.date | None = None) -> Settled:
             causes.setdefault(product, _ending_cause(work, product))
         stored = uow.statuses.stored(causes)
         changes: list[StatusChange] = []
+        replaced: dict[int, Sequence[StoredStatus]] = {}
         for product in sorted(causes):
             before = {g: s.status.decision for g, s in stored.get(product, {}).items()}
             now: Sequence[StoredStatus] = ()
@@ -100,7 +101,8 @@ def settle(runtime: Runtime, *, day: dt.date | None = None) -> Settled:
                 for g in sorted(before.keys() | after.keys())
                 if before.get(g) != after.get(g)
             )
-            uow.statuses.replace(product, now, at)
+            replaced[product] = now
+        uow.statuses.replace(replaced, at)
         recorded = uow.statuses.add_changes(changes)
         announce_status_changes(uow, recorded, now=at)
         uow.statuses.remove_work(ids)

@@ -24,6 +24,7 @@ from app.domain.bom import EdgeKind, reached_from
 from app.domain.classification import Classification, ClassificationScope
 from app.domain.portfolio import Product
 from app.domain.visibility import BomVisibility
+from app.graph import documents
 from app.services.paths import PathStep
 from app.store.unit_of_work import UnitOfWork
 
@@ -161,7 +162,7 @@ def seen_inside(graph: PortfolioGraph, product_id: int, visible: frozenset[int])
     """The product's components the viewer reaches from it through steps a BOM it may see
     declares (the product itself included)."""
     steps: dict[int, list[int]] = {}
-    for edge in graph.closure_document(product_id, visible)["edges"]:
+    for edge in documents.closure_document(graph, product_id, visible)["edges"]:
         if any(EdgeKind(kind).is_containment for kind in edge["kinds"]):
             steps.setdefault(edge["source"], []).append(edge["target"])
     return frozenset(reached_from(product_id, steps))
@@ -288,7 +289,7 @@ def closure_document(
     graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None
 ) -> dict[str, Any]:
     """A product's closure as the viewer may see it: only what BOMs it may see declare."""
-    return graph.closure_document(product_id, visible)
+    return documents.closure_document(graph, product_id, visible)
 
 
 def closure_counts(
@@ -299,4 +300,4 @@ def closure_counts(
 
 
 def closure_graphml(graph: PortfolioGraph, product_id: int, visible: frozenset[int] | None) -> str:
-    return graph.closure_graphml(product_id, visible)
+    return documents.closure_graphml(graph, product_id, visible)

@@ -23,6 +23,7 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.domain.stored import RegistryGeneration
 from app.store.conflicts import inserted
 from app.store.rows import (
     CertificateEventRow,
@@ -243,18 +244,34 @@ class RegistryRepository:
             found[certificate.subject].append(certificate)
         return dict(found)
 
-    def generation(self) -> tuple[object, ...]:
-        """Changes whenever anything is recorded: certificates and events are appended,
-        reviewers updated in place (their updated_at moves), rulesets published."""
+    def generation(self) -> RegistryGeneration:
+        """Changes whenever anything is recorded (app.domain.stored.RegistryGeneration)."""
         reviewers = table_of(ReviewerRow)
         query = select(
             *(select(func.count()).select_from(table_of(r)).scalar_subquery()
               for r in (CertificateRow, CertificateEventRow, RulesetRow, ReviewerRow)),
-            *(select(func.max(table_of(r).c.id)).scalar_subquery()
+            *(select(func.coalesce(func.max(table_of(r).c.id), 0)).scalar_subquery()
               for r in (CertificateRow, CertificateEventRow, RulesetRow)),
             select(func.max(reviewers.c.updated_at)).scalar_subquery(),
         )  # fmt: skip
-        return tuple(self._session.execute(query).one())
+        counts_and_newest = self._session.execute(query).one()
+        return RegistryGeneration(*counts_and_newest[:7], reviewers_updated=counts_and_newest[7])
+
+    def certificates_since(self, newest_certificate: int, newest_event: int) -> list[Certificate]:
+        """The certificates recorded after `newest_certificate`, or given an event after
+        `newest_event`, each with all its events."""
+        columns = table_of(CertificateRow).columns
+        evented = select(CertificateEventRow.certificate_id).where(
+            CertificateEventRow.id > newest_event
+        )
+        rows = list(
+            self._session.execute(
+                select(*columns)
+                .where((CertificateRow.id > newest_certificate) | CertificateRow.id.in_(evented))
+                .order_by(CertificateRow.number)
+            )
+        )
+        return self._with_events(rows)
 
     def certificates(
         self,

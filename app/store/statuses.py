@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.orm import Session
@@ -19,10 +20,34 @@ from app.domain.statuses import (
 )
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
-from app.store.bulk import chunks
+from app.store.bulk import chunks, insert_many
 from app.store.conflicts import inserted
-from app.store.rows import BomLinkRow, BomRow
+from app.store.rows import BomLinkRow, BomRow, table_of
 from app.store.rows.statuses import DailyRunRow, ProductStatusRow, StatusChangeRow, StatusWorkRow
+
+_STATUS_COLUMNS = (
+    "product_id",
+    "destination_group",
+    "status",
+    "countries",
+    "ineligible",
+    "reasons",
+    "sector",
+    "evaluated_on",
+    "ruleset_version",
+)
+_CHANGE_COLUMNS = (
+    "product_id",
+    "destination_group",
+    "old_status",
+    "new_status",
+    "cause_kind",
+    "cause_ref",
+    "cause_bom_id",
+    "cause_private_to",
+    "evaluated_on",
+    "at",
+)
 
 # One settling pass at a time across every process: the key of the PostgreSQL advisory lock
 # it holds to commit (SQLite's single writer already serialises them).
@@ -142,50 +167,65 @@ class StatusRepository:
     def products_with_status(self) -> set[int]:
         return set(self._session.scalars(select(ProductStatusRow.product_id).distinct()))
 
-    def replace(self, product_id: int, statuses: Sequence[StoredStatus], at: dt.datetime) -> None:
-        """The product's standings become exactly these (none: it is no product any more)."""
-        self._session.execute(
-            delete(ProductStatusRow).where(ProductStatusRow.product_id == product_id)
-        )
-        self._session.add_all(
-            ProductStatusRow(
-                product_id=product_id,
-                destination_group=stored.status.group,
-                status=stored.status.decision.value,
-                countries=list(stored.status.destinations),
-                ineligible=list(stored.status.ineligible),
-                reasons=[reason.value for reason in stored.status.reasons],
-                sector=stored.sector,
-                evaluated_on=stored.evaluated_on,
-                ruleset_version=stored.ruleset_version,
-                updated_at=at,
+    def replace(self, statuses: Mapping[int, Sequence[StoredStatus]], at: dt.datetime) -> None:
+        """Each product's standings become exactly those given (none: it is no product any
+        more); one statement per chunk, as a settling pass replaces hundreds at once."""
+        for chunk in chunks(sorted(statuses)):
+            self._session.execute(
+                delete(ProductStatusRow).where(ProductStatusRow.product_id.in_(chunk))
             )
-            for stored in statuses
+        insert_many(
+            self._session,
+            table_of(ProductStatusRow),
+            _STATUS_COLUMNS,
+            (
+                (
+                    product_id,
+                    stored.status.group,
+                    stored.status.decision.value,
+                    list(stored.status.destinations),
+                    list(stored.status.ineligible),
+                    [reason.value for reason in stored.status.reasons],
+                    stored.sector,
+                    stored.evaluated_on,
+                    stored.ruleset_version,
+                )
+                for product_id in sorted(statuses)
+                for stored in statuses[product_id]
+            ),
+            shared={"updated_at": at},
         )
-        self._session.flush()
 
     # -- changes ---------------------------------------------------------------------------
 
-    def add_changes(self, changes: Iterable[StatusChange]) -> list[StatusChange]:
-        """Record the changes; each as recorded, with its id."""
-        rows = [
-            StatusChangeRow(
-                product_id=change.product_id,
-                destination_group=change.group,
-                old_status=None if change.old is None else change.old.value,
-                new_status=None if change.new is None else change.new.value,
-                cause_kind=change.cause.kind.value,
-                cause_ref=change.cause.ref,
-                cause_bom_id=change.cause.bom_id,
-                cause_private_to=change.cause.private_to,
-                evaluated_on=change.evaluated_on,
-                at=change.at,
-            )
-            for change in changes
-        ]
-        self._session.add_all(rows)
-        self._session.flush()
-        return [_change(row) for row in rows]
+    def add_changes(self, changes: Sequence[StatusChange]) -> list[StatusChange]:
+        """Record the changes of one settling pass (each product and group at most once);
+        each as recorded, with its id."""
+        returned = insert_many(
+            self._session,
+            table_of(StatusChangeRow),
+            _CHANGE_COLUMNS,
+            (
+                (
+                    change.product_id,
+                    change.group,
+                    None if change.old is None else change.old.value,
+                    None if change.new is None else change.new.value,
+                    change.cause.kind.value,
+                    change.cause.ref,
+                    change.cause.bom_id,
+                    change.cause.private_to,
+                    change.evaluated_on,
+                    change.at,
+                )
+                for change in changes
+            ),
+            returning=("id", "product_id", "destination_group"),
+        )
+        ids = {(product, group): id_ for id_, product, group in returned}
+        if len(ids) != len(changes):
+            raise ValueError("a settling pass records each product and group at most once")
+        return [replace(c, id=ids[c.product_id, c.group]) for c in changes]
 
     def changes(
         self,

@@ -14,6 +14,7 @@ import networkx as nx
 import pytest
 
 from app.domain.product_slice import Question
+from app.graph import documents
 from app.graph.portfolio import PortfolioGraph
 from app.services.checks import check_export
 from app.services.ingest import ingest_bom
@@ -69,7 +70,7 @@ def test_a_replaced_graph_is_freed_when_the_next_upload_rebuilds_it(
         graph = current_graph(runtime)
         assert graph.edge_count > 0
         for product in graph.products():
-            graph.closure_graphml(product.component_id)
+            documents.closure_graphml(graph, product.component_id)
             graph.where_used(product.component_id)
         references.extend(tracked(graph))
         del graph

@@ -43,15 +43,21 @@ MODEL_CERTIFICATE = "AIEC-2026-000123"
 def stored_and_fresh(
     runtime: Runtime, day: dt.date
 ) -> tuple[dict[int, dict[str, GroupStatus]], dict[int, dict[str, GroupStatus]]]:
-    """Every product's stored statuses, and the same checked afresh on `day`."""
+    """Every product's stored statuses, and the same checked afresh on `day` by a process that
+    never read the portfolio or the registry before (nothing it kept between changes)."""
     with runtime.reading() as uow:
         assert not uow.statuses.has_work(), "every change is settled"
         graph = runtime.cache.current(uow)
         products = sorted(product.component_id for product in graph.products())
         groups = destination_groups(runtime.registry.current(uow).ruleset_on(day), None)
-        fresh = weigh(runtime, uow, products, groups, day)
         stored = uow.statuses.stored(products)
         days = {s.evaluated_on for held in stored.values() for s in held.values()}
+    afresh = Runtime(runtime.settings)
+    try:
+        with afresh.reading() as uow:
+            fresh = weigh(afresh, uow, products, groups, day)
+    finally:
+        afresh.close()
     assert days <= {day}
     return (
         {p: {g: s.status for g, s in held.items()} for p, held in stored.items()},

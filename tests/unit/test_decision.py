@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.decision import Decision, ExportCheck, check, group_status, scope_of
+from app.domain.decision import Decision, ExportCheck, Verdicts, check, group_status, scope_of
 from app.domain.decision_warnings import changed_since_certificate
 from app.domain.ids import IdentityKey
 from app.domain.portfolio import BomFacts
@@ -1343,6 +1343,48 @@ class TestProperties:
         assert [c.scope_reason for c in grouped.countries] == [
             a.countries[0].scope_reason for a in alone_answers
         ]
+
+    @settings(max_examples=200, deadline=None)
+    @given(world=worlds(), data=st.data())
+    def test_a_group_status_sums_up_the_check_of_the_group(
+        self, world: World, data: st.DataObject
+    ) -> None:
+        # Stored statuses come from group_status, which answers one country for a group
+        # whose countries stand alike: it must say what the whole check says.
+        scopes = st.sampled_from(
+            [frozenset({ALL}), frozenset({"EU"}), frozenset({"DE"}), frozenset({"FR", "US"})]
+        )
+        redrawn = _with_certificates(
+            world,
+            [
+                dataclasses.replace(c, destinations=data.draw(scopes))
+                for c in _all_certificates(world)
+            ],
+        )
+        day, sector = redrawn.question.day, redrawn.question.sector
+        for group in ("EU", "de", "US"):
+            answer = check(redrawn.product, redrawn.registry, Question(group, day, sector))
+            status = group_status(redrawn.product, redrawn.registry, group, day, sector)
+            assert status.group == answer.question.destination
+            assert status.decision is answer.decision
+            assert status.destinations == tuple(c.destination for c in answer.countries)
+            assert status.ineligible == answer.ineligible_countries
+            assert status.reasons == tuple(dict.fromkeys(b.reason for b in answer.blockers))
+
+    @settings(max_examples=100, deadline=None)
+    @given(first=worlds(), second=worlds())
+    def test_verdicts_kept_across_products_of_one_registry_change_no_answer(
+        self, first: World, second: World
+    ) -> None:
+        # Settling weighs hundreds of products with one memo of certificate verdicts.
+        shared = second._replace(registry=first.registry)
+        verdicts = Verdicts()
+        for world in (first, shared, first):
+            for destination in ("EU", world.question.destination):
+                question = dataclasses.replace(world.question, destination=destination)
+                assert check(world.product, world.registry, question, verdicts) == check(
+                    world.product, world.registry, question
+                )
 
     @settings(max_examples=200, deadline=None)
     @given(world=worlds(), data=st.data())

@@ -6,13 +6,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.graph import documents
 from tests.unit.graph.portfolios import Portfolio, portfolios
 
 
 def counted_from_document(
     drawn: Portfolio, product: int, visible: frozenset[int] | None
 ) -> tuple[int, int]:
-    document = drawn.graph().closure_document(product, visible)
+    document = documents.closure_document(drawn.graph(), product, visible)
     inside = [n for n in document["nodes"] if n["inside_product"] and n["id"] != product]
     return len(inside), sum(n["is_ai"] for n in inside)
 

@@ -15,6 +15,7 @@ from app.domain.bom import EdgeKind
 from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode
 from app.graph.delta import GraphDelta
 from app.graph.ordered import NeighbourOrder, Neighbours, OrderedDiGraph
+from app.graph.portfolio import PortfolioGraph
 from tests.unit.graph.portfolios import Portfolio, everything, portfolios
 
 T = TypeVar("T")
@@ -101,3 +102,29 @@ def test_a_link_whose_resolution_changed_is_replaced_in_place() -> None:
     assert graph.links_of(1) == [found]
     assert [t for t, _ in graph.parts(1)] == [3]
     assert isinstance(graph.node(3), PortfolioNode)
+
+
+def _made_of(graph: PortfolioGraph, product: int) -> tuple[object, ...]:
+    """What a product's closure makes it: its BOMs, and each component inside with its facts."""
+    scope = graph.scope(product)
+    return scope.boms, tuple((c, graph.node(c)) for c in sorted(scope.closure))
+
+
+@settings(max_examples=300, deadline=None)
+@given(portfolios(max_size=8), portfolios(max_size=8))
+def test_what_is_kept_of_a_product_outlives_a_delta_only_while_it_still_holds(
+    before: Portfolio, after: Portfolio
+) -> None:
+    # Settling keeps each product's slice on the graph (`keep`): a delta must forget it for
+    # every product whose closure it changed, or a stale slice would be answered.
+    graph = before.graph()
+    for product in before.products:
+        graph.keep(product, "made of", "key", _made_of(graph, product))
+
+    graph.apply(delta_between(before, after))
+
+    rebuilt = after.graph()
+    for product in after.products:
+        kept = graph.recall(product, "made of", "key")
+        assert kept is None or kept == _made_of(rebuilt, product)
+        assert graph.recall(product, "made of", "another key") is None

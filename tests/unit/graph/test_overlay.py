@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from app.domain.bom import EdgeKind
 from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product
+from app.graph import documents
 from app.graph.documents import xml_safe
 from app.graph.portfolio import PortfolioGraph
 from tests.unit.graph.portfolios import DEP, Portfolio, graph, node, portfolios
@@ -146,7 +147,7 @@ def test_a_dry_run_answers_as_the_same_bom_stored_would(
 def answers(built: PortfolioGraph) -> tuple[object, ...]:
     """Every kind of question, as plain values (a scope would hold on to the graph)."""
     used = [(product, path) for product, path, _ in built.where_used(3)]
-    return built.closure_graphml(1), used, built.scope(1).paths_to(2, 5)
+    return documents.closure_graphml(built, 1), used, built.scope(1).paths_to(2, 5)
 
 
 class TestRelease:
@@ -184,7 +185,7 @@ class TestDocuments:
             ai={2: frozenset({10})},
         )
 
-        document = built.closure_document(1)
+        document = documents.closure_document(built, 1)
 
         assert document["product_id"] == 1
         assert document["boms"] == [10]
@@ -205,7 +206,7 @@ class TestDocuments:
     def test_only_what_the_visible_boms_declare(self) -> None:
         built = graph([(1, 2, 10), (2, 3, 11), (1, 4, 11)], {1: (10, 11)})
 
-        document = built.closure_document(1, frozenset({10}))
+        document = documents.closure_document(built, 1, frozenset({10}))
 
         assert [n["id"] for n in document["nodes"]] == [2, 1]
         assert [(e["source"], e["target"]) for e in document["edges"]] == [(1, 2)]
@@ -214,7 +215,7 @@ class TestDocuments:
         odd = PortfolioNode(2, "key-odd", "bad\x01name", None, "library")
         built = PortfolioGraph([node(1), odd], [PortfolioEdge(1, 2, DEP, 10)], [Product(1, (10,))])
 
-        graphml = built.closure_graphml(1)
+        graphml = documents.closure_graphml(built, 1)
 
         assert "bad\\x01name" in graphml
         assert "\x01" not in graphml
