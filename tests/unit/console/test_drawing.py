@@ -5,6 +5,7 @@ and that any answer, however tangled or large, comes out as one well-formed pict
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import time
 import xml.etree.ElementTree as ET
@@ -46,7 +47,7 @@ def cut(parent: str) -> Json:
 
 
 def chain(*names: str, boms: Sequence[int] = (1,)) -> list[Json]:
-    return [step(parent, child, *boms) for parent, child in zip(names, names[1:], strict=False)]
+    return [step(parent, child, *boms) for parent, child in itertools.pairwise(names)]
 
 
 def blocker(
@@ -143,7 +144,7 @@ def _text(element: ET.Element | None) -> str:
 
 def picture(svg: str) -> Picture:
     """The SVG parsed as XML (so it is well-formed), as boxes and arrows."""
-    root = ET.fromstring(svg)
+    root = ET.fromstring(svg)  # noqa: S314 - the drawing under test, not a stranger's XML
     assert root.tag == f"{SVG}svg"
     boxes = {}
     for group in root.iter(f"{SVG}g"):
@@ -418,8 +419,97 @@ def test_long_names_are_shortened_with_an_ellipsis_and_kept_whole_in_a_title() -
         blocking_paths_svg(answer("camera", blocker(long_name, chain("camera", long_name))))
     )
     (box,) = [box for box in drawn.boxes if "blocker" in box.classes]
-    assert box.name.endswith("…") and long_name.startswith(box.name[:-1])
+    assert box.name.endswith("…")
+    assert long_name.startswith(box.name[:-1])
     assert box.title.startswith(long_name)
+
+
+# -- any answer, as any caller sees it -------------------------------------------------------
+
+NAMES = [f"Zq{n:02}" for n in range(12)]
+BOM_NAMES = {1: "Bq-one", 2: "Bq-two", 3: "Bq-three"}
+
+
+@st.composite
+def full_answers(draw: st.DrawFn, names: st.SearchStrategy[str] = st.sampled_from(NAMES)) -> Json:
+    """An answer as an administrator reads it: blockers (names may repeat, as display names
+    do) with paths from the product, each step declared by some of three BOMs."""
+    product = "Zprod"
+    blockers = []
+    for index in range(draw(st.integers(0, 6))):
+        name = draw(names)
+        paths = []
+        for _ in range(draw(st.integers(1, 3))):
+            route = [product, *draw(st.lists(names, max_size=4)), name]
+            paths.append([
+                step(parent, child, *sorted(draw(st.sets(st.sampled_from([1, 2, 3]), min_size=1))))
+                for parent, child in itertools.pairwise(route)
+            ])  # fmt: skip
+        more = draw(st.integers(0, 3))
+        blockers.append(blocker(name, *paths, component_id=100 + index, more_paths=more))
+    return answer(product, *blockers, boms=sorted(BOM_NAMES))
+
+
+def _reaches(arrows: Sequence[Arrow], start: Box, goal: Box) -> bool:
+    below: dict[str, list[Box]] = {}
+    for arrow in arrows:
+        below.setdefault(arrow.parent.element_id, []).append(arrow.child)
+    seen, todo = {start.element_id}, [start]
+    while todo:
+        for child in below.get(todo.pop().element_id, []):
+            if child == goal:
+                return True
+            if child.element_id not in seen:
+                seen.add(child.element_id)
+                todo.append(child)
+    return False
+
+
+@settings(max_examples=200, deadline=None)
+@given(full=full_answers(), visible=st.frozensets(st.sampled_from(sorted(BOM_NAMES))))
+def test_any_answer_as_any_organisation_sees_it_is_drawn_whole_and_leaks_nothing(
+    full: Json, visible: frozenset[int]
+) -> None:
+    seen = redacted_answer(full, visible)
+    svg = blocking_paths_svg(seen, BOM_NAMES)
+    assert svg == blocking_paths_svg(json.loads(json.dumps(seen)), dict(BOM_NAMES))
+    drawn = picture(svg)
+    named = {box.lines[0] for box in drawn.boxes if "hidden" not in box.classes}
+    blockers = [box for box in drawn.boxes if "blocker" in box.classes]
+    declared: dict[tuple[str, str], set[str]] = {}
+    for shown in seen["blocking"]:
+        if shown["component"]["id"] is None:
+            assert any("hidden" in box.classes for box in blockers)
+        else:
+            assert shown["component"]["name"] in {box.name for box in blockers}
+        for path in shown["paths"]:
+            for each in path:
+                if each["kind"] != "hidden":
+                    assert {each["parent"], each["child"]} <= named
+                    declared.setdefault((each["parent"], each["child"]), set()).update(
+                        BOM_NAMES[b] for b in each["bom_ids"] if b in visible
+                    )
+    # Nothing beyond the caller's sight: no component only hidden BOMs hold, no hidden BOM.
+    told = json.dumps(seen)
+    secrets = {text for text in json.dumps(full).split('"') if text.startswith("Zq")}
+    secrets = {name for name in secrets if name not in told}
+    secrets |= {BOM_NAMES[b] for b in BOM_NAMES.keys() - visible}
+    assert not [secret for secret in secrets if secret in svg]
+    for arrow in drawn.arrows:
+        if "declared" in arrow.classes:
+            names = set(arrow.title.rpartition(": declared in ")[2].split("; "))
+            assert names <= declared[arrow.parent.name, arrow.child.name], arrow.title
+        # Layers go down along every edge that closes no cycle.
+        if not _reaches(drawn.arrows, arrow.child, arrow.parent):
+            assert arrow.child.layer > arrow.parent.layer, arrow.title
+
+
+@settings(max_examples=100, deadline=None)
+@given(full=full_answers(st.text(max_size=40)), visible=st.frozensets(st.sampled_from([1, 2, 3])))
+def test_any_uploaded_names_make_a_well_formed_picture(full: Json, visible: frozenset[int]) -> None:
+    svg = blocking_paths_svg(redacted_answer(full, visible), {1: "\x00<b>", 2: "&", 3: "]]>"})
+    drawn = picture(svg)
+    assert len([box for box in drawn.boxes if "product" in box.classes]) == 1
 
 
 # -- the element itself ---------------------------------------------------------------------------
@@ -438,7 +528,8 @@ def test_the_picture_is_labelled_for_screen_readers_and_readable_in_print() -> N
     assert {"p7-title", "p7-desc"} <= ids
     assert _text(root.find(f"{SVG}title")) == "Blocking paths of camera"
     sizes = [float(e.get("font-size") or "0") for e in root.iter() if e.get("font-size")]
-    assert sizes and min(sizes) >= 12
+    assert sizes
+    assert min(sizes) >= 12
 
 
 def test_an_id_prefix_that_is_no_xml_name_is_refused() -> None:
@@ -507,3 +598,54 @@ def test_the_largest_picture_drawn_stays_quick() -> None:
     # A few milliseconds on an idle machine; the bound catches a change of kind (something
     # quadratic), not the noise of a shared one.
     assert min(elapsed) < 0.1
+
+
+# -- a real answer, through the services ---------------------------------------------------------
+
+GESTURE_PURL = "pkg:huggingface/hikari/gesture-model@1.0"
+
+
+def test_a_real_answer_as_the_second_organisation_sees_it(runtime: Runtime) -> None:
+    """The maker's camera holds a gesture model through two of its parts, and a vision
+    module whose BOM only its supplier may see holds another model: the maker's picture
+    shows both paths to the gesture model and where the supplier's BOM begins, no more."""
+    for organisation in ("maker", "supplier"):
+        ensure_organisation(runtime, organisation, organisation, actor="tests")
+    camera = bom(
+        component("camera", "smart-camera", type_="device", version="4.0", purl=CAMERA_PURL),
+        [
+            component("board", "mainboard", type_="device", version="1.0"),
+            component("module", "vision-module", version="3.2.0", purl=MODULE_PURL),
+            model("gesture", GESTURE_PURL),
+        ],
+        {"camera": ["board", "module"], "board": ["gesture"], "module": ["gesture"]},
+    )
+    ingest_bom(runtime, camera, None, organisation="maker")
+    ingest_bom(runtime, supplier_module_bom(), None, organisation="supplier")
+    question = Question("DE", dt.date(2026, 9, 1))
+
+    def drawn_for(viewer: Viewer | None) -> tuple[str, Picture]:
+        result = check_export(runtime, CAMERA_PURL, question, record=False, viewer=viewer)
+        boms = list_boms(runtime, product_id=None, cursor=None, limit=50, viewer=viewer)
+        svg = blocking_paths_svg(result.for_caller(), {b.id: b.product for b in boms.items})
+        return svg, picture(svg)
+
+    svg, maker = drawn_for(Viewer("maker"))
+    gesture = maker.one("gesture-model@1.0")
+    assert "blocker" in gesture.classes
+    assert sorted((a.parent.name, a.label) for a in maker.into(gesture)) == [
+        ("mainboard@1.0", "smart-camera@4.0"),
+        ("vision-module@3.2.0", "smart-camera@4.0"),
+    ]
+    (hidden,) = [box for box in maker.boxes if "hidden" in box.classes]
+    assert hidden.lines == ("hidden BOM", "BLOCKER: no certificate")
+    assert [a.parent.name for a in maker.into(hidden)] == ["vision-module@3.2.0"]
+    assert {"product", "blocker"} <= maker.one("smart-camera@4.0").classes
+    assert maker.desc == "3 blocking components, 3 paths"
+    for secret in ("defect-detector", "onnxruntime", "defect-images"):
+        assert secret not in svg
+    # The operator, who sees every BOM, is shown what the maker is not: the test would
+    # notice a leak.
+    _everything, operator = drawn_for(None)
+    assert "defect-detector@2.1.0" in {box.name for box in operator.boxes}
+    assert not [box for box in operator.boxes if "hidden" in box.classes]
