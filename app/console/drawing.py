@@ -121,70 +121,79 @@ def _render(drawing: Drawing, product: str, bom_names: Mapping[int, str], prefix
     layout = lay_out(
         [_box(node) for node in nodes], [(index[e.parent], index[e.child]) for e in edges]
     )
-    notes = _notes(drawing)
-    width, height = f"{layout.width:.0f}", f"{layout.height + len(notes) * _LINE_PX:.0f}"
-    summary = "; ".join([_counted(drawing), *notes])
-    lines = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="blocking-paths" role="img"'
-            f' aria-labelledby="{prefix}-title {prefix}-desc" width="{width}" height="{height}"'
-            f' viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif"'
-            f' font-size="{_NAME_PX}" fill="{_INK}">'
-        ),
-        f'<title id="{prefix}-title">Blocking paths of {_text(product)}</title>',
-        f'<desc id="{prefix}-desc">{_text(summary)}</desc>',
-        (
-            f'<defs><marker id="{prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5"'
-            f' markerWidth="9" markerHeight="9" orient="auto-start-reverse">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/></marker></defs>'
-        ),
-        f'<g class="edges" fill="none" stroke="{_INK}" stroke-width="1.5">',
-    ]
-    labels: list[tuple[str, str] | None] = []
+    arrows, labels = [], []
     for edge, route in zip(edges, layout.routes, strict=True):
         parent, child = drawing.nodes[edge.parent], drawing.nodes[edge.child]
         declared = list(dict.fromkeys(_declared_in(edge, bom_names)))
         about = f"{_shown_name(parent)} → {_shown_name(child)}" + _ABOUT[edge.line]
         if edge.line is Line.DECLARED:
             about += "; ".join(declared)
-        lines.append(
+        arrows.append(
             f'<g class="edge {edge.line}"'
             f' data-from="{prefix}-n{index[parent.key]}" data-to="{prefix}-n{index[child.key]}">'
             f"<title>{_text(about)}</title>"
             f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in route)}"'
             f' marker-end="url(#{prefix}-arrow)"{_DASHES[edge.line]}/></g>'
         )
-        labels.append(
-            (_truncated(", ".join(declared), LABEL_CHARS), about)
-            if edge.line is Line.DECLARED
-            else None
-        )
-    lines.append("</g>")
-    lines.append('<g class="nodes">')
-    lines.extend(
-        _node(node, placed, f"{prefix}-n{i}")
-        for i, (node, placed) in enumerate(zip(nodes, layout.placed, strict=False))
-    )
-    lines.append("</g>")
-    lines.append(
-        f'<g class="edge-labels" font-size="{_SMALL_PX}" text-anchor="middle"'
-        ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
-    )
+        shown = _truncated(", ".join(declared), LABEL_CHARS)
+        labels.append((shown, about) if edge.line is Line.DECLARED else None)
     sizes = [
         None if label is None else (_text_width(label[0], _SMALL_PX) + 4, _SMALL_PX + 4.0)
         for label in labels
     ]
-    for label, (x, y) in zip(labels, label_spots(layout.routes, sizes), strict=True):
-        if label is not None:
-            lines.append(
-                f'<text class="edge-label" x="{x:.1f}" y="{y + _SMALL_PX / 3:.1f}">'
-                f"<title>{_text(label[1])}</title>{_text(label[0])}</text>"
-            )
-    lines.append("</g>")
-    for number, note in enumerate(notes):
-        baseline = layout.height - _MARGIN / 2 + (number + 1) * _LINE_PX
-        lines.append(f'<text class="note" x="{_MARGIN}" y="{baseline:.0f}">{_text(note)}</text>')
-    lines.append("</svg>")
+    spots = label_spots(layout.routes, sizes)
+    notes = _notes(drawing)
+    # Labels and notes may reach past the boxes: the picture takes them in.
+    reach = [
+        (x - size[0] / 2, x + size[0] / 2)
+        for (x, _), size in zip(spots, sizes, strict=True)
+        if size is not None
+    ]
+    reach += [(_MARGIN, _MARGIN + _text_width(note, _NAME_PX)) for note in notes]
+    left = min([0.0, *(start - 4 for start, _ in reach)])
+    width = max([layout.width, *(end + 4 for _, end in reach)]) - left
+    height = layout.height + len(notes) * _LINE_PX
+    lines = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="blocking-paths" role="img"'
+            f' aria-labelledby="{prefix}-title {prefix}-desc" width="{width:.0f}"'
+            f' height="{height:.0f}" viewBox="{left:.0f} 0 {width:.0f} {height:.0f}"'
+            f' font-family="system-ui, sans-serif" font-size="{_NAME_PX}" fill="{_INK}">'
+        ),
+        f'<title id="{prefix}-title">Blocking paths of {_text(product)}</title>',
+        f'<desc id="{prefix}-desc">{_text("; ".join([_counted(drawing), *notes]))}</desc>',
+        (
+            f'<defs><marker id="{prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5"'
+            ' markerWidth="9" markerHeight="9" orient="auto-start-reverse">'
+            f'<path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/></marker></defs>'
+        ),
+        f'<g class="edges" fill="none" stroke="{_INK}" stroke-width="1.5">',
+        *arrows,
+        "</g>",
+        '<g class="nodes">',
+        *(
+            _node(node, placed, f"{prefix}-n{i}")
+            for i, (node, placed) in enumerate(zip(nodes, layout.placed, strict=False))
+        ),
+        "</g>",
+        (
+            f'<g class="edge-labels" font-size="{_SMALL_PX}" text-anchor="middle"'
+            ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
+        ),
+        *(
+            f'<text class="edge-label" x="{x:.1f}" y="{y + _SMALL_PX / 3:.1f}">'
+            f"<title>{_text(label[1])}</title>{_text(label[0])}</text>"
+            for label, (x, y) in zip(labels, spots, strict=True)
+            if label is not None
+        ),
+        "</g>",
+        *(
+            f'<text class="note" x="{_MARGIN}" y="{layout.height + n * _LINE_PX - 8:.0f}">'
+            f"{_text(note)}</text>"
+            for n, note in enumerate(notes, start=1)
+        ),
+        "</svg>",
+    ]
     return "\n".join(lines)
 
 

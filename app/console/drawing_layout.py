@@ -130,21 +130,44 @@ def _barycentre(vertex: Placed, i: int, position: Mapping[int, int], downward: b
 
 
 def _coordinates(placed: Sequence[Placed], rows: Sequence[Sequence[int]]) -> Point:
-    """Each row centred under the widest; returns the drawing's width and height."""
-    widths = [sum(placed[i].width for i in row) + GAP_X * (len(row) - 1) for row in rows]
-    widest = max(widths)
+    """Rows from the top, each vertex as near below the vertices above it as its row's order
+    and spacing allow; returns the drawing's width and height."""
     top = float(MARGIN)
-    for row, width in zip(rows, widths, strict=True):
-        left = MARGIN + (widest - width) / 2
+    for row in rows:
         height = max(placed[i].height for i in row)
-        for i in row:
+        left = 0.0
+        for i in row:  # packed, as the fallback for a vertex with nothing above it
             vertex = placed[i]
             vertex.x, vertex.y = left + vertex.width / 2, top
+            left += vertex.width + GAP_X
             if not vertex.real:
                 vertex.height = height  # the edge passes straight down through the row
-            left += vertex.width + GAP_X
+        wanted = [_mean([placed[j].x for j in placed[i].above], placed[i].x) for i in row]
+        _spread([placed[i] for i in row], wanted)
         top += height + LAYER_GAP
-    return widest + 2 * MARGIN, top - LAYER_GAP + MARGIN
+    shift = MARGIN - min(vertex.x - vertex.width / 2 for vertex in placed)
+    for vertex in placed:
+        vertex.x += shift
+    return max(v.x + v.width / 2 for v in placed) + MARGIN, top - LAYER_GAP + MARGIN
+
+
+def _spread(row: Sequence[Placed], wanted: Sequence[float]) -> None:
+    """Each vertex at the x it wants, kept in order and apart: the mean of the nearest
+    placement pushing rightward and the nearest pushing leftward, both of which keep the
+    gaps, so their mean does too."""
+    rightward, leftward = list(wanted), list(wanted)
+    for n in range(1, len(row)):
+        apart = (row[n - 1].width + row[n].width) / 2 + GAP_X
+        rightward[n] = max(rightward[n], rightward[n - 1] + apart)
+    for n in range(len(row) - 2, -1, -1):
+        apart = (row[n].width + row[n + 1].width) / 2 + GAP_X
+        leftward[n] = min(leftward[n], leftward[n + 1] - apart)
+    for vertex, right, left in zip(row, rightward, leftward, strict=True):
+        vertex.x = (right + left) / 2
+
+
+def _mean(values: Sequence[float], otherwise: float) -> float:
+    return sum(values) / len(values) if values else otherwise
 
 
 def _points(placed: Sequence[Placed], chain: Sequence[int]) -> tuple[Point, ...]:
