@@ -32,6 +32,7 @@ _PAD_Y: Final = 7
 _INK: Final = "#1a1a1a"
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 # Characters XML 1.0 cannot carry at all; a BOM's JSON strings can hold them.
+_PLAIN: Final = re.compile(r"[\w .,:;@/+()=~'\"-]*")
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Hidden and elided parts are told apart by their outline, not by colour alone.
@@ -122,23 +123,25 @@ def _render(drawing: Drawing, product: str, bom_names: Mapping[int, str], prefix
         [_box(node) for node in nodes], [(index[e.parent], index[e.child]) for e in edges]
     )
     arrows, labels = [], []
-    for edge, route in zip(edges, layout.routes, strict=True):
+    for number, (edge, route) in enumerate(zip(edges, layout.routes, strict=True)):
         parent, child = drawing.nodes[edge.parent], drawing.nodes[edge.child]
         declared = list(dict.fromkeys(_declared_in(edge, bom_names)))
         about = f"{_shown_name(parent)} → {_shown_name(child)}" + _ABOUT[edge.line]
         if edge.line is Line.DECLARED:
             about += "; ".join(declared)
         arrows.append(
-            f'<g class="edge {edge.line}"'
+            f'<g class="edge {edge.line}" id="{prefix}-e{number}"'
             f' data-from="{prefix}-n{index[parent.key]}" data-to="{prefix}-n{index[child.key]}">'
             f"<title>{_text(about)}</title>"
             f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in route)}"'
             f' marker-end="url(#{prefix}-arrow)"{_DASHES[edge.line]}/></g>'
         )
-        shown = _truncated(", ".join(declared), LABEL_CHARS)
-        labels.append((shown, about) if edge.line is Line.DECLARED else None)
+        whole = ", ".join(declared)
+        labels.append((whole, about, f"{prefix}-e{number}") if edge.line is Line.DECLARED else None)
     sizes = [
-        None if label is None else (_text_width(label[0], _SMALL_PX) + 4, _SMALL_PX + 4.0)
+        None
+        if label is None
+        else (_text_width(_truncated(label[0], LABEL_CHARS), _SMALL_PX) + 4, _SMALL_PX + 4.0)
         for label in labels
     ]
     spots = label_spots(layout.routes, sizes)
@@ -181,8 +184,7 @@ def _render(drawing: Drawing, product: str, bom_names: Mapping[int, str], prefix
             ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
         ),
         *(
-            f'<text class="edge-label" x="{x:.1f}" y="{y + _SMALL_PX / 3:.1f}">'
-            f"<title>{_text(label[1])}</title>{_text(label[0])}</text>"
+            _label(*label, x, y)
             for label, (x, y) in zip(labels, spots, strict=True)
             if label is not None
         ),
@@ -195,6 +197,14 @@ def _render(drawing: Drawing, product: str, bom_names: Mapping[int, str], prefix
         "</svg>",
     ]
     return "\n".join(lines)
+
+
+def _label(whole: str, about: str, edge_id: str, x: float, y: float) -> str:
+    """The declaring BOMs' names; shortened, with the whole of what the edge says in a title."""
+    shown = _truncated(whole, LABEL_CHARS)
+    title = f"<title>{_text(about)}</title>" if shown != whole else ""
+    at = f'data-edge="{edge_id}" x="{x:.1f}" y="{y + _SMALL_PX / 3:.1f}"'
+    return f'<text class="edge-label" {at}>{title}{_text(shown)}</text>'
 
 
 def _node(node: Node, placed: Placed, element_id: str) -> str:
@@ -278,4 +288,6 @@ def _truncated(text: str, limit: int) -> str:
 
 def _text(value: str) -> str:
     """Text as XML carries it: markup escaped, characters XML cannot hold replaced."""
+    if _PLAIN.fullmatch(value):  # most names: nothing to do
+        return value
     return escape(_NOT_XML.sub("\ufffd", value))

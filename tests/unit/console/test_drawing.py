@@ -158,7 +158,9 @@ def picture(svg: str) -> Picture:
                 lines=tuple(_text(t) for t in group.findall(f"{SVG}text")),
             )
     labels = {
-        _text(text.find(f"{SVG}title")): _text(text).removeprefix(_text(text.find(f"{SVG}title")))
+        text.get("data-edge"): "".join(text.itertext()).removeprefix(
+            "".join(hint.itertext()) if (hint := text.find(f"{SVG}title")) is not None else ""
+        )
         for text in root.iter(f"{SVG}text")
         if text.get("class") == "edge-label"
     }
@@ -173,7 +175,7 @@ def picture(svg: str) -> Picture:
                     boxes[group.get("data-to")],
                     classes,
                     title,
-                    labels.get(title),
+                    labels.get(group.get("id")),
                 )
             )
     return Picture(root, list(boxes.values()), arrows)
