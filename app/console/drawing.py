@@ -31,8 +31,9 @@ _PAD_X: Final = 10
 _PAD_Y: Final = 7
 _INK: Final = "#1a1a1a"
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
-# Characters XML 1.0 cannot carry at all; a BOM's JSON strings can hold them.
+# Text that XML carries as it is: most names.
 _PLAIN: Final = re.compile(r"[\w .,:;@/+()=~'\"-]*")
+# Characters XML 1.0 cannot carry at all; a BOM's JSON strings can hold them.
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Hidden and elided parts are told apart by their outline, not by colour alone.
