@@ -378,9 +378,10 @@ def test_a_bom_the_answer_does_not_list_is_never_named() -> None:
 
 def test_a_bom_without_a_name_given_is_named_by_its_id() -> None:
     (arrow,) = picture(
-        blocking_paths_svg(answer("camera", blocker("model", chain("camera", "model", boms=(4,)))
-                                  , boms=(4,)))
-    ).arrows  # fmt: skip
+        blocking_paths_svg(
+            answer("camera", blocker("model", chain("camera", "model", boms=(4,))), boms=(4,))
+        )
+    ).arrows
     assert arrow.label == "BOM 4"
 
 
@@ -397,6 +398,9 @@ HOSTILE = [
 ]
 
 
+SVG_PARTS = {"svg", "title", "desc", "defs", "marker", "path", "g", "polyline", "rect", "text"}
+
+
 @pytest.mark.parametrize(("name", "shown"), HOSTILE)
 def test_uploaded_names_come_out_as_inert_text(name: str, shown: str) -> None:
     svg = blocking_paths_svg(
@@ -405,8 +409,7 @@ def test_uploaded_names_come_out_as_inert_text(name: str, shown: str) -> None:
     )
     drawn = picture(svg)
     tags = {element.tag.removeprefix(SVG) for element in drawn.root.iter()}
-    assert tags <= {"svg", "title", "desc", "defs", "marker", "path", "g", "polyline", "rect",
-                    "text"}  # fmt: skip
+    assert tags <= SVG_PARTS
     assert not [a for e in drawn.root.iter() for a in e.attrib if a.lower().startswith("on")]
     assert _text(drawn.root.find(f"{SVG}title")) == f"Blocking paths of {shown}"
     assert f"{shown}!" in [box.title for box in drawn.boxes]
@@ -443,10 +446,16 @@ def full_answers(draw: st.DrawFn, names: st.SearchStrategy[str] = st.sampled_fro
         paths = []
         for _ in range(draw(st.integers(1, 3))):
             route = [product, *draw(st.lists(names, max_size=4)), name]
-            paths.append([
-                step(parent, child, *sorted(draw(st.sets(st.sampled_from([1, 2, 3]), min_size=1))))
-                for parent, child in itertools.pairwise(route)
-            ])  # fmt: skip
+            paths.append(
+                [
+                    step(
+                        parent,
+                        child,
+                        *sorted(draw(st.sets(st.sampled_from([1, 2, 3]), min_size=1))),
+                    )
+                    for parent, child in itertools.pairwise(route)
+                ]
+            )
         more = draw(st.integers(0, 3))
         blockers.append(blocker(name, *paths, component_id=100 + index, more_paths=more))
     return answer(product, *blockers, boms=sorted(BOM_NAMES))
@@ -545,8 +554,13 @@ def test_a_long_path_shows_its_ends_and_one_box_for_its_middle() -> None:
         blocking_paths_svg(answer("camera", blocker("model", chain("camera", *names, "model"))))
     )
     assert [box.lines[0] for box in drawn.boxes if "blocker" not in box.classes] == [
-        "camera", "4 more on this path", "part1", "part2", "part3", "part8"
-    ]  # fmt: skip
+        "camera",
+        "4 more on this path",
+        "part1",
+        "part2",
+        "part3",
+        "part8",
+    ]
     (middle,) = [box for box in drawn.boxes if "elided" in box.classes]
     ((into,), (out,)) = drawn.into(middle), [a for a in drawn.arrows if a.parent == middle]
     assert (into.parent.name, "elided" in into.classes, into.label) == ("part3", True, None)
