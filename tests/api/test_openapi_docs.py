@@ -110,6 +110,15 @@ def test_every_operation_id_is_a_short_unique_verb_phrase(document: dict[str, An
         assert len(words) <= 4, (method, path, name)
 
 
+def test_every_operation_has_a_summary_written_for_people(document: dict[str, Any]) -> None:
+    # FastAPI's fallback is the function's name in title case ("Get Bom Route"), which the
+    # pages and a generated client's docstrings would show.
+    for path, method, operation in _operations(document):
+        summary = operation["summary"]
+        assert not summary.endswith(" Route"), (method, path, summary)
+        assert summary != operation["operationId"].replace("_", " ").title(), (method, path)
+
+
 def test_the_ids_a_client_is_generated_from_name_what_each_operation_does(
     document: dict[str, Any],
 ) -> None:

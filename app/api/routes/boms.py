@@ -201,6 +201,7 @@ def list_boms_route(
 @router.get(
     "/{bom_id}",
     response_model=BomRead,
+    summary="One BOM: what it describes, its counts and warnings, and who sees it",
     responses=responses(404),
 )
 def get_bom_route(bom_id: PathId, runtime: RuntimeDep, principal: Reader) -> BomRead:

@@ -12,6 +12,10 @@ from app.services.health import database_health
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", response_model=Health)
+@router.get(
+    "/healthz",
+    response_model=Health,
+    summary="Is the server up, with its database reachable and migrated?",
+)
 def check_health(runtime: RuntimeDep) -> Health:
     return Health(status="ok", database=database_health(runtime))

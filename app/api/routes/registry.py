@@ -134,6 +134,7 @@ def create_certificate(
 @certificates_router.get(
     "/api/v1/certificates/{number}",
     response_model=CertificateRead,
+    summary="One certificate, with its status on a date and its events",
     responses=responses(404),
     dependencies=[admit(*EVERYONE)],
 )
