@@ -5,6 +5,7 @@ an operationId per operation, and /docs and /redoc served from assets packaged w
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 
 from fastapi import FastAPI, Request
@@ -73,41 +74,53 @@ class _PinnedAssets(StaticFiles):
         return response
 
 
+def _swagger_ui(openapi_url: str, title: str, assets: str) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=openapi_url,
+        title=f"{title} - Swagger UI",
+        swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+        swagger_css_url=f"{assets}/swagger-ui.css",
+        swagger_favicon_url=f"{assets}/favicon.png",
+        # Swagger UI would otherwise ask an outside validator for a badge.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+def _redoc(openapi_url: str, title: str, assets: str) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=openapi_url,
+        title=f"{title} - ReDoc",
+        redoc_js_url=f"{assets}/redoc.standalone.js",
+        redoc_favicon_url=f"{assets}/favicon.png",
+        with_google_fonts=False,
+    )
+
+
+DOCS_PAGES: dict[str, Callable[[str, str, str], HTMLResponse]] = {
+    "/docs": _swagger_ui,
+    "/redoc": _redoc,
+}
+
+
+def _docs_page(
+    render: Callable[[str, str, str], HTMLResponse], openapi_url: str, title: str
+) -> Callable[[Request], Awaitable[HTMLResponse]]:
+    async def page(request: Request) -> HTMLResponse:
+        # Behind a proxy that mounts the API under a prefix, every URL the page names
+        # carries it.
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        html = render(f"{root}{openapi_url}", title, f"{root}{DOCS_ASSETS}")
+        html.headers["Cache-Control"] = "no-cache"
+        return html
+
+    return page
+
+
 def serve_docs(app: FastAPI) -> None:
     """/docs (Swagger UI) and /redoc on assets the app serves itself. The pages hold no data
     and need no key; they are never cached, so after an upgrade they name the new assets."""
     # Fails at start-up, not with a blank page, if the bundle is missing.
     app.mount(DOCS_ASSETS, _PinnedAssets(packages=[("fastapi_offline", "static")]))
     openapi_url = app.openapi_url or "/openapi.json"
-
-    def _root(request: Request) -> str:
-        root: str = request.scope.get("root_path", "")
-        return root.rstrip("/")
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        root = _root(request)
-        page = get_swagger_ui_html(
-            openapi_url=f"{root}{openapi_url}",
-            title=f"{app.title} - Swagger UI",
-            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
-            # Swagger UI would otherwise ask an outside validator for a badge.
-            swagger_ui_parameters={"validatorUrl": None},
-        )
-        page.headers["Cache-Control"] = "no-cache"
-        return page
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        root = _root(request)
-        page = get_redoc_html(
-            openapi_url=f"{root}{openapi_url}",
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
-            with_google_fonts=False,
-        )
-        page.headers["Cache-Control"] = "no-cache"
-        return page
+    for path, render in DOCS_PAGES.items():
+        app.add_api_route(path, _docs_page(render, openapi_url, app.title), include_in_schema=False)
