@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
 
 # Each name becomes a module of a generated client (`exportgate_client.api.boms`), so each
-# is a plural noun in snake_case; the description says who it is for.
+# is a noun in snake_case; the description says who it is for.
 TAGS = [
     {"name": "boms", "description": "Integrators: upload, list, read, diff and share BOMs."},
     {
