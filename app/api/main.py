@@ -11,6 +11,7 @@ from app.api.access_log import AccessLog
 from app.api.conditional import register_not_modified
 from app.api.examples import with_examples
 from app.api.guards import LimitRequestsInFlight, RefuseNulCharacters
+from app.api.openapi import TAGS, operation_id, serve_docs
 from app.api.problems import register_problem_handlers
 from app.api.routes import (
     access,
@@ -39,22 +40,6 @@ suppliers. Errors are RFC 9457 `application/problem+json`.
 """
 
 
-TAGS = [
-    {"name": "BOMs (integrators)", "description": "Upload, list, read, diff and share BOMs."},
-    {"name": "Products (vendors)", "description": "Where each product may go, and its graph."},
-    {"name": "Export checks (vendors)", "description": "May it go there on that date; why not."},
-    {"name": "Components (procurement)", "description": "Before buying: certified, used where."},
-    {
-        "name": "Registry (reviewers, operators, procurement)",
-        "description": "Certificates and their events, reviewer bodies, the ruleset.",
-    },
-    {"name": "Decisions (auditors)", "description": "What was decided, when, on what evidence."},
-    {"name": "Access (administrators)", "description": "Organisations and API keys."},
-    {"name": "Webhooks", "description": "Events signed and sent to your receivers."},
-    {"name": "Operations", "description": "Liveness for load balancers."},
-]
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     resolved = settings or load_settings()
 
@@ -78,7 +63,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
+    serve_docs(app)
     register_problem_handlers(app)
     register_not_modified(app)
     app.add_middleware(RefuseNulCharacters)
@@ -86,8 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(LimitRequestsInFlight, limit=resolved.max_concurrent_requests)
     app.add_middleware(AccessLog)  # added last: outermost, so it sees every answer
     routers = (
-        boms.router, products.router, exports.router, components.router, registry.router,
-        access.router, owners.router, status_changes.router, webhooks.router, health.router,
+        boms.router, products.router, exports.router, components.router,
+        registry.certificates_router, registry.router, access.router, owners.router,
+        status_changes.router, webhooks.router, health.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

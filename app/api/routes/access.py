@@ -31,7 +31,7 @@ from app.services.access import (
     revoke_key,
 )
 
-router = APIRouter(tags=["Access (administrators)"], dependencies=[admit()])
+router = APIRouter(tags=["access"], dependencies=[admit()])
 
 # The administrator acting, for the records that name who created or issued what.
 Administrator = Annotated[Principal, Depends(admits())]
@@ -42,7 +42,7 @@ Administrator = Annotated[Principal, Depends(admits())]
     response_model=OrganisationPage,
     summary="Every organisation, by code",
 )
-def organisations(
+def list_organisations_route(
     runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
 ) -> OrganisationPage:
     page = list_organisations(runtime, cursor=cursor, limit=limit, where=CURSOR_PLACE)
@@ -77,7 +77,7 @@ def add_organisation(
     response_model=KeyPage,
     summary="Every API key, never its secret, in the order they were issued",
 )
-def keys(
+def list_keys_route(
     runtime: RuntimeDep,
     organisation: Annotated[
         str | None,
@@ -123,6 +123,6 @@ def issue_key(runtime: RuntimeDep, body: KeyCreate, principal: Administrator) ->
     description="The last usable administrator key is not revoked (409): issue another first.",
     responses=responses(404, 409),
 )
-def revoke(key_id: PathId, runtime: RuntimeDep, principal: Administrator) -> Response:
+def revoke_key_route(key_id: PathId, runtime: RuntimeDep, principal: Administrator) -> Response:
     revoke_key(runtime, key_id, actor=principal.actor)
     return Response(status_code=204)

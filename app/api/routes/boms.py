@@ -41,7 +41,7 @@ from app.services.diff import ChangedComponent, diff_boms
 from app.services.ingest import publish_bom
 from app.services.ownership import retire_bom
 
-router = APIRouter(prefix="/api/v1/boms", tags=["BOMs (integrators)"])
+router = APIRouter(prefix="/api/v1/boms", tags=["boms"])
 
 Uploader = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
 
@@ -201,6 +201,7 @@ def list_boms_route(
 @router.get(
     "/{bom_id}",
     response_model=BomRead,
+    summary="One BOM: what it describes, its counts and warnings, and who sees it",
     responses=responses(404),
 )
 def get_bom_route(bom_id: PathId, runtime: RuntimeDep, principal: Reader) -> BomRead:
@@ -225,7 +226,7 @@ def get_bom_route(bom_id: PathId, runtime: RuntimeDep, principal: Reader) -> Bom
     ),
     response_class=Response,
 )
-def get_document_route(
+def get_bom_document(
     bom_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,
@@ -249,7 +250,7 @@ def get_document_route(
     ),
     responses=responses(404, 409),
 )
-def diff_route(
+def diff_boms_route(
     old_bom_id: PathId,
     new_bom_id: PathId,
     runtime: RuntimeDep,
@@ -292,7 +293,7 @@ def diff_route(
     description="Only the owning organisation (or an administrator) may change it.",
     responses=responses(403, 404),
 )
-def set_visibility_route(
+def set_bom_visibility(
     bom_id: PathId, update: VisibilityUpdate, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
     view = set_visibility(

@@ -37,7 +37,7 @@ from app.services.components import search_components, uses_of_component
 from app.services.lineage import lineage
 from app.services.procurement import component_report
 
-router = APIRouter(prefix="/api/v1/components", tags=["Components (procurement)"])
+router = APIRouter(prefix="/api/v1/components", tags=["components"])
 
 # Reviewers read back the classifications they may record.
 ClassificationReader = Annotated[
@@ -145,7 +145,7 @@ def get_component_route(
     summary="Every product whose closure holds the component, with a shortest path",
     responses=responses(404, also=NOT_MODIFIED),
 )
-def where_used_route(
+def list_where_used(
     component_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,
@@ -170,7 +170,7 @@ def where_used_route(
     summary="What a model was made from: its datasets and base models",
     responses=responses(404, also=NOT_MODIFIED),
 )
-def lineage_route(
+def get_lineage(
     component_id: PathId, runtime: RuntimeDep, principal: Reader, _fresh: Fresh
 ) -> list[LineageRead]:
     links = lineage(runtime, component_id, Viewer.of(principal))

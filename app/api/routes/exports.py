@@ -29,7 +29,7 @@ from app.services.checks import DEFAULT_PATH_LIMIT, check_export
 from app.services.decisions import DecisionSummary, get_decision, list_decisions
 from app.services.dry_run import dry_run
 
-router = APIRouter(tags=["Export checks (vendors)"])
+router = APIRouter()
 
 Destination = Annotated[
     str,
@@ -61,8 +61,9 @@ PathLimit = Annotated[int, Query(ge=0, le=100, description="Paths shown per bloc
         "that introduce it) or not_in_scope. Each answer is kept as a decision record."
     ),
     responses=responses(404, 422),
+    tags=["export_checks"],
 )
-def export_check(
+def check_export_route(
     product_id: PathId,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT))],
@@ -96,8 +97,9 @@ def export_check(
     ),
     responses=responses(408, 413, 415, 422),
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_MEDIA_TYPES}},
+    tags=["export_checks"],
 )
-async def export_check_dry_run(
+async def check_export_dry_run(
     request: Request,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.INTEGRATOR))],
@@ -129,10 +131,10 @@ async def export_check_dry_run(
     "/api/v1/decisions/{decision_id}",
     response_model=ExportCheckRead,
     summary="A stored decision record, exactly as it was answered",
-    tags=["Decisions (auditors)"],
+    tags=["decisions"],
     responses=responses(404),
 )
-def decision(
+def get_decision_route(
     decision_id: PathId,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
@@ -146,9 +148,9 @@ def decision(
     response_model=DecisionPage,
     summary="Decision records in the order they were made",
     description="Only records about products the caller may see; read one for its answer.",
-    tags=["Decisions (auditors)"],
+    tags=["decisions"],
 )
-def decisions(
+def list_decisions_route(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
     *,
@@ -184,9 +186,9 @@ def _decision_summary_read(summary: DecisionSummary) -> DecisionSummaryRead:
     description="Oldest first. An organisation's auditor sees its own and shared BOMs, "
     "decisions about products it may see, the whole registry, its own keys, and the global "
     "and its own classification records of components it may see.",
-    tags=["Decisions (auditors)"],
+    tags=["decisions"],
 )
-def audit(
+def get_audit_trail(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR))],
     cursor: Cursor = None,

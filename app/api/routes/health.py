@@ -9,9 +9,13 @@ from app.api.dependencies import RuntimeDep
 from app.api.schemas.common import Health
 from app.services.health import database_health
 
-router = APIRouter(tags=["Operations"])
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", response_model=Health)
-def healthz(runtime: RuntimeDep) -> Health:
+@router.get(
+    "/healthz",
+    response_model=Health,
+    summary="Is the server up, with its database reachable and migrated?",
+)
+def check_health(runtime: RuntimeDep) -> Health:
     return Health(status="ok", database=database_health(runtime))

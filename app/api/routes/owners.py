@@ -17,7 +17,7 @@ from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.services.ownership import Ownership, delegate, ownership, transfer
 
-router = APIRouter(prefix="/api/v1/owners", tags=["BOMs (integrators)"])
+router = APIRouter(prefix="/api/v1/owners", tags=["owners"])
 
 Owner = Annotated[Principal, Depends(admits(Role.INTEGRATOR))]
 Administrator = Annotated[Principal, Depends(admits(Role.ADMIN))]
@@ -71,7 +71,7 @@ def get_owner(component_id: PathId, runtime: RuntimeDep, principal: Reader) -> O
     summary="Let another organisation publish BOMs for your subject (or stop letting it)",
     responses=responses(403, 404, 409, 422),
 )
-def delegate_route(
+def set_delegate(
     component_id: PathId, body: DelegateRequest, runtime: RuntimeDep, principal: Owner
 ) -> OwnershipRead:
     return _read(
@@ -92,7 +92,7 @@ def delegate_route(
     summary="Move a subject's ownership to another organisation (administrators)",
     responses=responses(404, 409, 422),
 )
-def transfer_route(
+def transfer_ownership(
     component_id: PathId, body: TransferRequest, runtime: RuntimeDep, principal: Administrator
 ) -> OwnershipRead:
     return _read(

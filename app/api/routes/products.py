@@ -22,7 +22,7 @@ from app.domain.access import Viewer
 from app.services.graph_export import product_graph, product_graphml
 from app.services.standings import StandingQuestion, product_standing, product_standings
 
-router = APIRouter(prefix="/api/v1/products", tags=["Products (vendors)"])
+router = APIRouter(prefix="/api/v1/products", tags=["products"])
 
 Groups = Annotated[
     list[str] | None,
@@ -113,7 +113,7 @@ GRAPHML = "application/graphml+xml"
     ),
     response_class=Response,
 )
-def product_graph_route(
+def get_product_graph(
     product_id: PathId,
     runtime: RuntimeDep,
     principal: Reader,

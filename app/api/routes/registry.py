@@ -50,7 +50,8 @@ from app.services.registry_file import (
     ruleset_document,
 )
 
-router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
+router = APIRouter(tags=["registry"])
+certificates_router = APIRouter(tags=["certificates"])
 
 
 @router.post(
@@ -61,7 +62,7 @@ router = APIRouter(tags=["Registry (reviewers, operators, procurement)"])
     "nothing.",
     responses=responses(422),
 )
-def import_file(
+def import_registry_route(
     runtime: RuntimeDep,
     document: Annotated[dict[str, Any], Body()],
     principal: Annotated[Principal, Depends(admits())],
@@ -75,7 +76,7 @@ def import_file(
     )
 
 
-@router.get(
+@certificates_router.get(
     "/api/v1/certificates",
     response_model=CertificatePage,
     summary="Certificates by number",
@@ -113,7 +114,7 @@ def list_certificates_route(
     return page_read(CertificatePage, page, lambda c: certificate_read(c, day))
 
 
-@router.post(
+@certificates_router.post(
     "/api/v1/certificates",
     response_model=CertificateRead,
     status_code=201,
@@ -130,9 +131,10 @@ def create_certificate(
     return certificate_read(certificate, today())
 
 
-@router.get(
+@certificates_router.get(
     "/api/v1/certificates/{number}",
     response_model=CertificateRead,
+    summary="One certificate, with its status on a date and its events",
     responses=responses(404),
     dependencies=[admit(*EVERYONE)],
 )
@@ -144,7 +146,7 @@ def get_certificate_route(
     return certificate_read(get_certificate(runtime, number), on or today())
 
 
-@router.post(
+@certificates_router.post(
     "/api/v1/certificates/{number}/events",
     response_model=CertificateRead,
     summary="Suspend, revoke, reinstate… as of a date; history is appended, never rewritten",
@@ -152,7 +154,7 @@ def get_certificate_route(
     responses=responses(403, 404, 422, also={200: {"description": "Already recorded"}}),
     status_code=201,
 )
-def add_event(
+def add_certificate_event(
     number: str,
     runtime: RuntimeDep,
     entry: EventEntry,
@@ -165,7 +167,7 @@ def add_event(
     return read if added else JSONResponse(read.model_dump(mode="json"), status_code=200)
 
 
-@router.get(
+@certificates_router.get(
     "/api/v1/certificates/{number}/impact",
     response_model=ImpactRead,
     summary="What becomes ineligible if this certificate is revoked or lapses",
@@ -173,7 +175,7 @@ def add_event(
     "and as if the certificate were revoked on the date asked.",
     responses=responses(404, 422, also=NOT_MODIFIED),
 )
-def impact(
+def get_certificate_impact(
     number: str,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(*EVERYONE))],
@@ -224,7 +226,7 @@ def list_reviewers(runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 10
     description="Answers 201 when something changed, 200 when it was already so.",
     responses=responses(422, also={201: {"description": "Recorded"}}),
 )
-def put_reviewer(
+def save_reviewer_route(
     reviewer_id: Annotated[str, Path(min_length=1, max_length=128)],
     runtime: RuntimeDep,
     entry: ReviewerUpdate,
@@ -263,7 +265,7 @@ def get_ruleset(runtime: RuntimeDep, on: AsOf = None) -> dict[str, Any]:
     status_code=201,
     responses=responses(409, 422),
 )
-def post_ruleset(
+def publish_ruleset_route(
     runtime: RuntimeDep,
     document: Annotated[dict[str, Any], Body()],
     principal: Annotated[Principal, Depends(admits())],

@@ -24,7 +24,7 @@ from app.services.status_feed import (
     status_changes,
 )
 
-router = APIRouter(prefix="/api/v1/status-changes", tags=["Products (vendors)"])
+router = APIRouter(prefix="/api/v1/status-changes", tags=["status_changes"])
 
 
 @router.get(

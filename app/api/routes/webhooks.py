@@ -36,7 +36,7 @@ from app.services.webhooks import (
 # own organisation, and a subscription sees what its key sees. Administrators see all.
 SUBSCRIBERS = (Role.INTEGRATOR, Role.PROCUREMENT)
 
-router = APIRouter(tags=["Webhooks"], dependencies=[admit(*SUBSCRIBERS)])
+router = APIRouter(tags=["webhooks"], dependencies=[admit(*SUBSCRIBERS)])
 
 Subscriber = Annotated[Principal, Depends(admits(*SUBSCRIBERS))]
 
@@ -63,7 +63,9 @@ def _delivery(delivery: Delivery) -> DeliveryRead:
     summary="Subscribe your organisation to events; the signing secret is in this answer only",
     responses=responses(422),
 )
-def create(runtime: RuntimeDep, body: WebhookCreate, principal: Subscriber) -> CreatedWebhookRead:
+def create_webhook(
+    runtime: RuntimeDep, body: WebhookCreate, principal: Subscriber
+) -> CreatedWebhookRead:
     created = subscribe(runtime, principal, body.url, body.events, where="body/url")
     read = _read(created.subscription)
     return CreatedWebhookRead(**read.model_dump(), secret=created.secret)
@@ -74,7 +76,7 @@ def create(runtime: RuntimeDep, body: WebhookCreate, principal: Subscriber) -> C
     response_model=WebhookPage,
     summary="Your organisation's subscriptions (every one, for administrators), by id",
 )
-def subscriptions(
+def list_webhooks(
     runtime: RuntimeDep, principal: Subscriber, cursor: Cursor = None, limit: Limit = 100
 ) -> WebhookPage:
     page = list_subscriptions(
@@ -89,7 +91,7 @@ def subscriptions(
     summary="One subscription: whether it is enabled, and if not, why",
     responses=responses(404),
 )
-def subscription(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> WebhookRead:
+def get_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> WebhookRead:
     return _read(get_subscription(runtime, webhook_id, Viewer.of(principal)))
 
 
@@ -99,7 +101,7 @@ def subscription(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber)
     summary="Remove a subscription with its pending messages and delivery log",
     responses=responses(404),
 )
-def remove(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> Response:
+def delete_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> Response:
     remove_subscription(runtime, webhook_id, Viewer.of(principal))
     return Response(status_code=204)
 
@@ -111,7 +113,7 @@ def remove(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> Re
     description="Refused (409) when the key that created it is revoked or expired.",
     responses=responses(404, 409, 422),
 )
-def enable(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> WebhookRead:
+def enable_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> WebhookRead:
     return _read(enable_subscription(runtime, webhook_id, Viewer.of(principal), where="url"))
 
 
@@ -121,7 +123,7 @@ def enable(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> We
     summary="A subscription's messages, oldest first, with every attempt at sending each",
     responses=responses(404),
 )
-def deliveries(
+def list_webhook_deliveries(
     webhook_id: PathId,
     runtime: RuntimeDep,
     principal: Subscriber,
