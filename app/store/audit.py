@@ -46,7 +46,7 @@ class _Source:
     query: Select[*tuple[Any, ...]]
     describe: Describe
 
-    def after(self, position: Position | None, limit: int) -> Select[*tuple[Any, ...]]:
+    def after(self, position: Position | None, limit: int | None) -> Select[*tuple[Any, ...]]:
         """This source's next rows after `position` in (time, kind, id) order."""
         condition: ColumnElement[bool] = true()
         if position is not None:
@@ -89,7 +89,7 @@ class AuditRepository:
         self,
         *,
         after: Position | None,
-        limit: int,
+        limit: int | None,
         boms_visible: BomVisibility | None,
     ) -> list[AuditRecord]:
         """The next `limit` records after `after`. With `boms_visible`, only uploads of

@@ -165,7 +165,7 @@ class BomRepository:
         *,
         subject_id: int | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         visible_to: BomVisibility | None = None,
     ) -> list[BomRecord]:
         query = select(BomRow).where(BomRow.id > after_id)

@@ -127,7 +127,7 @@ class ComponentRepository:
         type_: str | None,
         ai: bool | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         hash_value: str | None = None,
         visible_to: BomVisibility | None = None,
     ) -> list[ComponentRecord]:

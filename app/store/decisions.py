@@ -45,7 +45,7 @@ class DecisionRepository:
         product_id: int | None,
         decision: str | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         visible_to: BomVisibility | None,
     ) -> list[DecisionRecord]:
         """Decision records in the order they were made; with `visible_to`, those about

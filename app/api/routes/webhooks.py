@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
+from app.api.params import Paging, PathId
 from app.api.problems import responses
 from app.api.schemas.webhooks import (
     CreatedWebhookRead,
@@ -74,12 +74,8 @@ def create(runtime: RuntimeDep, body: WebhookCreate, principal: Subscriber) -> C
     response_model=WebhookPage,
     summary="Your organisation's subscriptions (every one, for administrators), by id",
 )
-def subscriptions(
-    runtime: RuntimeDep, principal: Subscriber, cursor: Cursor = None, limit: Limit = 100
-) -> WebhookPage:
-    page = list_subscriptions(
-        runtime, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+def subscriptions(runtime: RuntimeDep, principal: Subscriber, paging: Paging) -> WebhookPage:
+    page = list_subscriptions(runtime, Viewer.of(principal), paging=paging)
     return page_read(WebhookPage, page, _read)
 
 
@@ -125,10 +121,7 @@ def deliveries(
     webhook_id: PathId,
     runtime: RuntimeDep,
     principal: Subscriber,
-    cursor: Cursor = None,
-    limit: Limit = 100,
+    paging: Paging,
 ) -> DeliveryPage:
-    page = list_deliveries(
-        runtime, webhook_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    page = list_deliveries(runtime, webhook_id, Viewer.of(principal), paging=paging)
     return page_read(DeliveryPage, page, _delivery)
