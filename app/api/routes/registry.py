@@ -67,12 +67,7 @@ def import_file(
     principal: Annotated[Principal, Depends(admits())],
 ) -> ImportReportRead:
     report = import_registry(runtime, document, actor=principal.actor)
-    return ImportReportRead(
-        reviewers_changed=report.reviewers_changed,
-        certificates_added=report.certificates_added,
-        events_added=report.events_added,
-        ruleset_published=report.ruleset_published,
-    )
+    return ImportReportRead.model_validate(report, from_attributes=True)
 
 
 @router.get(
@@ -281,12 +276,7 @@ def list_ruleset_versions(
     return page_read(
         RulesetVersionPage,
         versions,
-        lambda v: RulesetVersionRead(
-            version=v.version,
-            published_at=v.published_at,
-            effective_from=v.effective_from,
-            in_force=v.in_force,
-        ),
+        lambda v: RulesetVersionRead.model_validate(v, from_attributes=True),
     )
 
 
