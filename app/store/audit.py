@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
-from sqlalchemy.orm import Session
 
 from app.domain.audit import AuditRecord, Position
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
+from app.store.repository import Repository
 from app.store.rows import (
     ApiKeyRow,
     BomEndingRow,
@@ -81,10 +81,7 @@ def _reviewer(row: Any) -> str:
     return f"{row.name}; {key}; accredited {periods or 'never'}"
 
 
-class AuditRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class AuditRepository(Repository):
     def records(
         self,
         *,
