@@ -4,14 +4,13 @@ Newer tables live in a module of this package named after what they hold (import
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,15 +19,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
 from app.store.documents import IDENTITY
+from app.store.rows.columns import Id, SurrogateKey, UtcDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,38 +35,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# Integer primary keys autoincrement as BIGINT on PostgreSQL and as ROWID aliases on SQLite.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-# The id every table numbers its rows by.
-SurrogateKey = Annotated[int, mapped_column(Id, primary_key=True, autoincrement=True)]
-
-
-class UtcDateTime(TypeDecorator[dt.datetime]):
-    """Timestamps in UTC on every backend: SQLite keeps no time zone, so it is restored here."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(
-        self,
-        value: dt.datetime | None,
-        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must carry a time zone")
-        return value.astimezone(dt.UTC)
-
-    def process_result_value(
-        self,
-        value: dt.datetime | None,
-        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, SurrogateKey, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import SurrogateKey, UtcDateTime
 
 
 class GraphChangeRow(Base):

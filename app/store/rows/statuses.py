@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, Id, SurrogateKey, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import Id, SurrogateKey, UtcDateTime
 
 
 class ProductStatusRow(Base):

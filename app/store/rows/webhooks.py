@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, SurrogateKey, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import SurrogateKey, UtcDateTime
 
 
 class WebhookSubscriptionRow(Base):
