@@ -22,10 +22,8 @@ _KINDS = (
 )
 
 
-class FileRefusedError(ExportgateError):
+class FileRefusedError(ExportgateError, title="file refused"):
     """A path named on the command line that exportgate will not read, and why."""
-
-    title = "file refused"
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path or repr(path)}: {reason}")

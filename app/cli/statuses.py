@@ -20,6 +20,7 @@ from app.cli.common import (
     print_table,
     reports_errors,
 )
+from app.domain.paging import PageRequest
 from app.domain.statuses import StatusChange
 from app.services.background import background_runner
 from app.services.status_feed import FeedFilter, StatusChangeView, status_changes
@@ -87,7 +88,9 @@ def changes(
         moment = dt.datetime.fromisoformat(since) if since is not None else None
     except ValueError:
         raise typer.BadParameter(f"{since!r} is not a moment (ISO 8601)") from None
-    page = invoke(status_changes, None, FeedFilter(product, group, moment), limit=limit)
+    page = invoke(
+        status_changes, None, FeedFilter(product, group, moment), paging=PageRequest(limit=limit)
+    )
     views: tuple[StatusChangeView, ...] = page.items
     if as_json:
         print_json(

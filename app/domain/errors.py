@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,14 @@ class Located:
 class ExportgateError(Exception):
     """Base of every error exportgate reports to a user."""
 
-    title = "exportgate error"
+    title: ClassVar[str] = "exportgate error"
+
+    def __init_subclass__(cls, title: str | None = None) -> None:
+        # Each kind of error names its title where it is declared; one without keeps its
+        # parent's (a WriteConflictError is still a "conflict" to the person reading it).
+        super().__init_subclass__()
+        if title is not None:
+            cls.title = title
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -30,11 +38,9 @@ class ExportgateError(Exception):
         return f"{self.title}: {self.detail}"
 
 
-class InputRejectedError(ExportgateError):
+class InputRejectedError(ExportgateError, title="input refused"):
     """Something a caller sent cannot be accepted as it is; each problem is located in it,
     and nothing of it was kept."""
-
-    title = "input refused"
 
     def __init__(self, detail: str, errors: list[Located] | None = None) -> None:
         super().__init__(detail)
@@ -46,40 +52,28 @@ class InputRejectedError(ExportgateError):
         return "\n".join(lines)
 
 
-class BomRejectedError(InputRejectedError):
+class BomRejectedError(InputRejectedError, title="BOM refused"):
     """The document is not a CycloneDX BOM exportgate can accept; nothing was stored."""
 
-    title = "BOM refused"
 
-
-class RegistryRejectedError(InputRejectedError):
+class RegistryRejectedError(InputRejectedError, title="registry entry refused"):
     """A registry file, certificate or ruleset is not acceptable; nothing was recorded."""
 
-    title = "registry entry refused"
 
-
-class QuestionRejectedError(InputRejectedError):
+class QuestionRejectedError(InputRejectedError, title="question refused"):
     """A question names something the ruleset does not know (a destination group)."""
 
-    title = "question refused"
 
-
-class ClassificationRejectedError(InputRejectedError):
+class ClassificationRejectedError(InputRejectedError, title="classification refused"):
     """A classification record cannot be kept as asked (no reason, an expiry in the past)."""
 
-    title = "classification refused"
 
-
-class InvalidRequestError(InputRejectedError):
+class InvalidRequestError(InputRejectedError, title="invalid request"):
     """A request parameter that cannot be read (a cursor, an id, a date), located."""
 
-    title = "invalid request"
 
-
-class ConflictError(ExportgateError):
+class ConflictError(ExportgateError, title="conflict"):
     """The request contradicts what is recorded (history is never rewritten)."""
-
-    title = "conflict"
 
 
 class WriteConflictError(ConflictError):
@@ -87,11 +81,9 @@ class WriteConflictError(ConflictError):
     (the same key, other content); nothing of this one was kept."""
 
 
-class DatabaseBusyError(ExportgateError):
+class DatabaseBusyError(ExportgateError, title="database busy"):
     """Another writer held the database for longer than this one may wait for it; nothing
     was written, and the same request may simply be sent again after a pause."""
-
-    title = "database busy"
 
     def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
         super().__init__(detail)
@@ -103,16 +95,12 @@ class SubjectOwnedError(ConflictError):
     delegated to, or an administrator) may publish for it. Names no one's private data."""
 
 
-class UnsupportedMediaTypeError(ExportgateError):
+class UnsupportedMediaTypeError(ExportgateError, title="unsupported media type"):
     """The upload declares a media type that is neither CycloneDX JSON nor XML."""
 
-    title = "unsupported media type"
 
-
-class LimitExceededError(ExportgateError):
+class LimitExceededError(ExportgateError, title="limit exceeded"):
     """A configured size, depth or count limit was exceeded."""
-
-    title = "limit exceeded"
 
     def __init__(self, detail: str, *, limit_name: str, limit: int) -> None:
         super().__init__(detail)
@@ -120,46 +108,32 @@ class LimitExceededError(ExportgateError):
         self.limit = limit
 
 
-class PayloadTooLargeError(LimitExceededError):
+class PayloadTooLargeError(LimitExceededError, title="payload too large"):
     """The upload is larger than the configured maximum size."""
 
-    title = "payload too large"
 
-
-class ConfigurationError(ExportgateError):
+class ConfigurationError(ExportgateError, title="configuration error"):
     """An EXPORTGATE_ environment variable holds something exportgate cannot use."""
 
-    title = "configuration error"
 
-
-class RequestTimeoutError(ExportgateError):
+class RequestTimeoutError(ExportgateError, title="request timeout"):
     """The client took longer than allowed to send its request."""
 
-    title = "request timeout"
 
-
-class AuthenticationError(ExportgateError):
+class AuthenticationError(ExportgateError, title="authentication required"):
     """No key, or a key that is unknown, expired or revoked."""
 
-    title = "authentication required"
 
-
-class PermissionDeniedError(ExportgateError):
+class PermissionDeniedError(ExportgateError, title="permission denied"):
     """A valid key whose roles do not admit the request."""
 
-    title = "permission denied"
 
-
-class NotFoundError(ExportgateError):
+class NotFoundError(ExportgateError, title="not found"):
     """The thing asked about is not known; never answered with an empty result."""
 
-    title = "not found"
 
-
-class AmbiguousReferenceError(ExportgateError):
+class AmbiguousReferenceError(ExportgateError, title="ambiguous reference"):
     """A name@version matches more than one component."""
-
-    title = "ambiguous reference"
 
     def __init__(self, detail: str, candidates: list[str]) -> None:
         super().__init__(detail)
@@ -171,10 +145,9 @@ class AmbiguousReferenceError(ExportgateError):
         return "\n".join(lines)
 
 
-class SchemaOutOfDateError(ExportgateError):
+class SchemaOutOfDateError(ExportgateError, title="database not migrated"):
     """The database has no exportgate schema, or an older one than this code needs."""
 
-    title = "database not migrated"
     ADVICE = "run `exportgate db upgrade`"
 
     def __init__(self, database: str) -> None:

@@ -45,6 +45,21 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class PageRequest:
+    """The page a caller asks for: `limit` items (all without a limit) after the one `cursor`
+    names (from the first without a cursor). A cursor the list did not answer is refused,
+    located at `where`."""
+
+    cursor: str | None = None
+    limit: int | None = None
+    where: str = "cursor"
+
+
+# What a caller that pages nothing asks for: the whole list, from the first item.
+WHOLE_LIST: Final = PageRequest()
+
+
+@dataclass(frozen=True, slots=True)
 class KeyShape(Generic[K]):
     """How a list's key is written into a cursor as `arity` JSON values, and read back from
     them strictly: `read` answers None for values of the wrong type or out of range."""
@@ -181,25 +196,20 @@ class Keyset(Generic[K]):
         return Page(items, self.cursor(key(items[-1])))
 
     def page_within(
-        self,
-        items: Sequence[T],
-        key: Callable[[T], K],
-        cursor: str | None,
-        limit: int | None,
-        where: str = "cursor",
+        self, items: Sequence[T], key: Callable[[T], K], paging: PageRequest
     ) -> Page[T]:
         """A page of a list held whole in an order no store can compare (the graph's): the
         items after the one whose key the cursor carries. A cursor naming no item of the
         list is refused; the caller builds in full only the items of the page."""
-        after = self.after(cursor, where)
+        after = self.after(paging.cursor, paging.where)
         start = 0
         if after is not None:
             found = [key(item) for item in items]
             if after not in found:
-                raise self.names_no_item(where)
+                raise self.names_no_item(paging.where)
             start = found.index(after) + 1
-        end = None if limit is None else start + limit + 1
-        return self.page(items[start:end], limit, key)
+        end = None if paging.limit is None else start + paging.limit + 1
+        return self.page(items[start:end], paging.limit, key)
 
     def _read(self, cursor: str) -> K | None:
         body = cursor.removeprefix(_VERSION)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Organisation, Principal, Role
 from app.domain.errors import AuthenticationError, ConflictError, NotFoundError
-from app.domain.paging import KEYS, ORGANISATIONS, Page, read_limit
+from app.domain.paging import KEYS, ORGANISATIONS, WHOLE_LIST, Page, PageRequest, read_limit
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
@@ -62,14 +62,14 @@ class OrganisationView:
 
 
 def list_organisations(
-    runtime: Runtime, *, cursor: str | None = None, limit: int | None = None, where: str = "cursor"
+    runtime: Runtime, paging: PageRequest = WHOLE_LIST
 ) -> Page[OrganisationView]:
     """Organisations by code: a page of `limit` (all without one) after `cursor`."""
-    after = ORGANISATIONS.after(cursor, where)
+    after = ORGANISATIONS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
-        found = uow.access.organisations_page(after_code=after, limit=read_limit(limit))
+        found = uow.access.organisations_page(after_code=after, limit=read_limit(paging.limit))
     views = [OrganisationView(o.code, o.name, o.created_at) for o in found]
-    return ORGANISATIONS.page(views, limit, lambda organisation: organisation.code)
+    return ORGANISATIONS.page(views, paging.limit, lambda organisation: organisation.code)
 
 
 def create_organisation(
@@ -171,22 +171,20 @@ def list_keys(
     runtime: Runtime,
     organisation: str | None = None,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[KeyView]:
     """Keys (never their secrets) in the order they were issued, of every organisation or
     of one: a page of `limit` (all without one) after `cursor`."""
-    after = KEYS.after(cursor, where)
+    after = KEYS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         found = uow.access.keys_page(
-            organisation=organisation, after_id=after, limit=read_limit(limit)
+            organisation=organisation, after_id=after, limit=read_limit(paging.limit)
         )
     views = [
         KeyView(k.id, k.prefix, code, tuple(k.roles), k.label, k.expires_at, k.revoked_at)
         for k, code in found
     ]
-    return KEYS.page(views, limit, lambda key: key.id)
+    return KEYS.page(views, paging.limit, lambda key: key.id)
 
 
 def authenticate(runtime: Runtime, secret: str | None) -> Principal:

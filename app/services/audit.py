@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.audit import AuditRecord
-from app.domain.paging import AUDIT_TRAIL, Page
+from app.domain.paging import AUDIT_TRAIL, WHOLE_LIST, Page, PageRequest, read_limit
 from app.services.visibility import bom_visibility
 
 if TYPE_CHECKING:
@@ -18,18 +18,16 @@ def audit_trail(
     runtime: Runtime,
     viewer: Viewer | None,
     *,
-    cursor: str | None = None,
-    limit: int = 100,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[AuditRecord]:
     """The next `limit` records after `cursor`, oldest first. A cursor carries the last
     record's place in the trail's order (time, kind, id), never a record the viewer could
     not see: a place alone shows nothing, the page after it is read as the viewer."""
-    after = AUDIT_TRAIL.after(cursor, where)
+    after = AUDIT_TRAIL.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         records = uow.audit.records(
-            after=after, limit=limit + 1, boms_visible=bom_visibility(uow, viewer)
+            after=after, limit=read_limit(paging.limit), boms_visible=bom_visibility(uow, viewer)
         )
     return AUDIT_TRAIL.page(
-        records, limit, lambda record: (record.at, record.kind, record.record_id)
+        records, paging.limit, lambda record: (record.at, record.kind, record.record_id)
     )

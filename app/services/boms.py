@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from app.domain.access import Viewer, Visibility
 from app.domain.copying import copied
 from app.domain.errors import NotFoundError, PermissionDeniedError
-from app.domain.paging import BOMS, Page
+from app.domain.paging import BOMS, WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.stored import BomRecord
 from app.services.visibility import bom_visibility, may_see_bom
 from app.store.unit_of_work import UnitOfWork
@@ -95,22 +95,20 @@ def list_boms(
     runtime: Runtime,
     *,
     product_id: int | None,
-    cursor: str | None,
-    limit: int,
     viewer: Viewer | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[BomView]:
     """The BOMs the viewer may see (of one product, or all), oldest first: a page of
     `limit` after `cursor`."""
-    after = BOMS.after(cursor, where)
+    after = BOMS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         found = uow.boms.page(
             subject_id=product_id,
             after_id=after or 0,
-            limit=limit + 1,
+            limit=read_limit(paging.limit),
             visible_to=bom_visibility(uow, viewer),
         )
-        page = BOMS.page(found, limit, lambda bom: bom.id)
+        page = BOMS.page(found, paging.limit, lambda bom: bom.id)
         return Page(tuple(_bom_views(uow, list(page.items))), page.next_cursor)
 
 

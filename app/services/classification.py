@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from app.domain.access import Principal, Role, Viewer
 from app.domain.classification import Classification, ClassificationScope, refusals
 from app.domain.errors import ClassificationRejectedError, NotFoundError, PermissionDeniedError
-from app.domain.paging import CLASSIFICATIONS, Page
+from app.domain.paging import CLASSIFICATIONS, WHOLE_LIST, Page, PageRequest
 from app.domain.statuses import Cause, CauseKind
 from app.domain.stored import ComponentRecord
 from app.services.components import resolve_component
@@ -141,14 +141,12 @@ def list_classifications(
     component_id: int,
     viewer: Viewer | None,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[Classification]:
     """A page of `classifications_of`, oldest first, in a unit of work of its own."""
     with runtime.reading() as uow:
         recorded = classifications_of(uow, component_id, viewer)
-    return CLASSIFICATIONS.page_within(recorded, lambda c: c.id, cursor, limit, where)
+    return CLASSIFICATIONS.page_within(recorded, lambda c: c.id, paging)
 
 
 def classifications_by_reference(

@@ -10,7 +10,7 @@ from app.domain.access import Viewer
 from app.domain.bom import AiReason
 from app.domain.errors import AmbiguousReferenceError, NotFoundError
 from app.domain.ids import parse_id
-from app.domain.paging import COMPONENTS, USES, Page
+from app.domain.paging import COMPONENTS, USES, WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.stored import ComponentRecord, OccurrenceRecord
 from app.services.paths import PathStep, describe_path
 from app.services.portfolio import PortfolioCache
@@ -119,15 +119,13 @@ def search_components(
     name: str | None,
     type_: str | None,
     ai: bool | None,
-    cursor: str | None,
-    limit: int,
     hash_value: str | None = None,
     viewer: Viewer | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[ComponentRecord]:
     """The components the viewer may know of that match every filter given, in id order:
     a page of `limit` after `cursor`."""
-    after = COMPONENTS.after(cursor, where)
+    after = COMPONENTS.after(paging.cursor, paging.where)
     normalised = purl
     if purl is not None:
         try:
@@ -141,11 +139,11 @@ def search_components(
             type_=type_,
             ai=ai,
             after_id=after or 0,
-            limit=limit + 1,
+            limit=read_limit(paging.limit),
             hash_value=hash_value,
             visible_to=bom_visibility(uow, viewer),
         )
-    return COMPONENTS.page(found, limit, lambda row: row.id)
+    return COMPONENTS.page(found, paging.limit, lambda row: row.id)
 
 
 def where_used(
@@ -162,9 +160,7 @@ def where_used_page(
     component_id: int,
     viewer: Viewer | None = None,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[ProductUse]:
     """The products holding the component, each with one shortest path, as the viewer may
     see them, in the graph's order: a page of `limit` after `cursor`, whose paths alone are
@@ -174,7 +170,7 @@ def where_used_page(
     visible = visible_boms(uow, viewer)
     # Only products it may see, holding the component through steps it may see.
     shown = [(product, path) for product, path, _ in holders if shows_use(product, path, visible)]
-    page = USES.page_within(shown, lambda held: held[0].component_id, cursor, limit, where)
+    page = USES.page_within(shown, lambda held: held[0].component_id, paging)
     bom_names = uow.boms.subject_names(
         d.bom_id for _, path in page.items for step in path.steps for d in step.declarations
     )
@@ -193,17 +189,13 @@ def uses_of_component(
     component_id: int,
     viewer: Viewer | None = None,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> tuple[ComponentRecord, Page[ProductUse]]:
     """A component the viewer may see (404 otherwise) and a page of the products holding
     it (`where_used_page`)."""
     with runtime.reading() as uow:
         component = component_status(uow, runtime.cache, component_id, viewer).component
-        uses = where_used_page(
-            uow, runtime.cache, component_id, viewer, cursor=cursor, limit=limit, where=where
-        )
+        uses = where_used_page(uow, runtime.cache, component_id, viewer, paging=paging)
         return component, uses
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from app.domain.access import Viewer
 from app.domain.copying import copied
 from app.domain.errors import NotFoundError
-from app.domain.paging import DECISIONS, Page
+from app.domain.paging import DECISIONS, WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.stored import DecisionRecord
 from app.services.visibility import bom_visibility, redacted_answer, shows_any_bom, visible_boms
 
@@ -55,22 +55,20 @@ def list_decisions(
     *,
     product_id: int | None = None,
     decision: str | None = None,
-    cursor: str | None = None,
-    limit: int = 100,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[DecisionSummary]:
     """Decision records in the order they were made, about products the viewer may see: a
     page of `limit` after `cursor`."""
-    after = DECISIONS.after(cursor, where)
+    after = DECISIONS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         found = uow.decisions.page(
             product_id=product_id,
             decision=decision,
             after_id=after or 0,
-            limit=limit + 1,
+            limit=read_limit(paging.limit),
             visible_to=bom_visibility(uow, viewer),
         )
-    return DECISIONS.page(found, limit, lambda row: row.id).map(_summary)
+    return DECISIONS.page(found, paging.limit, lambda row: row.id).map(_summary)
 
 
 def _summary(record: DecisionRecord) -> DecisionSummary:

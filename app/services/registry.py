@@ -16,7 +16,15 @@ from app.domain.errors import (
     PermissionDeniedError,
     RegistryRejectedError,
 )
-from app.domain.paging import CERTIFICATES, REVIEWERS, RULESETS, Page, read_limit
+from app.domain.paging import (
+    CERTIFICATES,
+    REVIEWERS,
+    RULESETS,
+    WHOLE_LIST,
+    Page,
+    PageRequest,
+    read_limit,
+)
 from app.domain.registry import (
     DEFAULT_RULESET,
     Certificate,
@@ -172,14 +180,12 @@ def _save_reviewer(uow: UnitOfWork, reviewer: Reviewer, now: dt.datetime, actor:
     return changed
 
 
-def list_reviewers(
-    runtime: Runtime, *, cursor: str | None = None, limit: int | None = None, where: str = "cursor"
-) -> Page[Reviewer]:
+def list_reviewers(runtime: Runtime, paging: PageRequest = WHOLE_LIST) -> Page[Reviewer]:
     """The reviewer roster by id: a page of `limit` (all without one) after `cursor`."""
-    after = REVIEWERS.after(cursor, where)
+    after = REVIEWERS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
-        found = uow.registry.reviewers_page(after_code=after, limit=read_limit(limit))
-    return REVIEWERS.page(found, limit, lambda reviewer: reviewer.id)
+        found = uow.registry.reviewers_page(after_code=after, limit=read_limit(paging.limit))
+    return REVIEWERS.page(found, paging.limit, lambda reviewer: reviewer.id)
 
 
 def import_registry(runtime: Runtime, document: Any, *, actor: str) -> ImportReport:
@@ -331,19 +337,17 @@ def ruleset_versions(
     runtime: Runtime,
     day: dt.date | None = None,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[RulesetVersion]:
     """Published versions, oldest published first, marking the one in force on the day
     (today by default): a page of `limit` (all without one) after `cursor`."""
-    after = RULESETS.after(cursor, where)
+    after = RULESETS.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
-        found = uow.registry.ruleset_versions(after_id=after, limit=read_limit(limit))
+        found = uow.registry.ruleset_versions(after_id=after, limit=read_limit(paging.limit))
         # Which version governs depends on every version, not only the page's.
         governing = ruleset_in_force(published_rulesets(uow), day or _now().date())
     in_force = None if governing is None else governing.version
-    page = RULESETS.page(found, limit, lambda publication: publication[0])
+    page = RULESETS.page(found, paging.limit, lambda publication: publication[0])
     return page.map(
         lambda publication: RulesetVersion(
             publication[1],
@@ -389,16 +393,14 @@ def list_certificates(
     runtime: Runtime,
     *,
     subject: str | None,
-    cursor: str | None = None,
-    limit: int | None = None,
     reviewer: str | None = None,
     expiring_between: tuple[dt.date, dt.date] | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[Certificate]:
     """Certificates in number order, optionally only one component's (a purl or key), one
     reviewer's, or those expiring between two dates (both included): a page of `limit`
     (all without one) after `cursor`."""
-    after = CERTIFICATES.after(cursor, where)
+    after = CERTIFICATES.after(paging.cursor, paging.where)
     key = None
     if subject is not None:
         try:
@@ -411,11 +413,11 @@ def list_certificates(
         found = uow.registry.certificates(
             subject=key,
             after_number=after,
-            limit=read_limit(limit),
+            limit=read_limit(paging.limit),
             reviewer=reviewer,
             expiring_between=expiring_between,
         )
-    return CERTIFICATES.page(found, limit, lambda certificate: certificate.number)
+    return CERTIFICATES.page(found, paging.limit, lambda certificate: certificate.number)
 
 
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:

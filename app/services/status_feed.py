@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.errors import NotFoundError
-from app.domain.paging import STATUS_CHANGES, Page, read_limit
+from app.domain.paging import STATUS_CHANGES, WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.statuses import Cause, StatusChange
 from app.domain.stored import ComponentRecord
 from app.domain.webhooks import WebhookEvent
@@ -49,14 +49,12 @@ def status_changes(
     viewer: Viewer | None,
     wanted: FeedFilter = FeedFilter(),
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[StatusChangeView]:
     """A page of the status changes the viewer may see, oldest first. A product it may not
     know of is answered 404, exactly like one that does not exist; a group that is neither
     a group of the ruleset in force today nor a country code is refused."""
-    after = STATUS_CHANGES.after(cursor, where)
+    after = STATUS_CHANGES.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         group = wanted.group
         if group is not None:
@@ -75,13 +73,13 @@ def status_changes(
             since = since.replace(tzinfo=dt.UTC)
         found = uow.statuses.changes(
             after_id=after,
-            limit=read_limit(limit),
+            limit=read_limit(paging.limit),
             visible_to=visibility,
             product_id=wanted.product_id,
             group=group,
             since=since,
         )
-        page = STATUS_CHANGES.page(found, limit, lambda change: change.id)
+        page = STATUS_CHANGES.page(found, paging.limit, lambda change: change.id)
         products = {p.id: p for p in uow.components.many(c.product_id for c in page.items)}
         visible = visible_boms(uow, viewer)
     return page.map(

@@ -31,7 +31,7 @@ from app.domain.errors import (
     SubjectOwnedError,
     UnsupportedMediaTypeError,
 )
-from app.domain.paging import Page, read_limit
+from app.domain.paging import WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.registry import StatusEvent
 from app.domain.stored import NewBom
 from app.domain.webhooks import (
@@ -130,18 +130,16 @@ def list_subscriptions(
     runtime: Runtime,
     viewer: Viewer,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[Subscription]:
     """The viewer's organisation's subscriptions by id (every one for an administrator)."""
-    after = WEBHOOKS.after(cursor, where)
+    after = WEBHOOKS.after(paging.cursor, paging.where)
     organisation = None if viewer.sees_everything else viewer.organisation
     with runtime.reading() as uow:
         found = uow.webhooks.subscriptions_page(
-            organisation=organisation, after_id=after, limit=read_limit(limit)
+            organisation=organisation, after_id=after, limit=read_limit(paging.limit)
         )
-    return WEBHOOKS.page(found, limit, lambda subscription: subscription.id)
+    return WEBHOOKS.page(found, paging.limit, lambda subscription: subscription.id)
 
 
 def get_subscription(runtime: Runtime, subscription_id: int, viewer: Viewer) -> Subscription:
@@ -184,18 +182,16 @@ def list_deliveries(
     subscription_id: int,
     viewer: Viewer,
     *,
-    cursor: str | None = None,
-    limit: int | None = None,
-    where: str = "cursor",
+    paging: PageRequest = WHOLE_LIST,
 ) -> Page[Delivery]:
     """A subscription's messages, oldest first, each with its attempts."""
-    after = WEBHOOK_DELIVERIES.after(cursor, where)
+    after = WEBHOOK_DELIVERIES.after(paging.cursor, paging.where)
     with runtime.reading() as uow:
         _visible(uow.webhooks.subscription(subscription_id), viewer)
         found = uow.webhooks.deliveries_page(
-            subscription_id, after_id=after, limit=read_limit(limit)
+            subscription_id, after_id=after, limit=read_limit(paging.limit)
         )
-    return WEBHOOK_DELIVERIES.page(found, limit, lambda delivery: delivery.id)
+    return WEBHOOK_DELIVERIES.page(found, paging.limit, lambda delivery: delivery.id)
 
 
 # -- the outbox ------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from app.domain.access import ApiKey, Organisation, Role
 from app.domain.copying import copied
 from app.store.bulk import chunks
 from app.store.conflicts import inserted
+from app.store.repository import Repository
 from app.store.rows import ApiKeyRow, OrganisationRow
 
 
@@ -28,14 +28,9 @@ def _key(row: ApiKeyRow) -> ApiKey:
     )
 
 
-class AccessRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class AccessRepository(Repository):
     def _organisation_row(self, code: str) -> OrganisationRow | None:
-        return self._session.scalars(
-            select(OrganisationRow).where(OrganisationRow.code == code)
-        ).one_or_none()
+        return self._one_row(OrganisationRow, OrganisationRow.code == code)
 
     def organisation(self, code: str) -> Organisation | None:
         row = self._organisation_row(code)
@@ -125,9 +120,7 @@ class AccessRepository:
         return bool(getattr(revoked, "rowcount", 0))
 
     def key_by_secret(self, secret_sha256: str) -> ApiKey | None:
-        row = self._session.scalars(
-            select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == secret_sha256)
-        ).one_or_none()
+        row = self._one_row(ApiKeyRow, ApiKeyRow.secret_sha256 == secret_sha256)
         return None if row is None else _key(row)
 
     def key(self, key_id: int) -> ApiKey | None:

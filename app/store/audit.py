@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
-from sqlalchemy.orm import Session
 
 from app.domain.audit import AuditRecord, Position
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
+from app.store.repository import Repository
 from app.store.rows import (
     ApiKeyRow,
     BomEndingRow,
@@ -46,7 +46,7 @@ class _Source:
     query: Select[*tuple[Any, ...]]
     describe: Describe
 
-    def after(self, position: Position | None, limit: int) -> Select[*tuple[Any, ...]]:
+    def after(self, position: Position | None, limit: int | None) -> Select[*tuple[Any, ...]]:
         """This source's next rows after `position` in (time, kind, id) order."""
         condition: ColumnElement[bool] = true()
         if position is not None:
@@ -81,15 +81,12 @@ def _reviewer(row: Any) -> str:
     return f"{row.name}; {key}; accredited {periods or 'never'}"
 
 
-class AuditRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class AuditRepository(Repository):
     def records(
         self,
         *,
         after: Position | None,
-        limit: int,
+        limit: int | None,
         boms_visible: BomVisibility | None,
     ) -> list[AuditRecord]:
         """The next `limit` records after `after`. With `boms_visible`, only uploads of

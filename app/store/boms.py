@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.domain.copying import copied, fields_of
 from app.domain.portfolio import BomFacts
@@ -19,6 +18,7 @@ from app.store.bulk import chunks
 from app.store.conflicts import inserted
 from app.store.documents import unpack_document
 from app.store.records import bom_record, ending_record
+from app.store.repository import Repository
 from app.store.rows import (
     BomEndingRow,
     BomRow,
@@ -75,10 +75,7 @@ def current_bom_ids() -> Select[tuple[int]]:
     return select(ranked.c.id).where(head == 1, ranked.c.id.not_in(select(BomEndingRow.bom_id)))
 
 
-class BomRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class BomRepository(Repository):
     def visible_ids(self, visibility: BomVisibility) -> list[int]:
         return list(self._session.scalars(visible_bom_ids(visibility)))
 
@@ -165,7 +162,7 @@ class BomRepository:
         *,
         subject_id: int | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         visible_to: BomVisibility | None = None,
     ) -> list[BomRecord]:
         query = select(BomRow).where(BomRow.id > after_id)
@@ -213,9 +210,7 @@ class BomRepository:
         )
 
     def ending(self, bom_id: int) -> BomEnding | None:
-        row = self._session.scalars(
-            select(BomEndingRow).where(BomEndingRow.bom_id == bom_id)
-        ).one_or_none()
+        row = self._one_row(BomEndingRow, BomEndingRow.bom_id == bom_id)
         return None if row is None else ending_record(row)
 
     def endings(self, bom_ids: Iterable[int]) -> dict[int, BomEnding]:

@@ -7,13 +7,13 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
 
 from app.domain.classification import Classification, ClassificationScope
 from app.domain.copying import copied
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
 from app.store.bulk import CHUNK
+from app.store.repository import Repository
 from app.store.rows import (
     BomRow,
     ClassificationRow,
@@ -40,10 +40,7 @@ _COLUMNS = (
 )
 
 
-class ClassificationRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class ClassificationRepository(Repository):
     def add(
         self,
         *,

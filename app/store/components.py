@@ -8,7 +8,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Text, cast, func, select
-from sqlalchemy.orm import Session
 
 from app.domain.bom import Identity, IdentityKind
 from app.domain.ids import IdentityKey
@@ -17,6 +16,7 @@ from app.domain.visibility import BomVisibility
 from app.store.boms import current_bom_ids, visible_bom_ids
 from app.store.bulk import chunks, insert_many
 from app.store.records import bom_record, component_record, occurrence_record
+from app.store.repository import Repository
 from app.store.rows import BomRow, ComponentRow, OccurrenceRow, table_of
 
 
@@ -33,10 +33,7 @@ class NewComponent:
     purl: str | None
 
 
-class ComponentRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class ComponentRepository(Repository):
     def ensure(self, components: Iterable[NewComponent], now: dt.datetime) -> dict[Identity, int]:
         """Ids for these identities, creating the unknown ones; safe against a concurrent
         ingest creating the same identity (insert-or-ignore returning what it created, then
@@ -107,9 +104,7 @@ class ComponentRepository:
         return None if row is None else component_record(row)
 
     def find_by_identity(self, identity: Identity) -> ComponentRecord | None:
-        row = self._session.scalars(
-            select(ComponentRow).where(ComponentRow.identity_digest == identity_digest(identity))
-        ).one_or_none()
+        row = self._one_row(ComponentRow, ComponentRow.identity_digest == identity_digest(identity))
         return None if row is None else component_record(row)
 
     def find_by_name(self, name: str, version: str | None) -> list[ComponentRecord]:
@@ -127,7 +122,7 @@ class ComponentRepository:
         type_: str | None,
         ai: bool | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         hash_value: str | None = None,
         visible_to: BomVisibility | None = None,
     ) -> list[ComponentRecord]:

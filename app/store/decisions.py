@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.domain.copying import copied, fields_of
 from app.domain.stored import DecisionRecord, NewDecision
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
+from app.store.repository import Repository
 from app.store.rows import BomRow, DecisionRow
 
 
@@ -16,10 +16,7 @@ def _record(row: DecisionRow) -> DecisionRecord:
     return copied(DecisionRecord, row)
 
 
-class DecisionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class DecisionRepository(Repository):
     def reserve(self, decision: NewDecision) -> int:
         """Insert the record with an empty answer, and its id: the answer names its own
         record, so it is written once the id is known (`keep_answer`)."""
@@ -45,7 +42,7 @@ class DecisionRepository:
         product_id: int | None,
         decision: str | None,
         after_id: int,
-        limit: int,
+        limit: int | None,
         visible_to: BomVisibility | None,
     ) -> list[DecisionRecord]:
         """Decision records in the order they were made; with `visible_to`, those about

@@ -9,12 +9,12 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, insert, literal, or_, select
-from sqlalchemy.orm import Session
 
 from app.domain.bom import EdgeKind
 from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product, RawLink
 from app.store.boms import current_bom_ids
 from app.store.bulk import chunks, insert_many
+from app.store.repository import Repository
 from app.store.rows import (
     BomEndingRow,
     BomLinkRow,
@@ -31,11 +31,8 @@ from app.store.rows.graph_changes import GraphChangeRow
 CHANGE_LOG_LOCK = 0x6772617068  # "graph"
 
 
-class GraphRepository:
+class GraphRepository(Repository):
     """Occurrences and edges: written in bulk at ingest, read back as the portfolio graph."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def add_occurrences(
         self, bom_id: int, keys: Sequence[str], rows: Iterable[Sequence[Any]]

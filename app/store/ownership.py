@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from app.domain.copying import copied
 from app.domain.ownership import OwnershipChange, OwnershipEventKind
 from app.store.bulk import insert_many
 from app.store.conflicts import inserted
+from app.store.repository import Repository
 from app.store.rows import (
     OwnershipEventRow,
     SubjectDelegateRow,
@@ -20,10 +20,7 @@ from app.store.rows import (
 )
 
 
-class OwnershipRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class OwnershipRepository(Repository):
     def owner(self, subject_id: int) -> int | None:
         """The owning organisation's id, or None while nobody has published the subject."""
         return self._session.scalar(

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.domain.ids import IdentityKey
 from app.domain.registry import (
@@ -25,6 +24,7 @@ from app.domain.registry import (
 )
 from app.domain.stored import RegistryGeneration
 from app.store.conflicts import inserted
+from app.store.repository import Repository
 from app.store.rows import (
     CertificateEventRow,
     CertificateRow,
@@ -75,16 +75,11 @@ def certificate_from_row(row: Any, events: Sequence[Any]) -> Certificate:
     )
 
 
-class RegistryRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class RegistryRepository(Repository):
     # -- reviewers ---------------------------------------------------------------------------
 
     def _reviewer_row(self, code: str) -> ReviewerRow | None:
-        return self._session.scalars(
-            select(ReviewerRow).where(ReviewerRow.code == code)
-        ).one_or_none()
+        return self._one_row(ReviewerRow, ReviewerRow.code == code)
 
     def reviewer(self, code: str) -> Reviewer | None:
         row = self._reviewer_row(code)
@@ -160,9 +155,7 @@ class RegistryRepository:
     # -- certificates ------------------------------------------------------------------------
 
     def _certificate_row(self, number: str) -> CertificateRow | None:
-        return self._session.scalars(
-            select(CertificateRow).where(CertificateRow.number == number)
-        ).one_or_none()
+        return self._one_row(CertificateRow, CertificateRow.number == number)
 
     def certificate_id(self, number: str) -> int | None:
         """The id status events of the certificate are recorded against."""
@@ -304,9 +297,7 @@ class RegistryRepository:
         return [dict(document) for document in self._session.scalars(query)]
 
     def ruleset_document(self, version: str) -> dict[str, Any] | None:
-        row = self._session.scalars(
-            select(RulesetRow).where(RulesetRow.version == version)
-        ).one_or_none()
+        row = self._one_row(RulesetRow, RulesetRow.version == version)
         return None if row is None else dict(row.document)
 
     def publish_ruleset(

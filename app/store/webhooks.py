@@ -20,6 +20,7 @@ from app.domain.webhooks import (
     WebhookEvent,
 )
 from app.store.conflicts import inserted
+from app.store.repository import Repository
 from app.store.rows import OrganisationRow
 from app.store.rows.webhooks import (
     CertificateExpiryNoticeRow,
@@ -54,9 +55,9 @@ def _delivery(row: WebhookMessageRow, log: Sequence[WebhookAttemptRow] = ()) -> 
     )
 
 
-class WebhookRepository:
+class WebhookRepository(Repository):
     def __init__(self, session: Session) -> None:
-        self._session = session
+        super().__init__(session)
         # Whether this transaction wrote a message, so that its commit wakes the sender.
         self.added_messages = False
 

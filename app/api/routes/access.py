@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
+from app.api.params import Paging, PathId
 from app.api.problems import responses
 from app.api.schemas.access import (
     IssuedKeyRead,
@@ -42,10 +42,8 @@ Administrator = Annotated[Principal, Depends(admits())]
     response_model=OrganisationPage,
     summary="Every organisation, by code",
 )
-def list_organisations_route(
-    runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100
-) -> OrganisationPage:
-    page = list_organisations(runtime, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+def list_organisations_route(runtime: RuntimeDep, paging: Paging) -> OrganisationPage:
+    page = list_organisations(runtime, paging=paging)
     return page_read(
         OrganisationPage, page, lambda o: OrganisationRead.model_validate(o, from_attributes=True)
     )
@@ -79,14 +77,13 @@ def add_organisation(
 )
 def list_keys_route(
     runtime: RuntimeDep,
+    paging: Paging,
     organisation: Annotated[
         str | None,
         Query(max_length=limits.ORGANISATION_CODE, description="Only this organisation's"),
     ] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> KeyPage:
-    page = list_keys(runtime, organisation, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+    page = list_keys(runtime, organisation, paging=paging)
     return page_read(KeyPage, page, lambda k: KeyRead.model_validate(k, from_attributes=True))
 
 

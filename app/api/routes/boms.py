@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from app.api.convert import bom_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct, PathId, today
+from app.api.params import OfProduct, Paging, PathId, today
 from app.api.problems import responses
 from app.api.schemas.boms import (
     BomDiffRead,
@@ -183,17 +183,14 @@ async def upload_bom(
 def list_boms_route(
     runtime: RuntimeDep,
     principal: Reader,
+    paging: Paging,
     product_id: OfProduct = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> BomPage:
     page = list_boms(
         runtime,
         product_id=product_id,
-        cursor=cursor,
-        limit=limit,
+        paging=paging,
         viewer=Viewer.of(principal),
-        where=CURSOR_PLACE,
     )
     return page_read(BomPage, page, bom_read)
 

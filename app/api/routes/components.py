@@ -16,7 +16,7 @@ from app.api.convert import (
 )
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId, today
+from app.api.params import Paging, PathId, today
 from app.api.problems import responses
 from app.api.schemas.components import (
     ClassificationCreate,
@@ -56,6 +56,7 @@ def search_components_route(
     *,
     runtime: RuntimeDep,
     principal: Reader,
+    paging: Paging,
     purl: Annotated[
         str | None,
         Query(max_length=limits.PURL, description="Exact purl (normalised before matching)"),
@@ -76,8 +77,6 @@ def search_components_route(
         str | None,
         Query(max_length=1024, description="A hash value any BOM gives the component (hex)"),
     ] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> ComponentPage:
     page = search_components(
         runtime,
@@ -85,11 +84,9 @@ def search_components_route(
         name=name,
         type_=type,
         ai=ai,
-        cursor=cursor,
-        limit=limit,
+        paging=paging,
         hash_value=hash,
         viewer=Viewer.of(principal),
-        where=CURSOR_PLACE,
     )
     return page_read(ComponentPage, page, component_read)
 
@@ -150,12 +147,9 @@ def list_where_used(
     runtime: RuntimeDep,
     principal: Reader,
     _fresh: Fresh,
-    cursor: Cursor = None,
-    limit: Limit = 100,
+    paging: Paging,
 ) -> WhereUsedRead:
-    component, page = uses_of_component(
-        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    component, page = uses_of_component(runtime, component_id, Viewer.of(principal), paging=paging)
     return WhereUsedRead(
         component_id=component.id,
         component=component.identity_key,
@@ -219,13 +213,10 @@ def list_classifications_route(
     runtime: RuntimeDep,
     principal: ClassificationReader,
     _fresh: Fresh,
+    paging: Paging,
     *,
     on: Annotated[dt.date | None, Query(description="In force as of; today when absent")] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> ClassificationPage:
-    page = list_classifications(
-        runtime, component_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    page = list_classifications(runtime, component_id, Viewer.of(principal), paging=paging)
     day = on or today()
     return page_read(ClassificationPage, page, lambda c: classification_read(c, day))

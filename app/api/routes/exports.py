@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct, PathId, today
+from app.api.params import OfProduct, Paging, PathId, today
 from app.api.problems import responses
 from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas.checks import (
@@ -153,23 +153,20 @@ def get_decision_route(
 def list_decisions_route(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
+    paging: Paging,
     *,
     product_id: OfProduct = None,
     decision: Annotated[
         Literal["eligible", "ineligible", "not_in_scope"] | None,
         Query(description="Only records with this answer"),
     ] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> DecisionPage:
     page = list_decisions(
         runtime,
         Viewer.of(principal),
         product_id=product_id,
         decision=decision,
-        cursor=cursor,
-        limit=limit,
-        where=CURSOR_PLACE,
+        paging=paging,
     )
     return page_read(DecisionPage, page, _decision_summary_read)
 
@@ -191,12 +188,9 @@ def _decision_summary_read(summary: DecisionSummary) -> DecisionSummaryRead:
 def get_audit_trail(
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR))],
-    cursor: Cursor = None,
-    limit: Limit = 100,
+    paging: Paging,
 ) -> AuditPage:
-    trail = audit_trail(
-        runtime, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    trail = audit_trail(runtime, Viewer.of(principal), paging=paging)
     return page_read(
         AuditPage, trail, lambda record: AuditEntryRead.model_validate(record, from_attributes=True)
     )

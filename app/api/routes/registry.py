@@ -12,7 +12,7 @@ from app.api.conditional import NOT_MODIFIED, Fresh
 from app.api.convert import certificate_read, path_read, reviewer_read
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, today
+from app.api.params import Paging, today
 from app.api.problems import responses
 from app.api.schemas.registry import (
     CertificatePage,
@@ -68,12 +68,7 @@ def import_registry_route(
     principal: Annotated[Principal, Depends(admits())],
 ) -> ImportReportRead:
     report = import_registry(runtime, document, actor=principal.actor)
-    return ImportReportRead(
-        reviewers_changed=report.reviewers_changed,
-        certificates_added=report.certificates_added,
-        events_added=report.events_added,
-        ruleset_published=report.ruleset_published,
-    )
+    return ImportReportRead.model_validate(report, from_attributes=True)
 
 
 @certificates_router.get(
@@ -84,6 +79,7 @@ def import_registry_route(
 )
 def list_certificates_route(
     runtime: RuntimeDep,
+    paging: Paging,
     *,
     subject: Annotated[
         str | None, Query(max_length=limits.SUBJECT, description="A purl or identity key")
@@ -95,8 +91,6 @@ def list_certificates_route(
         str | None, Query(max_length=limits.REVIEWER_ID, description="Only this reviewer's")
     ] = None,
     on: Annotated[dt.date | None, Query(description="Status as of; today when absent")] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> CertificatePage:
     day = on or today()
     expiring = None
@@ -105,11 +99,9 @@ def list_certificates_route(
     page = list_certificates(
         runtime,
         subject=subject,
-        cursor=cursor,
-        limit=limit,
+        paging=paging,
         reviewer=reviewer,
         expiring_between=expiring,
-        where=CURSOR_PLACE,
     )
     return page_read(CertificatePage, page, lambda c: certificate_read(c, day))
 
@@ -212,10 +204,10 @@ def get_certificate_impact(
     summary="The reviewer roster, by id",
     dependencies=[admit(*EVERYONE)],
 )
-def list_reviewers(runtime: RuntimeDep, cursor: Cursor = None, limit: Limit = 100) -> ReviewerPage:
+def list_reviewers(runtime: RuntimeDep, paging: Paging) -> ReviewerPage:
     # The operation keeps its name (the OpenAPI operationId); the use case is imported
     # under another.
-    roster = reviewer_roster(runtime, cursor=cursor, limit=limit, where=CURSOR_PLACE)
+    roster = reviewer_roster(runtime, paging=paging)
     return page_read(ReviewerPage, roster, reviewer_read)
 
 
@@ -280,20 +272,13 @@ def publish_ruleset_route(
     dependencies=[admit(*EVERYONE)],
 )
 def list_ruleset_versions(
-    runtime: RuntimeDep, on: AsOf = None, cursor: Cursor = None, limit: Limit = 100
+    runtime: RuntimeDep, paging: Paging, on: AsOf = None
 ) -> RulesetVersionPage:
-    versions = ruleset_versions(
-        runtime, on or today(), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    versions = ruleset_versions(runtime, on or today(), paging=paging)
     return page_read(
         RulesetVersionPage,
         versions,
-        lambda v: RulesetVersionRead(
-            version=v.version,
-            published_at=v.published_at,
-            effective_from=v.effective_from,
-            in_force=v.in_force,
-        ),
+        lambda v: RulesetVersionRead.model_validate(v, from_attributes=True),
     )
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, OfProduct
+from app.api.params import OfProduct, Paging
 from app.api.problems import responses
 from app.api.schemas.statuses import (
     StatusChangePage,
@@ -38,6 +38,7 @@ router = APIRouter(prefix="/api/v1/status-changes", tags=["status_changes"])
 def list_status_changes(
     runtime: RuntimeDep,
     principal: Reader,
+    paging: Paging,
     *,
     product_id: OfProduct = None,
     group: Annotated[
@@ -48,16 +49,12 @@ def list_status_changes(
         dt.datetime | None,
         Query(description="Only changes recorded at or after this moment (UTC if no offset)"),
     ] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> StatusChangePage:
     page = status_changes(
         runtime,
         Viewer.of(principal),
         FeedFilter(product_id, group, since),
-        cursor=cursor,
-        limit=limit,
-        where=CURSOR_PLACE,
+        paging=paging,
     )
     return page_read(StatusChangePage, page, status_change_read)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 
 from app.api.dependencies import RuntimeDep
 from app.api.paging import page_read
-from app.api.params import CURSOR_PLACE, Cursor, Limit, PathId
+from app.api.params import Paging, PathId
 from app.api.problems import responses
 from app.api.schemas.webhooks import (
     CreatedWebhookRead,
@@ -76,12 +76,8 @@ def create_webhook(
     response_model=WebhookPage,
     summary="Your organisation's subscriptions (every one, for administrators), by id",
 )
-def list_webhooks(
-    runtime: RuntimeDep, principal: Subscriber, cursor: Cursor = None, limit: Limit = 100
-) -> WebhookPage:
-    page = list_subscriptions(
-        runtime, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+def list_webhooks(runtime: RuntimeDep, principal: Subscriber, paging: Paging) -> WebhookPage:
+    page = list_subscriptions(runtime, Viewer.of(principal), paging=paging)
     return page_read(WebhookPage, page, _read)
 
 
@@ -127,10 +123,7 @@ def list_webhook_deliveries(
     webhook_id: PathId,
     runtime: RuntimeDep,
     principal: Subscriber,
-    cursor: Cursor = None,
-    limit: Limit = 100,
+    paging: Paging,
 ) -> DeliveryPage:
-    page = list_deliveries(
-        runtime, webhook_id, Viewer.of(principal), cursor=cursor, limit=limit, where=CURSOR_PLACE
-    )
+    page = list_deliveries(runtime, webhook_id, Viewer.of(principal), paging=paging)
     return page_read(DeliveryPage, page, _delivery)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,15 +19,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
 from app.store.documents import IDENTITY
+from app.store.rows.columns import Id, SurrogateKey, UtcDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,36 +35,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# Integer primary keys autoincrement as BIGINT on PostgreSQL and as ROWID aliases on SQLite.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UtcDateTime(TypeDecorator[dt.datetime]):
-    """Timestamps in UTC on every backend: SQLite keeps no time zone, so it is restored here."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(
-        self,
-        value: dt.datetime | None,
-        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must carry a time zone")
-        return value.astimezone(dt.UTC)
-
-    def process_result_value(
-        self,
-        value: dt.datetime | None,
-        dialect: Dialect,  # noqa: ARG002 - the signature SQLAlchemy calls
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -83,7 +51,7 @@ class ComponentRow(Base):
 
     __tablename__ = "components"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     # Identity keys are unbounded text (long purls); uniqueness is enforced on their digest.
     identity_digest: Mapped[str] = mapped_column(String(64), unique=True)
     identity_kind: Mapped[str] = mapped_column(String(16))
@@ -102,7 +70,7 @@ class BomRow(Base):
 
     __tablename__ = "boms"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     sha256: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(8))
@@ -152,7 +120,7 @@ class OccurrenceRow(Base):
 
     __tablename__ = "occurrences"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
     component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     bom_ref: Mapped[str] = mapped_column(Text)
@@ -182,7 +150,7 @@ class EdgeRow(Base):
 
     __tablename__ = "edges"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
     # No foreign keys to components here: an ingest takes both ids from the components it
     # has just ensured in the same transaction, and checking each of a BOM's hundreds of
@@ -201,7 +169,7 @@ class ReviewerRow(Base):
 
     __tablename__ = "reviewers"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     code: Mapped[str] = mapped_column(String(128), unique=True)
     name: Mapped[str] = mapped_column(Text)
     public_key: Mapped[str | None] = mapped_column(Text)
@@ -217,7 +185,7 @@ class ReviewerChangeRow(Base):
 
     __tablename__ = "reviewer_changes"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     reviewer_code: Mapped[str] = mapped_column(String(128))
     name: Mapped[str] = mapped_column(Text)
     public_key: Mapped[str | None] = mapped_column(Text)
@@ -231,7 +199,7 @@ class CertificateRow(Base):
 
     __tablename__ = "certificates"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     number: Mapped[str] = mapped_column(String(128), unique=True)
     subject_key: Mapped[str] = mapped_column(Text)
     subject_digest: Mapped[str] = mapped_column(String(64))
@@ -255,7 +223,7 @@ class CertificateEventRow(Base):
 
     __tablename__ = "certificate_events"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
     status: Mapped[str] = mapped_column(String(16))
     date: Mapped[dt.date] = mapped_column(Date)
@@ -275,7 +243,7 @@ class RulesetRow(Base):
 
     __tablename__ = "rulesets"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     version: Mapped[str] = mapped_column(String(64), unique=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -287,7 +255,7 @@ class DecisionRow(Base):
 
     __tablename__ = "decisions"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     product_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     destination: Mapped[str] = mapped_column(String(8))
     on_date: Mapped[dt.date] = mapped_column(Date)
@@ -308,7 +276,7 @@ class OrganisationRow(Base):
 
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -320,7 +288,7 @@ class ApiKeyRow(Base):
 
     __tablename__ = "api_keys"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, so a person can tell keys apart in a listing.
     prefix: Mapped[str] = mapped_column(String(16))
@@ -340,7 +308,7 @@ class BomShareRow(Base):
 
     __tablename__ = "bom_shares"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
 
@@ -362,7 +330,7 @@ class SubjectDelegateRow(Base):
 
     __tablename__ = "subject_delegates"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     subject_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     granted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -378,7 +346,7 @@ class OwnershipEventRow(Base):
 
     __tablename__ = "ownership_events"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     subject_id: Mapped[int] = mapped_column(Id)
     kind: Mapped[str] = mapped_column(String(16))
     organisation_id: Mapped[int] = mapped_column(Id)
@@ -395,7 +363,7 @@ class BomEndingRow(Base):
 
     __tablename__ = "bom_endings"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     by_bom_id: Mapped[int | None] = mapped_column(Id)
@@ -410,7 +378,7 @@ class BomLinkRow(Base):
 
     __tablename__ = "bom_links"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id", ondelete="CASCADE"))
     source_id: Mapped[int] = mapped_column(Id)
     serial_number: Mapped[str] = mapped_column(Text)
@@ -429,7 +397,7 @@ class ClassificationRow(Base):
 
     __tablename__ = "classifications"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     is_ai: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text)

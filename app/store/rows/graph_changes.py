@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, Id, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import SurrogateKey, UtcDateTime
 
 
 class GraphChangeRow(Base):
@@ -19,7 +20,7 @@ class GraphChangeRow(Base):
 
     __tablename__ = "graph_changes"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     bom_id: Mapped[int] = mapped_column(ForeignKey("boms.id"))
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, Id, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import Id, SurrogateKey, UtcDateTime
 
 
 class ProductStatusRow(Base):
@@ -33,7 +34,7 @@ class StatusChangeRow(Base):
 
     __tablename__ = "status_changes"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     product_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     destination_group: Mapped[str] = mapped_column(String(64))
     old_status: Mapped[str | None] = mapped_column(String(16))
@@ -61,7 +62,7 @@ class StatusWorkRow(Base):
 
     __tablename__ = "status_work"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     cause_kind: Mapped[str] = mapped_column(String(32))
     cause_ref: Mapped[str | None] = mapped_column(Text)
     cause_bom_id: Mapped[int | None] = mapped_column(Id)

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, Id, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import SurrogateKey, UtcDateTime
 
 
 class WebhookSubscriptionRow(Base):
@@ -16,7 +17,7 @@ class WebhookSubscriptionRow(Base):
 
     __tablename__ = "webhook_subscriptions"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[list[str]] = mapped_column(JSON)
@@ -40,7 +41,7 @@ class WebhookMessageRow(Base):
 
     __tablename__ = "webhook_messages"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     subscription_id: Mapped[int] = mapped_column(
         ForeignKey("webhook_subscriptions.id", ondelete="CASCADE")
     )
@@ -68,7 +69,7 @@ class WebhookAttemptRow(Base):
 
     __tablename__ = "webhook_attempts"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     message_id: Mapped[int] = mapped_column(ForeignKey("webhook_messages.id", ondelete="CASCADE"))
     attempt: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -85,7 +86,7 @@ class CertificateExpiryNoticeRow(Base):
 
     __tablename__ = "certificate_expiry_notices"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     certificate_number: Mapped[str] = mapped_column(String(128))
     days_before: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -642,7 +642,7 @@ def test_a_real_answer_as_the_second_organisation_sees_it(runtime: Runtime) -> N
 
     def drawn_for(viewer: Viewer | None) -> tuple[str, Picture]:
         result = check_export(runtime, CAMERA_PURL, question, record=False, viewer=viewer)
-        boms = list_boms(runtime, product_id=None, cursor=None, limit=50, viewer=viewer)
+        boms = list_boms(runtime, product_id=None, viewer=viewer)
         svg = blocking_paths_svg(result.for_caller(), {b.id: b.product for b in boms.items})
         return svg, picture(svg)
 
