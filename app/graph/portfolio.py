@@ -120,6 +120,8 @@ class PortfolioGraph:
         same declarations, each node's neighbours in identity order."""
         removed_links = link_edges(delta.removed_links, self._nodes)
         nodes = self._nodes
+        # Most components a new or ended BOM mentions are described as before.
+        refreshed = {n.component_id for n in delta.nodes if nodes.get(n.component_id) != n}
         for node in delta.nodes:
             nodes[node.component_id] = node
         new = sorted(c.component_id for c in delta.nodes if c.component_id not in self._containment)
@@ -152,26 +154,21 @@ class PortfolioGraph:
                 self._products[subject] = Product(subject, boms)
         self._current_boms = frozenset(b for p in self._products.values() for b in p.bom_ids)
         self._relink(delta.removed_links, delta.added_links)
-        self._forget(delta, removed_links, added_links)
+        self._forget(delta, refreshed, (*removed_links, *added_links))
 
     def _forget(
-        self,
-        delta: GraphDelta,
-        removed_links: Iterable[PortfolioEdge],
-        added_links: Iterable[PortfolioEdge],
+        self, delta: GraphDelta, refreshed: set[int], link_edges: Iterable[PortfolioEdge]
     ) -> None:
         """Forget what is memoised about the products above anything the delta touched (a
         products page after an upload recounts only those), and update node questions."""
         touched = {node.component_id for node in delta.nodes} | set(delta.products)
-        for edge in (*delta.removed_edges, *delta.added_edges, *removed_links, *added_links):
+        for edge in (*delta.removed_edges, *delta.added_edges, *link_edges):
             touched.update((edge.source_id, edge.target_id))
         affected = above(self, touched) | touched
         self._counts = {k: v for k, v in self._counts.items() if k[0] not in affected}
         self._kept = {k: v for k, v in self._kept.items() if k[0] not in affected}
         # A component's facts, or whether links leave it, change only where the delta says.
-        asked = {node.component_id for node in delta.nodes} | {
-            link.source_id for link in (*delta.removed_links, *delta.added_links)
-        }
+        asked = refreshed | {link.source_id for link in (*delta.removed_links, *delta.added_links)}
         asked.difference_update(delta.gone)
         for key, (predicate, found) in list(self._where.items()):
             holds = {c for c in asked if predicate(self._nodes[c], bool(self.links_of(c)))}

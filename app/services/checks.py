@@ -19,7 +19,12 @@ from app.domain.reasons import WarningCode
 from app.domain.stored import ComponentRecord, NewDecision
 from app.services.components import resolve_component
 from app.services.destinations import question_destination
-from app.services.evidence import UnsavedBom, decision_inputs, evidence_digest
+from app.services.evidence import (
+    UnsavedBom,
+    decision_inputs,
+    evidence_digest,
+    kept_decision_inputs,
+)
 from app.services.paths import PathStep, describe_path
 from app.services.registry_cache import RegistrySnapshot
 from app.services.visibility import Sight, redacted_answer, sees_product, sight_of, visible_boms
@@ -228,14 +233,14 @@ def evaluate(
     """The check of one product against the committed portfolio and registry (and, for a
     dry run, an unsaved BOM standing in the graph)."""
     scope = _scope(graph, product)
-    slice_, registry = decision_inputs(
-        uow,
-        graph,
-        scope,
-        snapshot=snapshot,
-        day=question.day,
-        unsaved=unsaved,
-    )
+    if unsaved is None:
+        slice_, registry = kept_decision_inputs(
+            uow, graph, product.id, snapshot=snapshot, day=question.day, scope=scope
+        )
+    else:
+        slice_, registry = decision_inputs(
+            uow, graph, scope, snapshot=snapshot, day=question.day, unsaved=unsaved
+        )
     if what_if is not None:
         registry = what_if(registry)
     outcome = check(slice_, registry, question)

@@ -201,8 +201,10 @@ def kept_decision_inputs(
     *,
     snapshot: RegistrySnapshot,
     day: dt.date,
+    scope: Scope | None = None,
 ) -> tuple[ProductSlice, Registry]:
-    """`decision_inputs` of a stored product, its slice kept on the graph between calls:
+    """`decision_inputs` of a stored product (whose `scope` the caller may have walked
+    already), its slice kept on the graph between calls:
     a certificate's event or a reviewer's accreditation moves no slice, so settling the
     hundreds of products above a revoked certificate weighs only their certificates again.
     The slice is what the product's closure (the graph forgets it when a delta touches
@@ -213,7 +215,7 @@ def kept_decision_inputs(
     kept = graph.recall(product_id, "slice", key)
     if isinstance(kept, ProductSlice):
         return kept, snapshot.for_keys(certified_keys(kept), day)
-    scope = graph.scope(product_id)
+    scope = scope or graph.scope(product_id)
     judgement = ai_judgement(uow, snapshot, scope, day)
     slice_ = _slice(uow, graph, scope, judgement, None)
     if not judgement.read_records:

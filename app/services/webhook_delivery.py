@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 LEASE_MARGIN: Final = dt.timedelta(seconds=10)
 # Messages claimed at once, and sent side by side by this many threads: a revocation that
 # moves hundreds of products is told in seconds, not one round trip after another.
-BATCH: Final = 50
+BATCH: Final = 100
 SENDERS: Final = 8
 # A receiver's answer body is not read beyond this: only its status counts.
 _ANSWER_READ: Final = 4096
@@ -80,8 +80,7 @@ def deliver_due(runtime: Runtime, *, now: dt.datetime | None = None, limit: int 
                 senders.map(functools.partial(send, settings=runtime.settings, at=at), claimed)
             )
             with runtime.writing() as uow:
-                for message, attempt in zip(claimed, attempts, strict=True):
-                    _record(uow, message, attempt, at)
+                _record(uow, list(zip(claimed, attempts, strict=True)), at)
                 uow.commit()
     return len(attempted)
 
@@ -92,30 +91,51 @@ def _claim(
     """One short transaction: the next due messages (at most `size`), leased to this sender.
     A message whose subscription's key can no longer be used is not sent: the subscription
     is disabled."""
-    claimed: list[ClaimedMessage] = []
-    refused: set[int] = set()
+    usable: dict[int, bool] = {}
+    due: list[int] = []
     with runtime.writing() as uow:
         for message_id, subscription in uow.webhooks.due(at, skip=attempted, limit=size):
-            if subscription.id in refused:
-                continue
-            if viewer_of(uow, subscription, at) is None:
-                refused.add(subscription.id)
-                continue
-            claimed.append(uow.webhooks.claim(message_id, at + lease_of(runtime.settings)))
+            if subscription.id not in usable:
+                usable[subscription.id] = viewer_of(uow, subscription, at) is not None
+            if usable[subscription.id]:
+                due.append(message_id)
+        claimed = uow.webhooks.claim(due, at + lease_of(runtime.settings))
         uow.commit()  # the leases, and any subscription disabled on the way
     return claimed
 
 
 def _record(
+    uow: UnitOfWork, outcomes: list[tuple[ClaimedMessage, DeliveryAttempt]], at: dt.datetime
+) -> None:
+    """The attempts' outcomes, and what follows from them, in the caller's transaction and
+    in the order they were claimed: each run of deliveries is written at once, and before
+    a failure that follows it, so each subscription's failure count ends as if written one
+    by one. A message whose subscription was removed while it was being sent is gone."""
+    logged = uow.webhooks.record_attempts([(m.id, attempt) for m, attempt in outcomes])
+    delivered: list[ClaimedMessage] = []
+
+    def write_deliveries() -> None:
+        if delivered:
+            uow.webhooks.delivered([message.id for message in delivered], at)
+            for subscription in sorted({message.subscription_id for message in delivered}):
+                uow.webhooks.succeeded(subscription)
+            delivered.clear()
+
+    for message, attempt in outcomes:
+        if message.id not in logged:
+            continue
+        if attempt.succeeded:
+            delivered.append(message)
+            continue
+        write_deliveries()
+        _failed(uow, message, attempt, at)
+    write_deliveries()
+
+
+def _failed(
     uow: UnitOfWork, message: ClaimedMessage, attempt: DeliveryAttempt, at: dt.datetime
 ) -> None:
-    """The attempt's outcome, and what follows from it, in the caller's transaction."""
-    if not uow.webhooks.record_attempt(message.id, attempt):
-        return  # its subscription was removed while it was being sent
-    if attempt.succeeded:
-        uow.webhooks.delivered(message.id, at)
-        uow.webhooks.succeeded(message.subscription_id)
-        return
+    """A failed attempt: retry later, or give up; disable after sustained failure."""
     if message.attempt >= MAX_ATTEMPTS:
         uow.webhooks.give_up(message.id, at)
     else:

@@ -4,7 +4,7 @@ reader may see inside."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select, true
@@ -58,19 +58,23 @@ def visible_bom_ids(visibility: BomVisibility) -> Select[Any]:
     return select(BomRow.id).where(visible_condition(visibility))
 
 
-def current_bom_ids() -> Select[tuple[int]]:
+def current_bom_ids(subjects: Sequence[int] | None = None) -> Select[tuple[int]]:
     """Every current BOM (PRODUCT.md section 3, BOM lineage): a lineage is one serial number
     of one subject and owner, its current BOM the one of highest `version` (every one of
     them, should two documents claim the same version: the stricter union, and the same
     whatever order they came in); BOMs without a serial number form one lineage per subject
-    and owner, each replacing the last. A superseded or retired BOM is current no more."""
+    and owner, each replacing the last. A superseded or retired BOM is current no more.
+    Of `subjects` only, when given: a lineage is one subject's, so they rank alike."""
     lineage = (BomRow.subject_id, BomRow.organisation_id, BomRow.serial_number)
-    ranked = select(
+    ranking = select(
         BomRow.id,
         BomRow.serial_number,
         func.rank().over(partition_by=lineage, order_by=BomRow.bom_version.desc()).label("rank"),
         func.row_number().over(partition_by=lineage, order_by=BomRow.id.desc()).label("latest"),
-    ).subquery("ranked_boms")
+    )
+    if subjects is not None:
+        ranking = ranking.where(BomRow.subject_id.in_(subjects))
+    ranked = ranking.subquery("ranked_boms")
     head = case((ranked.c.serial_number.is_(None), ranked.c.latest), else_=ranked.c.rank)
     return select(ranked.c.id).where(head == 1, ranked.c.id.not_in(select(BomEndingRow.bom_id)))
 

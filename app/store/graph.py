@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, func, insert, literal, or_, select
+from sqlalchemy import Row, Select, func, insert, literal, or_, select
 
 from app.domain.bom import EdgeKind
 from app.domain.portfolio import BomLink, PortfolioEdge, PortfolioNode, Product, RawLink
@@ -31,8 +31,16 @@ from app.store.rows.graph_changes import GraphChangeRow
 CHANGE_LOG_LOCK = 0x6772617068  # "graph"
 
 
+_Columns = TypeVarTuple("_Columns")
+
+
 class GraphRepository(Repository):
     """Occurrences and edges: written in bulk at ingest, read back as the portfolio graph."""
+
+    def _read(self, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
+        """Plain rows of columns, fetched at once and without the ORM's machinery for
+        entities: a change to the graph reads thousands of them while a request waits."""
+        return self._session.connection().execute(query).all()
 
     def add_occurrences(
         self, bom_id: int, keys: Sequence[str], rows: Iterable[Sequence[Any]]
@@ -232,7 +240,7 @@ class GraphRepository(Repository):
             query = select(BomRow.id, BomRow.subject_id, BomRow.serial_number).where(
                 BomRow.id.in_(chunk)
             )
-            found.extend((b, s, n) for b, s, n in self._session.execute(query))
+            found.extend((b, s, n) for b, s, n in self._read(query))
         return found
 
     def current_of_subjects(self, subject_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
@@ -241,10 +249,10 @@ class GraphRepository(Repository):
         for chunk in chunks(sorted(set(subject_ids))):
             query = (
                 select(BomRow.subject_id, BomRow.id)
-                .where(BomRow.subject_id.in_(chunk), BomRow.id.in_(current_bom_ids()))
+                .where(BomRow.id.in_(current_bom_ids(chunk)))
                 .order_by(BomRow.subject_id, BomRow.id)
             )
-            for subject_id, bom_id in self._session.execute(query):
+            for subject_id, bom_id in self._read(query):
                 found.setdefault(subject_id, []).append(bom_id)
         return {subject: tuple(ids) for subject, ids in found.items()}
 
@@ -263,7 +271,7 @@ class GraphRepository(Repository):
         found: set[int] = set()
         for chunk in chunks(sorted(set(bom_ids))):
             query = select(OccurrenceRow.component_id).where(OccurrenceRow.bom_id.in_(chunk))
-            found.update(self._session.scalars(query))
+            found.update(component for (component,) in self._read(query))
         return found
 
     def nodes_among(
@@ -276,14 +284,15 @@ class GraphRepository(Repository):
         ai_boms: dict[int, set[int]] = {}
         artifacts: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
         for chunk in chunks(ids):
-            query = select(
+            # Both read from indexes alone (ix_occurrences_component_facts, and the partial
+            # ix_occurrences_component_artifacts: few mentions carry artifacts).
+            facts = select(
                 OccurrenceRow.component_id,
                 OccurrenceRow.bom_id,
                 OccurrenceRow.type,
                 OccurrenceRow.is_ai,
-                OccurrenceRow.artifacts,
             ).where(OccurrenceRow.component_id.in_(chunk))
-            for component_id, bom_id, kind, is_ai, found in self._session.execute(query):
+            for component_id, bom_id, kind, is_ai in self._read(facts):
                 if bom_id not in included:
                     continue
                 # The greatest type, as SQL's max() picks it for the whole graph: the types
@@ -292,7 +301,11 @@ class GraphRepository(Repository):
                 types[component_id] = kind if known is None or kind > known else known
                 if is_ai:
                     ai_boms.setdefault(component_id, set()).add(bom_id)
-                if found:
+            carried = select(
+                OccurrenceRow.component_id, OccurrenceRow.bom_id, OccurrenceRow.artifacts
+            ).where(OccurrenceRow.component_id.in_(chunk), OccurrenceRow.artifacts.is_not(None))
+            for component_id, bom_id, found in self._read(carried):
+                if bom_id in included and found:
                     artifacts.setdefault(component_id, []).append((bom_id, tuple(found)))
         nodes: list[PortfolioNode] = []
         nothing: frozenset[int] = frozenset()
@@ -315,7 +328,7 @@ class GraphRepository(Repository):
                     purl,
                     tuple(sorted(artifacts[component_id])) if component_id in artifacts else (),
                 )
-                for component_id, key, name, version, purl in self._session.execute(described)
+                for component_id, key, name, version, purl in self._read(described)
             )
         return nodes
 
@@ -328,7 +341,7 @@ class GraphRepository(Repository):
         )
         return [
             PortfolioEdge(source, target, EdgeKind(kind), bom_id)
-            for source, target, kind, bom_id in self._session.execute(query)
+            for source, target, kind, bom_id in self._read(query)
         ]
 
     def nodes_of(self, bom_id: int) -> list[PortfolioNode]:

@@ -218,34 +218,57 @@ class WebhookRepository(Repository):
             if (subscription := subscriptions[subscription_id]) is not None
         ]
 
-    def claim(self, message_id: int, until: dt.datetime) -> ClaimedMessage:
-        """Lease the message to this sender and count the attempt it is about to make."""
-        row = self._session.get_one(_Messages, message_id)
-        row.claimed_until = until
-        row.attempts += 1
-        subscription = self._session.get_one(_Subscriptions, row.subscription_id)
-        self._session.flush()
-        return copied(
-            ClaimedMessage,
-            row,
-            url=subscription.url,
-            secret=subscription.secret,
-            attempt=row.attempts,
-        )
-
-    def record_attempt(self, message_id: int, attempt: DeliveryAttempt) -> bool:
-        """Log an attempt; False when the message is gone (its subscription was removed)."""
-        if self._session.get(_Messages, message_id) is None:
-            return False
-        self._session.add(WebhookAttemptRow(message_id=message_id, **fields_of(attempt)))
-        self._session.flush()
-        return True
-
-    def delivered(self, message_id: int, now: dt.datetime) -> None:
+    def claim(self, message_ids: Sequence[int], until: dt.datetime) -> list[ClaimedMessage]:
+        """Lease the messages to this sender and count the attempt it is about to make on
+        each (in id order); one statement for the lease, one to read them back."""
+        if not message_ids:
+            return []
         self._session.execute(
             update(_Messages)
-            .where(_Messages.id == message_id)
+            .where(_Messages.id.in_(message_ids))
+            .values(claimed_until=until, attempts=_Messages.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        query = (
+            select(
+                _Messages.id,
+                _Messages.subscription_id,
+                _Messages.webhook_id,
+                _Messages.payload,
+                _Messages.attempts,
+                _Subscriptions.url,
+                _Subscriptions.secret,
+            )
+            .join(_Subscriptions, _Subscriptions.id == _Messages.subscription_id)
+            .where(_Messages.id.in_(message_ids))
+            .order_by(_Messages.id)
+        )
+        return [
+            ClaimedMessage(message, subscription, webhook_id, url, secret, payload, attempts)
+            for message, subscription, webhook_id, payload, attempts, url, secret in (
+                self._session.execute(query)
+            )
+        ]
+
+    def record_attempts(self, attempts: Sequence[tuple[int, DeliveryAttempt]]) -> set[int]:
+        """Log each message's attempt; the messages logged (a message whose subscription was
+        removed while it was being sent is gone, and is left out)."""
+        ids = [message for message, _ in attempts]
+        present = set(self._session.scalars(select(_Messages.id).where(_Messages.id.in_(ids))))
+        self._session.add_all(
+            WebhookAttemptRow(message_id=message, **fields_of(attempt))
+            for message, attempt in attempts
+            if message in present
+        )
+        self._session.flush()
+        return present
+
+    def delivered(self, message_ids: Sequence[int], now: dt.datetime) -> None:
+        self._session.execute(
+            update(_Messages)
+            .where(_Messages.id.in_(message_ids))
             .values(delivered_at=now, claimed_until=None, next_attempt_at=None)
+            .execution_options(synchronize_session=False)
         )
 
     def retry_at(self, message_id: int, when: dt.datetime) -> None:

@@ -141,7 +141,15 @@ class OccurrenceRow(Base):
 
     __table_args__ = (
         UniqueConstraint("bom_id", "bom_ref", name="uq_occurrences_bom_id_bom_ref"),
-        Index("ix_occurrences_component_id", "component_id"),
+        # Covers the facts the graph keeps of each mention (decision record 15), so a change
+        # to the graph reads them without touching these wide rows.
+        Index("ix_occurrences_component_facts", "component_id", "bom_id", "type", "is_ai"),
+        Index(
+            "ix_occurrences_component_artifacts",
+            "component_id",
+            sqlite_where=text("artifacts IS NOT NULL"),
+            postgresql_where=text("artifacts IS NOT NULL"),
+        ),
     )
 
 
