@@ -46,6 +46,7 @@ class PortfolioQuery:
     organisation: Annotated[str, Query(max_length=limits.ORGANISATION_CODE)] = ""
     name: Annotated[str, Query(max_length=limits.NAME)] = ""
     cursor: Annotated[str, Query(max_length=MAX_CURSOR_LENGTH)] = ""
+    limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE
 
     @property
     def wanted(self) -> PortfolioFilter:
@@ -72,7 +73,7 @@ def portfolio_page(
         wanted,
         day=dt.datetime.now(dt.UTC).date(),
         cursor=cursor or None,
-        limit=PAGE_SIZE,
+        limit=asked.limit,
         where="query/cursor",
     )
     filters = {
@@ -82,7 +83,9 @@ def portfolio_page(
         "organisation": asked.organisation.strip(),
         "name": asked.name.strip(),
     }
-    kept = {key: value for key, value in filters.items() if value}
+    kept: dict[str, str | int] = {key: value for key, value in filters.items() if value}
+    if asked.limit != PAGE_SIZE:
+        kept["limit"] = asked.limit
     next_page = None
     if matrix.page.next_cursor is not None:
         next_page = "/portfolio?" + urlencode({**kept, "cursor": matrix.page.next_cursor})
@@ -93,7 +96,7 @@ def portfolio_page(
         matrix=matrix,
         shown_groups=(wanted.group,) if wanted.group else matrix.groups,
         filters=filters,
-        filtered=bool(kept),
+        filtered=any(filters.values()),
         first_page="/portfolio?" + urlencode(kept) if cursor else None,
         next_page=next_page,
         changes=recent_status_changes(runtime, viewer),
