@@ -136,6 +136,7 @@ def test_signing_out_needs_the_session_token_and_ends_the_session(settings: Sett
             assert "did not come from your console session" in refused.text
         assert browser.get("/portfolio").status_code == 200
         stolen = browser.cookies.get("exportgate_session")
+        assert stolen is not None
         out = browser.post("/logout", data={"csrf_token": token}, follow_redirects=False)
         assert (out.status_code, out.headers["location"]) == (303, "/login")
         assert browser.get("/portfolio", follow_redirects=False).status_code == 303
@@ -204,19 +205,27 @@ def test_an_expired_keys_session_ends_with_it(settings: Settings, runtime: Runti
 
 
 @pytest.mark.parametrize(
-    ("lifetimes", "lifetime_seconds", "requests_between"),
+    ("idle_minutes", "absolute_hours", "lifetime_seconds", "requests_between"),
     [
         # Idle: no request for longer than the idle time.
-        ({"console_idle_minutes": 0.02, "console_absolute_hours": 12}, 1.2, 0),
+        (0.02, 12, 1.2, 0),
         # Absolute: busy all along, but older than its lifetime.
-        ({"console_idle_minutes": 30, "console_absolute_hours": 0.0005}, 1.8, 4),
+        (30, 0.0005, 1.8, 4),
     ],
     ids=["idle", "absolute"],
 )
 def test_a_session_ends_when_idle_or_too_old(
-    database_url: str, lifetimes: dict[str, float], lifetime_seconds: float, requests_between: int
+    database_url: str,
+    idle_minutes: float,
+    absolute_hours: float,
+    lifetime_seconds: float,
+    requests_between: int,
 ) -> None:
-    settings = Settings(database_url=database_url, **lifetimes)
+    settings = Settings(
+        database_url=database_url,
+        console_idle_minutes=idle_minutes,
+        console_absolute_hours=absolute_hours,
+    )
     key = issue_key(settings, Role.AUDITOR)
     with TestClient(create_app(settings)) as browser:
         sign_in(browser, key)
