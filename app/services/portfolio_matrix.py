@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from app.domain.access import Viewer
 from app.domain.decision import Decision
 from app.domain.errors import InvalidRequestError, Located
-from app.domain.paging import PRODUCTS, Page
+from app.domain.paging import PRODUCTS, Page, PageRequest
 from app.services.runtime import Runtime
 from app.services.standings import (
     ProductStanding,
@@ -108,7 +108,9 @@ def recent_status_changes(
     latest: deque[StatusChangeView] = deque(maxlen=count)
     cursor = None
     while True:
-        page = status_changes(runtime, viewer, FeedFilter(since=since), cursor=cursor, limit=500)
+        page = status_changes(
+            runtime, viewer, FeedFilter(since=since), paging=PageRequest(cursor, 500)
+        )
         latest.extend(page.items)
         cursor = page.next_cursor
         if cursor is None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from app.domain.console_sessions import ConsoleSession
 from app.domain.copying import copied
+from app.store.repository import Repository
 from app.store.rows.console_sessions import ConsoleSessionRow
 
 
@@ -16,10 +16,7 @@ def _session(row: ConsoleSessionRow) -> ConsoleSession:
     return copied(ConsoleSession, row)
 
 
-class ConsoleSessionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class ConsoleSessionRepository(Repository):
     def add(self, *, token_sha256: str, key_id: int, now: dt.datetime) -> ConsoleSession:
         row = ConsoleSessionRow(
             token_sha256=token_sha256, key_id=key_id, created_at=now, last_seen_at=now
@@ -29,8 +26,7 @@ class ConsoleSessionRepository:
         return _session(row)
 
     def by_token(self, token_sha256: str) -> ConsoleSession | None:
-        query = select(ConsoleSessionRow).where(ConsoleSessionRow.token_sha256 == token_sha256)
-        row = self._session.scalars(query).one_or_none()
+        row = self._one_row(ConsoleSessionRow, ConsoleSessionRow.token_sha256 == token_sha256)
         return None if row is None else _session(row)
 
     def seen(self, session_id: int, now: dt.datetime) -> None:

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.rows import Base, Id, UtcDateTime
+from app.store.rows import Base
+from app.store.rows.columns import SurrogateKey, UtcDateTime
 
 
 class ConsoleSessionRow(Base):
@@ -16,7 +17,7 @@ class ConsoleSessionRow(Base):
 
     __tablename__ = "console_sessions"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[SurrogateKey]
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
