@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run lint format test test-graph test-sqlite test-postgres bench clean
+.PHONY: help install run lint format test test-graph test-sqlite test-postgres test-browser bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test-sqlite: install ## The whole suite on fresh SQLite files
 
 test-postgres: install ## The whole suite on a new PostgreSQL database, dropped afterwards
 	EXPORTGATE_TEST_BACKEND=postgresql $(BIN)/pytest
+
+test-browser: install ## The console in headless Chromium (/usr/bin/chromium) on SQLite; test-sqlite and test-postgres run them too
+	EXPORTGATE_TEST_BACKEND=sqlite $(BIN)/pytest tests/browser -p no:randomly
 
 bench: install ## Benchmarks (ingest, decision, chain, churn, statuses); each figure is a ratio or a target measured in one run
 	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; decision=$$?; \

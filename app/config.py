@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: PositiveFloat = Field(
         default=10.0, le=60.0, description="Time for a webhook receiver to answer one attempt"
     )
+    # The web console (docs/console.md): a signed-in browser's session ends after this long
+    # without a request, and after the absolute lifetime however busy it is.
+    console_idle_minutes: PositiveFloat = Field(
+        default=30.0, le=24 * 60, description="Console session lifetime without a request"
+    )
+    console_absolute_hours: PositiveFloat = Field(
+        default=12.0, le=7 * 24, description="Console session lifetime from sign-in"
+    )
 
 
 def load_settings() -> Settings:

@@ -27,6 +27,7 @@ from app.api.routes import (
 )
 from app.api.security import document_routes
 from app.config import Settings, load_settings
+from app.console.mount import mount_console
 from app.services.background import background_runner
 from app.services.runtime import Runtime
 
@@ -83,5 +84,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_routes(routers)
     for router in routers:
         app.include_router(router)
+    mount_console(app)
     app.openapi = with_examples(app)  # type: ignore[method-assign] # FastAPI's documented way to extend the document
     return app

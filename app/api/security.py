@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.api.access_log import CALLER_STATE
 from app.api.dependencies import RuntimeDep
 from app.api.problems import responses
-from app.domain.access import Principal, Role
+from app.domain.access import READERS, Principal, Role
 from app.domain.errors import PermissionDeniedError
 from app.services.access import authenticate
 
@@ -57,8 +57,7 @@ def admits(*roles: Role) -> Callable[..., Principal]:
 
 ADMITTED = "exportgate_admitted_roles"
 
-# Who reads products, their BOMs and components, and what became of them.
-Reader = Annotated[Principal, Depends(admits(Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR))]
+Reader = Annotated[Principal, Depends(admits(*READERS))]
 
 
 def admit(*roles: Role) -> Any:

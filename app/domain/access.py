@@ -17,6 +17,10 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # reads decision records
 
 
+# Who reads products, their BOMs and components, and what became of them (admins always).
+READERS = frozenset({Role.INTEGRATOR, Role.PROCUREMENT, Role.AUDITOR})
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The caller behind a valid key."""

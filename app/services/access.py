@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain.access import Organisation, Principal, Role
+from app.domain.access import ApiKey, Organisation, Principal, Role
 from app.domain.errors import AuthenticationError, ConflictError, NotFoundError
 from app.domain.paging import KEYS, ORGANISATIONS, WHOLE_LIST, Page, PageRequest, read_limit
 
 if TYPE_CHECKING:
     from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 KEY_PREFIX = "egk_"
 # The command line's own organisation: what `ingest` publishes as without --org and what the
@@ -49,7 +50,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
     # Keys carry 256 random bits, so a plain SHA-256 is enough: nothing to brute-force.
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -132,7 +133,7 @@ def create_key(
         now = _now()
         expires = now + dt.timedelta(days=expires_in_days) if expires_in_days is not None else None
         key = uow.access.add_key(
-            secret_sha256=_digest(secret),
+            secret_sha256=secret_digest(secret),
             prefix=secret[:12],
             organisation_id=owner.id,
             roles=roles,
@@ -164,6 +165,8 @@ def revoke_key(runtime: Runtime, key_id: int, *, actor: str) -> None:
                 f"key {key_id} is the last usable administrator key; issue another first"
             )
         uow.access.revoke_key(key_id, now, actor)
+        # A console signed in with the key stops with it, not at its next idle timeout.
+        uow.console_sessions.end_for_key(key_id, now)
         uow.commit()
 
 
@@ -194,14 +197,20 @@ def authenticate(runtime: Runtime, secret: str | None) -> Principal:
     with runtime.reading() as uow:
         if not secret:
             raise AuthenticationError("send an API key as 'Authorization: Bearer <key>'")
-        key = uow.access.key_by_secret(_digest(secret))
+        key = uow.access.key_by_secret(secret_digest(secret))
         if key is None:
             raise AuthenticationError("the API key is not known")
-        if key.revoked_at is not None:
-            raise AuthenticationError("the API key has been revoked")
-        if key.expires_at is not None and key.expires_at <= _now():
-            raise AuthenticationError("the API key has expired")
-        organisation = uow.access.organisation_by_id(key.organisation_id)
+        return principal_of_key(uow, key)
+
+
+def principal_of_key(uow: UnitOfWork, key: ApiKey) -> Principal:
+    """The principal a stored key stands for, or AuthenticationError if it may no longer
+    act (revoked, expired)."""
+    if key.revoked_at is not None:
+        raise AuthenticationError("the API key has been revoked")
+    if key.expires_at is not None and key.expires_at <= _now():
+        raise AuthenticationError("the API key has expired")
+    organisation = uow.access.organisation_by_id(key.organisation_id)
     return Principal(
         key_id=key.id,
         organisation=organisation.code if organisation else "",

@@ -17,6 +17,7 @@ from app.store.boms import BomRepository
 from app.store.classifications import ClassificationRepository
 from app.store.components import ComponentRepository
 from app.store.conflicts import domain_error
+from app.store.console_sessions import ConsoleSessionRepository
 from app.store.decisions import DecisionRepository
 from app.store.engine import WRITE_OPTION
 from app.store.graph import GraphRepository
@@ -84,6 +85,7 @@ class UnitOfWork:
         self.classifications = ClassificationRepository(self.session)
         self.statuses = StatusRepository(self.session)
         self.webhooks = WebhookRepository(self.session)
+        self.console_sessions = ConsoleSessionRepository(self.session)
         return self
 
     def __exit__(

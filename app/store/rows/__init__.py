@@ -421,6 +421,7 @@ class ClassificationRow(Base):
 
 
 # Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
+from app.store.rows import console_sessions as console_sessions  # noqa: E402
 from app.store.rows import graph_changes as graph_changes  # noqa: E402
 from app.store.rows import statuses as statuses  # noqa: E402
 from app.store.rows import webhooks as webhooks  # noqa: E402

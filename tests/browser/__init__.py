@@ -1,0 +1,1 @@
+"""The console in a real headless Chromium against a live server on the sample data."""

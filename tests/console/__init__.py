@@ -1,0 +1,1 @@
+"""The web console over HTTP: sessions, anti-forgery tokens, and what each page shows."""
