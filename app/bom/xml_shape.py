@@ -17,7 +17,17 @@ Json = dict[str, Any]
 Children = dict[str, list[etree._Element]]
 
 _TEXT_FIELDS = frozenset(("group", "name", "version", "description", "purl", "cpe", "versionRange"))
-_STRUCTURE = frozenset(("modelCard", "pedigree", "components", "services"))
+_STRUCTURE = frozenset(("modelCard", "pedigree", "components", "services", "data"))
+# XML wraps each of these JSON arrays in a container element of this name, one child per
+# entry: what a model card and a component's data are read into (`_plain`).
+_LIST_CONTAINERS = frozenset(
+    ("datasets", "inputs", "outputs", "performanceMetrics", "collection", "users", "useCases",
+     "technicalLimitations", "performanceTradeoffs", "ethicalConsiderations",
+     "fairnessAssessments", "energyConsumptions", "owners", "stewards", "custodians",
+     "attachments")
+)  # fmt: skip
+# ...and these JSON arrays are the element itself, repeated.
+_REPEATED = frozenset(("sensitiveData", "energyProviders", "properties"))
 _ATTRIBUTES = ("type", "bom-ref", "isExternal")
 
 
@@ -162,14 +172,49 @@ class _Shaper:
                     if tag == self._prefix + "ref":
                         datasets.append({"ref": (item.text or "").strip()})
                     elif tag == self._prefix + "dataset":
-                        datasets.append(self.common(item, where)[0])
+                        datasets.append({**self._plain_object(item), **self.common(item, where)[0]})
         return datasets
+
+    def _plain(self, element: etree._Element) -> Any:
+        """An element of a model card or a component's data in the shape of its JSON form,
+        generically: review readiness reads these fields as the JSON document gives them."""
+        children = self.children(element)
+        if element.tag == self._prefix + "properties":
+            return self._property_list(element)
+        if not children:
+            return (element.text or "").strip()
+        tag = element.tag
+        name = self._local_names[tag] if tag in self._local_names else self._local_name(tag)
+        if name in _LIST_CONTAINERS:
+            return [self._plain(child) for items in children.values() for child in items]
+        return self._plain_object(element)
+
+    def _plain_object(self, element: etree._Element) -> Json:
+        shaped: Json = {key: value for key, value in element.attrib.items() if ":" not in key}
+        for name, items in self.children(element).items():
+            if name == "properties":
+                shaped[name] = [p for item in items for p in self._property_list(item)]
+            elif name in _REPEATED or len(items) > 1:
+                shaped[name] = [self._plain(item) for item in items]
+            else:
+                shaped[name] = self._plain(items[0])
+        return shaped
 
     def component(self, element: etree._Element, location: str) -> Json:
         shaped, children = self.common(element, location)
         if "modelCard" in children:
             card = children["modelCard"][0]
-            shaped["modelCard"] = {"modelParameters": {"datasets": self._datasets(card, location)}}
+            plain = self._plain_object(card)
+            parameters = plain.get("modelParameters")
+            shaped["modelCard"] = {
+                **plain,
+                "modelParameters": {
+                    **(parameters if isinstance(parameters, dict) else {}),
+                    "datasets": self._datasets(card, location),
+                },
+            }
+        if "data" in children:
+            shaped["data"] = [self._plain_object(item) for item in children["data"]]
         for pedigree in children.get("pedigree", ()):
             for ancestors in self.children(pedigree).get("ancestors", ()):
                 shaped["pedigree"] = {
