@@ -11,6 +11,7 @@ from app.cli.db import db_app
 from app.cli.export import check, decisions_app, demo
 from app.cli.ingest import ingest
 from app.cli.owners import boms_app, owners_app
+from app.cli.readiness import readiness
 from app.cli.registry import certificates_app, registry_app, reviewers_app
 from app.cli.serving import serve
 from app.cli.statuses import changes, worker
@@ -35,6 +36,7 @@ app.command("check")(check)
 app.command("demo")(demo)
 app.command("ingest")(ingest)
 app.command("status")(status)
+app.command("readiness")(readiness)
 app.command("where-used")(where_used_command)
 app.command("serve")(serve)
 app.command("changes")(changes)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Text, cast, func, select
 
@@ -183,3 +184,22 @@ class ComponentRepository(Repository):
             (occurrence_record(occurrence), bom_record(bom))
             for occurrence, bom in self._session.execute(query)
         ]
+
+    def mentions_as_written(self, component_id: int) -> list[tuple[int, dict[str, Any]]]:
+        """(BOM id, the component's JSON as that BOM gives it) for every mention, in BOM
+        order: what review readiness reads of a model card."""
+        query = (
+            select(OccurrenceRow.bom_id, OccurrenceRow.raw)
+            .where(OccurrenceRow.component_id == component_id)
+            .order_by(OccurrenceRow.bom_id, OccurrenceRow.id)
+        )
+        return [(bom_id, dict(raw or {})) for bom_id, raw in self._session.execute(query)]
+
+    def written_by_refs(self, bom_id: int, bom_refs: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The JSON one BOM gives the components of these bom-refs (a model card's datasets)."""
+        if not bom_refs:
+            return {}
+        query = select(OccurrenceRow.bom_ref, OccurrenceRow.raw).where(
+            OccurrenceRow.bom_id == bom_id, OccurrenceRow.bom_ref.in_(sorted(set(bom_refs)))
+        )
+        return {ref: dict(raw or {}) for ref, raw in self._session.execute(query)}

@@ -27,6 +27,7 @@ from app.api.schemas.components import (
     HeldCertificateRead,
     LineageRead,
     ReadinessRead,
+    ReviewReadinessRead,
     WhereUsedRead,
 )
 from app.api.security import Reader, admits
@@ -36,6 +37,7 @@ from app.services.classification import list_classifications, record_classificat
 from app.services.components import search_components, uses_of_component
 from app.services.lineage import lineage
 from app.services.procurement import component_report
+from app.services.readiness import readiness
 
 router = APIRouter(prefix="/api/v1/components", tags=["components"])
 
@@ -134,6 +136,26 @@ def get_component_route(
         used_by=[product_use_read(use) for use in report.used_by],
         classifications=[classification_read(c, day) for c in report.classifications],
     )
+
+
+@router.get(
+    "/{component_id}/readiness",
+    response_model=ReviewReadinessRead,
+    summary="What its model card offers an ethical reviewer, per dimension, and what is missing",
+    description="Advice for an AI component's review (docs/readiness.md); it never changes a "
+    "verdict. Facts come only from BOMs you may see, each with the BOM it came from.",
+    responses=responses(404, also=NOT_MODIFIED),
+)
+def get_component_readiness(
+    component_id: PathId,
+    runtime: RuntimeDep,
+    principal: Reader,
+    _fresh: Fresh,
+    *,
+    on: Annotated[dt.date | None, Query(description="Date; today when absent")] = None,
+) -> ReviewReadinessRead:
+    answer = readiness(runtime, component_id, day=on or today(), viewer=Viewer.of(principal))
+    return ReviewReadinessRead.model_validate(answer.document())
 
 
 @router.get(

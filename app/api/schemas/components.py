@@ -172,3 +172,56 @@ class ComponentReportRead(ComponentStatusRead):
         description="Classification records in force on the date asked that the caller may "
         "see; they override suspected-AI hints, never the explicit signals"
     )
+
+
+class ReadinessEvidenceRead(BaseModel):
+    bom_id: int = Field(description="The BOM that gives this fact")
+    pointer: str = Field(
+        description="JSON pointer into the component as that BOM gives it; for a dataset "
+        "read through its ref, '<bom-ref>:/data/<n>…' into that data component"
+    )
+    value: str = Field(description="What is there, shortened")
+
+
+class ReadinessLackRead(BaseModel):
+    bom_id: int
+    why: str
+
+
+class ReadinessItemRead(BaseModel):
+    item: str = Field(description="Checklist item code (docs/readiness.md)")
+    dimension: str
+    meaning: str = Field(description="What a reviewer learns from it")
+    where: str = Field(description="Where in CycloneDX it is read from")
+    present: bool = Field(description="Whether any BOM read gives it")
+    found: list[ReadinessEvidenceRead]
+    missing_in: list[ReadinessLackRead] = Field(
+        description="The BOMs read that do not give it, and why"
+    )
+
+
+class DimensionReadinessRead(BaseModel):
+    dimension: str = Field(description="algorithmic_bias, data_privacy or system_controllability")
+    present: int
+    expected: int
+    fraction: float
+    percent: int = Field(description="Whole percent, rounded down")
+    present_items: list[str]
+    missing_items: list[str]
+
+
+class ReviewReadinessRead(BaseModel):
+    """Advice for a reviewer and the BOM's author: it never changes a verdict."""
+
+    component_id: int
+    component: str
+    date: dt.date
+    applies: bool = Field(description="Readiness applies to AI components only")
+    ai_basis: str = Field(description="Why it counts as an AI component, or why not")
+    active_certificates: list[str] = Field(
+        description="Certificates for its identity active on the date; whether one verifies "
+        "it for a destination is answered by GET /api/v1/components/{id}?to=…"
+    )
+    bom_ids: list[int] = Field(description="The BOMs you may see whose mentions were read")
+    dimensions: list[DimensionReadinessRead]
+    items: list[ReadinessItemRead]
