@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from app.domain.copying import copied
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.paging import BOMS, WHOLE_LIST, Page, PageRequest, read_limit
 from app.domain.stored import BomRecord
-from app.services.visibility import bom_visibility, may_see_bom
+from app.services.visibility import bom_visibility, may_see_bom, visible_boms
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -146,3 +147,12 @@ def set_visibility(
         uow.boms.set_visibility(bom_id, visibility.value, organisations)
         uow.commit()
         return bom_view(uow, bom_id, viewer)
+
+
+def bom_names(runtime: Runtime, viewer: Viewer | None, bom_ids: Iterable[int]) -> dict[int, str]:
+    """What to call each of these BOMs that the viewer may see (its subject, `name@version`);
+    a BOM it may not see is left out, as if it did not exist."""
+    with runtime.reading() as uow:
+        visible = visible_boms(uow, viewer)
+        asked = [bom for bom in bom_ids if visible is None or bom in visible]
+        return uow.boms.subject_names(asked)

@@ -65,6 +65,14 @@ def test_sign_in_read_filter_page_open_a_product_and_sign_out(page: Page, consol
     page.locator("table.matrix").get_by_role("link", name=re.compile("HV-S3 Smart")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("HV-S3 Smart Inspection Camera")
     expect(page.locator("table.matrix")).to_contain_text("EU")
+    # Why: the verdict for one destination, each blocker, and the paths as a picture.
+    page.get_by_label("Destination").fill("DE")
+    page.get_by_role("button", name="Check").click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"^DE on .*: ineligible"))
+    ).to_be_visible()
+    expect(page.locator("ol.blockers")).to_contain_text("privacy-blur")
+    expect(page.get_by_role("img", name=re.compile("blocking"))).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{console.base}/login")
@@ -100,6 +108,13 @@ def test_no_serious_or_critical_accessibility_violations(page: Page, console: Co
     pages["/portfolio"] = axe.run(page)
     page.goto(f"{console.base}/portfolio?name=no-such-product")
     pages["/portfolio (empty)"] = axe.run(page)
+    page.goto(f"{console.base}/portfolio")
+    page.locator("table.matrix").get_by_role("link", name=re.compile("HV-S3 Smart")).click()
+    pages["/products/{id}"] = axe.run(page)
+    page.get_by_label("Destination").fill("DE")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("svg.blocking-paths")).to_be_visible()
+    pages["/products/{id}?to=DE (blocked, with its paths)"] = axe.run(page)
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{console.base}/portfolio")
     pages["/portfolio (phone)"] = axe.run(page)
