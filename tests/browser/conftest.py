@@ -61,7 +61,9 @@ def console(database_url: str, tmp_path: Path) -> Iterator[Console]:
         yield Console(server.base, owner, rival)
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's sync API runs an event loop in the
+# main thread while it is open, and tests after these call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = require_chromium()
     with sync_playwright() as playwright:
