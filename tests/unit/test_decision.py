@@ -1297,23 +1297,25 @@ def _all_certificates(world: World) -> list[Certificate]:
     return [c for group in world.registry.certificates.values() for c in group]
 
 
+def _with_drawn_scopes(world: World, data: st.DataObject) -> World:
+    """The world with each certificate's destinations drawn again: some cover one country of
+    the EU group, or one and a country outside it."""
+    scopes = st.sampled_from(
+        [frozenset({ALL}), frozenset({"EU"}), frozenset({"DE"}), frozenset({"FR", "US"})]
+    )
+    return _with_certificates(
+        world,
+        [dataclasses.replace(c, destinations=data.draw(scopes)) for c in _all_certificates(world)],
+    )
+
+
 class TestProperties:
     @settings(max_examples=200, deadline=None)
     @given(world=worlds(), data=st.data())
     def test_a_group_answers_each_of_its_countries_as_asking_it_alone(
         self, world: World, data: st.DataObject
     ) -> None:
-        # Some certificates cover one country of the group, or one and a country outside it.
-        scopes = st.sampled_from(
-            [frozenset({ALL}), frozenset({"EU"}), frozenset({"DE"}), frozenset({"FR", "US"})]
-        )
-        redrawn = _with_certificates(
-            world,
-            [
-                dataclasses.replace(c, destinations=data.draw(scopes))
-                for c in _all_certificates(world)
-            ],
-        )
+        redrawn = _with_drawn_scopes(world, data)
         day, sector = redrawn.question.day, redrawn.question.sector
         grouped = check(redrawn.product, redrawn.registry, Question("EU", day, sector))
         for country in grouped.countries:
@@ -1351,16 +1353,7 @@ class TestProperties:
     ) -> None:
         # Stored statuses come from group_status, which answers one country for a group
         # whose countries stand alike: it must say what the whole check says.
-        scopes = st.sampled_from(
-            [frozenset({ALL}), frozenset({"EU"}), frozenset({"DE"}), frozenset({"FR", "US"})]
-        )
-        redrawn = _with_certificates(
-            world,
-            [
-                dataclasses.replace(c, destinations=data.draw(scopes))
-                for c in _all_certificates(world)
-            ],
-        )
+        redrawn = _with_drawn_scopes(world, data)
         day, sector = redrawn.question.day, redrawn.question.sector
         for group in ("EU", "de", "US"):
             answer = check(redrawn.product, redrawn.registry, Question(group, day, sector))
