@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from app.domain.errors import ConfigurationError
 
 DEFAULT_DATABASE_PATH = Path("var") / "exportgate.db"
+DEFAULT_SIGNING_KEY_PATH = Path("var") / "signing-key.pem"
 
 
 class Settings(BaseSettings):
@@ -73,6 +74,11 @@ class Settings(BaseSettings):
     )
     console_absolute_hours: PositiveFloat = Field(
         default=12.0, le=7 * 24, description="Console session lifetime from sign-in"
+    )
+    # Decision records are signed with this Ed25519 key (PKCS#8 PEM); created on first use
+    # where the file does not exist. Every worker and host of one service shares the file.
+    signing_key_file: Path = Field(
+        default=DEFAULT_SIGNING_KEY_PATH, description="The service's Ed25519 signing key"
     )
 
 

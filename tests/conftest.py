@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,11 @@ BACKEND = os.environ.get("EXPORTGATE_TEST_BACKEND", "sqlite")
 # runner settling statuses beside a test would take the write lock at moments the test does
 # not choose. The tests of the background work turn it on, or take its turns themselves.
 os.environ.setdefault("EXPORTGATE_BACKGROUND_JOBS", "false")
+# Decision records are signed: tests sign with a key of their own, never the one in var/.
+os.environ.setdefault(
+    "EXPORTGATE_SIGNING_KEY_FILE",
+    str(Path(tempfile.mkdtemp(prefix="exportgate-test-key-")) / "signing-key.pem"),
+)
 POSTGRES_ADMIN_URL = os.environ.get(
     "EXPORTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.bom.reader import ReadLimits
 from app.config import Settings
 from app.services.portfolio import PortfolioCache
 from app.services.registry_cache import RegistryCache
+from app.signing.ed25519 import Signer
+from app.signing.key_file import load_or_create_signer
 from app.store.engine import build_engine, session_factory
 from app.store.schema import require_current_schema
 from app.store.unit_of_work import UnitOfWork
@@ -44,6 +47,11 @@ class Runtime:
             max_nesting_depth=self.settings.max_nesting_depth,
             max_components=self.settings.max_components,
         )
+
+    @cached_property
+    def signer(self) -> Signer:
+        """The service's signing key, read (or created) on first use."""
+        return load_or_create_signer(self.settings.signing_key_file)
 
     def check_schema(self) -> None:
         """Raise SchemaOutOfDateError unless the database is migrated to this code's head."""
