@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run lint format test test-graph test-sqlite test-postgres test-browser bench clean
+.PHONY: help install run lint format test test-graph test-sqlite test-postgres test-browser bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench: install ## Benchmarks (ingest, decision, chain, churn, statuses); each fi
 	$(BIN)/python -m bench.ingest; ingest=$$?; $(BIN)/python -m bench.decision; decision=$$?; \
 	$(BIN)/python -m bench.chain; chain=$$?; $(BIN)/python -m bench.churn; churn=$$?; \
 	$(BIN)/python -m bench.statuses; exit $$(( ingest || decision || chain || churn || $$? ))
+
+screenshots: install ## PNGs of the console's pages over the sample data, in docs/screenshots/ (needs /usr/bin/chromium)
+	$(BIN)/python scripts/screenshots.py
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
