@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     EXPORTGATE_DATABASE_URL=sqlite:////data/exportgate.db
 
+# Pango (and a font) for WeasyPrint, which renders decision reports as PDF.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /srv/exportgate
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
