@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    EXPORTGATE_DATABASE_URL=sqlite:////data/exportgate.db
+    EXPORTGATE_DATABASE_URL=sqlite:////data/exportgate.db \
+    EXPORTGATE_SIGNING_KEY_FILE=/data/signing-key.pem
 
 # Pango (and a font) for WeasyPrint, which renders decision reports as PDF.
 RUN apt-get update \
