@@ -6,22 +6,29 @@ list's keyset."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
 from app.domain.decision import Decision
 from app.domain.errors import InvalidRequestError, Located
-from app.domain.paging import PRODUCTS, Page, PageRequest
-from app.services.runtime import Runtime
+from app.domain.paging import PRODUCTS, Page
+from app.services.products import summaries, visible_products
 from app.services.standings import (
     ProductStanding,
     StandingQuestion,
+    decisions_of,
     destination_groups,
-    product_standings,
+    statuses_of,
 )
-from app.services.status_feed import FeedFilter, StatusChangeView, status_changes
+from app.services.status_feed import StatusChangeView, latest_status_changes
+from app.services.visibility import shown_boms, visible_boms
+
+if TYPE_CHECKING:
+    from app.domain.portfolio import Product
+    from app.services.runtime import Runtime
+    from app.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,85 +72,99 @@ def portfolio_matrix(
 ) -> PortfolioMatrix:
     """A page of `limit` rows after `cursor`. A group the ruleset in force does not define
     is refused; so is a cursor this list did not answer, or one naming a product the
-    viewer does not see (any more): the page is never silently the first one."""
+    viewer does not see (any more): the page is never silently the first one. The counts
+    cover every product the viewer may see, so the filters and counts read plain values
+    for all of them, and only the page's products are read whole."""
     after = PRODUCTS.after(cursor, where)
     with runtime.reading() as uow:
         groups = destination_groups(runtime.registry.current(uow).ruleset_on(day), None)
-    if wanted.group is not None and wanted.group not in groups:
-        known = ", ".join(groups) or "none"
-        raise InvalidRequestError(
-            "unknown destination group",
-            [Located("query/group", f"{wanted.group!r} is not one of: {known}")],
-        )
-    standings = product_standings(runtime, viewer, StandingQuestion(groups, day)).items
-    publishers = _publishers(runtime, standings)
+        if wanted.group is not None and wanted.group not in groups:
+            known = ", ".join(groups) or "none"
+            raise InvalidRequestError(
+                "unknown destination group",
+                [Located("query/group", f"{wanted.group!r} is not one of: {known}")],
+            )
+        graph = runtime.cache.current(uow)
+        visible = visible_boms(uow, viewer)
+        products = visible_products(graph, visible)
+        labels = _labels(uow, products, visible)
+        passing = [
+            p.component_id
+            for p in products
+            if _passes(graph.node(p.component_id).display_name, labels[p.component_id], wanted)
+        ]
+        asked = StandingQuestion(groups, day)
+        decisions = decisions_of(runtime, uow, passing, asked)
+        counts = {group: dict.fromkeys(Decision, 0) for group in groups}
+        for product in passing:
+            for group, decision in decisions[product].items():
+                counts[group][decision] += 1
+        if wanted.status is not None:
+            passing = [p for p in passing if _has_status(decisions[p], wanted.group, wanted.status)]
+        order = {p.component_id: index for index, p in enumerate(products)}
+        start = 0
+        if after is not None:
+            if after not in order:
+                raise PRODUCTS.names_no_item(where)
+            start = order[after] + 1
+        following = [products[order[p]] for p in passing if order[p] >= start]
+        page = PRODUCTS.page(following[: limit + 1], limit, lambda p: p.component_id)
+        listed = summaries(uow, graph, page.items, visible)
+        statuses = statuses_of(runtime, uow, [p.component_id for p in page.items], asked)
     rows = [
-        MatrixRow(standing, publishers[standing.summary.product.id])
-        for standing in standings
-        if _passes(standing, publishers[standing.summary.product.id], wanted)
+        MatrixRow(
+            ProductStanding(summary, statuses[summary.product.id]),
+            labels[summary.product.id].publishers,
+        )
+        for summary in listed
     ]
-    counts = {group: dict.fromkeys(Decision, 0) for group in groups}
-    for row in rows:
-        for status in row.standing.statuses:
-            counts[status.group][status.decision] += 1
-    if wanted.status is not None:
-        rows = [row for row in rows if _has_status(row.standing, wanted.group, wanted.status)]
-    order = {standing.summary.product.id: index for index, standing in enumerate(standings)}
-    start = 0
-    if after is not None:
-        if after not in order:
-            raise PRODUCTS.names_no_item(where)
-        start = order[after] + 1
-    following = [row for row in rows if order[row.standing.summary.product.id] >= start]
-    page = PRODUCTS.page(following[: limit + 1], limit, lambda row: row.standing.summary.product.id)
-    return PortfolioMatrix(day, groups, counts, len(rows), page)
+    return PortfolioMatrix(day, groups, counts, len(passing), Page(tuple(rows), page.next_cursor))
 
 
 def recent_status_changes(
     runtime: Runtime, viewer: Viewer | None, *, count: int = 8, days: int = 30
 ) -> tuple[StatusChangeView, ...]:
     """The latest `count` status changes of the last `days` the viewer may see, newest
-    first (the feed, read to its end)."""
+    first."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    latest: deque[StatusChangeView] = deque(maxlen=count)
-    cursor = None
-    while True:
-        page = status_changes(
-            runtime, viewer, FeedFilter(since=since), paging=PageRequest(cursor, 500)
+    return latest_status_changes(runtime, viewer, count=count, since=since)
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    # Who published the product's current BOMs the viewer may see; the sector they name.
+    publishers: tuple[str, ...]
+    sector: str | None
+
+
+def _labels(
+    uow: UnitOfWork, products: Sequence[Product], visible: frozenset[int] | None
+) -> dict[int, _Label]:
+    published = uow.boms.publishers(b for p in products for b in p.bom_ids)
+    codes = uow.access.organisation_codes(
+        organisation for organisation, _ in published.values() if organisation is not None
+    )
+    labels: dict[int, _Label] = {}
+    for product in products:
+        boms = sorted(product.bom_ids)
+        shown = shown_boms(tuple(boms), visible)
+        organisations = {published[b][0] for b in shown if b in published}
+        # As the product's summary names it: the first of its current BOMs' sectors.
+        sectors = sorted({sector for b in boms if (sector := published.get(b, (None, None))[1])})
+        labels[product.component_id] = _Label(
+            tuple(sorted(codes[o] for o in organisations if o is not None)),
+            sectors[0] if sectors else None,
         )
-        latest.extend(page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            return tuple(reversed(latest))
+    return labels
 
 
-def _publishers(
-    runtime: Runtime, standings: Sequence[ProductStanding]
-) -> dict[int, tuple[str, ...]]:
-    with runtime.reading() as uow:
-        boms = {
-            bom.id: bom.organisation_id
-            for bom in uow.boms.many(b for s in standings for b in s.summary.current_bom_ids)
-        }
-        codes = uow.access.organisation_codes(o for o in boms.values() if o is not None)
-    return {
-        standing.summary.product.id: tuple(
-            sorted({codes[o] for b in standing.summary.current_bom_ids if (o := boms.get(b))})
-        )
-        for standing in standings
-    }
-
-
-def _passes(
-    standing: ProductStanding, publishers: tuple[str, ...], wanted: PortfolioFilter
-) -> bool:
-    product = standing.summary.product
-    if wanted.name and wanted.name.casefold() not in product.display_name.casefold():
+def _passes(name: str, label: _Label, wanted: PortfolioFilter) -> bool:
+    if wanted.name and wanted.name.casefold() not in name.casefold():
         return False
-    if wanted.sector and (standing.summary.sector or "").casefold() != wanted.sector.casefold():
+    if wanted.sector and (label.sector or "").casefold() != wanted.sector.casefold():
         return False
-    return not (wanted.organisation and wanted.organisation not in publishers)
+    return not (wanted.organisation and wanted.organisation not in label.publishers)
 
 
-def _has_status(standing: ProductStanding, group: str | None, status: Decision) -> bool:
-    return any(s.decision == status for s in standing.statuses if group is None or s.group == group)
+def _has_status(decisions: Mapping[str, Decision], group: str | None, status: Decision) -> bool:
+    return any(d == status for g, d in decisions.items() if group is None or g == group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from app.services.visibility import (
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from app.domain.portfolio import Product
     from app.graph.portfolio import PortfolioGraph
     from app.services.runtime import Runtime
 
@@ -59,16 +61,36 @@ def list_products(
         boundary = None if known is None else (known.identity_key, known.id)
     graph = cache.current(uow)
     visible = visible_boms(uow, viewer)
-    products = [p for p in graph.products() if shows_any_bom(visible, p.bom_ids)]
+    products = visible_products(graph, visible)
     start = 0
     if boundary is not None:
         start = bisect.bisect_right([graph.sort_key(p.component_id) for p in products], boundary)
     chosen = products[start:] if limit is None else products[start : start + limit + 1]
-    subjects = {c.id: c for c in uow.components.many(p.component_id for p in chosen)}
-    boms = {b.id: b for b in uow.boms.many(b for p in chosen for b in p.bom_ids)}
-    found = [(subjects[p.component_id], [boms[b] for b in sorted(p.bom_ids)]) for p in chosen]
-    page = PRODUCTS.page(found, limit, lambda product: product[0].id)
-    return page.map(lambda product: _product_summary(graph, *product, visible))
+    page = PRODUCTS.page(chosen, limit, lambda product: product.component_id)
+    return Page(tuple(summaries(uow, graph, page.items, visible)), page.next_cursor)
+
+
+def visible_products(graph: PortfolioGraph, visible: frozenset[int] | None) -> list[Product]:
+    """The graph's products a reader who may see the BOMs in `visible` may see, in identity
+    order."""
+    return [p for p in graph.products() if shows_any_bom(visible, p.bom_ids)]
+
+
+def summaries(
+    uow: UnitOfWork,
+    graph: PortfolioGraph,
+    products: Sequence[Product],
+    visible: frozenset[int] | None,
+) -> list[ProductSummary]:
+    """These products as listed, their records read in two queries."""
+    subjects = {c.id: c for c in uow.components.many(p.component_id for p in products)}
+    boms = {b.id: b for b in uow.boms.many(b for p in products for b in p.bom_ids)}
+    return [
+        _product_summary(
+            graph, subjects[p.component_id], [boms[b] for b in sorted(p.bom_ids)], visible
+        )
+        for p in products
+    ]
 
 
 def product_summaries(runtime: Runtime, viewer: Viewer | None = None) -> list[ProductSummary]:

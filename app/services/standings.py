@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
-from app.domain.decision import GroupStatus, Verdicts, group_status
+from app.domain.decision import Decision, GroupStatus, Verdicts, group_status
 from app.domain.paging import Page
 from app.domain.registry import Ruleset
 from app.services.destinations import question_destinations
@@ -77,17 +77,25 @@ def product_standing(
 def _standings(
     runtime: Runtime, uow: UnitOfWork, summaries: Sequence[ProductSummary], asked: StandingQuestion
 ) -> tuple[ProductStanding, ...]:
+    found = statuses_of(runtime, uow, [summary.product.id for summary in summaries], asked)
+    return tuple(ProductStanding(s, found[s.product.id]) for s in summaries)
+
+
+def statuses_of(
+    runtime: Runtime, uow: UnitOfWork, product_ids: Sequence[int], asked: StandingQuestion
+) -> dict[int, tuple[GroupStatus, ...]]:
+    """Each product's status per group asked: as stored when the stored ones are current
+    (`kept_statuses`), else weighed now."""
     ruleset = runtime.registry.current(uow).ruleset_on(asked.day)
     weighed = destination_groups(ruleset, asked.groups)
-    ids = [summary.product.id for summary in summaries]
     if asked.sector is None:
-        kept = kept_statuses(uow, ids, weighed, asked.day, destination_groups(ruleset, None))
+        kept = kept_statuses(
+            uow, product_ids, weighed, asked.day, destination_groups(ruleset, None)
+        )
         if kept is not None:
-            return tuple(ProductStanding(s, kept[s.product.id]) for s in summaries)
-    weighed_now = weigh(runtime, uow, ids, weighed, asked.day, sector=asked.sector)
-    return tuple(
-        ProductStanding(summary, weighed_now[summary.product.id].statuses) for summary in summaries
-    )
+            return kept
+    weighed_now = weigh(runtime, uow, product_ids, weighed, asked.day, sector=asked.sector)
+    return {product: found.statuses for product, found in weighed_now.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +129,30 @@ def weigh(
         )
         weighed[product] = Weighed(statuses, slice_.sector)
     return weighed
+
+
+def decisions_of(
+    runtime: Runtime, uow: UnitOfWork, product_ids: Sequence[int], asked: StandingQuestion
+) -> dict[int, dict[str, Decision]]:
+    """Only the decision of each product per group asked (`statuses_of`, for counting many
+    products): read from the stored statuses when every one is current, else weighed."""
+    ruleset = runtime.registry.current(uow).ruleset_on(asked.day)
+    weighed = destination_groups(ruleset, asked.groups)
+    kept_groups = set(destination_groups(ruleset, None))
+    if asked.sector is None and not uow.statuses.has_work():
+        stored = uow.statuses.stored_decisions(product_ids)
+        kept: dict[int, dict[str, Decision]] = {}
+        for product in product_ids:
+            held = stored.get(product, {})
+            if set(held) != kept_groups or any(held[g][1] != asked.day for g in weighed):
+                break
+            kept[product] = {group: Decision(held[group][0]) for group in weighed}
+        else:
+            return kept
+    return {
+        product: {status.group: status.decision for status in statuses}
+        for product, statuses in statuses_of(runtime, uow, product_ids, asked).items()
+    }
 
 
 def kept_statuses(

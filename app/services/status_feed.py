@@ -80,13 +80,36 @@ def status_changes(
             since=since,
         )
         page = STATUS_CHANGES.page(found, paging.limit, lambda change: change.id)
-        products = {p.id: p for p in uow.components.many(c.product_id for c in page.items)}
-        visible = visible_boms(uow, viewer)
-    return page.map(
-        lambda change: StatusChangeView(
-            replace(change, cause=told(change.cause, visible, viewer)),
-            products[change.product_id],
+        views = _viewed(uow, viewer, page.items)
+    return Page(views, page.next_cursor)
+
+
+def latest_status_changes(
+    runtime: Runtime, viewer: Viewer | None, *, count: int, since: dt.datetime
+) -> tuple[StatusChangeView, ...]:
+    """The newest `count` status changes since `since` the viewer may see, newest first."""
+    with runtime.reading() as uow:
+        found = uow.statuses.changes(
+            after_id=None,
+            limit=count,
+            visible_to=bom_visibility(uow, viewer),
+            since=since,
+            newest_first=True,
         )
+        return _viewed(uow, viewer, found)
+
+
+def _viewed(
+    uow: UnitOfWork, viewer: Viewer | None, changes: Sequence[StatusChange]
+) -> tuple[StatusChangeView, ...]:
+    """Each change with its product, its cause told as this viewer may be told it."""
+    products = {p.id: p for p in uow.components.many(c.product_id for c in changes)}
+    visible = visible_boms(uow, viewer)
+    return tuple(
+        StatusChangeView(
+            replace(change, cause=told(change.cause, visible, viewer)), products[change.product_id]
+        )
+        for change in changes
     )
 
 

@@ -138,6 +138,20 @@ class BomRepository(Repository):
             found.extend(bom_record(row) for row in rows)
         return found
 
+    def publishers(self, bom_ids: Iterable[int]) -> dict[int, tuple[int | None, str | None]]:
+        """Each BOM's organisation and the sector it names, as plain values: a page of the
+        portfolio reads them for every product, and needs nothing else of the BOM."""
+        found: dict[int, tuple[int | None, str | None]] = {}
+        for chunk in chunks(sorted(set(bom_ids))):
+            query = select(BomRow.id, BomRow.organisation_id, BomRow.sector)
+            found.update(
+                (bom_id, (organisation, sector))
+                for bom_id, organisation, sector in self._session.execute(
+                    query.where(BomRow.id.in_(chunk))
+                )
+            )
+        return found
+
     def document(self, bom_id: int) -> bytes | None:
         """The document exactly as uploaded."""
         found = self._session.execute(

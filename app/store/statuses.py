@@ -153,15 +153,56 @@ class StatusRepository:
     def stored(self, product_ids: Collection[int]) -> dict[int, dict[str, StoredStatus]]:
         """The stored standings of these products, by product and group."""
         found: dict[int, dict[str, StoredStatus]] = {}
+        columns = (
+            ProductStatusRow.product_id,
+            ProductStatusRow.destination_group,
+            ProductStatusRow.status,
+            ProductStatusRow.countries,
+            ProductStatusRow.ineligible,
+            ProductStatusRow.reasons,
+            ProductStatusRow.sector,
+            ProductStatusRow.evaluated_on,
+            ProductStatusRow.ruleset_version,
+        )
+        # Plain rows, not mapped objects: the portfolio reads every product's at once.
         for chunk in chunks(sorted(product_ids)):
-            query = select(ProductStatusRow).where(ProductStatusRow.product_id.in_(chunk))
-            for row in self._session.scalars(query):
-                status = stored_group_status(
-                    row.destination_group, row.status, row.countries, row.ineligible, row.reasons
+            query = select(*columns).where(ProductStatusRow.product_id.in_(chunk))
+            for (
+                product,
+                group,
+                status,
+                countries,
+                ineligible,
+                reasons,
+                sector,
+                on,
+                version,
+            ) in self._session.execute(query):
+                found.setdefault(product, {})[group] = StoredStatus(
+                    product,
+                    stored_group_status(group, status, countries, ineligible, reasons),
+                    sector,
+                    on,
+                    version,
                 )
-                found.setdefault(row.product_id, {})[row.destination_group] = StoredStatus(
-                    row.product_id, status, row.sector, row.evaluated_on, row.ruleset_version
-                )
+        return found
+
+    def stored_decisions(
+        self, product_ids: Collection[int]
+    ) -> dict[int, dict[str, tuple[str, dt.date]]]:
+        """Only each stored standing's status and the day it is for, by product and group:
+        what counting the whole portfolio needs, without the countries and reasons."""
+        found: dict[int, dict[str, tuple[str, dt.date]]] = {}
+        columns = (
+            ProductStatusRow.product_id,
+            ProductStatusRow.destination_group,
+            ProductStatusRow.status,
+            ProductStatusRow.evaluated_on,
+        )
+        for chunk in chunks(sorted(product_ids)):
+            query = select(*columns).where(ProductStatusRow.product_id.in_(chunk))
+            for product, group, status, on in self._session.execute(query):
+                found.setdefault(product, {})[group] = (status, on)
         return found
 
     def products_with_status(self) -> set[int]:
@@ -236,15 +277,18 @@ class StatusRepository:
         product_id: int | None = None,
         group: str | None = None,
         since: dt.datetime | None = None,
+        newest_first: bool = False,
     ) -> list[StatusChange]:
-        """Status changes in the order they were recorded, of products the reader may know:
-        those a BOM it may see (current or not) describes."""
-        query = select(StatusChangeRow).order_by(StatusChangeRow.id)
+        """Status changes in the order they were recorded (or the reverse), of products the
+        reader may know: those a BOM it may see (current or not) describes."""
+        order = StatusChangeRow.id.desc() if newest_first else StatusChangeRow.id
+        query = select(StatusChangeRow).order_by(order)
         if visible_to is not None:
             described = select(BomRow.subject_id).where(visible_condition(visible_to))
             query = query.where(StatusChangeRow.product_id.in_(described))
         if after_id is not None:
-            query = query.where(StatusChangeRow.id > after_id)
+            newer = StatusChangeRow.id > after_id
+            query = query.where(StatusChangeRow.id < after_id if newest_first else newer)
         if product_id is not None:
             query = query.where(StatusChangeRow.product_id == product_id)
         if group is not None:
