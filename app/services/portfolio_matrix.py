@@ -146,14 +146,13 @@ def _labels(
     )
     labels: dict[int, _Label] = {}
     for product in products:
-        boms = sorted(product.bom_ids)
-        shown = shown_boms(tuple(boms), visible)
+        shown = shown_boms(product.bom_ids, visible)
         organisations = {published[b][0] for b in shown if b in published}
         # As the product's summary names it: the first of its current BOMs' sectors.
-        sectors = sorted({sector for b in boms if (sector := published.get(b, (None, None))[1])})
+        sectors = [sector for b in product.bom_ids if (sector := published.get(b, (None, None))[1])]
         labels[product.component_id] = _Label(
             tuple(sorted(codes[o] for o in organisations if o is not None)),
-            sectors[0] if sectors else None,
+            min(sectors) if sectors else None,
         )
     return labels
 

@@ -141,12 +141,14 @@ def decisions_of(
     kept_groups = set(destination_groups(ruleset, None))
     if asked.sector is None and not uow.statuses.has_work():
         stored = uow.statuses.stored_decisions(product_ids)
+        day = asked.day.isoformat()
+        decisions = {decision.value: decision for decision in Decision}
         kept: dict[int, dict[str, Decision]] = {}
         for product in product_ids:
             held = stored.get(product, {})
-            if set(held) != kept_groups or any(held[g][1] != asked.day for g in weighed):
+            if held.keys() != kept_groups or any(held[g][1] != day for g in weighed):
                 break
-            kept[product] = {group: Decision(held[group][0]) for group in weighed}
+            kept[product] = {group: decisions[held[group][0]] for group in weighed}
         else:
             return kept
     return {

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy import String, delete, exists, func, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.decision import Decision
@@ -69,6 +69,10 @@ def _change(row: StatusChangeRow) -> StatusChange:
         evaluated_on=row.evaluated_on,
         at=row.at,
     )
+
+
+# Beyond this many products, their statuses are read in one pass over the table.
+WHOLE_TABLE_FROM = 400
 
 
 class StatusRepository:
@@ -189,20 +193,32 @@ class StatusRepository:
 
     def stored_decisions(
         self, product_ids: Collection[int]
-    ) -> dict[int, dict[str, tuple[str, dt.date]]]:
-        """Only each stored standing's status and the day it is for, by product and group:
-        what counting the whole portfolio needs, without the countries and reasons."""
-        found: dict[int, dict[str, tuple[str, dt.date]]] = {}
+    ) -> dict[int, dict[str, tuple[str, str]]]:
+        """Only each stored standing's status and the day it is for (ISO 8601), by product
+        and group: what counting the whole portfolio needs, without countries and reasons."""
+        found: dict[int, dict[str, tuple[str, str]]] = {}
         columns = (
             ProductStatusRow.product_id,
             ProductStatusRow.destination_group,
             ProductStatusRow.status,
-            ProductStatusRow.evaluated_on,
+            # The day as the database writes it, unparsed: ten thousand rows are compared
+            # with one day, not read as dates.
+            type_coerce(ProductStatusRow.evaluated_on, String),
         )
-        for chunk in chunks(sorted(product_ids)):
-            query = select(*columns).where(ProductStatusRow.product_id.in_(chunk))
+        wanted = set(product_ids)
+        # Many products: one pass over the table beats thousands of bound identifiers.
+        queries = (
+            [select(*columns)]
+            if len(wanted) > WHOLE_TABLE_FROM
+            else [
+                select(*columns).where(ProductStatusRow.product_id.in_(chunk))
+                for chunk in chunks(sorted(wanted))
+            ]
+        )
+        for query in queries:
             for product, group, status, on in self._session.execute(query):
-                found.setdefault(product, {})[group] = (status, on)
+                if product in wanted:
+                    found.setdefault(product, {})[group] = (status, str(on))
         return found
 
     def products_with_status(self) -> set[int]:

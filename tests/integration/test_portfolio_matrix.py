@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.domain.access import Viewer
 from app.domain.decision import Decision
 from app.services.portfolio_matrix import PortfolioFilter, PortfolioMatrix, portfolio_matrix
 from app.services.runtime import Runtime
 from app.services.statuses import settle_all
+from app.store import statuses
 from tests.console.pages import OWNER, RIVAL, publish_samples
 
 DAY = dt.datetime.now(dt.UTC).date()
@@ -33,7 +36,13 @@ def _shown(matrix: PortfolioMatrix) -> Shown:
     return matrix.matching, counts, rows, matrix.page.next_cursor
 
 
-def test_stored_and_weighed_statuses_give_the_same_matrix(runtime: Runtime) -> None:
+# Past the threshold the stored statuses are read in one pass over the table instead of by
+# product: both ways must read the same.
+@pytest.mark.parametrize("whole_table_from", [statuses.WHOLE_TABLE_FROM, 0])
+def test_stored_and_weighed_statuses_give_the_same_matrix(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, whole_table_from: int
+) -> None:
+    monkeypatch.setattr(statuses, "WHOLE_TABLE_FROM", whole_table_from)
     publish_samples(runtime)
     filters = [
         PortfolioFilter(),
