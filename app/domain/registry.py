@@ -64,8 +64,8 @@ class StatusEvent:
     status: CertificateStatus
     reason: str = ""
     actor: str = ""
-    # The reviewer's detached signature (unpadded base64url); who made it is part of no
-    # comparison: two records of one change are one change.
+    # The reviewer's detached signature (unpadded base64url); None when unsigned. Left out
+    # of comparisons: a change is the same change whether or not it came signed.
     signature: str | None = field(default=None, compare=False)
 
 

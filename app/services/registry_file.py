@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -65,6 +66,18 @@ PublicKeyText = Annotated[
     BeforeValidator(_jwk_object_as_text),
     Field(max_length=limits.PUBLIC_KEY),
     AfterValidator(_an_ed25519_public_key),
+    # What a caller may send, which the plain string schema would not say.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": limits.PUBLIC_KEY},
+                {"type": "object", "additionalProperties": True},
+            ],
+            "description": "An Ed25519 public key: a PEM, or an RFC 8037 JWK as an object "
+            "or as its JSON text",
+        },
+        mode="validation",
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ written. Reviewers without a key are imported as before."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -192,3 +193,9 @@ def test_signing_refuses_a_file_with_errors() -> None:
     with pytest.raises(RegistryRejectedError) as caught:
         sign_registry_file(broken, private_pem(alice_key), ALICE)
     assert [problem.location for problem in caught.value.errors] == ["/certificates/0/expires"]
+
+
+def test_a_jwk_given_as_json_text_is_the_same_key(runtime: Runtime) -> None:
+    document = registry(signed(certificate(FIRST, ALICE), alice_key))
+    document["reviewers"][0]["public_key"] = json.dumps(public_jwk(alice_key))
+    assert import_registry(runtime, document, actor="tests").certificates_added == 1
