@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +12,7 @@ import typer
 from app.cli.common import (
     JsonOption,
     OnOption,
+    err,
     invoke,
     operator,
     out,
@@ -19,7 +22,7 @@ from app.cli.common import (
     reports_errors,
 )
 from app.cli.export import format_path
-from app.cli.files import named_path, read_regular_file
+from app.cli.files import FileRefusedError, named_path, read_regular_file
 from app.domain.errors import Located, RegistryRejectedError
 from app.domain.registry import Certificate, CertificateStatus
 from app.services.impact import certificate_impact
@@ -34,6 +37,7 @@ from app.services.registry import (
     status_on,
 )
 from app.services.registry_file import CertificateEntry, EventEntry
+from app.services.reviewer_signatures import sign_registry_file
 
 registry_app = typer.Typer(help="The certificate registry as a file.", no_args_is_help=True)
 certificates_app = typer.Typer(
@@ -83,6 +87,33 @@ def import_file(file: str, as_json: JsonOption = False) -> None:
         )
 
 
+@registry_app.command("sign")
+@reports_errors
+def sign_file(
+    file: str,
+    key: Annotated[str, typer.Option(help="The reviewer's Ed25519 private key (PKCS#8 PEM).")],
+    reviewer: Annotated[str, typer.Option(help="Sign this reviewer's entries only.")],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+    ] = None,
+) -> None:
+    """Sign every certificate and status event of one reviewer in a registry file, leaving
+    other entries as they are; the signed file imports where the registry holds that
+    reviewer's public key."""
+    document = _read_json(file)
+    private_pem = read_regular_file(named_path(key))
+    signed, count = sign_registry_file(document, private_pem, reviewer, key_source=key)
+    text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise FileRefusedError(output, f"cannot be written: {error.strerror}") from None
+    err.print(f"{output}: {count} entries of reviewer {reviewer} signed")
+
+
 def _certificate_json(certificate: Certificate, day_text: str | None) -> dict[str, object]:
     return certificate_document(certificate, parse_day(day_text))
 
@@ -110,8 +141,11 @@ def show(
         f"{', '.join(sorted(certificate.sectors))}"
     )
     out.print(f"dimensions   {', '.join(sorted(certificate.dimensions))}")
+    out.print(f"signature    {certificate.signature or 'unsigned'}")
     for recorded in certificate.events:
         out.print(f"  {recorded.date}  {recorded.status.value:<13} {recorded.reason}")
+        if recorded.signature is not None:
+            out.print(f"  {'':<10}  signature     {recorded.signature}")
 
 
 @certificates_app.command("list")
@@ -155,10 +189,19 @@ def event(
     status: Annotated[CertificateStatus, typer.Option(help="The new status.")],
     on: OnOption = None,
     reason: Annotated[str, typer.Option(help="Why; kept in the history.")] = "",
+    signature: Annotated[
+        str | None,
+        typer.Option(help="The reviewer's signature over the event (see docs/registry.md)."),
+    ] = None,
 ) -> None:
     """Suspend, revoke, reinstate (active) … a certificate as of a date, recorded as the
-    operator who runs the command."""
-    entry = EventEntry(status=status, date=parse_day(on), reason=reason)
+    operator who runs the command. A reviewer with a public key must have signed it."""
+    try:
+        entry = EventEntry(status=status, date=parse_day(on), reason=reason, signature=signature)
+    except ValueError as error:
+        raise RegistryRejectedError(
+            "the status event was refused", [Located("/", str(error))]
+        ) from None
     _, added = invoke(add_status_event, number, entry, actor=operator())
     out.print(
         f"{number}: {status.value} from {entry.date}" if added else f"{number}: already recorded"

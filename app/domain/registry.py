@@ -64,6 +64,9 @@ class StatusEvent:
     status: CertificateStatus
     reason: str = ""
     actor: str = ""
+    # The reviewer's detached signature (unpadded base64url); None when unsigned. Left out
+    # of comparisons: a change is the same change whether or not it came signed.
+    signature: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,8 @@ class Certificate:
     sectors: frozenset[str] = frozenset({ALL})
     evidence: Evidence | None = None
     events: tuple[StatusEvent, ...] = ()
+    # The issuing reviewer's detached signature (unpadded base64url); None when unsigned.
+    signature: str | None = None
 
     def recorded_status_on(self, day: dt.date) -> CertificateStatus | None:
         """The last event on or before the day; None before the first event."""

@@ -19,7 +19,6 @@ from app.domain.errors import (
 from app.domain.paging import (
     CERTIFICATES,
     REVIEWERS,
-    RULESETS,
     WHOLE_LIST,
     Page,
     PageRequest,
@@ -42,6 +41,11 @@ from app.services.registry_file import (
     parse_registry_file,
     parse_ruleset,
     ruleset_document,
+)
+from app.services.reviewer_signatures import (
+    certificate_signature_problems,
+    certificate_signed_object,
+    event_signature_problems,
 )
 from app.services.status_work import note_change
 from app.services.webhooks import record_status_event
@@ -208,7 +212,8 @@ def _import(uow: UnitOfWork, parsed: RegistryFile, actor: str) -> ImportReport:
     reviewers_changed = sum(
         _save_reviewer(uow, entry.to_domain(), now, actor) for entry in parsed.reviewers
     )
-    known_reviewers = set(uow.registry.reviewers())
+    # As the registry holds them now, the file's own changes included.
+    known_reviewers = uow.registry.reviewers()
     certificates_added = events_added = 0
     for index, entry in enumerate(parsed.certificates):
         location = f"/certificates/{index}"
@@ -221,10 +226,15 @@ def _import(uow: UnitOfWork, parsed: RegistryFile, actor: str) -> ImportReport:
         if problems:
             errors.extend(problems)
             continue
-        if certificate.reviewer_id not in known_reviewers:
+        reviewer = known_reviewers.get(certificate.reviewer_id)
+        if reviewer is None:
             errors.append(
                 Located(f"{location}/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
             )
+            continue
+        problems = certificate_signature_problems(entry, certificate, reviewer, location)
+        if problems:
+            errors.extend(problems)
             continue
         added, events, problems = _store_certificate(uow, certificate, location, now, actor)
         certificates_added += added
@@ -253,10 +263,13 @@ def record_certificate(
     with runtime.writing() as uow:
         certificate = entry.to_domain(actor)
         problems = scope_problems(entry.destinations, _known_groups(uow), "/destinations")
-        if uow.registry.reviewer(certificate.reviewer_id) is None:
+        reviewer = uow.registry.reviewer(certificate.reviewer_id)
+        if reviewer is None:
             problems.append(
                 Located("/reviewer", f"no reviewer {certificate.reviewer_id!r} is known")
             )
+        else:
+            problems.extend(certificate_signature_problems(entry, certificate, reviewer, ""))
         if problems:
             raise RegistryRejectedError("the certificate was refused", problems)
         _, _, problems = _store_certificate(uow, certificate, "/", _now(), actor)
@@ -278,12 +291,18 @@ def add_status_event(
     `principal`, the key recording it (None for the command line's operator), must record
     for the certificate's reviewer body."""
     with runtime.writing() as uow:
-        _may_record_for(principal, certificate_in(uow, number).reviewer_id)
+        reviewer_id = certificate_in(uow, number).reviewer_id
+        _may_record_for(principal, reviewer_id)
         certificate_id = uow.registry.certificate_id(number)
-        if certificate_id is None:  # pragma: no cover - certificate_in has just found it
+        reviewer = uow.registry.reviewer(reviewer_id)
+        if certificate_id is None or reviewer is None:  # pragma: no cover - both recorded
             raise NotFoundError(f"no certificate {number}")
+        event = entry.to_domain(actor)
+        problems = event_signature_problems(number, event, reviewer)
+        if problems:
+            raise RegistryRejectedError("the status event was refused", problems)
         now = _now()
-        added = record_status_event(uow, certificate_id, number, entry.to_domain(actor), now)
+        added = record_status_event(uow, certificate_id, number, event, now)
         if added:
             certificate = certificate_in(uow, number)
             _note_certificate_change(uow, certificate, CauseKind.CERTIFICATE_EVENT, now)
@@ -323,47 +342,6 @@ def _known_groups(uow: UnitOfWork, *more: Ruleset) -> frozenset[str]:
     return frozenset(
         name for ruleset in (*published_rulesets(uow), *more) for name in ruleset.country_groups
     )
-
-
-@dataclass(frozen=True, slots=True)
-class RulesetVersion:
-    version: str
-    published_at: dt.datetime
-    effective_from: dt.date | None
-    in_force: bool
-
-
-def ruleset_versions(
-    runtime: Runtime,
-    day: dt.date | None = None,
-    *,
-    paging: PageRequest = WHOLE_LIST,
-) -> Page[RulesetVersion]:
-    """Published versions, oldest published first, marking the one in force on the day
-    (today by default): a page of `limit` (all without one) after `cursor`."""
-    after = RULESETS.after(paging.cursor, paging.where)
-    with runtime.reading() as uow:
-        found = uow.registry.ruleset_versions(after_id=after, limit=read_limit(paging.limit))
-        # Which version governs depends on every version, not only the page's.
-        governing = ruleset_in_force(published_rulesets(uow), day or _now().date())
-    in_force = None if governing is None else governing.version
-    page = RULESETS.page(found, paging.limit, lambda publication: publication[0])
-    return page.map(
-        lambda publication: RulesetVersion(
-            publication[1],
-            publication[2],
-            parse_ruleset(publication[3]).effective_from,
-            in_force=publication[1] == in_force,
-        )
-    )
-
-
-def ruleset_version(runtime: Runtime, version: str) -> Ruleset:
-    with runtime.reading() as uow:
-        document = uow.registry.ruleset_document(version)
-    if document is None:
-        raise NotFoundError(f"no ruleset version {version!r}")
-    return parse_ruleset(document)
 
 
 def publish_ruleset(runtime: Runtime, document: Any, *, actor: str) -> Ruleset:
@@ -423,20 +401,21 @@ def list_certificates(
 def certificate_document(certificate: Certificate, day: dt.date) -> dict[str, Any]:
     """A certificate as JSON, with its status on `day`: what the CLI prints and what a
     decision's evidence digest covers."""
+    fields = certificate_signed_object(certificate)
+    del fields["evidence"]  # shown by the API in members of its own
     return {
-        "number": certificate.number,
-        "subject": certificate.subject,
-        "reviewer": certificate.reviewer_id,
-        "dimensions": sorted(certificate.dimensions),
-        "issued": certificate.issued.isoformat(),
-        "expires": certificate.expires.isoformat(),
-        "destinations": sorted(certificate.destinations),
-        "sectors": sorted(certificate.sectors),
+        **fields,
         "status": status_on(certificate, day),
         "status_date": day.isoformat(),
         "events": [
             {"status": e.status.value, "date": e.date.isoformat(), "reason": e.reason,
-             "actor": e.actor}
+             "actor": e.actor, **_signed(e.signature)}
             for e in certificate.events
         ],
+        **_signed(certificate.signature),
     }  # fmt: skip
+
+
+def _signed(signature: str | None) -> dict[str, str]:
+    # Only signed entries name a signature: unsigned ones read as they always have.
+    return {} if signature is None else {"signature": signature}

@@ -7,11 +7,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -31,9 +34,51 @@ from app.domain.registry import (
     Ruleset,
     StatusEvent,
 )
+from app.signing.canonical import NotCanonicalisableError, canonical_bytes
+from app.signing.ed25519 import BadKeyError, public_key_from_text
 
 CountryCode = Annotated[str, Field(min_length=1, max_length=32)]
 Sector = Annotated[str, Field(max_length=limits.SECTOR)]
+# Checked against the reviewer's key when recorded (app.services.reviewer_signatures).
+Signature = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+def _jwk_object_as_text(value: Any) -> Any:
+    # A JWK may be given as an object; it is kept as its canonical JSON text.
+    if isinstance(value, dict):
+        try:
+            return canonical_bytes(value).decode()
+        except NotCanonicalisableError as error:
+            raise ValueError(f"a JWK that cannot be written as JSON: {error}") from None
+    return value
+
+
+def _an_ed25519_public_key(value: str) -> str:
+    try:
+        public_key_from_text(value)
+    except BadKeyError as error:
+        raise ValueError(f"not an Ed25519 public key (a JWK or a PEM): {error}") from None
+    return value
+
+
+PublicKeyText = Annotated[
+    str,
+    BeforeValidator(_jwk_object_as_text),
+    Field(max_length=limits.PUBLIC_KEY),
+    AfterValidator(_an_ed25519_public_key),
+    # What a caller may send, which the plain string schema would not say.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": limits.PUBLIC_KEY},
+                {"type": "object", "additionalProperties": True},
+            ],
+            "description": "An Ed25519 public key: a PEM, or an RFC 8037 JWK as an object "
+            "or as its JSON text",
+        },
+        mode="validation",
+    ),
+]
 
 
 def _refuse_nul(value: Any) -> Any:
@@ -67,7 +112,7 @@ class ReviewerUpdate(_Strict):
     """A reviewer body as the operator records it, named by where it is sent."""
 
     name: Annotated[str, Field(min_length=1, max_length=limits.REVIEWER_NAME)]
-    public_key: Annotated[str, Field(max_length=limits.PUBLIC_KEY)] | None = None
+    public_key: PublicKeyText | None = None
     accreditations: Annotated[list[AccreditationEntry], Field(max_length=limits.LIST_ITEMS)] = []
 
 
@@ -95,9 +140,10 @@ class EventEntry(_Strict):
     status: CertificateStatus
     date: dt.date
     reason: Annotated[str, Field(max_length=limits.REASON)] = ""
+    signature: Signature | None = None
 
     def to_domain(self, actor: str) -> StatusEvent:
-        return StatusEvent(self.date, self.status, self.reason, actor)
+        return StatusEvent(self.date, self.status, self.reason, actor, self.signature)
 
 
 class CertificateEntry(_Strict):
@@ -111,6 +157,7 @@ class CertificateEntry(_Strict):
     sectors: Annotated[list[Sector], Field(max_length=limits.LIST_ITEMS)] = ["*"]
     evidence: EvidenceEntry | None = None
     events: Annotated[list[EventEntry], Field(max_length=limits.LIST_ITEMS)] = []
+    signature: Signature | None = None
 
     @field_validator("expires")
     @classmethod
@@ -147,6 +194,7 @@ class CertificateEntry(_Strict):
             sectors=frozenset(self.sectors),
             evidence=Evidence(self.evidence.url, self.evidence.sha256) if self.evidence else None,
             events=tuple(sorted(e.to_domain(actor) for e in self.events)),
+            signature=self.signature,
         )
 
 

@@ -68,8 +68,9 @@ def certificate_from_row(row: Any, events: Sequence[Any]) -> Certificate:
         destinations=frozenset(row.destinations),
         sectors=frozenset(row.sectors),
         evidence=Evidence(row.evidence_url, row.evidence_sha256) if row.evidence_url else None,
+        signature=row.signature,
         events=tuple(
-            StatusEvent(e.date, CertificateStatus(e.status), e.reason, e.actor)
+            StatusEvent(e.date, CertificateStatus(e.status), e.reason, e.actor, e.signature)
             for e in sorted(events, key=lambda e: (e.date, e.id))
         ),
     )
@@ -180,6 +181,7 @@ class RegistryRepository(Repository):
             evidence_sha256=certificate.evidence.sha256 if certificate.evidence else None,
             recorded_at=now,
             recorded_by=actor,
+            signature=certificate.signature,
         )
         return row.id if inserted(self._session, row) else None
 
@@ -204,6 +206,7 @@ class RegistryRepository(Repository):
                 reason=event.reason,
                 actor=event.actor,
                 recorded_at=now,
+                signature=event.signature,
             ),
         )
 

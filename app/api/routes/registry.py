@@ -37,8 +37,6 @@ from app.services.registry import (
     publish_ruleset,
     record_certificate,
     ruleset_on,
-    ruleset_version,
-    ruleset_versions,
     save_reviewer,
 )
 from app.services.registry import list_reviewers as reviewer_roster
@@ -49,6 +47,7 @@ from app.services.registry_file import (
     ReviewerUpdate,
     ruleset_document,
 )
+from app.services.ruleset_versions import ruleset_version, ruleset_versions
 
 router = APIRouter(tags=["registry"])
 certificates_router = APIRouter(tags=["certificates"])

@@ -23,11 +23,18 @@ class ReviewerRead(BaseModel):
     accreditations: list[AccreditationRead]
 
 
+SIGNATURE = (
+    "The reviewer's Ed25519 signature (unpadded base64url) over the RFC 8785 canonical form "
+    "described in docs/registry.md; absent when unsigned"
+)
+
+
 class StatusEventRead(BaseModel):
     status: str
     date: dt.date
     reason: str
     actor: str
+    signature: str | None = Field(default=None, description=SIGNATURE)
 
 
 class CertificateRead(BaseModel):
@@ -44,6 +51,7 @@ class CertificateRead(BaseModel):
     status: str = Field(description="Status on status_date; `expired` is derived from the dates")
     status_date: dt.date
     events: list[StatusEventRead]
+    signature: str | None = Field(default=None, description=SIGNATURE)
 
 
 class CertificatePage(BaseModel):

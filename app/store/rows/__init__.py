@@ -222,6 +222,8 @@ class CertificateRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # The key (or command) that recorded it; None for records kept before actors were.
     recorded_by: Mapped[str | None] = mapped_column(Text)
+    # The issuing reviewer's Ed25519 signature (unpadded base64url); None when unsigned.
+    signature: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (Index("ix_certificates_subject_digest", "subject_digest"),)
 
@@ -238,6 +240,8 @@ class CertificateEventRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The reviewer's Ed25519 signature (unpadded base64url); None when unsigned.
+    signature: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (
         UniqueConstraint(
