@@ -9,7 +9,6 @@ latency is printed beside it (the change log adds one row and, on PostgreSQL, a 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import tempfile
@@ -25,10 +24,8 @@ import orjson
 from bench.decision import (
     DAY,
     DESTINATION,
-    FULL,
     MB,
     MEDIA_TYPE,
-    QUICK,
     REQUEST_TIMEOUT_S,
     Json,
     PortfolioPlan,
@@ -36,6 +33,7 @@ from bench.decision import (
     admin_key,
     machine,
     plan_portfolio,
+    portfolio_arguments,
     portfolio_database,
     proc_status_bytes,
     product_bom,
@@ -43,7 +41,6 @@ from bench.decision import (
     serving,
     sqlite_url,
 )
-from bench.generate import DEFAULT_OUT, DEFAULT_SEED
 from bench.ingest import Target
 from bench.statuses import wait_until, waiting_work
 
@@ -174,13 +171,11 @@ def measure(scale: Scale, uploads: int, *, data_dir: Path, seed: int) -> list[Ta
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the portfolio divided by ten")
-    parser.add_argument("--uploads", type=int, default=UPLOADS)
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    scale = QUICK if args.quick else FULL
+    args, scale = portfolio_arguments(
+        __doc__,
+        argv,
+        more=lambda parser: parser.add_argument("--uploads", type=int, default=UPLOADS),
+    )
     print(
         f"exportgate churn benchmark — {machine()}; "
         f"{args.uploads} uploads into {scale.products} products over {scale.pool} pool components",

@@ -14,7 +14,6 @@ covers the server's rendering and a little more."""
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import statistics
@@ -32,21 +31,20 @@ from app.services.registry import import_registry, publish_ruleset
 from app.services.runtime import Runtime
 from bench.decision import (
     ACTOR,
-    FULL,
     MEDIA_TYPE,
-    QUICK,
     REQUEST_TIMEOUT_S,
     Scale,
     admin_key,
     identity_key,
     machine,
+    portfolio_arguments,
     portfolio_database,
     registry_document,
     report,
     serving,
     sqlite_url,
 )
-from bench.generate import DEFAULT_OUT, DEFAULT_SEED, generate_bom
+from bench.generate import DEFAULT_SEED, generate_bom
 from bench.ingest import Target
 from bench.statuses import GROUPS_RULESET, SETTLE_TIMEOUT_S, wait_until, waiting_work
 
@@ -145,12 +143,7 @@ def measure(scale: Scale, *, data_dir: Path, seed: int) -> list[Target]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the portfolio divided by ten")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    scale = QUICK if args.quick else FULL
+    args, scale = portfolio_arguments(__doc__, argv)
     print(
         f"exportgate console benchmark — {machine()}; {scale.products} products over "
         f"{scale.pool} pool components, and one of {scale.single_components}",

@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -861,13 +861,26 @@ def run(scale: Scale, *, data_dir: Path, seed: int) -> bool:
     return passed
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def portfolio_arguments(
+    description: str | None,
+    argv: Sequence[str] | None,
+    *,
+    more: Callable[[argparse.ArgumentParser], object] | None = None,
+) -> tuple[argparse.Namespace, Scale]:
+    """The options every portfolio benchmark takes (and `more` of its own), and the scale
+    they ask for."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="every count divided by ten")
+    if more is not None:
+        more(parser)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
-    scale = QUICK if args.quick else FULL
+    return args, QUICK if args.quick else FULL
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args, scale = portfolio_arguments(__doc__, argv)
     if not run(scale, data_dir=args.data_dir, seed=args.seed):
         sys.exit(1)
 

@@ -16,7 +16,6 @@ on (the default), as an operator runs it. Measured:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import shutil
@@ -39,18 +38,16 @@ from app.config import Settings
 from app.services.registry import publish_ruleset
 from app.services.runtime import Runtime
 from bench.decision import (
-    FULL,
-    QUICK,
     REQUEST_TIMEOUT_S,
     Scale,
     admin_key,
     machine,
+    portfolio_arguments,
     portfolio_database,
     report,
     serving,
     sqlite_url,
 )
-from bench.generate import DEFAULT_OUT, DEFAULT_SEED
 from bench.ingest import Target
 
 PAGE_REQUESTS = 20
@@ -237,12 +234,7 @@ def measure(scale: Scale, *, data_dir: Path, seed: int) -> list[Target]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the portfolio divided by ten")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    scale = QUICK if args.quick else FULL
+    args, scale = portfolio_arguments(__doc__, argv)
     print(
         f"exportgate statuses benchmark — {machine()}; "
         f"{scale.products} products over {scale.pool} pool components",
