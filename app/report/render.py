@@ -25,13 +25,9 @@ def iso_moment(moment: dt.datetime) -> str:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("app.report", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    # Autoescaped: every name on the page comes from an uploaded BOM or a registry entry.
+    loader = PackageLoader("app.report", "templates")
+    environment = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
     environment.filters["moment"] = iso_moment
     return environment
 
