@@ -15,6 +15,7 @@ from app.domain.bom import MentionRole
 from app.report.model import CertificateView, DecisionReport
 from app.report.render import iso_moment
 from app.services.decision_report import decision_report
+from app.signing.canonical import canonical_sha256
 from app.signing.jsf import jsf_signed
 
 if TYPE_CHECKING:
@@ -52,32 +53,35 @@ def decision_attestation(
     product = _product(runtime, report)
     signer = runtime.signer
     serial = uuid.uuid5(SERIAL_NAMESPACE, f"{decision_id}:{signer.key_id}")
+    declarations = {
+        "assessors": [
+            {
+                "bom-ref": ASSESSOR,
+                # exportgate makes the claims itself, as the service that operates it.
+                "thirdParty": False,
+                "organization": {"name": "exportgate"},
+            }
+        ],
+        "attestations": [_attestation(report)],
+        "claims": [_claim(report)],
+        "evidence": _evidence(report),
+        "targets": {"components": [product]},
+    }
     document = {
         "bomFormat": "CycloneDX",
         "specVersion": SPEC_VERSION,
         "serialNumber": serial.urn,
         "version": 1,
-        "metadata": _metadata(report),
+        "metadata": _metadata(report, canonical_sha256(declarations)),
         "definitions": {"standards": [_standard(report)]},
-        "declarations": {
-            "assessors": [
-                {
-                    "bom-ref": ASSESSOR,
-                    # exportgate makes the claims itself, as the service that operates it.
-                    "thirdParty": False,
-                    "organization": {"name": "exportgate"},
-                }
-            ],
-            "attestations": [_attestation(report)],
-            "claims": [_claim(report)],
-            "evidence": _evidence(report),
-            "targets": {"components": [product]},
-        },
+        "declarations": declarations,
     }
     return jsf_signed(document, signer)
 
 
-def _metadata(report: DecisionReport) -> dict[str, Any]:
+def _metadata(report: DecisionReport, declared: str) -> dict[str, Any]:
+    """`declared` is the SHA-256 of the declarations: the subject's version, so that each
+    copy of the decision (as each caller may read it) is a subject of its own."""
     answer = report.answer
     return {
         "timestamp": iso_moment(report.decided_at),
@@ -86,13 +90,14 @@ def _metadata(report: DecisionReport) -> dict[str, Any]:
         },
         # The subject is this decision document, never the product: ingesting the
         # attestation must not become a BOM of the product (a new current BOM of it, or a
-        # change of what it holds).
+        # change of what it holds). The product is named only among the declarations'
+        # targets, which are not read into the graph.
         "component": {
             "type": "data",
             "bom-ref": DOCUMENT,
             "group": "exportgate",
             "name": f"decision record {report.decision_id}",
-            "version": report.evidence_sha256,
+            "version": declared,
             "description": (
                 f"exportgate's export decision about {report.product_name} for "
                 f"{answer['destination']} on {answer['date']} under ruleset {answer['ruleset']}"

@@ -369,3 +369,14 @@ def test_another_organisation_reads_nothing_private_in_either_document(
     whole = api.get(base + "/report", headers=admin).text
     assert "defect-detector" in whole
     assert "CERT-MODEL-1" in whole
+    # Each copy is a subject of its own: the maker's, ingested, is the maker's BOM, and
+    # names neither the product as its subject nor the administrator's copy.
+    complete = api.get(base + "/attestation", headers=admin).json()
+    assert (
+        complete["metadata"]["component"]["version"] != document["metadata"]["component"]["version"]
+    )
+    stored = api.post(
+        "/api/v1/boms", content=attestation.content, headers={**maker, "content-type": JSON_TYPE}
+    )
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["product_id"] != camera
