@@ -59,8 +59,9 @@ class DecisionReport:
     answer: Mapping[str, Any]
     decided_at: dt.datetime
     certificates: tuple[CertificateView, ...]
-    # Certificates relied on for components inside BOMs the caller may not see.
-    hidden_certificates: int
+    # Whether only the product's own certificates are listed (a caller who may not see every
+    # BOM): how many others there are is not said, as the decision record does not say it.
+    only_product_certificates: bool
     boms: tuple[BomView, ...]
     # BOMs the decision used that the caller may not see.
     hidden_boms: int

@@ -107,6 +107,16 @@ def _metadata(report: DecisionReport, declared: str) -> dict[str, Any]:
             {"name": "exportgate:decision", "value": report.decision},
             {"name": "exportgate:decision-record", "value": str(report.decision_id)},
             {"name": "exportgate:evidence-sha256", "value": report.evidence_sha256},
+            # The record's own signature, where it has one: the attestation's signature
+            # covers this document, the record's covers the record.
+            *(
+                {"name": name, "value": value}
+                for name, value in (
+                    ("exportgate:record-signature", report.signature),
+                    ("exportgate:record-signing-key-id", report.signing_key_id),
+                )
+                if value
+            ),
         ],
     }
 
@@ -175,9 +185,9 @@ def _reasoning(report: DecisionReport) -> str:
             "each named in the counter-evidence with its reason"
         )
     hidden = (
-        f"; {report.hidden_certificates} further certificate(s) relied on are inside BOMs "
-        "this copy's reader may not see"
-        if report.hidden_certificates
+        "; only the product's own certificates are listed as evidence, as this copy's "
+        "reader may not see every BOM"
+        if report.only_product_certificates
         else ""
     )
     return f"exportgate decided {words}{hidden}."

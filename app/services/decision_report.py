@@ -31,7 +31,8 @@ def decision_report(
     A restricted caller is shown only the certificates of the product itself: a stored
     record names its verified components but not whether the caller reaches them through
     BOMs it may see, and a certificate's subject would name a component of a BOM it may
-    not. The others are counted, never named."""
+    not. Nor is it told how many others there are: its copy of the record leaves the
+    verified components out altogether."""
     shown = get_decision(runtime, decision_id, viewer)
     reviewers = {reviewer.id: reviewer for reviewer in list_reviewers(runtime).items}
     with runtime.reading() as uow:
@@ -51,7 +52,7 @@ def decision_report(
         answer=shown,
         decided_at=record.decided_at,
         certificates=tuple(_certificate_view(c, day, reviewers) for c in certificates),
-        hidden_certificates=len(relied_on) - len(certificates),
+        only_product_certificates=restricted,
         boms=tuple(
             BomView(bom["id"], bom.get("serial_number"), bom.get("version"), digests[bom["id"]])
             for bom in visible
