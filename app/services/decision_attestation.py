@@ -9,6 +9,7 @@ import json
 import uuid
 from importlib.metadata import version as installed_version
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from app.domain.access import Viewer
 from app.domain.bom import MentionRole
@@ -277,7 +278,7 @@ def _certificate_evidence(certificate: CertificateView, day: str) -> dict[str, A
         "evidence": {"url": certificate.evidence_url, "sha256": certificate.evidence_sha256},
     }
     data = [_json_data("certificate", record)]
-    if certificate.evidence_url:
+    if certificate.evidence_url and _linkable(certificate.evidence_url):
         digest = certificate.evidence_sha256 or "not recorded"
         data.append(
             {
@@ -295,6 +296,20 @@ def _certificate_evidence(certificate: CertificateView, day: str) -> dict[str, A
         "expires": _midnight(certificate.expires + dt.timedelta(days=1)),
         "author": {"name": f"{reviewer} ({certificate.reviewer_id})"},
     }
+
+
+def _linkable(url: str) -> bool:
+    """Whether the registry's evidence URL may stand as a CycloneDX `url` (an IRI the schema
+    accepts): an absolute http(s) URL with a host and no blanks or control characters. Any
+    other stays in the certificate's attachment, as text, and the document stays valid."""
+    if any(character.isspace() or not character.isprintable() for character in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # an impossible port is refused here
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def _json_data(name: str, value: object) -> dict[str, Any]:

@@ -180,8 +180,9 @@ class TestAttestation:
     def test_it_validates_against_the_1_6_schema_and_its_signature_verifies(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        for product in (MODULE, CAMERA):
-            decision = decided(samples, product)
+        # Eligible, ineligible, ineligible for a group, and not in scope (the domestic market).
+        for product, to in ((MODULE, "DE"), (CAMERA, "DE"), (CAMERA, "EU"), (MODULE, "CN")):
+            decision = decided(samples, product, to)
             answered = client.get(f"/api/v1/decisions/{decision}/attestation")
             assert answered.status_code == 200
             assert answered.headers["content-type"].startswith(JSON_TYPE)
@@ -194,6 +195,45 @@ class TestAttestation:
             assert signature["algorithm"] == "Ed25519"
             assert signature["keyId"] == samples.signer.key_id
             assert set(signature["publicKey"]) == {"kty", "crv", "x"}
+
+    def test_not_in_scope_is_attested_as_the_rule_not_applying(
+        self, samples: Runtime, client: TestClient
+    ) -> None:
+        decision = decided(samples, MODULE, "CN")
+        declarations = client.get(f"/api/v1/decisions/{decision}/attestation").json()[
+            "declarations"
+        ]
+        claim = declarations["claims"][0]
+        assert claim["predicate"].startswith("The export rule does not apply to")
+        assert "meets" not in claim["predicate"]
+        rationale = declarations["attestations"][0]["map"][0]["conformance"]["rationale"]
+        assert rationale.startswith("not in scope")
+
+    def test_an_evidence_url_the_schema_would_refuse_stays_text(
+        self, samples: Runtime, client: TestClient
+    ) -> None:
+        unusual = "see the review file share \\\\reports\\AIEC-X"
+        certificate = json.loads(json.dumps(CERTIFIED["certificates"][0]))
+        certificate |= {
+            "number": "CERT-MODULE-9",
+            "subject": MODULE,
+            "issued": "2026-07-03",
+            "events": [{"status": "active", "date": "2026-07-03"}],
+            "evidence": {"url": unusual, "sha256": "c" * 64},
+        }
+        registry = {"reviewers": CERTIFIED["reviewers"], "certificates": [certificate]}
+        assert client.post("/api/v1/registry/import", json=registry).status_code == 200
+        decision = decided(samples, MODULE)
+        document = client.get(f"/api/v1/decisions/{decision}/attestation").json()
+        assert [str(e) for e in json_validator("1.6").iter_errors(document)] == []
+        evidence = {e["bom-ref"]: e for e in document["declarations"]["evidence"]}
+        entry = evidence["evidence-certificate-CERT-MODULE-9"]
+        assert [item["name"] for item in entry["data"]] == ["certificate"]
+        held = json.loads(entry["data"][0]["contents"]["attachment"]["content"])
+        assert held["evidence"] == {"url": unusual, "sha256": "c" * 64}
+        # A URL that is one keeps its place.
+        linked = evidence[f"evidence-certificate-{DETECTOR_CERTIFICATE}"]["data"][1]
+        assert linked["contents"]["url"].startswith("https://")
 
     def test_one_changed_character_fails_the_signature(
         self, samples: Runtime, client: TestClient
