@@ -59,6 +59,12 @@ def decided(runtime: Runtime, product: str, to: str = "DE") -> int:
     return result.decision_id
 
 
+def recorded(runtime: Runtime, client: TestClient, product: str) -> tuple[int, dict[str, Any]]:
+    """A decision about the product to DE, and its record as an administrator reads it."""
+    decision = decided(runtime, product)
+    return decision, client.get(f"/api/v1/decisions/{decision}").json()
+
+
 def pdf_text(data: bytes) -> tuple[int, str]:
     """(pages, the text on them with every blank taken out: a long digest may wrap)."""
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -78,8 +84,7 @@ class TestReport:
     def test_an_eligible_report_names_the_product_verdict_certificates_and_digests(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        decision = decided(samples, MODULE)
-        record = client.get(f"/api/v1/decisions/{decision}").json()
+        decision, record = recorded(samples, client, MODULE)
         answered = client.get(f"/api/v1/decisions/{decision}/report")
         assert answered.status_code == 200
         assert answered.headers["content-type"].startswith("text/html")
@@ -111,8 +116,7 @@ class TestReport:
     def test_an_ineligible_report_names_each_blocker_its_reason_and_path(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        decision = decided(samples, CAMERA)
-        record = client.get(f"/api/v1/decisions/{decision}").json()
+        decision, record = recorded(samples, client, CAMERA)
         assert record["decision"] == "ineligible"
         page = client.get(f"/api/v1/decisions/{decision}/report").text
         assert "ineligible" in page
@@ -133,8 +137,7 @@ class TestReport:
     def test_the_pdf_renders_with_the_product_verdict_and_digest(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        decision = decided(samples, CAMERA)
-        record = client.get(f"/api/v1/decisions/{decision}").json()
+        decision, record = recorded(samples, client, CAMERA)
         answered = client.get(f"/api/v1/decisions/{decision}/report", params={"format": "pdf"})
         assert answered.status_code == 200
         assert answered.headers["content-type"] == "application/pdf"
@@ -292,8 +295,7 @@ class TestAttestation:
     def test_an_ineligible_claim_is_answered_by_counter_evidence_and_scores_zero(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        decision = decided(samples, CAMERA)
-        record = client.get(f"/api/v1/decisions/{decision}").json()
+        decision, record = recorded(samples, client, CAMERA)
         declarations = client.get(f"/api/v1/decisions/{decision}/attestation").json()[
             "declarations"
         ]
@@ -318,8 +320,7 @@ class TestAttestation:
     def test_ingesting_it_back_leaves_the_products_boms_and_answer_alone(
         self, samples: Runtime, client: TestClient
     ) -> None:
-        decision = decided(samples, CAMERA)
-        record = client.get(f"/api/v1/decisions/{decision}").json()
+        decision, record = recorded(samples, client, CAMERA)
         product = record["product"]["id"]
         before = client.get(f"/api/v1/products/{product}").json()
         attestation = client.get(f"/api/v1/decisions/{decision}/attestation").content
