@@ -1,55 +1,36 @@
 """A decision record as a printable report (HTML, PDF) and as a signed CycloneDX 1.6
-attestation, over HTTP: what they say, that the attestation validates, re-ingests and
-verifies, and that another organisation reads nothing it may not."""
+attestation, over HTTP: what they say, and that the attestation validates, re-ingests and
+verifies. What another organisation reads of them: test_decision_documents_visibility_api."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.api.routes.decision_documents import wants_pdf
 from app.bom.reader import ReadLimits, read_bom
 from app.bom.schemas import json_validator
 from app.config import Settings
-from app.domain.access import Role
 from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.decision_attestation import SERIAL_NAMESPACE
 from app.services.runtime import Runtime
 from app.signing.ed25519 import Signer, generate_private_pem, private_key_from_pem
 from app.signing.jsf import jsf_verifies
-from app.signing.key_file import load_or_create_signer
-from tests.builders import CAMERA_PURL, MODEL_PURL, camera_bom, supplier_module_bom
-from tests.conftest import bearer, issue_key
+from tests.decision_documents import CERTIFIED, JSON_TYPE, ON, own_key_settings, pdf_text, squeezed
 from tests.export_cases import CAMERA, DETECTOR_CERTIFICATE, MODULE
-
-ON = dt.date(2026, 12, 1)
-JSON_TYPE = "application/vnd.cyclonedx+json"
-# What the supplier's private BOM holds and the maker must never read.
-SUPPLIER_SECRETS = ("defect-detector", "defect-images", "deepinspect/defect")
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """The test's database, and a signing key of its own."""
-    return Settings(database_url=database_url, signing_key_file=tmp_path / "signing-key.pem")
-
-
-@pytest.fixture
-def api(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
-        yield client
+    return own_key_settings(database_url, tmp_path)
 
 
 def decided(runtime: Runtime, product: str, to: str = "DE") -> int:
@@ -63,17 +44,6 @@ def recorded(runtime: Runtime, client: TestClient, product: str) -> tuple[int, d
     """A decision about the product to DE, and its record as an administrator reads it."""
     decision = decided(runtime, product)
     return decision, client.get(f"/api/v1/decisions/{decision}").json()
-
-
-def pdf_text(data: bytes) -> tuple[int, str]:
-    """(pages, the text on them with every blank taken out: a long digest may wrap)."""
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    text = "".join(page.extract_text() for page in reader.pages)
-    return len(reader.pages), re.sub(r"\s+", "", text)
-
-
-def squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def verifies(runtime: Runtime, document: dict[str, Any]) -> bool:
@@ -337,88 +307,3 @@ class TestAttestation:
             record["decision"],
             record["evidence_sha256"],
         )
-
-
-CERTIFIED = {
-    "reviewers": [
-        {"id": "TEST-ER", "name": "Test Review Body",
-         "accreditations": [{"from": "2026-01-01", "to": None}]}
-    ],
-    "certificates": [
-        {"number": number, "subject": subject, "reviewer": "TEST-ER",
-         "dimensions": ["algorithmic_bias", "data_privacy", "system_controllability"],
-         "issued": "2026-06-15", "expires": "2027-06-14",
-         "destinations": ["*"], "sectors": ["*"],
-         "events": [{"status": "active", "date": "2026-06-15"}]}
-        for number, subject in (("CERT-CAMERA-1", CAMERA_PURL), ("CERT-MODEL-1", MODEL_PURL))
-    ],
-}  # fmt: skip
-
-
-def test_another_organisation_reads_nothing_private_in_either_document(
-    settings: Settings, api: TestClient
-) -> None:
-    maker = bearer(issue_key(settings, Role.INTEGRATOR, Role.AUDITOR, organisation="maker"))
-    supplier = bearer(issue_key(settings, Role.INTEGRATOR, Role.AUDITOR, organisation="supplier"))
-    admin = bearer(issue_key(settings, Role.ADMIN, organisation="operator"))
-    api.post("/api/v1/boms", content=camera_bom(), headers={**maker, "content-type": JSON_TYPE})
-    api.post(
-        "/api/v1/boms",
-        content=supplier_module_bom(),
-        headers={**supplier, "content-type": JSON_TYPE},
-    )
-    assert api.post("/api/v1/registry/import", json=CERTIFIED, headers=admin).status_code == 200
-    camera = api.get("/api/v1/products", headers=maker).json()["items"][0]["id"]
-    answer = api.get(
-        f"/api/v1/products/{camera}/export-check",
-        params={"to": "DE", "on": ON.isoformat()},
-        headers=maker,
-    ).json()
-    # Eligible on the supplier's model's certificate, which the maker may not see.
-    assert answer["decision"] == "eligible"
-    decision = answer["decision_id"]
-    base = f"/api/v1/decisions/{decision}"
-
-    # The supplier may not see the maker's product: each document is not found, in the words
-    # used for a record that does not exist.
-    missing = api.get("/api/v1/decisions/424242/report", headers=supplier).json()["detail"]
-    for path in ("/report", "/report?format=pdf", "/attestation"):
-        hidden = api.get(base + path, headers=supplier)
-        assert hidden.status_code == 404, path
-        assert hidden.json()["detail"] == missing.replace("424242", str(decision))
-
-    # The maker reads its decision without a word of the supplier's private BOM.
-    page = api.get(base + "/report", headers=maker).text
-    pages, pdf = pdf_text(api.get(base + "/report?format=pdf", headers=maker).content)
-    attestation = api.get(base + "/attestation", headers=maker)
-    for text in (page, pdf, attestation.text):
-        for secret in SUPPLIER_SECRETS:
-            assert squeezed(secret) not in squeezed(text), secret
-        assert "CERT-MODEL-1" not in text
-    assert "CERT-CAMERA-1" in page
-    assert "CERT-CAMERA-1" in attestation.text
-    assert "Only the product's own certificates are listed" in page
-    assert "1 more BOM(s) used, which you may not see" in page
-    assert pages >= 1
-    assert squeezed(answer["evidence_sha256"]) in pdf
-    assert "only the product's own certificates are listed" in attestation.text
-    document = attestation.json()
-    assert [str(e) for e in json_validator("1.6").iter_errors(document)] == []
-    assert jsf_verifies(document, load_or_create_signer(settings.signing_key_file).public_key)
-
-    # An administrator sees everything, the supplier's model and its certificate included.
-    whole = api.get(base + "/report", headers=admin).text
-    assert "defect-detector" in whole
-    assert "CERT-MODEL-1" in whole
-    assert "Only the product's own certificates" not in whole
-    # Each copy is a subject of its own: the maker's, ingested, is the maker's BOM, and
-    # names neither the product as its subject nor the administrator's copy.
-    complete = api.get(base + "/attestation", headers=admin).json()
-    assert (
-        complete["metadata"]["component"]["version"] != document["metadata"]["component"]["version"]
-    )
-    stored = api.post(
-        "/api/v1/boms", content=attestation.content, headers={**maker, "content-type": JSON_TYPE}
-    )
-    assert stored.status_code == 201, stored.text
-    assert stored.json()["product_id"] != camera

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 from pathlib import Path
 
-import pypdf
 import pytest
 from typer.testing import CliRunner
 
@@ -17,6 +14,7 @@ from app.domain.product_slice import Question
 from app.services.checks import check_export
 from app.services.runtime import Runtime
 from app.signing.jsf import jsf_verifies
+from tests.decision_documents import ON, pdf_text
 from tests.export_cases import CAMERA
 
 runner = CliRunner()
@@ -33,7 +31,7 @@ def key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def decision(cli_env: str, key_file: Path, samples: Runtime) -> int:
     """An ineligible decision record about the sample camera."""
-    result = check_export(samples, CAMERA, Question("DE", dt.date(2026, 12, 1)), record=True)
+    result = check_export(samples, CAMERA, Question("DE", ON), record=True)
     assert result.decision_id is not None
     return result.decision_id
 
@@ -53,9 +51,8 @@ def test_the_report_is_written_as_pdf_and_html_and_printed(
     code, _, err = run("decisions", "report", str(decision), "--pdf", str(pdf))
     assert code == 0, err
     assert pdf.read_bytes().startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
-    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
-    assert len(reader.pages) >= 1
+    pages, text = pdf_text(pdf.read_bytes())
+    assert pages >= 1
     assert "HV-S3SmartInspectionCamera@1.0" in text
     assert "ineligible" in text
     assert record.evidence_sha256 in text
