@@ -17,6 +17,7 @@ from app.api.routes import (
     access,
     boms,
     components,
+    decision_documents,
     exports,
     health,
     owners,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         boms.router, products.router, exports.router, components.router,
         registry.certificates_router, registry.router, access.router, owners.router,
         status_changes.router, webhooks.router, health.router,
+        decision_documents.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

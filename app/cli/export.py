@@ -20,6 +20,7 @@ from app.cli.common import (
     print_json,
     reports_errors,
 )
+from app.cli.decision_documents import attestation_command, report_command
 from app.cli.files import named_path, read_regular_file
 from app.domain.decision import Blocker, Decision
 from app.domain.product_slice import Question
@@ -257,3 +258,7 @@ def _why(result: CheckResult) -> str:
             explained.blocker.component.name
         )
     return "; ".join(f"{reason}: {', '.join(names)}" for reason, names in reasons.items())
+
+
+decisions_app.command("report")(report_command)
+decisions_app.command("attestation")(attestation_command)
