@@ -54,3 +54,16 @@ def sign_in(client: TestClient, api_key: str, target: str = "/portfolio") -> Non
     )
     assert signed.status_code == 303, signed.text
     assert signed.headers["location"] == target
+
+
+_DETAIL = re.compile(r'class="detail">([^<]*)<')
+
+
+def assert_told_as_missing(hidden_page: str, missing_page: str, hidden: str, missing: str) -> None:
+    """A page about something the visitor may not see says exactly what the page about
+    something that does not exist says, its name or number aside."""
+    told = _DETAIL.findall(hidden_page)
+    assert told
+    assert told == [detail.replace(missing, hidden) for detail in _DETAIL.findall(missing_page)]
+    for name in PRIVATE_NAMES:
+        assert name not in hidden_page
