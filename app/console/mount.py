@@ -7,12 +7,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import components, portfolio, products, sign_in
+from app.console.routes import certificates, components, portfolio, products, sign_in
 
 STATIC = Path(__file__).parent / "static"
 
 
 def mount_console(app: FastAPI) -> None:
-    for router in (sign_in.router, portfolio.router, products.router, components.router):
+    for router in (
+        sign_in.router,
+        portfolio.router,
+        products.router,
+        components.router,
+        certificates.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")

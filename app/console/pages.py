@@ -35,7 +35,10 @@ STATUS_WORDS = {
 }
 
 # The pages that exist, in the order the navigation shows them.
-NAVIGATION = (("/portfolio", "Portfolio"),)
+NAVIGATION = (
+    ("/portfolio", "Portfolio"),
+    ("/certificates", "Certificates"),
+)
 
 
 def _now() -> dt.datetime:
