@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from app.domain.access import READERS, Role
 from app.domain.decision import Decision
 from app.services.console_sessions import SignedIn
 
@@ -34,10 +35,14 @@ STATUS_WORDS = {
     Decision.NOT_IN_SCOPE: "not in scope",
 }
 
-# The pages that exist, in the order the navigation shows them.
-NAVIGATION = (
-    ("/portfolio", "Portfolio"),
-    ("/certificates", "Certificates"),
+# The pages that exist, in the order the navigation shows them, each with the roles that
+# may read it (administrators always; None: every signed-in visitor). A visitor is shown
+# only the pages its roles open, as the API admits them.
+NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
+    ("/portfolio", "Portfolio", READERS),
+    ("/certificates", "Certificates", None),
+    ("/decisions", "Decisions", frozenset({Role.AUDITOR, Role.INTEGRATOR})),
+    ("/audit", "Audit", frozenset({Role.AUDITOR})),
 )
 
 
@@ -117,7 +122,11 @@ def render(
     html = _templates.get_template(template).render(
         request_path=request.url.path,
         visitor=visitor,
-        navigation=NAVIGATION,
+        navigation=[
+            (href, label)
+            for href, label, roles in NAVIGATION
+            if visitor is not None and (roles is None or visitor.principal.may(roles))
+        ],
         **context,
     )
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)

@@ -18,14 +18,12 @@ from tests.builders import MODEL_PURL
 from tests.conftest import bearer, issue_key
 from tests.console.pages import (
     OWNER,
-    RIVAL,
-    assert_told_as_missing,
+    every_page,
     publish_samples,
     sign_in,
 )
 
 _SVG = re.compile(r'<svg [^>]*class="timeline".*?</svg>', re.S)
-_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
 _USE = re.compile(r'<li><a href="/products/(\d+)">')
 
 
@@ -76,35 +74,12 @@ def test_where_used_pages_through_every_product_once(settings: Settings, runtime
         model = component_id(browser, key, MODEL_PURL)
         where = browser.get(f"/api/v1/components/{model}/where-used", headers=bearer(key)).json()
         sign_in(browser, key)
-        seen: list[int] = []
-        address: str | None = f"/components/{model}?limit=1"
-        while address is not None:
-            page = browser.get(address)
-            assert page.status_code == 200
-            seen.extend(int(u) for u in _USE.findall(page.text))
-            found = _NEXT.search(page.text)
-            address = None if found is None else found.group(1).replace("&amp;", "&")
+        seen = [int(u) for u in every_page(browser, f"/components/{model}?limit=1", _USE)]
         bad = browser.get(f"/components/{model}?cursor=v1.nonsense")
     assert len(where["used_by"]) >= 2
     assert seen == [u["product_id"] for u in where["used_by"]]
     assert bad.status_code == 400
     assert "query/cursor" in bad.text
-
-
-def test_a_private_component_is_answered_as_one_that_does_not_exist(
-    settings: Settings, runtime: Runtime
-) -> None:
-    publish_samples(runtime)
-    owner = issue_key(settings, Role.PROCUREMENT, organisation=OWNER)
-    rival = issue_key(settings, Role.PROCUREMENT, organisation=RIVAL)
-    with TestClient(create_app(settings)) as browser:
-        model = component_id(browser, owner, MODEL_PURL)
-        sign_in(browser, rival)
-        hidden = browser.get(f"/components/{model}")
-        missing = browser.get("/components/999999")
-        nonsense = browser.get("/components/not-a-number")
-    assert hidden.status_code == missing.status_code == nonsense.status_code == 404
-    assert_told_as_missing(hidden.text, missing.text, str(model), "999999")
 
 
 def test_the_product_pages_blockers_link_to_their_components(
