@@ -23,7 +23,7 @@ from tests.console import pages as console
 from tests.console.pages import OWNER, RIVAL, sign_in
 
 _DECISION = re.compile(r'<a href="/decisions/(\d+)">')
-_AUDIT = re.compile(r'<th scope="row">([a-z ]+) (\d+)</th>')
+_AUDIT = re.compile(r'<th scope="row">(?:<a href="/decisions/\d+">)?([a-z ]+) (\d+)(?:</a>)?</th>')
 
 
 def moment_shown(at: dt.datetime) -> str:
@@ -112,10 +112,14 @@ def test_the_audit_trail_is_paged_and_filtered_by_kind(records: Records) -> None
     whole = console.every_page(browser, "/audit?limit=200", _AUDIT)
     in_fives = console.every_page(browser, "/audit?limit=5", _AUDIT)
     decided = console.every_page(browser, "/audit?kind=decision_made&limit=2", _AUDIT)
+    linked = browser.get("/audit?kind=decision_made").text
     refused = browser.get("/audit?kind=DROP%20TABLE")
     assert whole == in_fives == expected
     assert decided == [e for e in expected if e[0] == "decision made"]
     assert len(decided) == 3
+    # Each decision in the trail leads to its record.
+    for record in records.decisions:
+        assert f'href="/decisions/{record["id"]}"' in linked
     assert refused.status_code == 400
     assert "query/kind" in refused.text
 
