@@ -148,3 +148,14 @@ def test_an_unknown_certificate_is_told_as_such(settings: Settings, runtime: Run
         other = browser.get("/certificates/NO-SUCH-2")
     assert missing.status_code == other.status_code == 404
     assert_told_as_missing(missing.text, other.text, "NO-SUCH-1", "NO-SUCH-2")
+
+
+def test_an_unknown_destination_to_weigh_is_refused_naming_it(
+    registry: tuple[TestClient, dict[str, dict[str, Any]]],
+) -> None:
+    browser, every = registry
+    number = next(iter(every))
+    refused = browser.get(f"/certificates/{number}?to=DE+NARNIA")
+    assert refused.status_code == 400
+    assert "NARNIA" in refused.text
+    assert "to[1]" in refused.text

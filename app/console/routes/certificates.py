@@ -129,7 +129,10 @@ def certificate_page(
     certificate = get_certificate(runtime, number)
     asked = [name for name in to.replace(",", " ").split() if name][:DESTINATIONS_ASKED]
     destinations = asked or sorted(ruleset_on(runtime, day).country_groups)
-    impact = certificate_impact(runtime, number, destinations, day, viewer)
+    # Without a destination to weigh (a ruleset without groups, none asked) nothing is.
+    impact = (
+        certificate_impact(runtime, number, destinations, day, viewer) if destinations else None
+    )
     reviewers = {r.id: r for r in list_reviewers(runtime).items}
     return render(
         request,
@@ -141,6 +144,8 @@ def certificate_page(
         reviewer=reviewers.get(certificate.reviewer_id),
         subject_id=_subject_component(runtime, certificate.subject, viewer),
         impact=impact,
-        impacts=sorted(impact.products, key=lambda p: (not p.breaks, p.product.display_name)),
+        impacts=sorted(
+            impact.products if impact else (), key=lambda p: (not p.breaks, p.product.display_name)
+        ),
         asked=" ".join(destinations),
     )
