@@ -124,6 +124,17 @@ def _needs(*roles: Role) -> Callable[[SignedIn], SignedIn]:
 # Decision records: as `GET /api/v1/decisions`; the audit trail: as `GET /api/v1/audit-trail`.
 DecisionReader = Annotated[SignedIn, Depends(_needs(Role.AUDITOR, Role.INTEGRATOR))]
 Auditor = Annotated[SignedIn, Depends(_needs(Role.AUDITOR))]
+# Uploading BOMs: as `POST /api/v1/boms`.
+UPLOADERS = frozenset({Role.INTEGRATOR})
+Uploader = Annotated[SignedIn, Depends(_needs(*UPLOADERS))]
+
+
+async def checked_upload(request: Request, signed: Uploader) -> SignedIn:
+    """An uploader whose form carries its session's anti-forgery token."""
+    return await checked_form(request, signed)
+
+
+UploadSender = Annotated[SignedIn, Depends(checked_upload)]
 
 
 async def checked_form(request: Request, signed: Visitor) -> SignedIn:

@@ -7,7 +7,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import certificates, components, portfolio, products, records, sign_in
+from app.console.routes import (
+    certificates,
+    components,
+    portfolio,
+    products,
+    records,
+    sign_in,
+    upload,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -20,6 +28,7 @@ def mount_console(app: FastAPI) -> None:
         components.router,
         certificates.router,
         records.router,
+        upload.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")

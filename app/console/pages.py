@@ -43,6 +43,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
     ("/certificates", "Certificates", None),
     ("/decisions", "Decisions", frozenset({Role.AUDITOR, Role.INTEGRATOR})),
     ("/audit", "Audit", frozenset({Role.AUDITOR})),
+    ("/upload", "Upload", frozenset({Role.INTEGRATOR})),
 )
 
 
