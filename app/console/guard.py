@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from app.console.cookies import SESSION_COOKIE, forget_cookie
 from app.console.pages import render
-from app.domain.access import READERS
+from app.domain.access import READERS, Role
 from app.domain.errors import (
     AuthenticationError,
     DatabaseBusyError,
@@ -106,6 +106,35 @@ def reads_products(signed: Visitor) -> SignedIn:
 
 
 Reader = Annotated[SignedIn, Depends(reads_products)]
+
+
+def _needs(*roles: Role) -> Callable[[SignedIn], SignedIn]:
+    """A page the API serves to `roles` only (administrators always), served alike here."""
+    admitted = frozenset(roles)
+
+    def check(signed: Visitor) -> SignedIn:
+        if not signed.principal.may(admitted):
+            names = ", ".join(sorted({"admin", *admitted}))
+            raise PermissionDeniedError(f"this page needs one of the roles: {names}")
+        return signed
+
+    return check
+
+
+# Decision records: as `GET /api/v1/decisions`; the audit trail: as `GET /api/v1/audit-trail`.
+DecisionReader = Annotated[SignedIn, Depends(_needs(Role.AUDITOR, Role.INTEGRATOR))]
+Auditor = Annotated[SignedIn, Depends(_needs(Role.AUDITOR))]
+# Uploading BOMs: as `POST /api/v1/boms`.
+UPLOADERS = frozenset({Role.INTEGRATOR})
+Uploader = Annotated[SignedIn, Depends(_needs(*UPLOADERS))]
+
+
+async def checked_upload(request: Request, signed: Uploader) -> SignedIn:
+    """An uploader whose form carries its session's anti-forgery token."""
+    return await checked_form(request, signed)
+
+
+UploadSender = Annotated[SignedIn, Depends(checked_upload)]
 
 
 async def checked_form(request: Request, signed: Visitor) -> SignedIn:

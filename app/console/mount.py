@@ -7,7 +7,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import admin, components, portfolio, products, sign_in
+from app.console.routes import (
+    admin,
+    certificates,
+    components,
+    portfolio,
+    products,
+    records,
+    sign_in,
+    upload,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,6 +27,9 @@ def mount_console(app: FastAPI) -> None:
         portfolio.router,
         products.router,
         components.router,
+        certificates.router,
+        records.router,
+        upload.router,
         admin.router,
     ):
         app.include_router(router)

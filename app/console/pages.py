@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from app.domain.access import READERS, Role
 from app.domain.decision import Decision
 from app.services.console_sessions import SignedIn
 
@@ -33,8 +35,18 @@ STATUS_WORDS = {
     Decision.NOT_IN_SCOPE: "not in scope",
 }
 
-# The pages that exist, in the order the navigation shows them.
-NAVIGATION = (("/portfolio", "Portfolio"),)
+# The pages that exist, in the order the navigation shows them, each with the roles that
+# may read it (administrators always; None: every signed-in visitor). A visitor is shown
+# only the pages its roles open, as the API admits them.
+NAVIGATION: tuple[tuple[str, str, frozenset[Role] | None], ...] = (
+    ("/portfolio", "Portfolio", READERS),
+    ("/certificates", "Certificates", None),
+    ("/decisions", "Decisions", frozenset({Role.AUDITOR, Role.INTEGRATOR})),
+    ("/audit", "Audit", frozenset({Role.AUDITOR})),
+    ("/upload", "Upload", frozenset({Role.INTEGRATOR})),
+    # No role but administration's own: `may` admits administrators to every page.
+    ("/admin", "Administration", frozenset()),
+)
 
 
 def _now() -> dt.datetime:
@@ -60,6 +72,33 @@ def relative_hint(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     return "just now"  # pragma: no cover - every moment a minute away is matched above
 
 
+def day_hint(day: dt.date, today: dt.date | None = None) -> str:
+    """How far a day is from today: 'today', '3 days ago', 'in 2 months'."""
+    days = (day - (today or _now().date())).days
+    if days == 0:
+        return "today"
+    size, unit = next(
+        (size, unit)
+        for size, unit in ((365, "year"), (30, "month"), (1, "day"))
+        if abs(days) >= size
+    )
+    count = abs(days) // size
+    words = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {words}" if days > 0 else f"{words} ago"
+
+
+def pager(
+    path: str, kept: dict[str, str | int], cursor: str | None, next_cursor: str | None
+) -> dict[str, str | None]:
+    """The links of a paged list: back to its first page (once past it) and to the next
+    one (when there is one), each keeping the filters asked."""
+    query = {key: value for key, value in kept.items() if value not in ("", None)}
+    return {
+        "first": path + ("?" + urlencode(query) if query else "") if cursor else None,
+        "next": path + "?" + urlencode({**query, "cursor": next_cursor}) if next_cursor else None,
+    }
+
+
 _templates = Environment(
     loader=PackageLoader("app.console", "templates"),
     autoescape=True,
@@ -69,6 +108,7 @@ _templates = Environment(
 )
 _templates.filters["iso"] = iso_moment
 _templates.filters["relative"] = relative_hint
+_templates.filters["day_hint"] = day_hint
 _templates.globals["status_words"] = STATUS_WORDS
 
 
@@ -85,7 +125,11 @@ def render(
     html = _templates.get_template(template).render(
         request_path=request.url.path,
         visitor=visitor,
-        navigation=NAVIGATION,
+        navigation=[
+            (href, label)
+            for href, label, roles in NAVIGATION
+            if visitor is not None and (roles is None or visitor.principal.may(roles))
+        ],
         **context,
     )
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)

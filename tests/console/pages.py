@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -54,3 +55,47 @@ def sign_in(client: TestClient, api_key: str, target: str = "/portfolio") -> Non
     )
     assert signed.status_code == 303, signed.text
     assert signed.headers["location"] == target
+
+
+_DETAIL = re.compile(r'class="detail">([^<]*)<')
+
+
+def assert_told_as_missing(hidden_page: str, missing_page: str, hidden: str, missing: str) -> None:
+    """A page about something the visitor may not see says exactly what the page about
+    something that does not exist says, its name or number aside."""
+    told = _DETAIL.findall(hidden_page)
+    assert told
+    assert told == [detail.replace(missing, hidden) for detail in _DETAIL.findall(missing_page)]
+    for name in PRIVATE_NAMES:
+        assert name not in hidden_page
+
+
+# The registry is read by every signed-in caller (PRODUCT.md section 7): its certificates'
+# subjects are public text, even where one names a component only a private BOM holds.
+REGISTRY_SUBJECTS = tuple(
+    certificate["subject"]
+    for certificate in json.loads(SAMPLE_REGISTRY.read_bytes())["certificates"]
+)
+
+
+def private_names_shown(html: str) -> list[str]:
+    """The private names a page shows, once the registry's public subjects are set aside."""
+    for subject in REGISTRY_SUBJECTS:
+        html = html.replace(subject, "")
+    return [name for name in PRIVATE_NAMES if name in html]
+
+
+_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
+
+
+def every_page(browser: TestClient, address: str, rows: re.Pattern[str]) -> list[Any]:
+    """What `rows` finds on each page of a list, following its "Next page" links."""
+    found: list[Any] = []
+    following: str | None = address
+    while following is not None:
+        page = browser.get(following)
+        assert page.status_code == 200, page.text
+        found.extend(rows.findall(page.text))
+        more = _NEXT.search(page.text)
+        following = None if more is None else more.group(1).replace("&amp;", "&")
+    return found

@@ -39,6 +39,7 @@ def product_page(
     to: Annotated[str, Query(max_length=ASKED_LENGTH)] = "",
     on: dt.date | None = None,
     sector: Annotated[str, Query(max_length=ASKED_LENGTH)] = "",
+    stored: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     runtime = runtime_of(request)
     viewer = Viewer.of(signed.principal)
@@ -77,4 +78,5 @@ def product_page(
         bom_names=names,
         picture=picture,
         boms=boms,
+        stored=stored if any(bom.id == stored for bom in boms.items) else None,
     )
