@@ -17,6 +17,7 @@ from app.api.routes import (
     access,
     boms,
     components,
+    evidence,
     exports,
     health,
     owners,
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (
         boms.router, products.router, exports.router, components.router,
         registry.certificates_router, registry.router, access.router, owners.router,
-        status_changes.router, webhooks.router, health.router,
+        status_changes.router, webhooks.router, health.router, evidence.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:
