@@ -9,7 +9,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.signing.canonical import canonical_bytes
+from app.signing.canonical import canonical_bytes, canonical_items
 
 EVIDENCE_FORMAT = "exportgate-evidence/1"
 # The evidence's lists whose entries enter the digest as leaves, one leaf each.
@@ -28,14 +28,32 @@ def entry_salt(secret: bytes, entry: Entry) -> str:
     """HMAC-SHA256 of the entry's canonical bytes under the service's secret, hex: the same
     entry always gets the same salt (the same evidence, the same digest), and no one without
     the secret can compute it."""
-    return hmac.digest(secret, canonical_bytes(entry), "sha256").hex()
+    return _salt(secret, canonical_bytes(entry))
 
 
 def leaf(salt: str, entry: Entry) -> str:
     """SHA-256 of the canonical bytes of {"salt": salt, "value": entry}, hex."""
-    # The canonical form of that object is exactly these bytes ("salt" sorts before "value").
-    framed = b'{"salt":' + canonical_bytes(salt) + b',"value":' + canonical_bytes(entry) + b"}"
-    return hashlib.sha256(framed).hexdigest()
+    return _leaf(canonical_bytes(salt), canonical_bytes(entry))
+
+
+def _salt(secret: bytes, entry: bytes) -> str:
+    return hmac.digest(secret, entry, "sha256").hex()
+
+
+def _leaf(salt: bytes, entry: bytes) -> str:
+    # The canonical form of {"salt": …, "value": …} is exactly these bytes ("salt" sorts
+    # before "value"): each entry is encoded once, not again inside the object.
+    return hashlib.sha256(b'{"salt":' + salt + b',"value":' + entry + b"}").hexdigest()
+
+
+def _salted_leaves(secret: bytes, entries: list[Entry]) -> list[tuple[str, str]]:
+    """(salt, leaf) of each entry, as the service derives them."""
+    found = []
+    for encoded in canonical_items(entries):
+        salt = _salt(secret, encoded)
+        # A hex salt's canonical form is itself in quotes.
+        found.append((salt, _leaf(b'"' + salt.encode("ascii") + b'"', encoded)))
+    return found
 
 
 def _digest_over(evidence: Mapping[str, Any], leaves: Mapping[str, list[str]]) -> str:
@@ -50,7 +68,7 @@ def evidence_digest(evidence: Mapping[str, Any], secret: bytes) -> str:
     return _digest_over(
         evidence,
         {
-            name: [leaf(entry_salt(secret, entry), entry) for entry in evidence[name]]
+            name: [found for _, found in _salted_leaves(secret, evidence[name])]
             for name in LEAF_LISTS
         },
     )
@@ -63,12 +81,12 @@ def bundled_evidence(evidence: Mapping[str, Any], secret: bytes, shown: Shown) -
     for name in LEAF_LISTS:
         given: list[dict[str, Any]] = []
         withheld: list[str] = []
-        for entry in evidence[name]:
-            salt = entry_salt(secret, entry)
+        entries = evidence[name]
+        for entry, (salt, found) in zip(entries, _salted_leaves(secret, entries), strict=True):
             if shown(name, entry):
                 given.append({"salt": salt, "value": entry})
             else:
-                withheld.append(leaf(salt, entry))
+                withheld.append(found)
         bundled[name] = given + [{"leaf": found} for found in sorted(withheld)]
     return bundled
 
