@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 from app.api.dependencies import RuntimeDep
 from app.api.params import PathId
 from app.api.problems import responses
-from app.api.security import Caller, admits
+from app.api.security import EVERYONE, admit, admits
 from app.domain.access import Principal, Role, Viewer
 from app.services.evidence_bundle import evidence_bundle
 from app.services.signing_keys import signing_keys
@@ -50,9 +50,7 @@ def get_evidence_bundle(
         "newest first; each says `status` (current or retired), `created` and `retired`."
     ),
     tags=["decisions"],
+    dependencies=[admit(*EVERYONE)],
 )
-def get_signing_keys(
-    runtime: RuntimeDep,
-    principal: Caller,  # noqa: ARG001 - any caller with a key
-) -> dict[str, Any]:
+def get_signing_keys(runtime: RuntimeDep) -> dict[str, Any]:
     return signing_keys(runtime)
