@@ -24,6 +24,8 @@ from tests.api.test_export_api import product_id
 from tests.builders import camera_bom, supplier_module_bom
 from tests.conftest import bearer, issue_key, load_samples
 from tests.export_cases import CAMERA
+from tests.hostile.tenant_world import MISSING, tenants_of
+from tests.hostile.test_tenant_oracles import _normalised
 
 JSON_TYPE = "application/vnd.cyclonedx+json"
 
@@ -203,3 +205,19 @@ def test_after_rotation_the_key_set_lists_both_keys_and_old_records_still_verify
 def test_signing_keys_need_a_key(settings: Settings) -> None:
     with TestClient(create_app(settings)) as api:
         assert api.get("/api/v1/signing-keys").status_code == 401
+
+
+def test_another_organisations_bundle_is_answered_like_one_nothing_holds(
+    settings: Settings,
+) -> None:
+    with tenants_of(settings) as tenants:
+        api = tenants.api
+        module = tenants.upload(tenants.rival, supplier_module_bom())
+        decision = _decide(api, int(module["product_id"]), **tenants.rival)
+        assert api.get(f"/api/v1/decisions/{decision}/evidence", headers=tenants.rival).is_success
+        seen = api.get(f"/api/v1/decisions/{decision}/evidence", headers=tenants.acme)
+        missing = api.get(f"/api/v1/decisions/{MISSING}/evidence", headers=tenants.acme)
+        assert seen.status_code == 404
+        assert _normalised(seen, decision) == _normalised(missing, MISSING)
+        for secret in ("defect-detector", "vision-module", module["sha256"]):
+            assert secret not in seen.text
