@@ -110,7 +110,7 @@ def evidence_bundle(runtime: Runtime, decision_id: int, viewer: Viewer | None = 
             shown = _Shown(
                 identities | {record.answer["product"]["identity"]},
                 frozenset(uow.boms.digests(visible).values()),
-            ).__call__
+            )
     bundle = {
         "record": record_core(decision_id, record, record.answer, signature.key_id),
         "signature": {
