@@ -36,6 +36,13 @@ def _decide() -> int:
     return int(json.loads(out)["decision_id"])
 
 
+def _exported(path: Path) -> Path:
+    """A new decision's bundle, exported to `path`."""
+    code, _, err = run("decisions", "export", str(_decide()), "-o", str(path))
+    assert code == 0, err
+    return path
+
+
 def _published(tmp_path: Path, name: str = "keys.json") -> Path:
     code, out, err = run("signing-key", "show")
     assert code == 0, err
@@ -89,9 +96,7 @@ def test_an_exported_bundle_verifies_and_each_changed_byte_is_named(
 def test_verify_names_a_missing_key_and_refuses_unreadable_files(
     cli_env: str, samples: Runtime, key_file: Path, tmp_path: Path
 ) -> None:
-    decision = _decide()
-    bundle = tmp_path / "bundle.json"
-    assert run("decisions", "export", str(decision), "-o", str(bundle))[0] == 0
+    bundle = _exported(tmp_path / "bundle.json")
     kid = json.loads(bundle.read_bytes())["record"]["kid"]
     # Another service's key: the bundle's key is not among those given.
     other = tmp_path / "other.pem"
@@ -116,9 +121,7 @@ def test_verify_names_a_missing_key_and_refuses_unreadable_files(
 def test_rotation_retires_the_old_key_and_old_bundles_still_verify(
     cli_env: str, samples: Runtime, key_file: Path, tmp_path: Path
 ) -> None:
-    decision = _decide()
-    old_bundle = tmp_path / "old.json"
-    assert run("decisions", "export", str(decision), "-o", str(old_bundle))[0] == 0
+    old_bundle = _exported(tmp_path / "old.json")
     code, out, _ = run("signing-key", "show")
     old = json.loads(out)
     assert old["status"] == "current"
@@ -140,8 +143,7 @@ def test_rotation_retires_the_old_key_and_old_bundles_still_verify(
     code, out, err = run("decisions", "verify", str(old_bundle), "--keys", str(published))
     assert code == 0, err
     assert old["kid"] in out
-    new_bundle = tmp_path / "new.json"
-    assert run("decisions", "export", str(_decide()), "-o", str(new_bundle))[0] == 0
+    new_bundle = _exported(tmp_path / "new.json")
     assert json.loads(new_bundle.read_bytes())["record"]["kid"] != old["kid"]
     code, _, err = run("decisions", "verify", str(new_bundle), "--keys", str(published))
     assert code == 0, err

@@ -16,6 +16,9 @@ from app.services.signing_keys import signing_keys
 
 router = APIRouter()
 
+# Who reads decision records reads their evidence: auditors and integrators (admins always).
+DecisionReader = Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))]
+
 
 @router.get(
     "/api/v1/decisions/{decision_id}/evidence",
@@ -34,9 +37,7 @@ router = APIRouter()
     tags=["decisions"],
 )
 def get_evidence_bundle(
-    decision_id: PathId,
-    runtime: RuntimeDep,
-    principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
+    decision_id: PathId, runtime: RuntimeDep, principal: DecisionReader
 ) -> Response:
     bundle = evidence_bundle(runtime, decision_id, Viewer.of(principal))
     return Response(bundle, media_type="application/json")
