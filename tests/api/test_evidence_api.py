@@ -214,7 +214,11 @@ def test_another_organisations_bundle_is_answered_like_one_nothing_holds(
         api = tenants.api
         module = tenants.upload(tenants.rival, supplier_module_bom())
         decision = _decide(api, int(module["product_id"]), **tenants.rival)
-        assert api.get(f"/api/v1/decisions/{decision}/evidence", headers=tenants.rival).is_success
+        # Its owner sees every BOM the decision used: its bundle withholds nothing.
+        own = api.get(f"/api/v1/decisions/{decision}/evidence", headers=tenants.rival).json()
+        for name in ("members", "boms", "certificates", "missing_links"):
+            assert all("leaf" not in entry for entry in own["evidence"][name]), name
+        assert own["evidence"]["members"]
         seen = api.get(f"/api/v1/decisions/{decision}/evidence", headers=tenants.acme)
         missing = api.get(f"/api/v1/decisions/{MISSING}/evidence", headers=tenants.acme)
         assert seen.status_code == 404
