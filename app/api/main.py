@@ -18,6 +18,7 @@ from app.api.routes import (
     boms,
     components,
     decision_documents,
+    evidence,
     exports,
     health,
     owners,
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         boms.router, products.router, exports.router, components.router,
         registry.certificates_router, registry.router, access.router, owners.router,
         status_changes.router, webhooks.router, health.router,
-        decision_documents.router,
+        decision_documents.router, evidence.router,
     )  # fmt: skip
     document_routes(routers)
     for router in routers:

@@ -8,6 +8,7 @@ from app.cli.access import keys_app, orgs_app
 from app.cli.common import EXIT_ERROR, err
 from app.cli.components import components_app, status, where_used_command
 from app.cli.db import db_app
+from app.cli.evidence import signing_key_app
 from app.cli.export import check, decisions_app, demo
 from app.cli.ingest import ingest
 from app.cli.owners import boms_app, owners_app
@@ -27,6 +28,7 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(certificates_app, name="certificates")
 app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(decisions_app, name="decisions")
+app.add_typer(signing_key_app, name="signing-key")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
 app.add_typer(owners_app, name="owners")

@@ -22,12 +22,14 @@ from app.services.destinations import question_destination
 from app.services.evidence import (
     UnsavedBom,
     decision_inputs,
-    evidence_digest,
+    evidence_document,
     kept_decision_inputs,
 )
+from app.services.evidence_bundle import sign_record
 from app.services.paths import PathStep, describe_path
 from app.services.registry_cache import RegistrySnapshot
 from app.services.visibility import Sight, redacted_answer, sees_product, sight_of, visible_boms
+from app.signing.evidence_leaves import evidence_digest
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ class CheckResult:
     sight: Sight | None = None
     # Every BOM the answer used: the product's current BOMs and those it expands through.
     boms: tuple[BomFacts, ...] = ()
+    # What `evidence_sha256` covers (docs/evidence.md), kept with the record.
+    evidence: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def for_caller(self) -> dict[str, Any]:
         """The answer as the caller who asked may see it (app.services.visibility)."""
@@ -270,8 +274,13 @@ def evaluate(
     digests = list(uow.boms.digests(scope.boms).values())
     if unsaved is not None and UnsavedBom.BOM_ID in scope.boms:
         digests.append(unsaved.sha256)
-    digest = evidence_digest(slice_, registry, outcome.question, digests)
-    return CheckResult(product, outcome, tuple(explained), digest, boms=slice_.boms)
+    evidence = evidence_document(
+        slice_, registry, outcome.question, digests, lambda c: graph.node(c).identity_key
+    )
+    digest = evidence_digest(evidence, uow.evidence.secret())
+    return CheckResult(
+        product, outcome, tuple(explained), digest, boms=slice_.boms, evidence=evidence
+    )
 
 
 def check_export(
@@ -320,21 +329,23 @@ def check_export(
     if not record:
         return result
     with runtime.writing() as uow:
-        decision_id = uow.decisions.reserve(
-            NewDecision(
-                product_id=product.id,
-                destination=result.check.question.destination,
-                on_date=result.check.question.day,
-                sector=result.check.question.sector,
-                ruleset_version=result.check.ruleset,
-                decision=result.check.decision.value,
-                evidence_sha256=result.evidence_sha256,
-                decided_at=dt.datetime.now(dt.UTC),
-                decided_by=actor,
-            )
+        uow.evidence.keep(result.evidence_sha256, result.evidence)
+        decided = NewDecision(
+            product_id=product.id,
+            destination=result.check.question.destination,
+            on_date=result.check.question.day,
+            sector=result.check.question.sector,
+            ruleset_version=result.check.ruleset,
+            decision=result.check.decision.value,
+            evidence_sha256=result.evidence_sha256,
+            decided_at=dt.datetime.now(dt.UTC),
+            decided_by=actor,
         )
+        decision_id = uow.decisions.reserve(decided)
         recorded = dataclasses.replace(result, decision_id=decision_id)
-        uow.decisions.keep_answer(decision_id, recorded.answer())
+        answer = recorded.answer()
+        uow.decisions.keep_answer(decision_id, answer)
+        sign_record(uow, runtime.signer, decision_id, decided, answer)
         uow.commit()
     return recorded
 

@@ -44,6 +44,7 @@ def decision_report(
         visible = [bom for bom in shown.get("boms", ()) if bom["id"] in used]
         digests = uow.boms.digests(bom["id"] for bom in visible)
         relied_on = _relied_on(uow, record.answer)
+        signed = uow.decisions.signature_of(decision_id)
     day = record.on_date
     product_identity = shown["product"]["identity"]
     certificates = [c for c in relied_on if not restricted or str(c.subject) == product_identity]
@@ -58,9 +59,9 @@ def decision_report(
             for bom in visible
         ),
         hidden_boms=len(used) - len(visible),
-        # The record carries no signature yet: both stay None, and the report says so.
-        signature=None,
-        signing_key_id=None,
+        # Records made before records were signed carry none, and the report says so.
+        signature=None if signed is None else signed.value,
+        signing_key_id=None if signed is None else signed.key_id,
     )
 
 

@@ -1,14 +1,12 @@
 """What one check reads: the product's slice of the portfolio and its part of the registry,
-and the digest of that evidence."""
+and that evidence as the document its digest covers."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.domain.bom import BomContents, Identity
 from app.domain.ids import IdentityKey
@@ -17,6 +15,7 @@ from app.domain.product_slice import Member, ProductSlice, Question, Registry
 from app.services.ai_judgement import AiJudgement, ai_judgement, relevant_members
 from app.services.registry_cache import RegistrySnapshot
 from app.services.registry_file import ruleset_document
+from app.signing.evidence_leaves import EVIDENCE_FORMAT
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -49,63 +48,76 @@ def _member(
     )
 
 
-def evidence_digest(
-    product: ProductSlice, registry: Registry, question: Question, bom_digests: list[str]
-) -> str:
-    """SHA-256 over a canonical form of everything the decision used: the same inputs on
-    the same data give the same digest, and any change to them gives another."""
-    canonical = {
-        "question": [question.destination, question.day.isoformat(), question.sector],
+def evidence_document(
+    product: ProductSlice,
+    registry: Registry,
+    question: Question,
+    bom_digests: list[str],
+    identity_of: Callable[[int], str],
+) -> dict[str, Any]:
+    """Everything the decision used, as the JSON object its digest covers and its evidence
+    bundle carries (docs/evidence.md): the same inputs on the same data give the same
+    object, and any change to them another. `identity_of` names a stored component."""
+    return {
+        "format": EVIDENCE_FORMAT,
+        "question": {
+            "destination": question.destination,
+            "date": question.day.isoformat(),
+            "sector": question.sector,
+        },
         "ruleset": ruleset_document(registry.ruleset),
         "product": product.product.identity_key,
-        "boms": sorted(bom_digests),
-        "facts": [
-            product.sector,
-            list(product.incomplete_aggregates),
-            product.human_oversight,
-        ],
+        "facts": {
+            "sector": product.sector,
+            "incomplete_aggregates": list(product.incomplete_aggregates),
+            "human_oversight": product.human_oversight,
+        },
         "members": [
-            [
-                m.identity_key,
-                m.type,
-                m.is_ai,
-                m.contents_known,
-                list(m.claimed_certificates),
-                m.suspected,
-            ]
+            {
+                "identity": m.identity_key,
+                "type": m.type,
+                "is_ai": m.is_ai,
+                "contents_known": m.contents_known,
+                "claimed_certificates": list(m.claimed_certificates),
+                "suspected": m.suspected,
+            }
             for m in (product.product, *product.members)
         ],
-        "missing_links": [list(link) for link in product.missing_links],
-        # Positional and without derived fields (a status follows from the events and the
-        # dates): a product may read hundreds of certificates, and this runs on every check.
+        "boms": [{"sha256": digest} for digest in sorted(set(bom_digests))],
+        "missing_links": [
+            {"component": identity_of(source), "name": name, "urn": urn}
+            for source, name, urn in product.missing_links
+        ],
+        # Without derived fields: a status follows from the events and the dates.
         "certificates": [
-            [
-                c.number,
-                c.subject,
-                c.reviewer_id,
-                sorted(c.dimensions),
-                c.issued.isoformat(),
-                c.expires.isoformat(),
-                sorted(c.destinations),
-                sorted(c.sectors),
-                [[e.date.isoformat(), e.status.value, e.reason] for e in c.events],
-            ]
+            {
+                "number": c.number,
+                "subject": c.subject,
+                "reviewer": c.reviewer_id,
+                "dimensions": sorted(str(d) for d in c.dimensions),
+                "issued": c.issued.isoformat(),
+                "expires": c.expires.isoformat(),
+                "destinations": sorted(c.destinations),
+                "sectors": sorted(c.sectors),
+                "events": [
+                    {"date": e.date.isoformat(), "status": e.status.value, "reason": e.reason}
+                    for e in c.events
+                ],
+            }
             for key in sorted(registry.certificates)
             for c in registry.certificates[key]
         ],
         "reviewers": [
-            [
-                r.id,
-                [
-                    [p.start.isoformat(), p.end.isoformat() if p.end else None]
+            {
+                "id": r.id,
+                "accreditations": [
+                    {"start": p.start.isoformat(), "end": p.end.isoformat() if p.end else None}
                     for p in r.accreditations
                 ],
-            ]
+            }
             for _, r in sorted(registry.reviewers.items())
         ],
     }
-    encoded = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

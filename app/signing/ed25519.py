@@ -46,7 +46,12 @@ def b64url(data: bytes) -> str:
 def _unb64url(text: str) -> bytes:
     if any(c in text for c in "=+/ \n"):
         raise binascii.Error("not unpadded base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # A decoder ignores the unused bits of the last character: only the one spelling whose
+    # unused bits are zero is accepted, so that no second text verifies as the same value.
+    if b64url(decoded) != text:
+        raise binascii.Error("not canonical base64url (unused trailing bits are set)")
+    return decoded
 
 
 def generate_private_pem() -> bytes:

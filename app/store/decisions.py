@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.domain.copying import copied, fields_of
+from app.domain.signed_records import RecordSignature
 from app.domain.stored import DecisionRecord, NewDecision
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
@@ -31,6 +32,20 @@ class DecisionRepository(Repository):
             raise LookupError(decision_id)
         row.answer = answer
         self._session.flush()
+
+    def sign(self, decision_id: int, signature: RecordSignature) -> None:
+        row = self._session.get(DecisionRow, decision_id)
+        if row is None:  # pragma: no cover - reserved in this transaction
+            raise LookupError(decision_id)
+        row.signature, row.signing_key_id = signature.value, signature.key_id
+        self._session.flush()
+
+    def signature_of(self, decision_id: int) -> RecordSignature | None:
+        """The record's signature; None for a record made before records were signed."""
+        row = self._session.get(DecisionRow, decision_id)
+        if row is None or row.signature is None or row.signing_key_id is None:
+            return None
+        return RecordSignature(row.signing_key_id, row.signature)
 
     def get(self, decision_id: int) -> DecisionRecord | None:
         row = self._session.get(DecisionRow, decision_id)

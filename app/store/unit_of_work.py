@@ -20,6 +20,7 @@ from app.store.conflicts import domain_error
 from app.store.console_sessions import ConsoleSessionRepository
 from app.store.decisions import DecisionRepository
 from app.store.engine import WRITE_OPTION
+from app.store.evidence import EvidenceRepository, SigningKeyRepository
 from app.store.graph import GraphRepository
 from app.store.ownership import OwnershipRepository
 from app.store.registry import RegistryRepository
@@ -86,6 +87,8 @@ class UnitOfWork:
         self.statuses = StatusRepository(self.session)
         self.webhooks = WebhookRepository(self.session)
         self.console_sessions = ConsoleSessionRepository(self.session)
+        self.evidence = EvidenceRepository(self.session)
+        self.signing_keys = SigningKeyRepository(self.session)
         return self
 
     def __exit__(

@@ -72,8 +72,7 @@ class TestReport:
             "AIEC-2026-000124",
             "CAICT AI Ethics Review Centre (sample)",
             "2026-06-15",
-            # How to check it: not signed yet, and where the keys are.
-            "not signed",
+            # How to check it: where the keys are.
             "/api/v1/signing-keys",
             "exportgate decisions verify",
         ):
@@ -82,6 +81,11 @@ class TestReport:
         document = client.get(f"/api/v1/boms/{bom['id']}")
         assert document.json()["sha256"] in page
         assert re.search(r"Blocking components</h2>\s*<p>None.</p>", page)
+        # The record's own signature and key, exactly as its evidence bundle carries them.
+        signature = json.loads(client.get(f"/api/v1/decisions/{decision}/evidence").content)
+        assert signature["signature"]["value"] in page
+        assert signature["signature"]["kid"] in page
+        assert "not signed" not in page
 
     def test_an_ineligible_report_names_each_blocker_its_reason_and_path(
         self, samples: Runtime, client: TestClient

@@ -13,6 +13,9 @@ from app.services.ingest import ingest_bom
 from app.services.products import list_products
 from app.services.registry import import_registry
 from app.services.runtime import Runtime
+from app.store.engine import build_engine
+from app.store.rows import table_of
+from app.store.rows.evidence import EvidenceSecretRow
 from tests.conftest import SAMPLE_BOMS, SAMPLE_REGISTRY
 
 DAYS = (dt.date(2026, 9, 15), dt.date(2026, 11, 27))
@@ -29,6 +32,21 @@ def _load(runtime: Runtime, *, reverse: bool, registry_first: bool) -> None:
         ingest_bom(runtime, path.read_bytes(), None)
     if not registry_first:
         registry()
+
+
+def _share_evidence_secret(source: Runtime, target_url: str) -> None:
+    """Evidence digests are keyed by each database's own secret (docs/evidence.md): two
+    histories of the same data are compared under one."""
+    with source.reading() as uow:
+        secret = uow.evidence.secret()
+    engine = build_engine(target_url)
+    try:
+        with engine.begin() as connection:
+            table = table_of(EvidenceSecretRow)
+            connection.execute(table.delete())
+            connection.execute(table.insert().values(id=1, secret=secret))
+    finally:
+        engine.dispose()
 
 
 def _answers(runtime: Runtime) -> list[dict[str, Any]]:
@@ -73,6 +91,7 @@ def test_answers_are_identical_whatever_the_order_of_arrival(
         Runtime(Settings(database_url=second_database_url)),
     )
     try:
+        _share_evidence_secret(first, second_database_url)
         _load(first, reverse=False, registry_first=False)
         _load(second, reverse=True, registry_first=True)
         expected, got = _answers(first), _answers(second)

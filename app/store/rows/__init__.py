@@ -279,6 +279,10 @@ class DecisionRow(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # The key that asked (or the command that did); not part of the evidence digest.
     decided_by: Mapped[str | None] = mapped_column(Text)
+    # The service's Ed25519 signature over the record's core, and the key's id (RFC 7638);
+    # none on records made before records were signed.
+    signature: Mapped[str | None] = mapped_column(Text)
+    signing_key_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_decisions_product_id", "product_id"),)
 
@@ -426,6 +430,7 @@ class ClassificationRow(Base):
 
 # Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
 from app.store.rows import console_sessions as console_sessions  # noqa: E402
+from app.store.rows import evidence as evidence  # noqa: E402
 from app.store.rows import graph_changes as graph_changes  # noqa: E402
 from app.store.rows import statuses as statuses  # noqa: E402
 from app.store.rows import webhooks as webhooks  # noqa: E402
