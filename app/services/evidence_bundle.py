@@ -11,7 +11,7 @@ from app.domain.access import Viewer
 from app.domain.errors import ConflictError, NotFoundError
 from app.domain.signed_records import RecordSignature
 from app.services.signing_keys import register_signer
-from app.services.visibility import seen_inside, shows_any_bom, visible_boms
+from app.services.visibility import identities_seen_inside, shows_any_bom, visible_boms
 from app.signing.bundle_verify import RECORD_FORMAT
 from app.signing.canonical import canonical_bytes
 from app.signing.ed25519 import Signer
@@ -19,7 +19,6 @@ from app.signing.evidence_leaves import Entry, Shown, bundled_evidence
 from app.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from app.graph.portfolio import PortfolioGraph
     from app.services.runtime import Runtime
 
 SIGNATURE_ALGORITHM = "EdDSA"
@@ -106,7 +105,7 @@ def evidence_bundle(runtime: Runtime, decision_id: int, viewer: Viewer | None = 
         shown: Shown = _everything
         if visible is not None:
             graph = runtime.cache.current(uow)
-            identities = _identities_seen(graph, record.product_id, visible)
+            identities = identities_seen_inside(graph, record.product_id, visible)
             shown = _Shown(
                 identities | {record.answer["product"]["identity"]},
                 frozenset(uow.boms.digests(visible).values()),
@@ -125,18 +124,6 @@ def evidence_bundle(runtime: Runtime, decision_id: int, viewer: Viewer | None = 
 
 def _everything(_list: str, _entry: Entry) -> bool:
     return True
-
-
-def _identities_seen(
-    graph: PortfolioGraph, product_id: int, visible: frozenset[int]
-) -> frozenset[str]:
-    """The identities of the product's components the viewer reaches through BOMs it may
-    see, as the graph holds them now (a component it no longer reaches is withheld)."""
-    if product_id not in graph or not graph.is_product(product_id):
-        return frozenset()
-    return frozenset(
-        graph.node(c).identity_key for c in seen_inside(graph, product_id, visible) if c in graph
-    )
 
 
 class _Shown:

@@ -168,6 +168,18 @@ def seen_inside(graph: PortfolioGraph, product_id: int, visible: frozenset[int])
     return frozenset(reached_from(product_id, steps))
 
 
+def identities_seen_inside(
+    graph: PortfolioGraph, product_id: int, visible: frozenset[int]
+) -> frozenset[str]:
+    """The identities of the product's components the viewer reaches through BOMs it may
+    see, as the graph holds them now (a component it no longer reaches is withheld)."""
+    if product_id not in graph or not graph.is_product(product_id):
+        return frozenset()
+    return frozenset(
+        graph.node(c).identity_key for c in seen_inside(graph, product_id, visible) if c in graph
+    )
+
+
 def sight_of(
     graph: PortfolioGraph,
     product_id: int,
