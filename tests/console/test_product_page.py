@@ -106,3 +106,30 @@ def test_a_destination_the_ruleset_does_not_know_is_refused_on_the_page(
     assert asked_nothing.status_code == 200
     assert "<svg" not in asked_nothing.text
     assert "Explain" in asked_nothing.text
+
+
+def test_the_graph_download_shows_each_organisation_only_what_it_may_see(
+    settings: Settings, runtime: Runtime
+) -> None:
+    camera_and_module(runtime)
+    maker = issue_key(settings, Role.INTEGRATOR, organisation=OWNER)
+    rival = issue_key(settings, Role.INTEGRATOR, organisation=RIVAL)
+    with TestClient(create_app(settings)) as ours, TestClient(create_app(settings)) as theirs:
+        camera = product_id(ours, maker, "HV-S3 Smart Inspection Camera")
+        api = ours.get(
+            f"/api/v1/products/{camera}/graph?format=graphml", headers=bearer(maker)
+        ).text
+        sign_in(ours, maker)
+        assert f'href="/products/{camera}/graph.graphml"' in ours.get(f"/products/{camera}").text
+        download = ours.get(f"/products/{camera}/graph.graphml")
+        sign_in(theirs, rival)
+        hidden = theirs.get(f"/products/{camera}/graph.graphml")
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("application/graphml+xml")
+    assert "attachment" in download.headers["content-disposition"]
+    # The same document the API answers: the camera's inside, none of the module's.
+    assert download.text == api
+    assert "HV-S3 firmware" in download.text
+    assert not any(name in download.text for name in MODULE_INSIDE)
+    assert hidden.status_code == 404
+    assert "HV-S3" not in hidden.text

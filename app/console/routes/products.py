@@ -21,6 +21,7 @@ from app.domain.paging import PageRequest
 from app.domain.product_slice import Question
 from app.services.boms import bom_names, list_boms
 from app.services.checks import check_export
+from app.services.graph_export import product_graphml
 from app.services.standings import StandingQuestion, product_standing
 
 router = APIRouter(route_class=ConsolePage, include_in_schema=False)
@@ -79,4 +80,22 @@ def product_page(
         picture=picture,
         boms=boms,
         stored=stored if any(bom.id == stored for bom in boms.items) else None,
+    )
+
+
+@router.get("/products/{product_id}/graph.graphml")
+def product_graph_download(
+    request: Request, signed: Reader, product_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> Response:
+    """The product's closure as GraphML (for yEd, Gephi, networkx), cut to what the
+    visitor's organisation may see, as `GET /api/v1/products/{id}/graph?format=graphml`."""
+    graphml = product_graphml(runtime_of(request), product_id, Viewer.of(signed.principal))
+    return Response(
+        graphml,
+        media_type="application/graphml+xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="product-{product_id}.graphml"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
