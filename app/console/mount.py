@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import admin, components, portfolio, products, sign_in, upload
+from app.console.routes import admin, components, diff, portfolio, products, sign_in, upload
 
 STATIC = Path(__file__).parent / "static"
 
@@ -20,6 +20,7 @@ def mount_console(app: FastAPI) -> None:
         components.router,
         admin.router,
         upload.router,
+        diff.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")
