@@ -87,11 +87,19 @@ def _string_end(text: str, at: int) -> int:
     return found.end() if found else len(text)
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _value_end(text: str, at: int) -> int:
-    """Where the JSON value starting at `at` ends (strings skipped whole, so braces and
-    quotes inside them count for nothing)."""
+    """Where the JSON value starting at `at` ends: read by the standard library's scanner, or,
+    when that refuses it, by skipping strings whole (so braces and quotes inside them count
+    for nothing) and counting brackets."""
     if at >= len(text):
         return at
+    try:
+        return int(_DECODER.raw_decode(text, at)[1])
+    except ValueError:
+        pass
     if text[at] == '"':
         return _string_end(text, at)
     if text[at] not in "[{":
@@ -115,51 +123,67 @@ def _value_end(text: str, at: int) -> int:
                 return cursor
 
 
-def _member(text: str, at: int, token: str) -> int | None:
-    """Where the value of `token` starts in the object or array starting at `at`."""
-    opening = text[at]
-    index = 0
-    cursor = _skip_space(text, at + 1)
-    while cursor < len(text) and text[cursor] not in "]}":
-        if opening == "{":
-            key_end = _string_end(text, cursor)
-            try:
-                key = json.loads(text[cursor:key_end])
-            except ValueError:
-                return None
-            cursor = _skip_space(text, key_end)
-            if text[cursor : cursor + 1] != ":":
-                return None
+class JsonScan:
+    """A JSON text and where the members of each object or array it has read start: many
+    errors point into the same large array, which is then read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._members: dict[int, dict[str, int]] = {}
+
+    def members(self, at: int) -> dict[str, int]:
+        """Where each member's value starts in the object or array starting at `at`, by key
+        (the first of a key written twice) or by index; as far as the text can be read."""
+        if at not in self._members:
+            self._members[at] = self._read_members(at)
+        return self._members[at]
+
+    def _read_members(self, at: int) -> dict[str, int]:
+        text = self.text
+        found: dict[str, int] = {}
+        cursor = _skip_space(text, at + 1)
+        while cursor < len(text) and text[cursor] not in "]}":
+            if text[at] == "{":
+                key_end = _string_end(text, cursor)
+                try:
+                    key = str(json.loads(text[cursor:key_end]))
+                except ValueError:
+                    break
+                cursor = _skip_space(text, key_end)
+                if text[cursor : cursor + 1] != ":":
+                    break
+                cursor = _skip_space(text, cursor + 1)
+            else:
+                key = str(len(found))
+            found.setdefault(key, cursor)
+            cursor = _skip_space(text, _value_end(text, cursor))
+            if text[cursor : cursor + 1] != ",":
+                break
             cursor = _skip_space(text, cursor + 1)
-            if key == token:
-                return cursor
-        elif token == str(index):
-            return cursor
-        cursor = _skip_space(text, _value_end(text, cursor))
-        if text[cursor : cursor + 1] != ",":
+        return found
+
+    def offset(self, pointer: str) -> int | None:
+        """Where the value a JSON pointer names starts, or where the deepest part of it that
+        exists does; None when the text does not start with a JSON value."""
+        tokens = pointer_tokens(pointer)
+        if tokens is None:
             return None
-        cursor = _skip_space(text, cursor + 1)
-        index += 1
-    return None
+        cursor = _skip_space(self.text, 0)
+        if cursor >= len(self.text):
+            return None
+        for token in tokens:
+            if self.text[cursor] not in "[{":
+                break
+            inside = self.members(cursor).get(token)
+            if inside is None:
+                break
+            cursor = inside
+        return cursor
 
 
 def json_offset(text: str, pointer: str) -> int | None:
-    """Where the value a JSON pointer names starts in the text, or where the deepest part of
-    it that exists does; None when the text does not start with a JSON value."""
-    tokens = pointer_tokens(pointer)
-    if tokens is None:
-        return None
-    cursor = _skip_space(text, 0)
-    if cursor >= len(text):
-        return None
-    for token in tokens:
-        if text[cursor] not in "[{":
-            break
-        found = _member(text, cursor, token)
-        if found is None:
-            break
-        cursor = found
-    return cursor
+    """Where the value a JSON pointer names starts in the text (see JsonScan.offset)."""
+    return JsonScan(text).offset(pointer)
 
 
 class _Document:
@@ -170,6 +194,7 @@ class _Document:
         self.text = text
         self.starts = [0, *(m.end() for m in re.finditer(r"\n", text))]
         self.xml = text.lstrip().startswith("<")
+        self.json = JsonScan(text)
         self._root: etree._Element | None = None
         self._parsed = False
 
@@ -231,7 +256,7 @@ def _found(document: _Document, error: Located) -> Place | None:
         element = _xml_element(document.root(), error.location)
         line = None if element is None else element.sourceline
         return Place(line) if line else None
-    offset = json_offset(document.text, error.location)
+    offset = document.json.offset(error.location)
     return None if offset is None else document.place(offset)
 
 

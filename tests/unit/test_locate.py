@@ -127,3 +127,18 @@ def test_a_long_line_is_shown_around_the_place_and_unreadable_text_not_at_all() 
     (binary,) = excerpts(b"\xff\xfe{", [Located("/a", "x")])
     assert binary.place is None
     assert binary.lines == ()
+
+
+def test_text_that_is_not_quite_json_is_still_followed_past_its_flaws() -> None:
+    # The scanner refuses these values; brackets are counted instead, strings read whole.
+    document = '{"a": {"s": "}{\\"]", "t": nope},\n "b": [1, 2,, ],\n "c": 3}'
+    assert at("/c", document) == Place(3, 7)
+    assert at("/b/1", document) == Place(2, 11)
+
+
+def test_many_errors_in_one_array_are_all_placed() -> None:
+    document = json.dumps({"items": [{"n": i} for i in range(2000)]}, indent=1)
+    found = excerpts(document.encode(), [Located(f"/items/{i}/n", "x") for i in range(0, 100, 2)])
+    assert [excerpt.place.line for excerpt in found if excerpt.place] == [
+        4 + 3 * i for i in range(0, 100, 2)
+    ]

@@ -160,14 +160,14 @@ async def upload(request: Request, signed: Uploader) -> Response:
     try:
         sent = await _sent(request, signed)
     except _REFUSED as refused:
-        return _refused(request, signed, refused, b"", {"to": "", "filename": ""})
+        return await _refused(request, signed, refused, b"", {"to": "", "filename": ""})
     asked = {"to": sent.destination, "filename": sent.filename}
     try:
         if sent.action == CHECK:
             return await _check(request, signed, sent, asked)
         return await _store(request, signed, sent, asked)
     except _REFUSED as refused:
-        return _refused(request, signed, refused, sent.data, asked)
+        return await _refused(request, signed, refused, sent.data, asked)
 
 
 async def _check(request: Request, signed: SignedIn, sent: Sent, asked: dict[str, str]) -> Response:
@@ -212,7 +212,7 @@ async def _store(request: Request, signed: SignedIn, sent: Sent, asked: dict[str
     )
 
 
-def _refused(
+async def _refused(
     request: Request,
     signed: SignedIn,
     refused: errors.ExportgateError,
@@ -222,7 +222,8 @@ def _refused(
     status = next(code for kind, code in _REFUSALS if isinstance(refused, kind))
     located: list[Excerpt] = []
     if isinstance(refused, errors.BomRejectedError):
-        located = excerpts(data, refused.errors)
+        # Following pointers through a large document takes a while: not on the event loop.
+        located = await run_in_threadpool(excerpts, data, refused.errors)
     elif isinstance(refused, errors.InputRejectedError):
         located = [Excerpt(e.location, e.message, None, ()) for e in refused.errors]
     return _page(
