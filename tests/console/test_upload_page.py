@@ -196,3 +196,24 @@ def test_a_check_by_another_organisation_names_none_of_the_first_ones_private_bo
     inside = [name for name in PRIVATE_NAMES if name not in CAMERA.read_text()]
     assert inside
     assert not [name for name in inside if name in answered]
+
+
+def test_another_organisations_product_is_not_published_over_and_nothing_leaks(
+    settings: Settings, runtime: Runtime
+) -> None:
+    publish_samples(runtime)
+    rival = issue_key(settings, Role.INTEGRATOR, organisation=RIVAL)
+    # The owner's camera, published by the rival as its own: the subject is the owner's.
+    document = json.loads(CAMERA.read_text())
+    document["serialNumber"] = "urn:uuid:00000000-0000-4000-8000-000000000002"
+    with TestClient(create_app(settings)) as browser:
+        sign_in(browser, rival)
+        refused = _post(browser, json.dumps(document).encode(), "upload")
+        count = _bom_count(browser, rival)
+    assert refused.startswith("409\n")
+    assert "Nothing was stored" in refused
+    assert "may publish BOMs for it" in refused
+    assert count == 0
+    inside = [name for name in PRIVATE_NAMES if name not in CAMERA.read_text()]
+    assert not [name for name in inside if name in refused]
+    assert OWNER not in refused.split("<main", 1)[1]
