@@ -11,6 +11,7 @@ from app.console.routes import (
     admin,
     certificates,
     components,
+    diff,
     portfolio,
     products,
     records,
@@ -30,6 +31,7 @@ def mount_console(app: FastAPI) -> None:
         certificates.router,
         records.router,
         upload.router,
+        diff.router,
         admin.router,
     ):
         app.include_router(router)

@@ -1,8 +1,8 @@
 """The console's record-keeping pages in Chromium: from the portfolio to a blocked product,
 on to the component that blocks it, a certificate's impact, the decision records, one
-decision and the audit trail; an upload refused with its errors on their lines, then a good
-one stored; none of them shows another organisation a private name, has
-a serious accessibility violation, or scrolls sideways on a phone."""
+decision and the audit trail; none of them shows another organisation a private name, has
+a serious accessibility violation, or scrolls sideways on a phone (uploading has its own
+journey, in test_upload_browser)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from tests.browser.conftest import Console
 from tests.browser.test_console_browser import sign_in
 from tests.conftest import bearer
 from tests.console.pages import private_names_shown
-from tests.console.test_upload_page import OWN_BOM, REFUSED_JSON
 
 CAMERA = "HV-S3 Smart Inspection Camera"
 
@@ -150,44 +149,3 @@ def test_the_new_pages_read_on_a_phone_without_scrolling_sideways(
         page.goto(seen[name])
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, name
-
-
-def test_an_upload_with_a_located_error_then_a_good_one(page: Page, console: Console) -> None:
-    axe = Axe()
-    sign_in(page, console.base, console.owner_key)
-    page.get_by_role("navigation", name="Console").get_by_role("link", name="Upload").click()
-    found = {"upload": axe.run(page)}
-    chooser = page.get_by_label("BOM file")
-    chooser.set_input_files(
-        {"name": "broken.cdx.json", "mimeType": "application/json", "buffer": REFUSED_JSON}
-    )
-    page.get_by_label("Destination to check").fill("DE")
-    page.get_by_role("button", name="Check (dry run)").click()
-    refused = page.locator("section.refused")
-    expect(refused).to_contain_text("Line 4")
-    expect(refused).to_contain_text("Line 8")
-    expect(refused.locator(".named").first).to_contain_text('"version": "one"')
-    found["upload (refused)"] = axe.run(page)
-
-    page.get_by_label("BOM file").set_input_files(
-        {"name": "widget.cdx.json", "mimeType": "application/json", "buffer": OWN_BOM}
-    )
-    page.get_by_role("button", name="Check (dry run)").click()
-    expect(page.locator("main")).to_contain_text("Nothing was stored")
-    found["upload (checked)"] = axe.run(page)
-    page.get_by_label("BOM file").set_input_files(
-        {"name": "widget.cdx.json", "mimeType": "application/json", "buffer": OWN_BOM}
-    )
-    page.get_by_role("button", name="Store").click()
-    expect(page).to_have_url(re.compile(r"/products/\d+\?stored=\d+$"))
-    expect(page.get_by_role("status")).to_contain_text("is stored")
-    expect(page.get_by_role("heading", name="Rival Widget@1.0", exact=True)).to_be_visible()
-    serious = {
-        name: [
-            v["id"]
-            for v in results.response["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
-        for name, results in found.items()
-    }
-    assert serious == {name: [] for name in found}
