@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.domain.access import Viewer
-from app.domain.audit import AuditRecord
+from app.domain.audit import AuditRecord, ChainVerification
 from app.domain.paging import AUDIT_TRAIL, WHOLE_LIST, Page, PageRequest, read_limit
 from app.services.visibility import bom_visibility
 
@@ -31,3 +31,10 @@ def audit_trail(
     return AUDIT_TRAIL.page(
         records, paging.limit, lambda record: (record.at, record.kind, record.record_id)
     )
+
+
+def verify_audit_chain(runtime: Runtime) -> ChainVerification:
+    """Walk the audit chain from its first entry and check every audited record against
+    it, in one consistent read: what was altered, deleted, inserted around it, or reordered."""
+    with runtime.reading() as uow:
+        return uow.chain.verify()

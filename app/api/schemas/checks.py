@@ -102,6 +102,11 @@ class ExportCheckRead(BaseModel):
     evidence_sha256: str = Field(description="SHA-256 over everything the decision used")
     decision_id: int | None = Field(description="The stored decision record (none for dry runs)")
     decided_at: dt.datetime | None = None
+    chain_head: str | None = Field(
+        default=None,
+        description="A stored decision's audit chain head: the hash of the chain's last entry "
+        "before the decision entered it (docs/audit.md); none on a live answer",
+    )
 
 
 class DecisionSummaryRead(BaseModel):
@@ -114,6 +119,7 @@ class DecisionSummaryRead(BaseModel):
     decision: str = Field(description="eligible, ineligible or not_in_scope")
     evidence_sha256: str
     decided_at: dt.datetime
+    chain_head: str | None = Field(description="The audit chain head before this decision")
 
 
 class DecisionPage(BaseModel):

@@ -275,6 +275,8 @@ class DecisionRow(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # The key that asked (or the command that did); not part of the evidence digest.
     decided_by: Mapped[str | None] = mapped_column(Text)
+    # The audit chain's head hash just before this decision entered it.
+    chain_head: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_decisions_product_id", "product_id"),)
 
@@ -421,6 +423,7 @@ class ClassificationRow(Base):
 
 
 # Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
+from app.store.rows import chain as chain  # noqa: E402
 from app.store.rows import console_sessions as console_sessions  # noqa: E402
 from app.store.rows import graph_changes as graph_changes  # noqa: E402
 from app.store.rows import statuses as statuses  # noqa: E402
