@@ -17,6 +17,9 @@ class AuditRecord:
     actor: str | None
     subject: str
     detail: str
+    # The record's entry in the audit chain: its sequence number and hash.
+    chain_seq: int | None = None
+    chain_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

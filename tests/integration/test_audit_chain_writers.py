@@ -1,0 +1,171 @@
+"""The audit chain under concurrent writers, across an upgrade of a database that kept
+records before the chain did, and as the API shows it: the check is an administrator's,
+and the trail names each record's chain entry without showing another organisation's."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from app.api.main import create_app
+from app.config import Settings
+from app.domain.access import Role
+from app.services.access import create_key, ensure_organisation, revoke_key
+from app.services.audit import verify_audit_chain
+from app.services.runtime import Runtime
+from app.store.migrations import downgrade_database, upgrade_database
+from tests.builders import camera_bom
+from tests.conftest import bearer, issue_key, load_samples
+
+WRITERS = 2
+WRITES = 15
+JSON_TYPE = "application/vnd.cyclonedx+json"
+
+
+def _execute(url: str, *statements: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_two_writers_at_once_leave_one_unbroken_chain(settings: Settings) -> None:
+    """Each writer has its runtime (its engine and connections); they start together and
+    keep committing audited records. Without the append lock they would both link to the
+    same head; with it, every record is in one chain."""
+    start = threading.Barrier(WRITERS)
+    failures: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        runtime = Runtime(settings)
+        try:
+            start.wait()
+            for index in range(WRITES):
+                code = f"org-{worker}-{index}"
+                ensure_organisation(runtime, code, code, actor=f"writer {worker}")
+                create_key(runtime, code, [Role.AUDITOR], actor=f"writer {worker}")
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            failures.append(error)
+        finally:
+            runtime.close()
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    runtime = Runtime(settings)
+    try:
+        found = verify_audit_chain(runtime)
+    finally:
+        runtime.close()
+    assert found.problems == ()
+    # Every organisation and key each writer made, one entry each.
+    assert found.entries == WRITERS * WRITES * 2
+
+
+def test_an_upgraded_database_enters_its_records_in_the_chain(second_database_url: str) -> None:
+    """A database that kept records before the chain: its chain and decisions' heads are
+    emptied and the schema taken back to before the chain; the upgrade enters them all."""
+    settings = Settings(database_url=second_database_url)
+    runtime = Runtime(settings)
+    try:
+        load_samples(runtime)
+        ensure_organisation(runtime, "acme", "Acme", actor="tests")
+        issued = create_key(runtime, "acme", [Role.AUDITOR], actor="tests")
+        revoke_key(runtime, issued.key_id, actor="tests")
+        admin = issue_key(settings, Role.ADMIN, organisation="acme")
+        with TestClient(create_app(settings), headers=bearer(admin)) as api:
+            product = api.get("/api/v1/components", params={"q": "hv-s3"}).json()["items"][0]
+            api.get(f"/api/v1/products/{product['id']}/export-check", params={"to": "DE"})
+        before = verify_audit_chain(runtime)
+        assert before.intact
+    finally:
+        runtime.close()
+    _execute(
+        second_database_url,
+        "DELETE FROM audit_chain",
+        "DELETE FROM record_changes",
+        "UPDATE decisions SET chain_head = NULL",
+    )
+    downgrade_database(second_database_url, "0014")
+    upgrade_database(second_database_url)
+    runtime = Runtime(settings)
+    try:
+        after = verify_audit_chain(runtime)
+    finally:
+        runtime.close()
+    assert after.problems == ()
+    # The same records (less the one change record the upgrade has no history of).
+    assert after.entries == before.entries - 1
+    engine = create_engine(second_database_url)
+    try:
+        with engine.connect() as connection:
+            heads = connection.execute(text("SELECT chain_head FROM decisions")).scalars().all()
+    finally:
+        engine.dispose()
+    assert heads
+    assert all(isinstance(head, str) and len(head) == 64 for head in heads)
+
+
+def test_only_an_administrator_verifies_over_http(settings: Settings, tmp_path: Path) -> None:
+    admin = bearer(issue_key(settings, Role.ADMIN, organisation="operator"))
+    auditor = bearer(issue_key(settings, Role.AUDITOR, organisation="acme"))
+    with TestClient(create_app(settings)) as api:
+        found = api.get("/api/v1/audit/verify", headers=admin)
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert body["intact"] is True
+        assert body["problems"] == []
+        assert body["entries"] >= 4  # two organisations, two keys
+        assert len(body["head"]) == 64
+        refused = api.get("/api/v1/audit/verify", headers=auditor)
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    _execute(settings.database_url, "UPDATE organisations SET name = 'renamed' WHERE id = 1")
+    with TestClient(create_app(settings)) as api:
+        body = api.get("/api/v1/audit/verify", headers=admin).json()
+        assert body["intact"] is False
+        [problem] = body["problems"]
+        assert (problem["problem"], problem["kind"], problem["record_id"]) == (
+            "record_altered", "organisation", 1,
+        )  # fmt: skip
+
+
+def test_the_trail_names_chain_entries_and_keeps_changes_to_their_organisation(
+    settings: Settings,
+) -> None:
+    acme = bearer(issue_key(settings, Role.INTEGRATOR, Role.AUDITOR, organisation="acme"))
+    rival = bearer(issue_key(settings, Role.AUDITOR, organisation="rival"))
+    admin = bearer(issue_key(settings, Role.ADMIN, organisation="operator"))
+    with TestClient(create_app(settings)) as api:
+        stored = api.post(
+            "/api/v1/boms", content=camera_bom(), headers={**acme, "content-type": JSON_TYPE}
+        ).json()
+        shared = api.put(
+            f"/api/v1/boms/{stored['id']}/visibility",
+            json={"visibility": "private", "share_with": ["operator"]},
+            headers=acme,
+        )
+        assert shared.status_code == 200, shared.text
+        mine = api.get("/api/v1/audit-trail", params={"limit": 500}, headers=acme).json()
+        [change] = [e for e in mine["items"] if e["kind"] == "record_changed"]
+        assert change["subject"] == f"bom {stored['id']}"
+        assert change["detail"] == "visibility: shared_with ['operator'], visibility private"
+        assert change["actor"].startswith("acme/key-")
+        assert all(isinstance(e["chain_seq"], int) for e in mine["items"])
+        everything = api.get("/api/v1/audit-trail", params={"limit": 500}, headers=admin).json()
+        seqs = [e["chain_seq"] for e in everything["items"]]
+        assert len(set(seqs)) == len(seqs)
+        # The rival sees neither the private BOM's upload nor its change.
+        theirs = api.get("/api/v1/audit-trail", params={"limit": 500}, headers=rival).json()
+        kinds = {e["kind"] for e in theirs["items"]}
+        assert "record_changed" not in kinds
+        assert "bom_uploaded" not in kinds
