@@ -208,7 +208,7 @@ def get_audit_trail(
     tags=["decisions"],
     dependencies=[admit()],
 )
-def verify_audit_chain_route(runtime: RuntimeDep) -> AuditVerificationRead:
+def check_audit_chain_route(runtime: RuntimeDep) -> AuditVerificationRead:
     found = verify_audit_chain(runtime)
     return AuditVerificationRead(
         intact=found.intact,
