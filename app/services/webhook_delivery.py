@@ -144,6 +144,7 @@ def _failed(
     subscription = uow.webhooks.failed(message.subscription_id, at)
     if (
         subscription is not None
+        and subscription.enabled
         and subscription.failing_since is not None
         and subscription.consecutive_failures >= DISABLE_AFTER_FAILURES
         and at - subscription.failing_since >= DISABLE_AFTER_SPAN

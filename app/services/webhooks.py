@@ -223,10 +223,11 @@ def viewer_of(uow: UnitOfWork, subscription: Subscription, now: dt.datetime) -> 
     refusal = _key_refusal(key, subscription, now)
     if refusal is not None:
         uow.webhooks.disable(subscription.id, *refusal, now)
-        uow.chain.changed(
-            "webhook_subscription", subscription.id, "disabled", SYSTEM_ACTOR,
-            {"reason": refusal[0].value, "detail": refusal[1]},
-        )  # fmt: skip
+        if subscription.enabled:  # the first disabling is the one kept
+            uow.chain.changed(
+                "webhook_subscription", subscription.id, "disabled", SYSTEM_ACTOR,
+                {"reason": refusal[0].value, "detail": refusal[1]},
+            )  # fmt: skip
         return None
     return Viewer(subscription.organisation, key is not None and Role.ADMIN in key.roles)
 

@@ -308,6 +308,8 @@ class AuditRepository(Repository):
                 located = select(
                     ChainEntryRow.record_id, ChainEntryRow.seq, ChainEntryRow.hash
                 ).where(ChainEntryRow.kind == kind, ChainEntryRow.record_id.in_(chunk))
+                # A record's latest entry is its own (an id may be lent again on SQLite).
+                located = located.order_by(ChainEntryRow.seq)
                 entries.update(
                     ((kind, row_id), (seq, digest))
                     for row_id, seq, digest in self._session.execute(located)

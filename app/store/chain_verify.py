@@ -25,6 +25,10 @@ class _Expected:
 
 
 def verify_chain(session: Session, canonical: Canonical) -> ChainVerification:
+    # One snapshot for the chain and the records: a writer committing halfway through the
+    # check must not look like a record without an entry (SQLite reads one snapshot anyway).
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     expected: dict[tuple[str, int], _Expected] = {}
     walked = _walk(session, canonical, expected)
     if isinstance(walked, ChainProblem):

@@ -41,9 +41,9 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_chain")),
-        sa.UniqueConstraint("kind", "record_id", name="uq_audit_chain_kind"),
         sa.UniqueConstraint("hash", name="uq_audit_chain_hash"),
     )
+    op.create_index("ix_audit_chain_kind", "audit_chain", ["kind", "record_id"])
     op.create_table(
         "record_changes",
         sa.Column("id", Id, autoincrement=True, nullable=False),
@@ -67,4 +67,5 @@ def downgrade() -> None:
         batch.drop_column("chain_head")
     op.drop_index("ix_record_changes_record_kind", table_name="record_changes")
     op.drop_table("record_changes")
+    op.drop_index("ix_audit_chain_kind", table_name="audit_chain")
     op.drop_table("audit_chain")

@@ -17,7 +17,7 @@ from app.services.access import create_key, ensure_organisation, revoke_key
 from app.services.audit import verify_audit_chain
 from app.services.runtime import Runtime
 from app.store.migrations import downgrade_database, upgrade_database
-from tests.builders import camera_bom
+from tests.builders import MODULE_PURL, camera_bom, supplier_module_bom
 from tests.conftest import bearer, issue_key, load_samples
 
 WRITERS = 2
@@ -169,3 +169,72 @@ def test_the_trail_names_chain_entries_and_keeps_changes_to_their_organisation(
         kinds = {e["kind"] for e in theirs["items"]}
         assert "record_changed" not in kinds
         assert "bom_uploaded" not in kinds
+
+
+def test_changes_in_place_are_chained_and_keep_the_chain_verifying(database_url: str) -> None:
+    """Delegating and undelegating, a transfer, a subscription made and removed: each change
+    is a record in the chain, and the rows as they now stand verify; then an owner changed
+    behind exportgate's back does not."""
+    settings = Settings(database_url=database_url, webhook_allow_private_networks=True)
+    acme = bearer(issue_key(settings, Role.INTEGRATOR, organisation="acme"))
+    issue_key(settings, Role.INTEGRATOR, organisation="partner")
+    admin = bearer(issue_key(settings, Role.ADMIN, organisation="operator"))
+    with TestClient(create_app(settings)) as api:
+        stored = api.post(
+            "/api/v1/boms",
+            content=supplier_module_bom(),
+            headers={**acme, "content-type": JSON_TYPE},
+        )
+        assert stored.status_code == 201, stored.text
+        module = api.get("/api/v1/components", params={"purl": MODULE_PURL}, headers=admin)
+        subject = module.json()["items"][0]["id"]
+        delegates = f"/api/v1/owners/{subject}/delegates"
+        for body in ({"organisation": "partner"}, {"organisation": "partner", "revoke": True},
+                     {"organisation": "partner"}):  # fmt: skip
+            answer = api.post(delegates, json=body, headers=acme)
+            assert answer.status_code == 200, answer.text
+        moved = api.post(
+            f"/api/v1/owners/{subject}/transfer",
+            json={"organisation": "partner", "reason": "acquired"},
+            headers=admin,
+        )
+        assert moved.status_code == 200, moved.text
+        made = api.post(
+            "/api/v1/webhooks",
+            json={"url": "http://127.0.0.1:9/hook", "events": ["bom.ingested"]},
+            headers=acme,
+        )
+        assert made.status_code == 201, made.text
+        assert api.delete(f"/api/v1/webhooks/{made.json()['id']}", headers=acme).status_code == 204
+        found = api.get("/api/v1/audit/verify", headers=admin).json()
+        assert found["problems"] == []
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            changes = connection.execute(
+                text("SELECT record_kind, change, actor FROM record_changes ORDER BY id")
+            ).all()
+            owners = connection.execute(
+                text("SELECT count(*) FROM audit_chain WHERE kind = 'subject_owner'")
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert [(kind, change) for kind, change, _ in changes] == [
+        ("delegation", "removed"),
+        ("subject_owner", "transferred"),
+        ("delegation", "removed"),
+        ("webhook_subscription", "removed"),
+    ]
+    assert changes[0][2].startswith("acme/key-")
+    assert changes[1][2].startswith("operator/key-")
+    assert owners == 1  # the first upload's claim, written in bulk
+    _execute(database_url, "UPDATE subject_owners SET since = '2020-01-01 00:00:00+00:00'")
+    runtime = Runtime(settings)
+    try:
+        tampered = verify_audit_chain(runtime)
+    finally:
+        runtime.close()
+    [problem] = tampered.problems
+    assert (problem.problem, problem.kind, problem.record_id) == (
+        "record_altered", "subject_owner", subject,
+    )  # fmt: skip

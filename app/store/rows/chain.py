@@ -28,8 +28,10 @@ class ChainEntryRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    # Not unique: SQLite numbers a new row after the highest one left, so a record removed
+    # (a delegation, a subscription) may lend its id to a later one, whose entry then counts.
     __table_args__ = (
-        UniqueConstraint("kind", "record_id", name="uq_audit_chain_kind"),
+        Index("ix_audit_chain_kind", "kind", "record_id"),
         UniqueConstraint("hash", name="uq_audit_chain_hash"),
     )
 
