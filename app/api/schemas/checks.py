@@ -149,7 +149,9 @@ class AuditEntryRead(BaseModel):
     subject: str
     detail: str
     chain_seq: int | None = Field(
-        default=None, description="The record's entry in the audit chain (docs/audit.md)"
+        default=None,
+        description="The record's entry in the audit chain (docs/audit.md); administrators "
+        "only, as its gaps would count other organisations' records",
     )
     chain_hash: str | None = Field(default=None, description="That entry's hash")
 
