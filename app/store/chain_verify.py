@@ -7,13 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import ChainProblem, ChainVerification
 from app.store.chain import load_rows
-from app.store.chain_kinds import AUDITED, GENESIS, Canonical, entry_hash, record_digest
+from app.store.chain_kinds import AUDITED, GENESIS, Canonical, entry_hash, plain, record_digest
+from app.store.rows import ReviewerChangeRow, ReviewerRow
 from app.store.rows.chain import ChainEntryRow, RecordChangeRow
+
+# A reviewer body's fields, which its latest reviewer change must hold too.
+_REVIEWER_FIELDS = ("name", "public_key", "accreditations")
 
 _BATCH = 5_000
 
@@ -37,6 +41,7 @@ def verify_chain(session: Session, canonical: Canonical) -> ChainVerification:
     entries, head = walked
     _apply_changes(session, expected)
     problems = _compare_records(session, canonical, expected)
+    problems += _compare_reviewers(session, expected)
     ordered = sorted(problems, key=lambda found: (found.seq is None, found.seq or 0))
     return ChainVerification(entries, head, tuple(ordered))
 
@@ -167,6 +172,46 @@ def _compare_records(
                     want.seq,
                     *record,
                     "the chain vouches for a row that is not there",
+                )
+            )
+    return problems
+
+
+def _compare_reviewers(
+    session: Session, expected: dict[tuple[str, int], _Expected]
+) -> list[ChainProblem]:
+    """A reviewer body's row is rewritten in place on every change, each change kept as a
+    chained reviewer change: the row must hold what its latest change says (a swapped
+    public key would verify forged signatures). A body with no change kept (recorded
+    before changes were) cannot be compared."""
+    latest = (
+        select(ReviewerChangeRow.reviewer_code, func.max(ReviewerChangeRow.id).label("id"))
+        .group_by(ReviewerChangeRow.reviewer_code)
+        .subquery()
+    )
+    query = (
+        select(ReviewerRow, ReviewerChangeRow)
+        .join(latest, latest.c.reviewer_code == ReviewerRow.code)
+        .join(ReviewerChangeRow, ReviewerChangeRow.id == latest.c.id)
+        .order_by(ReviewerRow.id)
+    )
+    problems: list[ChainProblem] = []
+    for reviewer, change in session.execute(query):
+        differ = [
+            field
+            for field in _REVIEWER_FIELDS
+            if plain(getattr(reviewer, field)) != plain(getattr(change, field))
+        ]
+        if differ:
+            entry = expected.get(("reviewer", reviewer.id))
+            problems.append(
+                ChainProblem(
+                    "record_altered",
+                    entry.seq if entry is not None else None,
+                    "reviewer",
+                    reviewer.id,
+                    f"its {' and '.join(differ)} {'differ' if len(differ) > 1 else 'differs'} "
+                    f"from its latest reviewer change ({change.id})",
                 )
             )
     return problems

@@ -110,9 +110,11 @@ def test_verify_passes_on_an_honest_portfolio(portfolio: Runtime, database_url: 
           "(component_id, is_ai, reason, expires, decided_at, actor, organisation_id, scope) "
           "VALUES (1, false, 'slipped in', NULL, '2026-12-01 10:00:00+00:00', 'nobody', 1, "
           "'global')"), "unchained", "classification 1"),
+        ("UPDATE reviewers SET public_key = 'forged' WHERE id = 1", "record_altered",
+         "reviewer 1"),
     ],
     ids=["certificate-expiry", "bom-sha256", "key-unrevoked", "bom-visibility",
-         "certificate-event-deleted", "classification-inserted"],
+         "certificate-event-deleted", "classification-inserted", "reviewer-key-swapped"],
 )  # fmt: skip
 def test_verify_names_a_tampered_record(
     portfolio: Runtime, database_url: str, statement: str, problem: str, kind: str
@@ -202,3 +204,14 @@ def test_entries_are_at_the_time_of_their_transaction(
         newest = dt.datetime.fromisoformat(newest)
     assert isinstance(newest, dt.datetime)
     assert dt.datetime.now(dt.UTC) - newest.replace(tzinfo=dt.UTC) < dt.timedelta(minutes=5)
+
+
+def test_a_swapped_reviewer_key_is_named_with_the_field(
+    portfolio: Runtime, database_url: str
+) -> None:
+    """A reviewer body's row changes in place; its latest reviewer change says what it must
+    hold, so verify can say which field differs."""
+    raw(database_url, "UPDATE reviewers SET public_key = 'forged' WHERE id = 1")
+    code, _, err = verify()
+    assert code == 1
+    assert "reviewer 1: its public_key differs from its latest reviewer change" in err, err
