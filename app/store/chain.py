@@ -28,7 +28,13 @@ from app.store.chain_kinds import (
     record_digest,
 )
 from app.store.repository import Repository
-from app.store.rows import DecisionRow, SubjectDelegateRow, table_of
+from app.store.rows import (
+    BomShareRow,
+    DecisionRow,
+    OrganisationRow,
+    SubjectDelegateRow,
+    table_of,
+)
 from app.store.rows.chain import ChainEntryRow, RecordChangeRow
 
 # The PostgreSQL advisory lock every appender takes (an arbitrary constant of its own).
@@ -243,3 +249,40 @@ def _append(
         entries.append((seq, kind, record_id, digest, at, actor, prev, running))
     insert_many(session, table_of(ChainEntryRow), _ENTRY_KEYS, entries)
     _write_heads(session, heads)
+
+
+def shares_by_bom(session: Session) -> dict[int, list[str]]:
+    """The organisations each shared BOM is shared with, by code, sorted."""
+    query = (
+        select(BomShareRow.bom_id, OrganisationRow.code)
+        .join(OrganisationRow, OrganisationRow.id == BomShareRow.organisation_id)
+        .order_by(BomShareRow.bom_id, OrganisationRow.code)
+    )
+    found: dict[int, list[str]] = {}
+    for bom_id, code in session.execute(query):
+        found.setdefault(bom_id, []).append(code)
+    return found
+
+
+def note_existing_shares(
+    session: Session, canonical: Canonical, now: dt.datetime, actor: str
+) -> None:
+    """A BOM shared before the chain existed gets a change record of its shares as they
+    stand, by `actor` (the upgrade, not a person): from then on a BOM's shares must be what
+    its latest visibility change says, and none without one."""
+    spec = BY_KIND["bom"]
+    shared = shares_by_bom(session)
+    rows = {int(values["id"]): values for values in load_rows(session, spec, list(shared))}
+    session.add_all(
+        RecordChangeRow(
+            record_kind="bom",
+            record_id=bom_id,
+            change="visibility",
+            detail={"visibility": rows[bom_id]["visibility"], "shared_with": codes},
+            record_digest=record_digest(canonical, spec, rows[bom_id]),
+            actor=actor,
+            at=now,
+        )
+        for bom_id, codes in shared.items()
+    )
+    session.flush()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import ChainProblem, ChainVerification
-from app.store.chain import load_rows
+from app.store.chain import load_rows, shares_by_bom
 from app.store.chain_kinds import AUDITED, GENESIS, Canonical, entry_hash, plain, record_digest
 from app.store.rows import ReviewerChangeRow, ReviewerRow
 from app.store.rows.chain import ChainEntryRow, RecordChangeRow
@@ -42,6 +42,7 @@ def verify_chain(session: Session, canonical: Canonical) -> ChainVerification:
     _apply_changes(session, expected)
     problems = _compare_records(session, canonical, expected)
     problems += _compare_reviewers(session, expected)
+    problems += _compare_shares(session, expected)
     ordered = sorted(problems, key=lambda found: (found.seq is None, found.seq or 0))
     return ChainVerification(entries, head, tuple(ordered))
 
@@ -212,6 +213,41 @@ def _compare_reviewers(
                     reviewer.id,
                     f"its {' and '.join(differ)} {'differ' if len(differ) > 1 else 'differs'} "
                     f"from its latest reviewer change ({change.id})",
+                )
+            )
+    return problems
+
+
+def _compare_shares(
+    session: Session, expected: dict[tuple[str, int], _Expected]
+) -> list[ChainProblem]:
+    """Who else sees inside a private BOM is kept beside it and replaced whole on each
+    visibility change: a BOM's shares must be those its latest chained visibility change
+    names, and none before any (a share slipped in would open the BOM to another
+    organisation)."""
+    chained = {change_id for (kind, change_id), _ in expected.items() if kind == "record_change"}
+    query = (
+        select(RecordChangeRow.id, RecordChangeRow.record_id, RecordChangeRow.detail)
+        .where(RecordChangeRow.record_kind == "bom", RecordChangeRow.change == "visibility")
+        .order_by(RecordChangeRow.id)
+    )
+    named: dict[int, list[str]] = {}
+    for change_id, bom_id, detail in session.execute(query):
+        if change_id in chained:
+            named[bom_id] = sorted(detail.get("shared_with", []))
+    shared = shares_by_bom(session)
+    problems: list[ChainProblem] = []
+    for bom_id in sorted(set(shared) | set(named)):
+        if shared.get(bom_id, []) != named.get(bom_id, []):
+            entry = expected.get(("bom", bom_id))
+            problems.append(
+                ChainProblem(
+                    "record_altered",
+                    entry.seq if entry is not None else None,
+                    "bom",
+                    bom_id,
+                    f"shared with {shared.get(bom_id, []) or 'nobody'}, but its latest "
+                    f"visibility change says {named.get(bom_id, []) or 'nobody'}",
                 )
             )
     return problems

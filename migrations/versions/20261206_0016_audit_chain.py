@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 from app.signing.canonical import canonical_sha256
-from app.store.chain import enter_existing
+from app.store.chain import enter_existing, note_existing_shares
 
 revision: str = "0016"
 down_revision: str | None = "0014"
@@ -59,7 +59,10 @@ def upgrade() -> None:
     op.create_index("ix_record_changes_record_kind", "record_changes", ["record_kind", "record_id"])
     with op.batch_alter_table("decisions") as batch:
         batch.add_column(sa.Column("chain_head", sa.String(length=64), nullable=True))
-    enter_existing(Session(bind=op.get_bind()), canonical_sha256, dt.datetime.now(dt.UTC))
+    session = Session(bind=op.get_bind())
+    now = dt.datetime.now(dt.UTC)
+    note_existing_shares(session, canonical_sha256, now, "exportgate (upgrade)")
+    enter_existing(session, canonical_sha256, now)
 
 
 def downgrade() -> None:

@@ -112,9 +112,12 @@ def test_verify_passes_on_an_honest_portfolio(portfolio: Runtime, database_url: 
           "'global')"), "unchained", "classification 1"),
         ("UPDATE reviewers SET public_key = 'forged' WHERE id = 1", "record_altered",
          "reviewer 1"),
+        ("INSERT INTO bom_shares (bom_id, organisation_id) VALUES (2, 1)", "record_altered",
+         "bom 2"),
     ],
     ids=["certificate-expiry", "bom-sha256", "key-unrevoked", "bom-visibility",
-         "certificate-event-deleted", "classification-inserted", "reviewer-key-swapped"],
+         "certificate-event-deleted", "classification-inserted", "reviewer-key-swapped",
+         "bom-share-slipped-in"],
 )  # fmt: skip
 def test_verify_names_a_tampered_record(
     portfolio: Runtime, database_url: str, statement: str, problem: str, kind: str
