@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from app.cli.access import keys_app, orgs_app
+from app.cli.audit import audit_app
 from app.cli.common import EXIT_ERROR, err
 from app.cli.components import components_app, status, where_used_command
 from app.cli.db import db_app
@@ -34,6 +35,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(owners_app, name="owners")
 app.add_typer(boms_app, name="boms")
 app.add_typer(components_app, name="components")
+app.add_typer(audit_app, name="audit")
 app.command("check")(check)
 app.command("demo")(demo)
 app.command("ingest")(ingest)

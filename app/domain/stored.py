@@ -134,6 +134,8 @@ class DecisionRecord:
     evidence_sha256: str
     decided_at: dt.datetime
     decided_by: str | None
+    # The audit chain's head hash just before the decision entered it.
+    chain_head: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,7 @@ def revoke_key(runtime: Runtime, key_id: int, *, actor: str) -> None:
                 f"key {key_id} is the last usable administrator key; issue another first"
             )
         uow.access.revoke_key(key_id, now, actor)
+        uow.chain.changed("api_key", key_id, "revoked", actor)
         # A console signed in with the key stops with it, not at its next idle timeout.
         uow.console_sessions.end_for_key(key_id, now)
         uow.commit()

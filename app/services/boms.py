@@ -131,6 +131,8 @@ def set_visibility(
     visibility: Visibility,
     share_with: list[str],
     viewer: Viewer,
+    *,
+    actor: str,
 ) -> BomView:
     """Only the owning organisation (or an administrator) decides who sees inside a BOM."""
     with runtime.writing() as uow:
@@ -145,6 +147,8 @@ def set_visibility(
                 raise NotFoundError(f"no organisation {code!r} to share with")
             organisations.append(found.id)
         uow.boms.set_visibility(bom_id, visibility.value, organisations)
+        detail = {"visibility": visibility.value, "shared_with": sorted(set(share_with))}
+        uow.chain.changed("bom", bom_id, "visibility", actor, detail)
         uow.commit()
         return bom_view(uow, bom_id, viewer)
 

@@ -31,7 +31,7 @@ def get_decision(
     if row is None or not seen:
         raise NotFoundError(f"no decision record {decision_id}")
     answer = dict(row.answer) if visible is None else redacted_answer(row.answer, visible)
-    return {**answer, "decided_at": row.decided_at.isoformat()}
+    return {**answer, "decided_at": row.decided_at.isoformat(), "chain_head": row.chain_head}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class DecisionSummary:
     decision: str
     evidence_sha256: str
     decided_at: dt.datetime
+    chain_head: str | None
 
 
 def list_decisions(

@@ -144,7 +144,7 @@ def delegate(
         if target == owner:
             raise ConflictError(f"{to!r} owns the subject already")
         changed = (
-            uow.ownership.remove_delegate(subject_id, target)
+            _remove_delegate(uow, subject_id, target, actor)
             if revoke
             else uow.ownership.add_delegate(subject_id, target, _now())
         )
@@ -155,6 +155,15 @@ def delegate(
             )
         uow.commit()
         return _ownership(uow, str(subject_id), viewer)
+
+
+def _remove_delegate(uow: UnitOfWork, subject_id: int, organisation_id: int, actor: str) -> bool:
+    """Remove a delegation, its removal kept in the audit chain."""
+    delegations = uow.chain.delegation_ids(subject_id, organisation_id)
+    removed = uow.ownership.remove_delegate(subject_id, organisation_id)
+    for delegation in delegations if removed else []:
+        uow.chain.changed("delegation", delegation, "removed", actor)
+    return removed
 
 
 def transfer(runtime: Runtime, reference: str, to: str, *, reason: str, actor: str) -> Ownership:
@@ -169,7 +178,8 @@ def transfer(runtime: Runtime, reference: str, to: str, *, reason: str, actor: s
             raise ConflictError(f"{to!r} owns the subject already")
         now = _now()
         uow.ownership.transfer(subject_id, target, now)
-        uow.ownership.remove_delegate(subject_id, target)
+        uow.chain.changed("subject_owner", subject_id, "transferred", actor)
+        _remove_delegate(uow, subject_id, target, actor)
         uow.ownership.record(
             OwnershipChange(
                 subject_id,

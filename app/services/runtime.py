@@ -11,6 +11,7 @@ from app.bom.reader import ReadLimits
 from app.config import Settings
 from app.services.portfolio import PortfolioCache
 from app.services.registry_cache import RegistryCache
+from app.signing.canonical import canonical_sha256
 from app.signing.ed25519 import Signer
 from app.signing.key_file import load_or_create_signer
 from app.store.engine import build_engine, session_factory
@@ -70,12 +71,17 @@ class Runtime:
 
     def reading(self) -> UnitOfWork:
         self._recheck_schema()
-        return UnitOfWork(self._sessions, busy_timeout_ms=self.settings.sqlite_busy_timeout_ms)
+        return UnitOfWork(
+            self._sessions,
+            canonical=canonical_sha256,
+            busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
+        )
 
     def writing(self) -> UnitOfWork:
         self._recheck_schema()
         return UnitOfWork(
             self._sessions,
+            canonical=canonical_sha256,
             writes=True,
             busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
             on_status_work=self.status_work.set,

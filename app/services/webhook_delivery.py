@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from standardwebhooks import Webhook
 
+from app.domain.audit import SYSTEM_ACTOR
 from app.domain.webhooks import (
     DISABLE_AFTER_FAILURES,
     DISABLE_AFTER_SPAN,
@@ -143,6 +144,7 @@ def _failed(
     subscription = uow.webhooks.failed(message.subscription_id, at)
     if (
         subscription is not None
+        and subscription.enabled
         and subscription.failing_since is not None
         and subscription.consecutive_failures >= DISABLE_AFTER_FAILURES
         and at - subscription.failing_since >= DISABLE_AFTER_SPAN
@@ -154,6 +156,8 @@ def _failed(
             f"{subscription.failing_since.isoformat()}; the last: {describe(attempt)}",
             at,
         )
+        detail = {"reason": DisabledReason.FAILING.value}
+        uow.chain.changed("webhook_subscription", subscription.id, "disabled", SYSTEM_ACTOR, detail)
 
 
 def describe(attempt: DeliveryAttempt) -> str:

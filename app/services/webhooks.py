@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.access import ApiKey, Principal, Role, Viewer
+from app.domain.audit import SYSTEM_ACTOR
 from app.domain.errors import (
     BomRejectedError,
     ConflictError,
@@ -147,16 +148,19 @@ def get_subscription(runtime: Runtime, subscription_id: int, viewer: Viewer) -> 
         return _visible(uow.webhooks.subscription(subscription_id), viewer)
 
 
-def remove_subscription(runtime: Runtime, subscription_id: int, viewer: Viewer) -> None:
+def remove_subscription(
+    runtime: Runtime, subscription_id: int, viewer: Viewer, *, actor: str
+) -> None:
     """Remove it with its outbox and delivery log; nothing more is sent to it."""
     with runtime.writing() as uow:
         _visible(uow.webhooks.subscription(subscription_id), viewer)
         uow.webhooks.remove_subscription(subscription_id)
+        uow.chain.changed("webhook_subscription", subscription_id, "removed", actor)
         uow.commit()
 
 
 def enable_subscription(
-    runtime: Runtime, subscription_id: int, viewer: Viewer, *, where: str = "url"
+    runtime: Runtime, subscription_id: int, viewer: Viewer, *, actor: str, where: str = "url"
 ) -> Subscription:
     """Enable a disabled subscription again: its failures are forgotten, its pending
     messages are due at once. Refused while the key that made it cannot be used, whose
@@ -173,6 +177,7 @@ def enable_subscription(
             where=where,
         )
         uow.webhooks.enable(subscription_id, now)
+        uow.chain.changed("webhook_subscription", subscription_id, "enabled", actor)
         uow.commit()
         return _visible(uow.webhooks.subscription(subscription_id), viewer)
 
@@ -218,6 +223,11 @@ def viewer_of(uow: UnitOfWork, subscription: Subscription, now: dt.datetime) -> 
     refusal = _key_refusal(key, subscription, now)
     if refusal is not None:
         uow.webhooks.disable(subscription.id, *refusal, now)
+        if subscription.enabled:  # the first disabling is the one kept
+            uow.chain.changed(
+                "webhook_subscription", subscription.id, "disabled", SYSTEM_ACTOR,
+                {"reason": refusal[0].value, "detail": refusal[1]},
+            )  # fmt: skip
         return None
     return Viewer(subscription.organisation, key is not None and Role.ADMIN in key.roles)
 

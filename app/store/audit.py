@@ -7,15 +7,17 @@ kept before actors were show none."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 
 from app.domain.audit import AuditRecord, Position
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
+from app.store.bulk import chunks
 from app.store.repository import Repository
 from app.store.rows import (
     ApiKeyRow,
@@ -33,6 +35,8 @@ from app.store.rows import (
     RulesetRow,
     SubjectOwnerRow,
 )
+from app.store.rows.chain import ChainEntryRow, RecordChangeRow
+from app.store.rows.webhooks import WebhookSubscriptionRow
 
 # A row of a source -> (actor, subject, detail).
 Describe = Callable[[Any], tuple[str | None, str, str]]
@@ -70,6 +74,23 @@ def _classified(row: Any) -> str:
     scope = f"for {row.code}'s products" if row.scope == "organisation" else "for every product"
     until = f", until {row.expires}" if row.expires else ""
     return f"{verdict} {scope}{until}: {row.reason}"
+
+
+def _change(row: Any) -> str:
+    shown = ", ".join(f"{key} {value}" for key, value in sorted(row.detail.items()))
+    return f"{row.change}" + (f": {shown}" if shown else "")
+
+
+# The chain's kind for each kind of trail record; a key's revocation is the change that
+# revoked it.
+_CHAINED = {
+    "bom_uploaded": "bom", "certificate_recorded": "certificate",
+    "certificate_event": "certificate_event", "component_classified": "classification",
+    "ownership_changed": "ownership_event", "bom_ended": "bom_ending",
+    "ruleset_published": "ruleset", "reviewer_changed": "reviewer_change",
+    "decision_made": "decision", "key_issued": "api_key",
+    "organisation_created": "organisation", "record_changed": "record_change",
+}  # fmt: skip
 
 
 def _reviewer(row: Any) -> str:
@@ -126,7 +147,35 @@ class AuditRepository(Repository):
             if restricted
             else true()
         )
+        # In-place changes (a key's revocation has its own kind); another organisation sees
+        # those of BOMs it may see and of its own webhook subscriptions.
+        changed = (
+            or_(
+                and_(
+                    RecordChangeRow.record_kind == "bom",
+                    RecordChangeRow.record_id.in_(select(BomRow.id).where(visible)),
+                ),
+                and_(
+                    RecordChangeRow.record_kind == "webhook_subscription",
+                    RecordChangeRow.record_id.in_(
+                        select(WebhookSubscriptionRow.id).where(
+                            WebhookSubscriptionRow.organisation_id == organisation_id
+                        )
+                    ),
+                ),
+            )
+            if restricted
+            else true()
+        )
         sources = [
+            _Source(
+                "record_changed", RecordChangeRow.at, RecordChangeRow.id,
+                select(RecordChangeRow.actor, RecordChangeRow.record_kind,
+                       RecordChangeRow.record_id, RecordChangeRow.change, RecordChangeRow.detail)
+                .where(changed, or_(RecordChangeRow.record_kind != "api_key",
+                                    RecordChangeRow.change != "revoked")),
+                lambda r: (r.actor, f"{r.record_kind} {r.record_id}", _change(r)),
+            ),
             _Source(
                 "bom_uploaded", BomRow.uploaded_at, BomRow.id,
                 select(BomRow.uploaded_by, ComponentRow.name, ComponentRow.version, BomRow.sha256)
@@ -232,4 +281,50 @@ class AuditRepository(Repository):
             for row in self._session.execute(source.after(after, limit))
         ]
         found.sort(key=lambda record: (record.at, record.kind, record.record_id))
-        return found[:limit]
+        return self._with_chain(found[:limit])
+
+    def _with_chain(self, records: list[AuditRecord]) -> list[AuditRecord]:
+        """Each record with its audit chain entry's sequence number and hash."""
+        wanted: dict[str, list[int]] = {}
+        for record in records:
+            kind = _CHAINED.get(record.kind)
+            if kind is not None:
+                wanted.setdefault(kind, []).append(record.record_id)
+        revoked = [record.record_id for record in records if record.kind == "key_revoked"]
+        revocations: dict[int, int] = {}
+        for chunk in chunks(revoked):
+            query = select(RecordChangeRow.record_id, func.max(RecordChangeRow.id)).where(
+                RecordChangeRow.record_kind == "api_key",
+                RecordChangeRow.change == "revoked",
+                RecordChangeRow.record_id.in_(chunk),
+            )
+            revocations.update(
+                dict(self._session.execute(query.group_by(RecordChangeRow.record_id)).all())
+            )
+        wanted.setdefault("record_change", []).extend(revocations.values())
+        entries: dict[tuple[str, int], tuple[int, str]] = {}
+        for kind, ids in wanted.items():
+            for chunk in chunks(sorted(set(ids))):
+                located = select(
+                    ChainEntryRow.record_id, ChainEntryRow.seq, ChainEntryRow.hash
+                ).where(ChainEntryRow.kind == kind, ChainEntryRow.record_id.in_(chunk))
+                # A record's latest entry is its own (an id may be lent again on SQLite).
+                located = located.order_by(ChainEntryRow.seq)
+                entries.update(
+                    ((kind, row_id), (seq, digest))
+                    for row_id, seq, digest in self._session.execute(located)
+                )
+
+        def entry(record: AuditRecord) -> tuple[int, str] | None:
+            if record.kind == "key_revoked":
+                change = revocations.get(record.record_id)
+                return None if change is None else entries.get(("record_change", change))
+            kind = _CHAINED.get(record.kind)
+            return None if kind is None else entries.get((kind, record.record_id))
+
+        return [
+            dataclasses.replace(record, chain_seq=found[0], chain_hash=found[1])
+            if (found := entry(record)) is not None
+            else record
+            for record in records
+        ]

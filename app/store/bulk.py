@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 POSTGRESQL_PARAMETER_LIMIT = 65_535
 # Values per lookup stay well under SQLite's and PostgreSQL's bind limits.
 CHUNK = 900
+# Where a session keeps whoever must hear of rows inserted here (the audit chain): an object
+# with `watched_key(table_name) -> str | None` and `inserted(table_name, keys)`.
+INSERT_WATCHER = "exportgate.insert_watcher"
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -54,6 +57,11 @@ def insert_many(
     come back, in no particular order."""
     connection = session.connection()
     dialect = connection.dialect
+    watcher = session.info.get(INSERT_WATCHER)
+    watched = watcher.watched_key(table.name) if watcher is not None else None
+    asked = len(returning)
+    if watched is not None:
+        returning = (*returning, watched)
 
     def processor(key: str) -> Callable[[Any], Any] | None:
         return table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
@@ -100,6 +108,9 @@ def insert_many(
         result = connection.exec_driver_sql(*statement(batch))
         if returning:
             returned.extend(tuple(found) for found in result)
+    if watcher is not None and watched is not None:
+        watcher.inserted(table.name, [found[-1] for found in returned])
+        return [found[:asked] for found in returned]
     return returned
 
 

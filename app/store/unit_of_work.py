@@ -3,6 +3,7 @@ else, an exception included, rolls back, so nothing is half-written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -14,6 +15,8 @@ from app.domain.errors import SchemaOutOfDateError
 from app.store.access import AccessRepository
 from app.store.audit import AuditRepository
 from app.store.boms import BomRepository
+from app.store.chain import ChainRepository
+from app.store.chain_kinds import Canonical
 from app.store.classifications import ClassificationRepository
 from app.store.components import ComponentRepository
 from app.store.conflicts import domain_error
@@ -36,12 +39,14 @@ class UnitOfWork:
         self,
         sessions: sessionmaker[Session],
         *,
+        canonical: Canonical,
         writes: bool = False,
         busy_timeout_ms: int = 30_000,
         on_status_work: Callable[[], None] | None = None,
         on_messages: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._canonical = canonical
         self._writes = writes
         self._busy_timeout_ms = busy_timeout_ms
         self._on_status_work = on_status_work
@@ -82,6 +87,7 @@ class UnitOfWork:
         self.registry = RegistryRepository(self.session)
         self.access = AccessRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.chain = ChainRepository(self.session, self._canonical)
         self.ownership = OwnershipRepository(self.session)
         self.classifications = ClassificationRepository(self.session)
         self.statuses = StatusRepository(self.session)
@@ -138,6 +144,8 @@ class UnitOfWork:
         return self.session.get_bind().dialect.name
 
     def commit(self) -> None:
+        # Every audited record written enters the audit chain in this same transaction.
+        self.chain.seal(dt.datetime.now(dt.UTC))
         self.session.commit()
         # Whoever settles statuses, or sends webhooks, in this process is told at once that
         # work is waiting.

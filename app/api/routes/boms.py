@@ -294,7 +294,12 @@ def set_bom_visibility(
     bom_id: PathId, update: VisibilityUpdate, runtime: RuntimeDep, principal: Uploader
 ) -> BomRead:
     view = set_visibility(
-        runtime, bom_id, update.visibility, update.share_with, Viewer.of(principal)
+        runtime,
+        bom_id,
+        update.visibility,
+        update.share_with,
+        Viewer.of(principal),
+        actor=principal.actor,
     )
     return bom_read(view)
 

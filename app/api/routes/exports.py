@@ -16,15 +16,18 @@ from app.api.routes.boms import UPLOAD_MEDIA_TYPES, read_bom_upload
 from app.api.schemas.checks import (
     AuditEntryRead,
     AuditPage,
+    AuditVerificationRead,
+    ChainProblemRead,
     DecisionPage,
+    DecisionRecordRead,
     DecisionSummaryRead,
     ExportCheckRead,
 )
-from app.api.security import admits
+from app.api.security import admit, admits
 from app.domain import limits
 from app.domain.access import Principal, Role, Viewer
 from app.domain.product_slice import Question
-from app.services.audit import audit_trail
+from app.services.audit import audit_trail, verify_audit_chain
 from app.services.checks import DEFAULT_PATH_LIMIT, check_export
 from app.services.decisions import DecisionSummary, get_decision, list_decisions
 from app.services.dry_run import dry_run
@@ -129,7 +132,7 @@ async def check_export_dry_run(
 
 @router.get(
     "/api/v1/decisions/{decision_id}",
-    response_model=ExportCheckRead,
+    response_model=DecisionRecordRead,
     summary="A stored decision record, exactly as it was answered",
     tags=["decisions"],
     responses=responses(404),
@@ -138,9 +141,9 @@ def get_decision_route(
     decision_id: PathId,
     runtime: RuntimeDep,
     principal: Annotated[Principal, Depends(admits(Role.AUDITOR, Role.INTEGRATOR))],
-) -> ExportCheckRead:
+) -> DecisionRecordRead:
     answer = get_decision(runtime, decision_id, Viewer.of(principal))
-    return ExportCheckRead.model_validate(answer)
+    return DecisionRecordRead.model_validate(answer)
 
 
 @router.get(
@@ -193,4 +196,23 @@ def get_audit_trail(
     trail = audit_trail(runtime, Viewer.of(principal), paging=paging)
     return page_read(
         AuditPage, trail, lambda record: AuditEntryRead.model_validate(record, from_attributes=True)
+    )
+
+
+@router.get(
+    "/api/v1/audit/verify",
+    response_model=AuditVerificationRead,
+    summary="Check the audit chain: every entry's link and hash, every audited record's digest",
+    description="Administrators only: it reads every organisation's records. Answers 200 "
+    "either way; `intact` says whether anything was altered, deleted, inserted or reordered.",
+    tags=["decisions"],
+    dependencies=[admit()],
+)
+def check_audit_chain_route(runtime: RuntimeDep) -> AuditVerificationRead:
+    found = verify_audit_chain(runtime)
+    return AuditVerificationRead(
+        intact=found.intact,
+        entries=found.entries,
+        head=found.head or None,
+        problems=[ChainProblemRead.model_validate(p, from_attributes=True) for p in found.problems],
     )

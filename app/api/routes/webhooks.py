@@ -98,7 +98,7 @@ def get_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) 
     responses=responses(404),
 )
 def delete_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> Response:
-    remove_subscription(runtime, webhook_id, Viewer.of(principal))
+    remove_subscription(runtime, webhook_id, Viewer.of(principal), actor=principal.actor)
     return Response(status_code=204)
 
 
@@ -110,7 +110,11 @@ def delete_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscribe
     responses=responses(404, 409, 422),
 )
 def enable_webhook(webhook_id: PathId, runtime: RuntimeDep, principal: Subscriber) -> WebhookRead:
-    return _read(enable_subscription(runtime, webhook_id, Viewer.of(principal), where="url"))
+    return _read(
+        enable_subscription(
+            runtime, webhook_id, Viewer.of(principal), actor=principal.actor, where="url"
+        )
+    )
 
 
 @router.get(

@@ -104,6 +104,15 @@ class ExportCheckRead(BaseModel):
     decided_at: dt.datetime | None = None
 
 
+class DecisionRecordRead(ExportCheckRead):
+    """A stored decision as it was answered, with the audit chain's head before it."""
+
+    chain_head: str | None = Field(
+        description="The hash of the audit chain's last entry before the decision entered "
+        "it (docs/audit.md)"
+    )
+
+
 class DecisionSummaryRead(BaseModel):
     id: int
     product_id: int
@@ -114,6 +123,7 @@ class DecisionSummaryRead(BaseModel):
     decision: str = Field(description="eligible, ineligible or not_in_scope")
     evidence_sha256: str
     decided_at: dt.datetime
+    chain_head: str | None = Field(description="The audit chain head before this decision")
 
 
 class DecisionPage(BaseModel):
@@ -126,7 +136,9 @@ class AuditEntryRead(BaseModel):
     kind: str = Field(
         description="bom_uploaded, bom_ended, ownership_changed, certificate_recorded, "
         "certificate_event, reviewer_changed, component_classified, ruleset_published, "
-        "decision_made, key_issued, key_revoked or organisation_created"
+        "decision_made, key_issued, key_revoked, organisation_created or record_changed "
+        "(an audited record changed in place or removed: a BOM's visibility, a subject's "
+        "owner, a delegation, a webhook subscription)"
     )
     record_id: int = Field(description="The id of the record within its kind")
     actor: str | None = Field(
@@ -136,8 +148,31 @@ class AuditEntryRead(BaseModel):
     )
     subject: str
     detail: str
+    chain_seq: int | None = Field(
+        default=None,
+        description="The record's entry in the audit chain (docs/audit.md); administrators "
+        "only, as its gaps would count other organisations' records",
+    )
+    chain_hash: str | None = Field(default=None, description="That entry's hash")
 
 
 class AuditPage(BaseModel):
     items: list[AuditEntryRead]
     next_cursor: str | None
+
+
+class ChainProblemRead(BaseModel):
+    problem: str = Field(
+        description="broken_link, entry_altered, record_altered, record_deleted or unchained"
+    )
+    seq: int | None = Field(description="The chain entry; null for a record no entry names")
+    kind: str | None
+    record_id: int | None
+    detail: str
+
+
+class AuditVerificationRead(BaseModel):
+    intact: bool = Field(description="Every entry and every audited record matched")
+    entries: int
+    head: str | None = Field(description="The last entry's hash; null when a link broke")
+    problems: list[ChainProblemRead] = Field(description="The first in chain order first")

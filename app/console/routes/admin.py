@@ -156,7 +156,11 @@ def revoke(request: Request, signed: AdministratorForm, key_id: Id) -> Response:
 @router.post("/admin/webhooks/{subscription_id}/enable")
 def enable(request: Request, signed: AdministratorForm, subscription_id: Id) -> Response:
     enable_subscription(
-        runtime_of(request), subscription_id, Viewer.of(signed.principal), where="path"
+        runtime_of(request),
+        subscription_id,
+        Viewer.of(signed.principal),
+        where="path",
+        actor=signed.principal.actor,
     )
     return RedirectResponse("/admin", status_code=303)
 

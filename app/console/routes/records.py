@@ -29,7 +29,7 @@ Cursor = Annotated[str, Query(max_length=MAX_CURSOR_LENGTH)]
 AUDIT_KINDS = (
     "bom_uploaded", "bom_ended", "ownership_changed", "certificate_recorded",
     "certificate_event", "reviewer_changed", "component_classified", "ruleset_published",
-    "decision_made", "key_issued", "key_revoked", "organisation_created",
+    "decision_made", "key_issued", "key_revoked", "organisation_created", "record_changed",
 )  # fmt: skip
 _KIND = re.compile(r"[a-z][a-z_]{0,31}")
 # How many records one request reads at most looking for those of one kind; past it the

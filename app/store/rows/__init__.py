@@ -283,6 +283,8 @@ class DecisionRow(Base):
     # none on records made before records were signed.
     signature: Mapped[str | None] = mapped_column(Text)
     signing_key_id: Mapped[str | None] = mapped_column(String(64))
+    # The audit chain's head hash just before this decision entered it.
+    chain_head: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_decisions_product_id", "product_id"),)
 
@@ -429,6 +431,7 @@ class ClassificationRow(Base):
 
 
 # Newer tables' modules, imported last (they build on Base): Base.metadata holds every table.
+from app.store.rows import chain as chain  # noqa: E402
 from app.store.rows import console_sessions as console_sessions  # noqa: E402
 from app.store.rows import evidence as evidence  # noqa: E402
 from app.store.rows import graph_changes as graph_changes  # noqa: E402
