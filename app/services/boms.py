@@ -11,7 +11,7 @@ from app.domain.access import Viewer, Visibility
 from app.domain.copying import copied
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.paging import BOMS, WHOLE_LIST, Page, PageRequest, read_limit
-from app.domain.stored import BomRecord
+from app.domain.stored import BomEnding, BomRecord
 from app.services.visibility import bom_visibility, may_see_bom, visible_boms
 from app.store.unit_of_work import UnitOfWork
 
@@ -44,11 +44,14 @@ class BomView:
     organisation: str | None
     visibility: str
     shared_with: list[str]
+    # Why and when it stopped being current, when a supersession or retirement ended it.
+    ending: BomEnding | None = None
 
 
 def _bom_views(uow: UnitOfWork, boms: list[BomRecord]) -> list[BomView]:
     names = uow.boms.subject_names(bom.id for bom in boms)
     shares = uow.boms.shared_with(bom.id for bom in boms)
+    endings = uow.boms.endings(bom.id for bom in boms)
     # Only the organisations this page names: the owners and those shared with.
     codes = uow.access.organisation_codes(
         [bom.organisation_id for bom in boms if bom.organisation_id is not None]
@@ -68,6 +71,7 @@ def _bom_views(uow: UnitOfWork, boms: list[BomRecord]) -> list[BomView]:
             warnings=list(bom.warnings),
             organisation=codes.get(bom.organisation_id) if bom.organisation_id else None,
             shared_with=[codes[o] for o in shares.get(bom.id, [])],
+            ending=endings.get(bom.id),
         )
         for bom in boms
     ]

@@ -133,3 +133,33 @@ def test_the_graph_download_shows_each_organisation_only_what_it_may_see(
     assert not any(name in download.text for name in MODULE_INSIDE)
     assert hidden.status_code == 404
     assert "HV-S3" not in hidden.text
+
+
+def test_the_product_bom_list_says_which_are_current_history_or_retired(
+    settings: Settings, runtime: Runtime
+) -> None:
+    camera_and_module(runtime)
+    first = ingest_bom(
+        runtime, (SAMPLES / "smart-camera-v1.cdx.json").read_bytes(), None, organisation=OWNER
+    )
+    maker = issue_key(settings, Role.INTEGRATOR, organisation=OWNER)
+    with TestClient(create_app(settings)) as browser:
+        camera = product_id(browser, maker, "HV-S3 Smart Inspection Camera")
+        sign_in(browser, maker)
+        before = browser.get(f"/products/{camera}").text
+        retired = browser.post(
+            f"/api/v1/boms/{first.bom_id}/retire",
+            json={"reason": "recalled firmware"},
+            headers=bearer(maker),
+        )
+        after = browser.get(f"/products/{camera}").text
+    rows = re.compile(r"<tr>\s*<th scope=\"row\">(\d+)</th>.*?</tr>", re.S)
+    states_before = {int(m.group(1)): m.group(0) for m in rows.finditer(before)}
+    (current,) = [bom for bom in states_before if bom != first.bom_id]
+    assert "<strong>current</strong>" in states_before[current]
+    # Version 1 arrived after version 2: it never was current, it is history.
+    assert "history: a later version" in states_before[first.bom_id]
+    assert retired.status_code in {200, 204}, retired.text
+    states_after = {int(m.group(1)): m.group(0) for m in rows.finditer(after)}
+    assert "retired" in states_after[first.bom_id]
+    assert "recalled firmware" in states_after[first.bom_id]
