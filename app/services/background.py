@@ -94,6 +94,9 @@ class Loop:
     turn: Callable[[], object]
     wake: threading.Event
     poll_seconds: float = 1.0
+    # How long to let a change settle before weighing it: the request that follows an
+    # upload (its author's check) runs first, and a burst of uploads is weighed once.
+    grace_seconds: float = 0.0
     _stopping: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -114,7 +117,8 @@ class Loop:
     def run(self) -> None:
         while not self._stopping.is_set():
             self.turn()
-            self.wake.wait(self.poll_seconds)
+            if self.wake.wait(self.poll_seconds) and self.grace_seconds:
+                self._stopping.wait(self.grace_seconds)
 
 
 @dataclass
@@ -146,12 +150,17 @@ class BackgroundRunner:
             loop.join(10.0)
 
 
+# A quarter of a second: far below the two seconds a revocation's changes may take to be
+# recorded, far above what the check after an upload takes.
+SETTLING_GRACE_SECONDS = 0.25
+
+
 def background_runner(runtime: Runtime, *, poll_seconds: float = 1.0) -> BackgroundRunner:
     """The runner every process uses: statuses and deliveries, each in its own loop."""
     return BackgroundRunner(
         (
             Loop("exportgate-statuses", StatusKeeper(runtime).turn, runtime.status_work,
-                 poll_seconds),
+                 poll_seconds, SETTLING_GRACE_SECONDS),
             Loop("exportgate-webhooks", Sender(runtime).turn, runtime.messages, poll_seconds),
         )
     )  # fmt: skip
