@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -70,6 +71,13 @@ def add_large_product(runtime: Runtime, scale: Scale) -> int:
     return product.subject_id
 
 
+def products_stored(database: Path) -> int:
+    """Products with stored statuses (read beside the server, from its SQLite file)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+        query = "SELECT count(DISTINCT product_id) FROM product_statuses"
+        return int(connection.execute(query).fetchone()[0])
+
+
 def signed_in(client: httpx2.Client, key: str) -> None:
     form = client.get("/login")
     form.raise_for_status()
@@ -112,8 +120,12 @@ def measure(scale: Scale, *, data_dir: Path, seed: int) -> list[Target]:
             serving(sqlite_url(database), workdir) as server,
             httpx2.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as client,
         ):
+            # Settled: nothing waits, and every product (the large one too) has its statuses.
             wait_until(
-                "the first settling", lambda: waiting_work(database) == 0, SETTLE_TIMEOUT_S, 0.5
+                "the first settling",
+                lambda: waiting_work(database) == 0 and products_stored(database) > scale.products,
+                SETTLE_TIMEOUT_S,
+                0.5,
             )
             signed_in(client, key)
             # The first of each builds what a server keeps warm (graph, registry copy).
