@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -146,7 +147,9 @@ def decisions_of(
         kept: dict[int, dict[str, Decision]] = {}
         for product in product_ids:
             held = stored.get(product, {})
-            if held.keys() != kept_groups or any(held[g][1] != day for g in weighed):
+            if not _answers_for(
+                held.keys(), {g: on for g, (_, on) in held.items()}, weighed, day, kept_groups
+            ):
                 break
             kept[product] = {group: decisions[held[group][0]] for group in weighed}
         else:
@@ -172,11 +175,24 @@ def kept_statuses(
         return None
     stored = uow.statuses.stored(product_ids)
     kept: dict[int, tuple[GroupStatus, ...]] = {}
+    on = day.isoformat()
     for product in product_ids:
         held = stored.get(product, {})
-        found = [held.get(group) for group in groups]
-        statuses = [s.status for s in found if s is not None and s.evaluated_on == day]
-        if len(statuses) != len(groups) or set(held) != set(kept_groups):
+        days = {group: s.evaluated_on.isoformat() for group, s in held.items()}
+        if not _answers_for(held.keys(), days, groups, on, set(kept_groups)):
             return None
-        kept[product] = tuple(statuses)
+        kept[product] = tuple(held[group].status for group in groups)
     return kept
+
+
+def _answers_for(
+    held: AbstractSet[str],
+    days: Mapping[str, str],
+    groups: Sequence[str],
+    day: str,
+    kept_groups: AbstractSet[str],
+) -> bool:
+    """Whether a product's stored statuses answer for these groups on the day (ISO 8601): it
+    holds exactly the groups of the ruleset in force, and each group asked for that day. A
+    group asked that is not kept (a country) is weighed afresh, never answered from storage."""
+    return held == kept_groups and all(days.get(group) == day for group in groups)
