@@ -5,6 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+# Every kind of record the trail holds: the store reads no other, and the console offers
+# these as its filter's choices.
+TRAIL_KINDS: tuple[str, ...] = (
+    "bom_uploaded", "bom_ended", "ownership_changed", "certificate_recorded",
+    "certificate_event", "reviewer_changed", "component_classified", "ruleset_published",
+    "decision_made", "key_issued", "key_revoked", "organisation_created", "record_changed",
+)  # fmt: skip
+
 # (time, kind, id): the trail's order, and where a page ends.
 Position = tuple[dt.datetime, str, int]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 
-from app.domain.audit import AuditRecord, Position
+from app.domain.audit import TRAIL_KINDS, AuditRecord, Position
 from app.domain.visibility import BomVisibility
 from app.store.boms import visible_condition
 from app.store.bulk import chunks
@@ -49,6 +49,10 @@ class _Source:
     key: Any  # the id column
     query: Select[*tuple[Any, ...]]
     describe: Describe
+
+    def __post_init__(self) -> None:
+        if self.kind not in TRAIL_KINDS:  # pragma: no cover - a source added without its kind
+            raise ValueError(f"{self.kind!r} is not among the audit trail's kinds")
 
     def after(self, position: Position | None, limit: int | None) -> Select[*tuple[Any, ...]]:
         """This source's next rows after `position` in (time, kind, id) order."""

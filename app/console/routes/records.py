@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.console.guard import Auditor, ConsolePage, DecisionReader, runtime_of
 from app.console.pages import pager, render
 from app.domain.access import Viewer
-from app.domain.audit import AuditRecord
+from app.domain.audit import TRAIL_KINDS, AuditRecord
 from app.domain.decision import Decision
 from app.domain.errors import InvalidRequestError, Located
 from app.domain.limits import MAX_ID
@@ -25,12 +25,6 @@ router = APIRouter(route_class=ConsolePage, include_in_schema=False)
 PAGE_SIZE = 25
 Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str, Query(max_length=MAX_CURSOR_LENGTH)]
-# The kinds of record the trail holds today, offered as the filter's choices.
-AUDIT_KINDS = (
-    "bom_uploaded", "bom_ended", "ownership_changed", "certificate_recorded",
-    "certificate_event", "reviewer_changed", "component_classified", "ruleset_published",
-    "decision_made", "key_issued", "key_revoked", "organisation_created", "record_changed",
-)  # fmt: skip
 _KIND = re.compile(r"[a-z][a-z_]{0,31}")
 # How many records one request reads at most looking for those of one kind; past it the
 # page says how far it read and offers the next.
@@ -156,7 +150,7 @@ def audit_page(
         "audit.html",
         visitor=signed,
         page=page,
-        kinds=AUDIT_KINDS,
+        kinds=TRAIL_KINDS,
         kind=kind,
         scanned=scanned,
         pages=pager("/audit", kept, cursor, page.next_cursor),
